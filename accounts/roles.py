@@ -1,0 +1,147 @@
+"""Roles are Django groups; this module is the single statement of what each role may do.
+
+Migrations call `sync_role_groups` with their historical app registry, so changing a role's
+permissions means editing ROLE_PERMISSIONS and adding a migration that calls it again.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    HANDLER = "handler"
+    DEPT_HEAD = "dept_head"
+    COMPLAINT_MANAGER = "complaint_manager"
+    EXECUTIVE = "executive"
+    AUDITOR = "auditor"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.AGENT: _("Customer-service agent"),
+    Role.HANDLER: _("Department handler"),
+    Role.DEPT_HEAD: _("Department head"),
+    Role.COMPLAINT_MANAGER: _("Complaint manager"),
+    Role.EXECUTIVE: _("Senior management"),
+    Role.AUDITOR: _("Auditor"),
+}
+
+# Read-only access to every record, for the auditor and for everyone's admin "view" screens.
+_VIEW_ALL = [
+    "accounts.view_department",
+    "accounts.view_user",
+    "complaints.view_customer",
+    "complaints.view_category",
+    "complaints.view_complaint",
+    "complaints.view_caseevent",
+    "complaints.view_handoff",
+    "complaints.view_evidencefile",
+    "complaints.view_decision",
+    "complaints.view_decisionapproval",
+    "complaints.view_customercontact",
+    "complaints.view_followup",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.AGENT: [
+        *_VIEW_ALL,
+        "complaints.view_all_complaints",
+        "complaints.receive_complaint",
+        "complaints.triage_complaint",
+        "complaints.answer_on_spot",
+        "complaints.reject_complaint",
+        "complaints.comment_on_complaint",
+        "complaints.contact_customer",
+        "complaints.reply_to_customer",
+        "complaints.follow_up_complaint",
+        "complaints.withdraw_complaint",
+        "complaints.unmask_customer_pii",
+    ],
+    Role.HANDLER: [
+        *_VIEW_ALL,
+        "complaints.view_department_complaints",
+        "complaints.investigate_complaint",
+        "complaints.comment_on_complaint",
+        "complaints.contact_customer",
+        "complaints.propose_decision",
+        "complaints.decide_complaint",
+        "complaints.reply_to_customer",
+        "complaints.withdraw_complaint",
+        "complaints.unmask_customer_pii",
+    ],
+    Role.DEPT_HEAD: [
+        *_VIEW_ALL,
+        "complaints.view_department_complaints",
+        "complaints.triage_complaint",
+        "complaints.reject_complaint",
+        "complaints.investigate_complaint",
+        "complaints.comment_on_complaint",
+        "complaints.contact_customer",
+        "complaints.propose_decision",
+        "complaints.approve_decision",
+        "complaints.decide_complaint",
+        "complaints.reply_to_customer",
+        "complaints.withdraw_complaint",
+        "complaints.unmask_customer_pii",
+    ],
+    Role.COMPLAINT_MANAGER: [
+        *_VIEW_ALL,
+        "complaints.view_all_complaints",
+        "complaints.receive_complaint",
+        "complaints.triage_complaint",
+        "complaints.answer_on_spot",
+        "complaints.reject_complaint",
+        "complaints.investigate_complaint",
+        "complaints.comment_on_complaint",
+        "complaints.contact_customer",
+        "complaints.propose_decision",
+        "complaints.approve_decision",
+        "complaints.decide_complaint",
+        "complaints.reply_to_customer",
+        "complaints.follow_up_complaint",
+        "complaints.withdraw_complaint",
+        "complaints.view_customer_pii",
+    ],
+    Role.EXECUTIVE: [
+        *_VIEW_ALL,
+        "complaints.view_all_complaints",
+        "complaints.comment_on_complaint",
+        "complaints.approve_decision",
+        "complaints.unmask_customer_pii",
+    ],
+    Role.AUDITOR: [
+        *_VIEW_ALL,
+        "complaints.view_all_complaints",
+    ],
+}
+
+
+def sync_role_groups(apps: Any) -> None:
+    """Create the role groups and set exactly the permissions listed above (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; create them now so groups can use them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, permission_names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role.value)
+        permissions = []
+        for name in permission_names:
+            app_label, codename = name.split(".")
+            permissions.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

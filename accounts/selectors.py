@@ -1,0 +1,44 @@
+"""Read queries about the organisation."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Department, User
+
+
+def department_subtree_ids(*, department: Department) -> set[int]:
+    """The department and every department below it (the tree is small; one query)."""
+    children_of: dict[int | None, list[int]] = {}
+    for dept_id, parent_id in Department.objects.values_list("id", "parent_id"):
+        children_of.setdefault(parent_id, []).append(dept_id)
+    found: set[int] = set()
+    stack = [department.pk]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children_of.get(current, []))
+    return found
+
+
+def department_scope_ids(*, user: User) -> set[int]:
+    """Departments whose complaints a department-scoped user works on: a head sees the subtree."""
+    if user.department_id is None:
+        return set()
+    if user.headed_departments.filter(pk=user.department_id).exists():
+        return department_subtree_ids(department=user.department)
+    return {user.department_id}
+
+
+def users_with_permission(*, perm: str) -> QuerySet[User]:
+    app_label, codename = perm.split(".")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
+        .distinct()
+    )

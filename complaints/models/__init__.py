@@ -1,0 +1,51 @@
+from .categories import Category
+from .choices import (
+    Channel,
+    ContactDirection,
+    ContactPurpose,
+    FollowUpMethod,
+    Outcome,
+    RejectionReason,
+    Remedy,
+    Severity,
+)
+from .complaint import (
+    FINAL_STATES,
+    OPEN_STATES,
+    Complaint,
+    EscalationLevel,
+    ReferenceSequence,
+    State,
+)
+from .contacts import CustomerContact, FollowUp
+from .customers import Customer
+from .decisions import Decision, DecisionApproval
+from .investigation import EvidenceFile, Handoff
+from .timeline import CaseEvent, TimelineIsAppendOnly
+
+__all__ = [
+    "FINAL_STATES",
+    "OPEN_STATES",
+    "CaseEvent",
+    "Category",
+    "Channel",
+    "Complaint",
+    "ContactDirection",
+    "ContactPurpose",
+    "Customer",
+    "CustomerContact",
+    "Decision",
+    "DecisionApproval",
+    "EscalationLevel",
+    "EvidenceFile",
+    "FollowUp",
+    "FollowUpMethod",
+    "Handoff",
+    "Outcome",
+    "ReferenceSequence",
+    "RejectionReason",
+    "Remedy",
+    "Severity",
+    "State",
+    "TimelineIsAppendOnly",
+]

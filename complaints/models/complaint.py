@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .choices import Channel, RejectionReason, Remedy, Severity
+
+
+class State(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    TRIAGE = "triage", _("Triage")
+    INVESTIGATION = "investigation", _("Investigation")
+    DECISION = "decision", _("Decision")
+    REPLY = "reply", _("Reply")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATES = [
+    State.INTAKE,
+    State.TRIAGE,
+    State.INVESTIGATION,
+    State.DECISION,
+    State.REPLY,
+    State.FOLLOW_UP,
+]
+FINAL_STATES = [State.CLOSED, State.REJECTED, State.WITHDRAWN]
+
+
+class EscalationLevel(models.IntegerChoices):
+    NONE = 0, _("Not escalated")
+    DEPARTMENT_HEAD = 1, _("Department head")
+    COMPLAINT_MANAGER = 2, _("Complaint manager")
+    SENIOR_MANAGEMENT = 3, _("Senior management")
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def condition(message: str):
+    """Mark a transition condition with the sentence shown when it is not met."""
+
+    def decorate(func):
+        func.unmet_message = message
+        return func
+
+    return decorate
+
+
+@condition(_("Set the category, severity and owning department first."))
+def is_routed(complaint: Complaint) -> bool:
+    return bool(complaint.category_id and complaint.severity and complaint.department_id)
+
+
+@condition(_("An approved decision is needed first."))
+def has_approved_decision(complaint: Complaint) -> bool:
+    return complaint.current_decision() is not None
+
+
+@condition(
+    _(
+        "Record a follow-up in which the customer is satisfied, or the set number of failed attempts."
+    )
+)
+def follow_up_allows_close(complaint: Complaint) -> bool:
+    from complaints.selectors import follow_up_summary
+
+    summary = follow_up_summary(complaint=complaint)
+    return summary.satisfied or summary.attempts_exhausted
+
+
+@condition(_("Record a follow-up in which the customer is dissatisfied first."))
+def customer_dissatisfied(complaint: Complaint) -> bool:
+    from complaints.selectors import follow_up_summary
+
+    return follow_up_summary(complaint=complaint).dissatisfied
+
+
+def _perm(codename: str):
+    # Role permission only; which cases a user may touch at all is decided by the access selector.
+    return lambda instance, user: user.has_perm(f"complaints.{codename}")
+
+
+class Complaint(ConcurrentTransitionMixin, models.Model):
+    """One complaint case. Transitions only change fields; services/transitions.py runs them."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    public_token = models.CharField(
+        _("public link token"), max_length=64, unique=True, default=new_public_token, editable=False
+    )
+    state = FSMField(
+        _("state"), max_length=20, choices=State.choices, default=State.INTAKE, protected=True
+    )
+    # Bumped by every change to the case so a stale form or API client is told, not overwritten.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    customer = models.ForeignKey(
+        "complaints.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_complaints",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("what happened"))
+    product_or_service = models.CharField(_("product or service"), max_length=200, blank=True)
+    order_ref = models.CharField(_("order reference"), max_length=100, blank=True)
+    expected_resolution = models.TextField(_("expected resolution"), blank=True)
+    remedy_sought = models.CharField(
+        _("remedy sought"), max_length=30, choices=Remedy.choices, blank=True
+    )
+    amount_claimed = models.DecimalField(
+        _("amount claimed"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    region = models.CharField(_("region"), max_length=100, blank=True)
+
+    category = models.ForeignKey(
+        "complaints.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    severity = models.CharField(
+        _("severity"), max_length=20, choices=Severity.choices, default=Severity.GENERAL
+    )
+    personal_injury = models.BooleanField(_("personal injury"), default=False)
+    media_involved = models.BooleanField(_("media involved"), default=False)
+    regulator_involved = models.BooleanField(_("regulator involved"), default=False)
+    legal_risk = models.BooleanField(_("legal risk"), default=False)
+
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("owning department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+
+    findings = models.TextField(_("investigation findings"), blank=True)
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=30, choices=RejectionReason.choices, blank=True
+    )
+    reopen_count = models.PositiveIntegerField(_("reopen count"), default=0)
+
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    triaged_at = models.DateTimeField(_("triage started at"), null=True, blank=True)
+    investigation_started_at = models.DateTimeField(
+        _("investigation started at"), null=True, blank=True
+    )
+    investigation_completed_at = models.DateTimeField(
+        _("investigation completed at"), null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["state", "received_at"], name="complaint_state_received_idx"),
+            models.Index(fields=["department", "state"], name="complaint_dept_state_idx"),
+            models.Index(fields=["assignee", "state"], name="complaint_assignee_state_idx"),
+            models.Index(fields=["received_at"], name="complaint_received_idx"),
+            models.Index(fields=["severity", "state"], name="complaint_severity_state_idx"),
+            models.Index(fields=["escalation_level"], name="complaint_escalation_idx"),
+            models.Index(fields=["channel"], name="complaint_channel_idx"),
+        ]
+        permissions = [
+            ("view_all_complaints", _("See every complaint")),
+            ("view_department_complaints", _("See the complaints of one's own department")),
+            ("receive_complaint", _("Record new complaints")),
+            ("triage_complaint", _("Triage, route and assign complaints")),
+            ("answer_on_spot", _("Answer simple complaints on the spot")),
+            ("reject_complaint", _("Reject complaints (不予受理)")),
+            ("investigate_complaint", _("Investigate complaints and hand them off")),
+            ("comment_on_complaint", _("Add internal notes")),
+            ("contact_customer", _("Record contacts with the customer")),
+            ("propose_decision", _("Propose decisions")),
+            ("approve_decision", _("Approve decisions within one's limit")),
+            ("decide_complaint", _("Move a complaint from decision to reply")),
+            ("reply_to_customer", _("Send the outcome to the customer")),
+            ("follow_up_complaint", _("Record follow-up visits, close and reopen")),
+            ("withdraw_complaint", _("Record a customer's withdrawal")),
+            ("view_customer_pii", _("See customers' contact details unmasked")),
+            ("unmask_customer_pii", _("Unmask customers' contact details (logged)")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def current_decision(self):
+        """The approved decision of the current handling round, if any."""
+        return (
+            self.decisions.filter(state="approved", round=self.reopen_count)
+            .order_by("-created_at")
+            .first()
+        )
+
+    # --- transitions: field changes only; checks, timeline and effects live in the runner ---
+
+    @transition(
+        field=state,
+        source=State.INTAKE,
+        target=State.TRIAGE,
+        permission=_perm("triage_complaint"),
+    )
+    def start_triage(self, *, at: datetime) -> None:
+        self.triaged_at = at
+
+    @transition(
+        field=state,
+        source=State.TRIAGE,
+        target=State.INVESTIGATION,
+        conditions=[is_routed],
+        permission=_perm("triage_complaint"),
+    )
+    def start_investigation(self, *, at: datetime) -> None:
+        self.investigation_started_at = at
+
+    @transition(
+        field=state,
+        source=State.TRIAGE,
+        target=State.REPLY,
+        permission=_perm("answer_on_spot"),
+    )
+    def answer_on_spot(self, *, at: datetime, findings: str) -> None:
+        self.findings = findings
+        self.decided_at = at
+
+    @transition(
+        field=state,
+        source=[State.INTAKE, State.TRIAGE],
+        target=State.REJECTED,
+        permission=_perm("reject_complaint"),
+    )
+    def reject(self, *, at: datetime, reason: str) -> None:
+        self.rejection_reason = reason
+        self.rejected_at = at
+
+    @transition(
+        field=state,
+        source=State.INVESTIGATION,
+        target=State.DECISION,
+        permission=_perm("investigate_complaint"),
+    )
+    def complete_investigation(self, *, at: datetime, findings: str) -> None:
+        self.findings = findings
+        self.investigation_completed_at = at
+
+    @transition(
+        field=state,
+        source=State.DECISION,
+        target=State.REPLY,
+        conditions=[has_approved_decision],
+        permission=_perm("decide_complaint"),
+    )
+    def decide(self, *, at: datetime) -> None:
+        self.decided_at = at
+
+    @transition(
+        field=state,
+        source=State.REPLY,
+        target=State.FOLLOW_UP,
+        permission=_perm("reply_to_customer"),
+    )
+    def send_reply(self, *, at: datetime) -> None:
+        self.replied_at = at
+        if self.first_response_at is None:
+            self.first_response_at = at
+
+    @transition(
+        field=state,
+        source=State.FOLLOW_UP,
+        target=State.CLOSED,
+        conditions=[follow_up_allows_close],
+        permission=_perm("follow_up_complaint"),
+    )
+    def close(self, *, at: datetime) -> None:
+        self.closed_at = at
+
+    @transition(
+        field=state,
+        source=State.FOLLOW_UP,
+        target=State.INVESTIGATION,
+        conditions=[customer_dissatisfied],
+        permission=_perm("follow_up_complaint"),
+    )
+    def reopen(self, *, at: datetime) -> None:
+        self.reopen_count += 1
+        self.investigation_started_at = at
+        self.investigation_completed_at = None
+        self.decided_at = None
+        self.replied_at = None
+
+    @transition(
+        field=state,
+        source=OPEN_STATES,
+        target=State.WITHDRAWN,
+        permission=_perm("withdraw_complaint"),
+    )
+    def withdraw(self, *, at: datetime) -> None:
+        self.withdrawn_at = at
+
+
+class ReferenceSequence(models.Model):
+    """Last reference number handed out per year; locked row by row so numbers never repeat."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference sequence")
+        verbose_name_plural = _("reference sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Channel, ContactDirection, ContactPurpose, FollowUpMethod
+
+
+class CustomerContact(models.Model):
+    """A logged exchange with the customer; the first outbound one by staff is the first response."""
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=ContactDirection.choices)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=ContactPurpose.choices, default=ContactPurpose.GENERAL
+    )
+    summary = models.TextField(_("summary"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("customer contact")
+        verbose_name_plural = _("customer contacts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.get_channel_display()} {self.at:%Y-%m-%d}"
+
+
+class FollowUp(models.Model):
+    """回访: a satisfaction visit after the reply. `reached` False is a failed attempt."""
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
+    round = models.PositiveIntegerField(_("handling round"), default=0)
+    method = models.CharField(_("method"), max_length=20, choices=FollowUpMethod.choices)
+    reached = models.BooleanField(_("customer reached"), default=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    resolved = models.BooleanField(_("resolved in the customer's view"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True)
+                | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="followup_satisfaction_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.at:%Y-%m-%d}"
+
+    @property
+    def is_satisfied(self) -> bool:
+        return bool(self.reached and self.resolved and (self.satisfaction or 0) >= 3)
+
+    @property
+    def is_dissatisfied(self) -> bool:
+        return bool(self.reached and (self.resolved is False or (self.satisfaction or 5) <= 2))

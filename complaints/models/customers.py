@@ -1,0 +1,31 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    """客户档案: one person or organisation that complains, found again by phone or e-mail."""
+
+    name = models.CharField(_("name"), max_length=100)
+    # Stored in E.164 (+8613812345678) so every way of writing a number finds the same customer.
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="customer_unique_phone"
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="customer_email_idx")]
+
+    def __str__(self) -> str:
+        return self.name

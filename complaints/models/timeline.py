@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimelineIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete a case event."""
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TimelineIsAppendOnly("Case events cannot be changed.")
+
+    def delete(self):
+        raise TimelineIsAppendOnly("Case events cannot be deleted.")
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline. Append-only: written by complaints.timeline.record_event."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Complaint received")
+        TRANSITION = "transition", _("Stage changed")
+        TRIAGED = "triaged", _("Triage details changed")
+        ASSIGNED = "assigned", _("Assigned")
+        HANDOFF = "handoff", _("Handed off")
+        NOTE = "note", _("Internal note")
+        EVIDENCE = "evidence", _("Evidence added")
+        DECISION_PROPOSED = "decision_proposed", _("Decision proposed")
+        DECISION_APPROVED = "decision_approved", _("Decision approved")
+        DECISION_REJECTED = "decision_rejected", _("Decision refused")
+        CONTACT = "contact", _("Customer contact")
+        FOLLOW_UP = "follow_up", _("Follow-up visit")
+        ESCALATED = "escalated", _("Escalated")
+        REMINDER = "reminder", _("Deadline reminder")
+        PII_UNMASKED = "pii_unmasked", _("Contact details unmasked")
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system acted."),
+    )
+    at = models.DateTimeField(_("at"))
+    from_state = models.CharField(_("from state"), max_length=20, blank=True)
+    to_state = models.CharField(_("to state"), max_length=20, blank=True)
+    transition = models.CharField(_("transition"), max_length=40, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    customer_visible = models.BooleanField(_("visible to the customer"), default=False)
+    data = models.JSONField(_("data"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["complaint", "at"], name="caseevent_complaint_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise TimelineIsAppendOnly("Case events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TimelineIsAppendOnly("Case events cannot be deleted.")

@@ -1,0 +1,96 @@
+"""Read queries for complaints. Visibility is decided here, once, for lists and details alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.selectors import department_scope_ids
+from complaints.errors import NotFound
+from complaints.models import Complaint, Decision, FollowUp
+
+
+def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
+    """Every complaint `user` may see: all, their department's (a head: the subtree), or their own."""
+    complaints = Complaint.objects.all()
+    if not user.is_active or not user.is_authenticated:
+        return complaints.none()
+    if user.has_perm("complaints.view_all_complaints"):
+        return complaints
+    own = Q(assignee=user) | Q(received_by=user)
+    if user.has_perm("complaints.view_department_complaints"):
+        own |= Q(department_id__in=department_scope_ids(user=user))
+    return complaints.filter(own)
+
+
+def complaint_is_visible_to(*, user: User, complaint: Complaint) -> bool:
+    if not user.is_active or not user.is_authenticated:
+        return False
+    if user.has_perm("complaints.view_all_complaints"):
+        return True
+    if user.pk in (complaint.assignee_id, complaint.received_by_id):
+        return True
+    return user.has_perm("complaints.view_department_complaints") and (
+        complaint.department_id in department_scope_ids(user=user)
+    )
+
+
+def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
+    """The complaint with this reference if `user` may see it; otherwise NotFound, never a hint."""
+    complaint = (
+        complaints_visible_to(user=user)
+        .select_related("customer", "category", "department", "assignee", "received_by")
+        .filter(reference=reference)
+        .first()
+    )
+    if complaint is None:
+        raise NotFound()
+    return complaint
+
+
+@dataclass(frozen=True)
+class FollowUpSummary:
+    failed_attempts: int
+    satisfied: bool
+    dissatisfied: bool
+    attempts_exhausted: bool
+
+
+def follow_up_summary(*, complaint: Complaint) -> FollowUpSummary:
+    """What the follow-ups of the current handling round say; the latest reached visit counts."""
+    follow_ups = list(FollowUp.objects.filter(complaint=complaint, round=complaint.reopen_count))
+    reached = [f for f in follow_ups if f.reached]
+    latest = reached[-1] if reached else None
+    failed = sum(1 for f in follow_ups if not f.reached)
+    return FollowUpSummary(
+        failed_attempts=failed,
+        satisfied=bool(latest and latest.is_satisfied),
+        dissatisfied=bool(latest and latest.is_dissatisfied),
+        attempts_exhausted=latest is None and failed >= settings.COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS,
+    )
+
+
+def decisions_of_round(*, complaint: Complaint) -> QuerySet[Decision]:
+    return Decision.objects.filter(complaint=complaint, round=complaint.reopen_count)
+
+
+def decision_eligible_approvers(*, decision: Decision) -> QuerySet[User]:
+    """People whose limit covers the amount: heads up the department chain, or org-wide approvers."""
+    from accounts.selectors import users_with_permission
+
+    chain_heads = [
+        dept.head_id
+        for dept in (decision.complaint.department.chain() if decision.complaint.department else [])
+        if dept.head_id
+    ]
+    org_wide = users_with_permission(perm="complaints.view_all_complaints").values("pk")
+    return (
+        users_with_permission(perm="complaints.approve_decision")
+        .filter(approval_limit__gte=decision.amount)
+        .filter(Q(pk__in=chain_heads) | Q(pk__in=org_wide))
+        .exclude(pk=decision.proposed_by_id)
+        .order_by("approval_limit", "username")
+    )

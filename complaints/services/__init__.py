@@ -1,0 +1,41 @@
+"""Every change to complaints goes through these functions, whichever door it comes in by."""
+
+from complaints.services.contacts import contact_record, follow_up_record
+from complaints.services.customers import customer_find, customer_get_or_create, normalize_phone
+from complaints.services.decisions import (
+    can_approve,
+    decision_approve,
+    decision_propose,
+    decision_refuse,
+)
+from complaints.services.evidence import evidence_add
+from complaints.services.intake import Flags, complaint_create
+from complaints.services.investigation import complaint_add_note, complaint_hand_off
+from complaints.services.transitions import (
+    TRANSITIONS,
+    available_transitions,
+    complaint_transition,
+)
+from complaints.services.triage import complaint_assign, complaint_triage
+
+__all__ = [
+    "TRANSITIONS",
+    "Flags",
+    "available_transitions",
+    "can_approve",
+    "complaint_add_note",
+    "complaint_assign",
+    "complaint_create",
+    "complaint_hand_off",
+    "complaint_transition",
+    "complaint_triage",
+    "contact_record",
+    "customer_find",
+    "customer_get_or_create",
+    "decision_approve",
+    "decision_propose",
+    "decision_refuse",
+    "evidence_add",
+    "follow_up_record",
+    "normalize_phone",
+]

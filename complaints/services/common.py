@@ -1,0 +1,43 @@
+"""Helpers every complaint service uses: the access check and the row lock."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from complaints.errors import Conflict, NotFound, PermissionDenied
+from complaints.models import Complaint
+from complaints.selectors import complaint_is_visible_to
+
+
+def ensure_visible(*, actor: User, complaint: Complaint) -> None:
+    """A case outside the actor's scope reads as missing, never as forbidden."""
+    if not complaint_is_visible_to(user=actor, complaint=complaint):
+        raise NotFound()
+
+
+def ensure_can_act(*, actor: User, complaint: Complaint, perms: tuple[str, ...]) -> None:
+    """Out of scope reads as missing; in scope but without any of `perms` is a refusal."""
+    ensure_visible(actor=actor, complaint=complaint)
+    if not any(actor.has_perm(f"complaints.{perm}") for perm in perms):
+        raise PermissionDenied()
+
+
+def lock_for_change(complaint: Complaint, *, expected_version: int | None = None) -> Complaint:
+    """Lock the case row (call inside a transaction) and refuse if it moved on since it was read.
+
+    `complaint` is the caller's copy: the version it carries (or `expected_version`, sent back by a
+    form or API client) must still be the stored one, otherwise two people acted on one case at once.
+    """
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    expected = complaint.version if expected_version is None else expected_version
+    if locked.version != expected:
+        raise Conflict()
+    return locked
+
+
+def save_change(complaint: Complaint, *, fields: list[str] | None = None) -> None:
+    """Save a locked case and bump its version so every other copy becomes stale."""
+    complaint.version += 1
+    if fields is None:
+        complaint.save()
+    else:
+        complaint.save(update_fields=[*fields, "version", "updated_at"])

@@ -1,0 +1,88 @@
+"""客户档案: finding customers again and keeping one record per person."""
+
+from __future__ import annotations
+
+import phonenumbers
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from complaints.errors import InvalidInput
+from complaints.models import Customer
+
+
+def normalize_phone(raw: str) -> str:
+    """E.164 form of a phone number written any usual way ("138 1234 5678", "+86-138…", "010-…")."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, settings.COMPLAINTS_DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidInput({"phone": [_("Not a phone number.")]}) from exc
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidInput({"phone": [_("Not a phone number.")]})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_email(raw: str) -> str:
+    return (raw or "").strip().lower()
+
+
+def customer_find(*, phone: str = "", email: str = "") -> Customer | None:
+    """The customer with this phone, else with this e-mail (phone is the stronger identity)."""
+    phone = normalize_phone(phone)
+    email = normalize_email(email)
+    if phone:
+        customer = Customer.objects.filter(phone=phone).first()
+        if customer is not None:
+            return customer
+    if email:
+        return Customer.objects.filter(email=email).order_by("created_at").first()
+    return None
+
+
+def customer_get_or_create(
+    *,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    region: str = "",
+) -> tuple[Customer, bool]:
+    """Reuse the known customer (filling in details they lacked) or create one; never a duplicate."""
+    phone = normalize_phone(phone)
+    email = normalize_email(email)
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = [_("Enter the customer's name.")]
+    if not phone and not email:
+        errors["phone"] = [_("Give a phone number or an e-mail address to reach the customer.")]
+    if errors:
+        raise InvalidInput(errors)
+
+    existing = customer_find(phone=phone, email=email)
+    if existing is not None:
+        _fill_blanks(existing, phone=phone, email=email, address=address, region=region)
+        return existing, False
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(
+                name=name.strip(), phone=phone, email=email, address=address, region=region
+            )
+    except IntegrityError:
+        # Another intake created the same phone number a moment ago: use that record.
+        return Customer.objects.get(phone=phone), False
+    return customer, True
+
+
+def _fill_blanks(customer: Customer, **details: str) -> None:
+    changed = []
+    for field, value in details.items():
+        if value and not getattr(customer, field):
+            if field == "phone" and Customer.objects.filter(phone=value).exists():
+                continue
+            setattr(customer, field, value)
+            changed.append(field)
+    if changed:
+        customer.save(update_fields=[*changed, "updated_at"])

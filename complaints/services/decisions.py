@@ -1,0 +1,189 @@
+"""处理决策: proposing a remedy and approving it within someone's authority limit.
+
+A decision within the proposer's own limit is approved as it is proposed. A larger one waits for a
+person whose limit covers it: the head of the owning department or of a department above it, or an
+organisation-wide approver (complaint manager, senior management).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
+from complaints.models import (
+    CaseEvent,
+    Complaint,
+    Decision,
+    DecisionApproval,
+    Outcome,
+    Remedy,
+    State,
+)
+from complaints.selectors import complaint_is_visible_to, decisions_of_round
+from complaints.services.common import ensure_can_act, lock_for_change
+from complaints.timeline import record_event
+
+
+def can_approve(*, user: User, decision: Decision) -> bool:
+    """Whether `user` may approve `decision`: the role, a covering limit and a place in the chain."""
+    if not user.is_active or user.pk == decision.proposed_by_id:
+        return False
+    if not user.has_perm("complaints.approve_decision"):
+        return False
+    if user.approval_limit < decision.amount:
+        return False
+    if user.has_perm("complaints.view_all_complaints"):
+        return True
+    department = decision.complaint.department
+    return department is not None and user.pk in {d.head_id for d in department.chain()}
+
+
+def _event_data(decision: Decision) -> dict:
+    return {
+        "decision_id": decision.pk,
+        "remedy": decision.remedy,
+        "outcome": decision.outcome,
+        "amount": decision.amount,
+    }
+
+
+@transaction.atomic
+def decision_propose(
+    *,
+    complaint: Complaint,
+    actor: User,
+    remedy: str,
+    outcome: str,
+    amount: Decimal,
+    rationale: str,
+    root_cause: str = "",
+    requested_approver: User | None = None,
+) -> Decision:
+    ensure_can_act(actor=actor, complaint=complaint, perms=("propose_decision",))
+    locked = lock_for_change(complaint)
+    if locked.state != State.DECISION:
+        raise ConditionNotMet([_("Decisions are proposed once the investigation is complete.")])
+    errors: dict[str, list[str]] = {}
+    if remedy not in Remedy.values:
+        errors["remedy"] = [_("Choose a remedy from the list.")]
+    if outcome not in Outcome.values:
+        errors["outcome"] = [_("Choose an outcome from the list.")]
+    if amount is None or amount < 0:
+        errors["amount"] = [_("Enter an amount of zero or more.")]
+    if not (rationale or "").strip():
+        errors["rationale"] = [_("Explain the reasons for this decision.")]
+    if errors:
+        raise InvalidInput(errors)
+
+    now = timezone.now()
+    # A new proposal replaces whatever this round had before, approved or not.
+    decisions_of_round(complaint=locked).filter(
+        state__in=[Decision.Status.PENDING_APPROVAL, Decision.Status.APPROVED]
+    ).update(state=Decision.Status.SUPERSEDED)
+    decision = Decision.objects.create(
+        complaint=locked,
+        round=locked.reopen_count,
+        remedy=remedy,
+        outcome=outcome,
+        amount=amount,
+        rationale=rationale.strip(),
+        root_cause=root_cause.strip(),
+        state=Decision.Status.PENDING_APPROVAL,
+        proposed_by=actor,
+        created_at=now,
+    )
+    record_event(
+        complaint=locked,
+        kind=CaseEvent.Kind.DECISION_PROPOSED,
+        actor=actor,
+        at=now,
+        comment=decision.rationale,
+        data=_event_data(decision),
+    )
+    if amount <= actor.approval_limit:
+        _approve(decision=decision, approver=actor, comment=_("Within the proposer's limit."))
+        return decision
+    if requested_approver is not None:
+        if not can_approve(user=requested_approver, decision=decision):
+            raise InvalidInput(
+                {"requested_approver": [_("This person cannot approve this amount.")]}
+            )
+        decision.requested_approver = requested_approver
+        decision.save(update_fields=["requested_approver"])
+    return decision
+
+
+def _approve(*, decision: Decision, approver: User, comment: str) -> None:
+    now = timezone.now()
+    DecisionApproval.objects.create(
+        decision=decision,
+        approver=approver,
+        verdict=DecisionApproval.Verdict.APPROVED,
+        approver_limit=approver.approval_limit,
+        comment=comment,
+        at=now,
+    )
+    decision.state = Decision.Status.APPROVED
+    decision.approved_by = approver
+    decision.approved_at = now
+    decision.save(update_fields=["state", "approved_by", "approved_at"])
+    record_event(
+        complaint=decision.complaint,
+        kind=CaseEvent.Kind.DECISION_APPROVED,
+        actor=approver,
+        at=now,
+        comment=comment,
+        data=_event_data(decision),
+    )
+
+
+def _lock_pending(decision: Decision, actor: User) -> Decision:
+    if not complaint_is_visible_to(user=actor, complaint=decision.complaint):
+        raise NotFound()
+    locked = Decision.objects.select_for_update().select_related("complaint").get(pk=decision.pk)
+    if locked.state != Decision.Status.PENDING_APPROVAL:
+        raise ConditionNotMet([_("This decision is no longer awaiting approval.")])
+    if locked.complaint.state != State.DECISION or locked.round != locked.complaint.reopen_count:
+        raise ConditionNotMet([_("The complaint has moved on; this decision no longer applies.")])
+    if not can_approve(user=actor, decision=locked):
+        raise PermissionDenied(_("Your approval limit or position does not cover this decision."))
+    return locked
+
+
+@transaction.atomic
+def decision_approve(*, decision: Decision, actor: User, comment: str = "") -> Decision:
+    locked = _lock_pending(decision, actor)
+    _approve(decision=locked, approver=actor, comment=comment)
+    return locked
+
+
+@transaction.atomic
+def decision_refuse(*, decision: Decision, actor: User, comment: str) -> Decision:
+    if not (comment or "").strip():
+        raise InvalidInput({"comment": [_("Say why the decision is refused.")]})
+    locked = _lock_pending(decision, actor)
+    now = timezone.now()
+    DecisionApproval.objects.create(
+        decision=locked,
+        approver=actor,
+        verdict=DecisionApproval.Verdict.REFUSED,
+        approver_limit=actor.approval_limit,
+        comment=comment.strip(),
+        at=now,
+    )
+    locked.state = Decision.Status.REFUSED
+    locked.save(update_fields=["state"])
+    record_event(
+        complaint=locked.complaint,
+        kind=CaseEvent.Kind.DECISION_REJECTED,
+        actor=actor,
+        at=now,
+        comment=comment.strip(),
+        data=_event_data(locked),
+    )
+    return locked

@@ -1,0 +1,146 @@
+"""Evidence files: checked by size and by their actual content, checksummed, stored by checksum."""
+
+from __future__ import annotations
+
+import hashlib
+
+import filetype
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from complaints.errors import ConditionNotMet, InvalidInput
+from complaints.models import CaseEvent, Complaint, EvidenceFile
+from complaints.models.investigation import evidence_upload_to
+from complaints.services.common import ensure_can_act
+from complaints.timeline import record_event
+
+# Types recognised from the file's first bytes; the name's extension is never trusted.
+ALLOWED_CONTENT_TYPES = {
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/heic",
+    "image/bmp",
+    "image/tiff",
+    "application/pdf",
+    "video/mp4",
+    "video/quicktime",
+    "video/webm",
+    "video/3gpp",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/x-wav",
+    "audio/amr",
+    "audio/aac",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/msword",
+    "application/vnd.ms-excel",
+}
+TEXT_CONTENT_TYPE = "text/plain"
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type the bytes really are, or None if it is not one we accept."""
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime if kind.mime in ALLOWED_CONTENT_TYPES else None
+    try:
+        # Witness statements and chat transcripts often arrive as plain UTF-8 text.
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return TEXT_CONTENT_TYPE if b"\x00" not in head else None
+
+
+def _checksum(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    complaint: Complaint,
+    actor: User,
+    kind: str,
+    upload: UploadedFile,
+    description: str = "",
+) -> EvidenceFile:
+    ensure_can_act(
+        actor=actor, complaint=complaint, perms=("receive_complaint", "investigate_complaint")
+    )
+    if not complaint.is_open:
+        raise ConditionNotMet([_("Evidence can only be added while the complaint is open.")])
+    errors: dict[str, list[str]] = {}
+    if kind not in EvidenceFile.Kind.values:
+        errors["kind"] = [_("Choose what kind of evidence this is.")]
+    max_bytes = settings.COMPLAINTS_EVIDENCE_MAX_BYTES
+    if upload.size == 0:
+        errors["file"] = [_("The file is empty.")]
+    elif upload.size > max_bytes:
+        errors["file"] = [
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
+        ]
+    if errors:
+        raise InvalidInput(errors)
+    head = upload.read(8192)
+    upload.seek(0)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise InvalidInput(
+            {
+                "file": [
+                    _(
+                        "This type of file is not accepted. Use a photo, video, audio recording, "
+                        "PDF, Word or Excel document, or plain text."
+                    )
+                ]
+            }
+        )
+
+    evidence = EvidenceFile(
+        complaint=complaint,
+        kind=kind,
+        original_name=(upload.name or "upload")[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=_checksum(upload),
+        description=description,
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    # Files are named by checksum, so the same content is stored once and an upload whose
+    # transaction rolls back leaves at most one unreferenced copy, never a stream of them.
+    stored_name = evidence_upload_to(evidence, evidence.original_name)
+    if evidence.file.storage.exists(stored_name):
+        evidence.file.name = stored_name
+    else:
+        evidence.file.save(evidence.original_name, upload, save=False)
+    evidence.save()
+    record_event(
+        complaint=complaint,
+        kind=CaseEvent.Kind.EVIDENCE,
+        actor=actor,
+        at=evidence.uploaded_at,
+        comment=description,
+        data={
+            "evidence_id": evidence.pk,
+            "name": evidence.original_name,
+            "kind": kind,
+            "content_type": content_type,
+            "size": evidence.size,
+            "sha256": evidence.sha256,
+        },
+    )
+    return evidence

@@ -1,0 +1,138 @@
+"""投诉接收: recording a complaint with its customer, reference number and first timeline entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, User
+from complaints.errors import InvalidInput, PermissionDenied
+from complaints.models import CaseEvent, Category, Channel, Complaint, ReferenceSequence, Severity
+from complaints.services.customers import customer_get_or_create
+from complaints.timeline import record_event
+
+# A complaint may be entered after it arrived (a phone call yesterday), never before.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Flags:
+    personal_injury: bool = False
+    media_involved: bool = False
+    regulator_involved: bool = False
+    legal_risk: bool = False
+
+
+def minimum_severity(*, flags: Flags, amount: Decimal | None) -> str:
+    """The least severity the facts allow: injuries, media and regulators are urgent at once."""
+    if amount is not None and amount >= settings.COMPLAINTS_LARGE_CLAIM_THRESHOLD:
+        return Severity.MAJOR
+    if flags.personal_injury or flags.media_involved or flags.regulator_involved:
+        return Severity.URGENT
+    if flags.legal_risk:
+        return Severity.COMPLEX
+    return Severity.GENERAL
+
+
+def next_reference(*, received_at: datetime) -> str:
+    """CP-<year>-<6 digits>, numbered per local year of receipt; the row lock makes it unique."""
+    year = timezone.localtime(received_at).year
+    ReferenceSequence.objects.get_or_create(year=year)
+    ReferenceSequence.objects.filter(year=year).update(last_number=F("last_number") + 1)
+    number = ReferenceSequence.objects.get(year=year).last_number
+    return f"CP-{year}-{number:06d}"
+
+
+@transaction.atomic
+def complaint_create(
+    *,
+    actor: User | None,
+    channel: str,
+    subject: str,
+    description: str,
+    customer_name: str,
+    customer_phone: str = "",
+    customer_email: str = "",
+    customer_address: str = "",
+    customer_region: str = "",
+    received_at: datetime | None = None,
+    product_or_service: str = "",
+    order_ref: str = "",
+    expected_resolution: str = "",
+    remedy_sought: str = "",
+    amount_claimed: Decimal | None = None,
+    category: Category | None = None,
+    severity: str = "",
+    department: Department | None = None,
+    flags: Flags = Flags(),
+    region: str = "",
+) -> Complaint:
+    """Record a complaint. `actor` None means the customer filed it on the public page."""
+    if actor is not None and not actor.has_perm("complaints.receive_complaint"):
+        raise PermissionDenied()
+    now = timezone.now()
+    received_at = received_at or now
+    errors: dict[str, list[str]] = {}
+    if channel not in Channel.values:
+        errors["channel"] = [_("Choose a channel from the list.")]
+    if not (subject or "").strip():
+        errors["subject"] = [_("Enter a subject.")]
+    if not (description or "").strip():
+        errors["description"] = [_("Describe what happened.")]
+    if received_at > now + CLOCK_SKEW:
+        errors["received_at"] = [_("The time received cannot be in the future.")]
+    if amount_claimed is not None and amount_claimed < 0:
+        errors["amount_claimed"] = [_("The amount cannot be negative.")]
+    if severity and severity not in Severity.values:
+        errors["severity"] = [_("Choose a severity from the list.")]
+    if errors:
+        raise InvalidInput(errors)
+
+    customer, _created = customer_get_or_create(
+        name=customer_name,
+        phone=customer_phone,
+        email=customer_email,
+        address=customer_address,
+        region=customer_region,
+    )
+    floor = minimum_severity(flags=flags, amount=amount_claimed)
+    chosen = severity or (category.default_severity if category else Severity.GENERAL)
+    complaint = Complaint.objects.create(
+        reference=next_reference(received_at=received_at),
+        customer=customer,
+        channel=channel,
+        received_at=received_at,
+        received_by=actor,
+        subject=subject.strip(),
+        description=description.strip(),
+        product_or_service=product_or_service,
+        order_ref=order_ref,
+        expected_resolution=expected_resolution,
+        remedy_sought=remedy_sought,
+        amount_claimed=amount_claimed,
+        category=category,
+        severity=Severity.highest(chosen, floor),
+        department=department or (category.default_department if category else None),
+        region=region or customer.region,
+        personal_injury=flags.personal_injury,
+        media_involved=flags.media_involved,
+        regulator_involved=flags.regulator_involved,
+        legal_risk=flags.legal_risk,
+    )
+    record_event(
+        complaint=complaint,
+        kind=CaseEvent.Kind.CREATED,
+        actor=actor,
+        at=now,
+        to_state=complaint.state,
+        customer_visible=True,
+        data={"channel": channel, "received_at": received_at, "severity": complaint.severity},
+    )
+    return complaint

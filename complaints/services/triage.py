@@ -1,0 +1,137 @@
+"""初步核实/分类: category, severity, flags, owning department and assignee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Department, User
+from complaints.errors import ConditionNotMet, InvalidInput
+from complaints.models import CaseEvent, Category, Complaint, Severity
+from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.intake import Flags, minimum_severity
+from complaints.timeline import record_event
+
+_UNSET: Any = object()
+
+
+def validate_assignee(*, assignee: User | None, department: Department | None) -> None:
+    if assignee is None:
+        return
+    if not assignee.is_active:
+        raise InvalidInput({"assignee": [_("This person's account is not active.")]})
+    if department is None or assignee.department_id != department.pk:
+        raise InvalidInput({"assignee": [_("The assignee must belong to the owning department.")]})
+
+
+@transaction.atomic
+def complaint_triage(
+    *,
+    complaint: Complaint,
+    actor: User,
+    category: Category | None = _UNSET,
+    severity: str = _UNSET,
+    department: Department | None = _UNSET,
+    assignee: User | None = _UNSET,
+    personal_injury: bool = _UNSET,
+    media_involved: bool = _UNSET,
+    regulator_involved: bool = _UNSET,
+    legal_risk: bool = _UNSET,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """Change the routing facts of an open case; only the arguments given are changed."""
+    ensure_can_act(actor=actor, complaint=complaint, perms=("triage_complaint",))
+    locked = lock_for_change(complaint, expected_version=expected_version)
+    if not locked.is_open:
+        raise ConditionNotMet([_("A finished complaint can no longer be changed.")])
+    requested = {
+        "category": category,
+        "severity": severity,
+        "department": department,
+        "assignee": assignee,
+        "personal_injury": personal_injury,
+        "media_involved": media_involved,
+        "regulator_involved": regulator_involved,
+        "legal_risk": legal_risk,
+    }
+    requested = {name: value for name, value in requested.items() if value is not _UNSET}
+    if "severity" in requested and requested["severity"] not in Severity.values:
+        raise InvalidInput({"severity": [_("Choose a severity from the list.")]})
+    # A new owning department takes the case from the old department's assignee.
+    moves_department = "department" in requested and "assignee" not in requested
+    new_department_id = getattr(requested.get("department"), "pk", None)
+    if moves_department and locked.assignee and locked.assignee.department_id != new_department_id:
+        requested["assignee"] = None
+    validate_assignee(
+        assignee=requested.get("assignee", locked.assignee),
+        department=requested.get("department", locked.department),
+    )
+
+    changes: dict[str, list[Any]] = {}
+    for name, value in requested.items():
+        old = getattr(locked, name)
+        if old != value:
+            changes[name] = [_display(old), _display(value)]
+            setattr(locked, name, value)
+
+    floor = minimum_severity(
+        flags=Flags(
+            personal_injury=locked.personal_injury,
+            media_involved=locked.media_involved,
+            regulator_involved=locked.regulator_involved,
+            legal_risk=locked.legal_risk,
+        ),
+        amount=locked.amount_claimed,
+    )
+    raised = Severity.highest(locked.severity, floor)
+    if raised != locked.severity:
+        changes["severity"] = [changes.get("severity", [locked.severity])[0], raised]
+        locked.severity = raised
+    if not changes:
+        return locked
+    save_change(locked)
+    record_event(
+        complaint=locked,
+        kind=CaseEvent.Kind.TRIAGED,
+        actor=actor,
+        comment=comment,
+        data={"changes": changes},
+    )
+    return locked
+
+
+def _display(value: Any) -> Any:
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def complaint_assign(
+    *,
+    complaint: Complaint,
+    actor: User,
+    assignee: User,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Complaint:
+    """Give the case to a person of its owning department."""
+    ensure_can_act(actor=actor, complaint=complaint, perms=("triage_complaint",))
+    locked = lock_for_change(complaint, expected_version=expected_version)
+    if not locked.is_open:
+        raise ConditionNotMet([_("A finished complaint can no longer be changed.")])
+    validate_assignee(assignee=assignee, department=locked.department)
+    previous = locked.assignee
+    locked.assignee = assignee
+    save_change(locked, fields=["assignee"])
+    record_event(
+        complaint=locked,
+        kind=CaseEvent.Kind.ASSIGNED,
+        actor=actor,
+        comment=comment,
+        data={"from": str(previous) if previous else None, "to": str(assignee)},
+    )
+    return locked

@@ -1,0 +1,65 @@
+"""Read the deployment's environment into Django settings values.
+
+Kept apart from settings.py so the parsing rules can be tested without reloading settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_config(url: str | None, *, var_dir: Path) -> dict[str, Any]:
+    """Django DATABASES['default'] for DATABASE_URL, or the embedded SQLite file under var/."""
+    if not url:
+        url = f"sqlite:///{var_dir / 'complaints.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Web, worker and beat share the file: WAL lets readers work during a write, and IMMEDIATE
+        # transactions take the write lock up front so concurrent writers wait instead of failing.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+def broker_config(url: str | None, *, var_dir: Path) -> tuple[str, dict[str, Any]]:
+    """Celery broker URL and transport options; without a URL, kombu's serverless filesystem queue."""
+    if url:
+        return url, {}
+    queue_dir = var_dir / "broker" / "queue"
+    processed_dir = var_dir / "broker" / "processed"
+    options = {
+        # One folder for in and out: every process on this machine is one node of the same broker.
+        "data_folder_in": str(queue_dir),
+        "data_folder_out": str(queue_dir),
+        "processed_folder": str(processed_dir),
+        "store_processed": False,
+    }
+    return "filesystem://", options
+
+
+def cache_config(redis_url: str | None) -> dict[str, Any]:
+    if redis_url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
