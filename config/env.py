@@ -49,14 +49,17 @@ def broker_config(url: str | None, *, var_dir: Path) -> tuple[str, dict[str, Any
         return url, {}
     queue_dir = var_dir / "broker" / "queue"
     processed_dir = var_dir / "broker" / "processed"
+    control_dir = var_dir / "broker" / "control"
     options = {
         # One folder for in and out: every process on this machine is one node of the same broker.
         "data_folder_in": str(queue_dir),
         "data_folder_out": str(queue_dir),
         "processed_folder": str(processed_dir),
         "store_processed": False,
+        # Broadcast (remote control) exchanges; kombu would otherwise write them to the cwd.
+        "control_folder": str(control_dir),
     }
-    return "filesystem://", options
+    return "filesystem://localhost/", options
 
 
 def cache_config(redis_url: str | None) -> dict[str, Any]:

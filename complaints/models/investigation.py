@@ -1,3 +1,5 @@
+import mimetypes
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,8 +63,10 @@ class Handoff(models.Model):
 
 
 def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
-    # The checksum names the file: no user-supplied path ever reaches the disk.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # The checksum names the file and the checked content type gives the extension: neither the
+    # path nor the extension the uploader chose ever reaches the disk (a PNG named "x.html" must
+    # not be stored, and perhaps served, as HTML).
+    extension = (mimetypes.guess_extension(instance.content_type) or ".bin").lstrip(".")
     return f"evidence/{instance.sha256[:2]}/{instance.sha256}.{extension}"
 
 

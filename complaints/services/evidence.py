@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 
 import filetype
@@ -52,8 +53,9 @@ def sniff_content_type(head: bytes) -> str | None:
     if kind is not None:
         return kind.mime if kind.mime in ALLOWED_CONTENT_TYPES else None
     try:
-        # Witness statements and chat transcripts often arrive as plain UTF-8 text.
-        head.decode("utf-8")
+        # Witness statements and chat transcripts often arrive as plain UTF-8 text. The head may
+        # end inside a multi-byte character (Chinese text is 3 bytes a character): not final.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return None
     return TEXT_CONTENT_TYPE if b"\x00" not in head else None

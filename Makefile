@@ -1,0 +1,50 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+# Each creates its own virtual environment and installs what it needs.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test lint format migrate seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+# The embedded product: SQLite + filesystem broker under var/, web + worker + beat, demo data.
+# One Ctrl-C stops all three processes.
+run: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py refresh_calendars
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	@echo "Open http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops everything."
+	$(BIN)/honcho --procfile Procfile start
+
+# The whole suite: lint, then tests. SQLite by default; PostgreSQL and Redis when
+# DATABASE_URL / REDIS_URL / CELERY_BROKER_URL are set (as .ci/run does).
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/ $(VENV)

@@ -1,0 +1,54 @@
+"""manage.py seed_demo: the demo organisation, logins and about 200 complaints (idempotent)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from accounts.models import User
+from complaints import demo_data
+from complaints.demo_seed import seed_demo
+from complaints.models import Channel, State
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo organisation (departments, categories, users with password "
+        f"{demo_data.DEMO_PASSWORD}) and about 200 complaints built through the services. "
+        "Running it again changes nothing."
+    )
+
+    def handle(self, *args, **options) -> None:
+        result = seed_demo()
+        if result.created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data loaded: {result.complaints} complaints from {result.customers} "
+                    f"customers, {result.events} timeline events, in {result.seconds:.1f} s."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Demo data already present ({result.complaints} demo complaints); nothing changed."
+            )
+        if result.complaints:
+            self._counts("By state", result.by_state, State)
+            self._counts("By channel", result.by_channel, Channel)
+        self._logins()
+
+    def _counts(self, title: str, counts: dict[str, int], choices) -> None:
+        parts = [f"{value} {counts[value]}" for value in choices.values if counts.get(value)]
+        self.stdout.write(f"{title}: " + ", ".join(parts))
+
+    def _logins(self) -> None:
+        users = {user.username: user for user in User.objects.select_related("department")}
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {demo_data.DEMO_PASSWORD}):")
+        self.stdout.write(f"  {'username':<16} {'role':<18} name / department")
+        for definition in demo_data.USERS:
+            user = users.get(definition.username)
+            if user is None:
+                continue
+            role = "superuser" if definition.superuser else str(definition.role or "")
+            department = user.department.name if user.department else ""
+            name = f"{user.last_name}{user.first_name}"
+            self.stdout.write(f"  {user.username:<16} {role:<18} {name} {department}".rstrip())

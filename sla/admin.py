@@ -1,0 +1,165 @@
+"""Calendars in the admin. Every change goes through sla.services so caches and rules hold."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sla.models import BusinessCalendar, CalendarDay, CalendarYear
+from sla.services import (
+    calendar_confirm_year,
+    calendar_day_delete,
+    calendar_day_set,
+    calendar_refresh_from_package,
+    calendar_save,
+    default_years,
+)
+
+
+class CalendarYearInline(admin.TabularInline):
+    model = CalendarYear
+    fields = ["year", "status", "confirmed_source", "confirmed_by", "confirmed_at", "loaded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "country",
+        "subdivision",
+        "time_zone",
+        "is_default",
+        "is_active",
+    ]
+    list_filter = ["is_active", "country"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["updated_at"]
+    inlines = [CalendarYearInline]
+    actions = ["refresh_from_package"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        calendar_save(calendar=obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(
+        description=_("Refresh from the holidays package (this year and next)"),
+        permissions=["change"],
+    )
+    def refresh_from_package(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for calendar in queryset:
+            summary = calendar_refresh_from_package(calendar=calendar, years=default_years())
+            self.message_user(
+                request,
+                gettext("%(calendar)s: loaded %(years)s; provisional: %(provisional)s")
+                % {
+                    "calendar": calendar,
+                    "years": ", ".join(str(y.year) for y in summary.years),
+                    "provisional": ", ".join(map(str, summary.provisional_years)) or "-",
+                },
+                messages.WARNING if summary.provisional_years else messages.SUCCESS,
+            )
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = CalendarYear.objects.order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date__year=int(self.value()))
+        return queryset
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "kind", "name", "source", "calendar", "updated_by"]
+    list_filter = ["calendar", YearListFilter, "kind", "source"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    list_select_related = ["calendar", "updated_by"]
+    fields = ["calendar", "date", "kind", "name", "source", "updated_by", "updated_at"]
+    readonly_fields = ["source", "updated_by", "updated_at"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: CalendarDay) -> str:
+        return WEEKDAYS_ABBR[obj.date.weekday()]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A row is for one date of one calendar: move a day by adding another and deleting this one.
+        if obj is not None:
+            return [*self.readonly_fields, "calendar", "date"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Any edit here is the administrator's, even of a package row: it then survives refreshes.
+        saved = calendar_day_set(
+            calendar=obj.calendar, day=obj.date, kind=obj.kind, name=obj.name, actor=request.user
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.source != CalendarDay.Source.ADMIN:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj) -> None:
+        calendar_day_delete(calendar_day=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for day in queryset.select_related("calendar"):
+            if day.source == CalendarDay.Source.ADMIN:
+                calendar_day_delete(calendar_day=day, actor=request.user)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "calendar",
+        "status",
+        "confirmed_source",
+        "confirmed_by",
+        "confirmed_at",
+        "loaded_at",
+    ]
+    list_filter = ["status", "calendar", "confirmed_source"]
+    list_select_related = ["calendar", "confirmed_by"]
+    readonly_fields = list_display
+    fields = list_display
+    actions = ["confirm_years"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # years appear when the package is loaded
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Confirm selected years"), permissions=["change"])
+    def confirm_years(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for row in queryset.select_related("calendar"):
+            calendar_confirm_year(calendar=row.calendar, year=row.year, actor=request.user)
+        self.message_user(
+            request,
+            gettext("%(count)d year(s) confirmed.") % {"count": queryset.count()},
+            messages.SUCCESS,
+        )

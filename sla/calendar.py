@@ -1,0 +1,115 @@
+"""Working-day arithmetic on a preloaded calendar. Pure: no ORM, no settings, no clock.
+
+The rule (期间开始的当日不计算在内): the day a clock starts is not counted; a target of N working
+days ends at 23:59:59 local time on the Nth working day after the local start date. A working day is
+a make-up working day (调休), or a day that is neither a day off nor a weekly rest day; make-up days
+win over days off, days off win over the weekly rule. Hour targets are elapsed (wall-clock) hours:
+nights, weekends and holidays all count.
+
+Build one with `sla.selectors.working_calendar` from the database, or directly in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+END_OF_DAY = time(23, 59, 59)
+# A calendar with this many consecutive non-working days is broken (every weekday a rest day, a
+# year of days off); the longest real run in mainland China is about ten days.
+MAX_NON_WORKING_RUN = 366
+
+
+class CalendarError(ValueError):
+    """The calendar cannot answer: it has no working day within MAX_NON_WORKING_RUN days."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingCalendar:
+    time_zone: ZoneInfo
+    rest_weekdays: frozenset[int]  # ISO weekday numbers: 1 Monday ... 7 Sunday
+    days_off: frozenset[date]
+    working_days: frozenset[date]  # make-up working days and admin overrides
+    provisional_years: frozenset[int] = frozenset()
+    # Years whose holidays were loaded at all; None means "do not check". A year outside this set
+    # is only known by its weekly rest days, so a deadline there is provisional too.
+    loaded_years: frozenset[int] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.rest_weekdays <= frozenset(range(1, 8)):
+            raise ValueError("rest_weekdays holds ISO weekday numbers 1 (Monday) to 7 (Sunday).")
+        if both := self.days_off & self.working_days:
+            raise ValueError(f"Days both off and working: {sorted(both)[:5]}")
+
+    def is_working_day(self, day: date) -> bool:
+        if isinstance(day, datetime):
+            # A datetime is a date subclass; its local date depends on the time zone, so refuse it.
+            raise TypeError("Pass a date; use local_date() to turn a moment into one.")
+        if day in self.working_days:
+            return True
+        if day in self.days_off:
+            return False
+        return day.isoweekday() not in self.rest_weekdays
+
+    def local_date(self, moment: datetime) -> date:
+        _require_aware(moment)
+        return moment.astimezone(self.time_zone).date()
+
+    def add_working_days(self, start: datetime, n: int) -> datetime:
+        """The end (23:59:59 local) of the Nth working day after the local date of `start`."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"n must be a whole number of working days, at least 1 (got {n!r}).")
+        day = self.local_date(start)
+        for _ in range(n):
+            day = self._next_working_day(day)
+        return datetime.combine(day, END_OF_DAY, tzinfo=self.time_zone)
+
+    def add_hours(self, start: datetime, hours: float) -> datetime:
+        """`start` plus elapsed hours, in the calendar's time zone.
+
+        Computed in UTC so a daylight-saving change cannot stretch or shrink the target.
+        """
+        _require_aware(start)
+        if hours <= 0:
+            raise ValueError(f"hours must be positive (got {hours!r}).")
+        return (start.astimezone(UTC) + timedelta(hours=hours)).astimezone(self.time_zone)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days d with start < d <= end (the start day is not counted); 0 if end <= start."""
+        count = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
+
+    def is_provisional(self, moment: datetime) -> bool:
+        """Whether the local date of `moment` (a deadline) lies in a year not yet confirmed."""
+        year = self.local_date(moment).year
+        if year in self.provisional_years:
+            return True
+        return self.loaded_years is not None and year not in self.loaded_years
+
+    def _next_working_day(self, after: date) -> date:
+        day = after
+        for _ in range(MAX_NON_WORKING_RUN):
+            try:
+                day += timedelta(days=1)
+            except OverflowError:
+                raise CalendarError(
+                    "No working day before the end of the supported dates."
+                ) from None
+            if self.is_working_day(day):
+                return day
+        raise CalendarError(
+            f"No working day within {MAX_NON_WORKING_RUN} days after {after.isoformat()}: check the "
+            "calendar's weekly rest days and days off."
+        )
+
+
+def _require_aware(moment: datetime) -> None:
+    if not isinstance(moment, datetime):
+        raise TypeError(f"Expected a datetime, got {type(moment).__name__}.")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("A naive datetime has no place in time; pass an aware one.")

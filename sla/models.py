@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import uuid
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sla.holiday_source import supported_countries
+
+
+def default_rest_weekdays() -> list[int]:
+    return [6, 7]
+
+
+def validate_time_zone(value: str) -> None:
+    # ZoneInfo also accepts file paths and odd spellings; only canonical IANA names are allowed.
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("Unknown time zone; use an IANA name such as Asia/Shanghai.")
+        ) from None
+    if value not in _zone_names():
+        raise ValidationError(_("Unknown time zone; use an IANA name such as Asia/Shanghai."))
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_rest_weekdays(value: object) -> None:
+    message = _("List ISO weekday numbers, 1 (Monday) to 7 (Sunday), at least one working weekday.")
+    if not isinstance(value, list) or any(
+        isinstance(day, bool) or not isinstance(day, int) for day in value
+    ):
+        raise ValidationError(message)
+    if len(set(value)) != len(value) or not set(value) <= set(range(1, 8)) or len(value) > 6:
+        raise ValidationError(message)
+
+
+class BusinessCalendar(models.Model):
+    """Where working days come from: a country's statutory days off plus the admin's own days."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    country = models.CharField(
+        _("country"),
+        max_length=3,
+        help_text=_("Country code the holidays package knows, e.g. CN."),
+    )
+    subdivision = models.CharField(
+        _("subdivision"),
+        max_length=10,
+        blank=True,
+        help_text=_("Optional province or state code, where the package has regional days off."),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
+    rest_weekdays = models.JSONField(
+        _("weekly rest days"),
+        default=default_rest_weekdays,
+        validators=[validate_rest_weekdays],
+        help_text=_("ISO weekday numbers: 1 Monday ... 7 Sunday."),
+    )
+    is_default = models.BooleanField(_("default"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    # A new value on every change of the calendar, its days or its years: processes compare it to
+    # the copy they cached (sla.selectors.working_calendar). A UUID, not a counter, so a rolled-back
+    # change can never be mistaken for a later one.
+    revision = models.UUIDField(_("revision"), default=uuid.uuid4, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="sla_calendar_single_default",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(is_active=True),
+                name="sla_calendar_default_is_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def validate_constraints(self, exclude=None) -> None:
+        # Ticking "default" on another calendar is allowed: sla.services.calendar_save moves the role
+        # in one transaction. The database constraints still guard; clean() checks "default is active".
+        super().validate_constraints(exclude={*(exclude or ()), "is_default"})
+
+    def clean(self) -> None:
+        countries = supported_countries()
+        self.country = self.country.upper()
+        if self.country not in countries:
+            raise ValidationError(
+                {"country": _("The holidays package does not know this country.")}
+            )
+        if self.subdivision and self.subdivision not in countries[self.country]:
+            raise ValidationError({"subdivision": _("Not a subdivision of this country.")})
+        if self.is_default and not self.is_active:
+            raise ValidationError({"is_active": _("The default calendar must be active.")})
+        if (
+            self.pk
+            and not self.is_default
+            and BusinessCalendar.objects.filter(pk=self.pk, is_default=True).exists()
+        ):
+            # There is always exactly one default: it moves by making another calendar the default.
+            raise ValidationError(
+                {
+                    "is_default": _(
+                        "Make another calendar the default instead of unticking this one."
+                    )
+                }
+            )
+
+
+class CalendarDay(models.Model):
+    """A date that departs from the weekly rule. One row per date: an admin row beats the package."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Day off")
+        WORKING_DAY = "working_day", _("Working day")
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("Holidays package")
+        ADMIN = "admin", _("Administrator")
+
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="days",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.ADMIN
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["calendar_id", "date"]
+        # The unique constraint's index serves the (calendar, date) lookups and range scans.
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="sla_calendarday_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()
+
+
+class CalendarYear(models.Model):
+    """Whether a calendar's year can be trusted: its official notice is loaded, or an admin said so."""
+
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisional", _("Provisional")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("Holidays package")
+        ADMIN = "admin", _("Administrator")
+
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="years",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROVISIONAL
+    )
+    confirmed_source = models.CharField(
+        _("confirmed by source"), max_length=20, choices=Source.choices, blank=True
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    loaded_at = models.DateTimeField(
+        _("loaded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the holidays package was last read for this year."),
+    )
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["calendar_id", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["calendar", "year"], name="sla_calendaryear_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} {self.year} ({self.get_status_display()})"

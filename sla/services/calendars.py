@@ -1,0 +1,278 @@
+"""Business calendars: loading days from the holidays package, admin overrides, confirming years.
+
+Every write locks the calendar row first (one writer at a time per calendar, so two overlapping
+refreshes cannot collide on the unique date) and, when something changed, gives the calendar a new
+`revision`: that is how every process learns its cached WorkingCalendar is stale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from accounts.models import User
+from sla.holiday_source import PackageYear, package_year
+from sla.models import BusinessCalendar, CalendarDay, CalendarYear
+
+Kind = CalendarDay.Kind
+Status = CalendarYear.Status
+
+
+@dataclass(frozen=True)
+class YearRefresh:
+    year: int
+    status: str  # a CalendarYear.Status value, after the refresh
+    confirmed_by_package: bool
+    days_off: int  # as the package lists them
+    working_days: int
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    admin_kept: int = 0  # dates the package lists where an administrator's row wins
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    calendar: BusinessCalendar
+    years: list[YearRefresh] = field(default_factory=list)
+
+    @property
+    def provisional_years(self) -> list[int]:
+        return [y.year for y in self.years if y.status == Status.PROVISIONAL]
+
+
+def default_years(*, today: date | None = None) -> list[int]:
+    """The current and the next year: deadlines set in December reach into January."""
+    year = (today or timezone.localdate()).year
+    return [year, year + 1]
+
+
+def calendar_refresh_from_package(
+    *, calendar: BusinessCalendar, years: Iterable[int]
+) -> RefreshSummary:
+    """Make the package's days of `years` the calendar's package rows; admin rows stay as they are."""
+    # The package is read before the lock is taken: it is the slow part and needs no database.
+    packages = [
+        package_year(country=calendar.country, subdivision=calendar.subdivision, year=year)
+        for year in sorted(set(years))
+    ]
+    with transaction.atomic():
+        _lock(calendar)
+        outcomes = [_apply_year(calendar, package) for package in packages]
+        if any(changed for _, changed in outcomes):
+            _new_revision(calendar)
+    return RefreshSummary(calendar=calendar, years=[result for result, _ in outcomes])
+
+
+def calendars_refresh_active(*, years: Iterable[int] | None = None) -> list[RefreshSummary]:
+    """Refresh every active calendar (default: current and next year); the command and task door."""
+    wanted = list(years) if years is not None else default_years()
+    return [
+        calendar_refresh_from_package(calendar=calendar, years=wanted)
+        for calendar in BusinessCalendar.objects.filter(is_active=True).order_by("pk")
+    ]
+
+
+def calendar_confirm_year(*, calendar: BusinessCalendar, year: int, actor: User) -> CalendarYear:
+    """An administrator vouches for a year (e.g. after checking the notice). Confirming twice is a no-op."""
+    if not actor.has_perm("sla.change_calendaryear"):
+        raise PermissionDenied
+    with transaction.atomic():
+        _lock(calendar)
+        row, _ = CalendarYear.objects.get_or_create(calendar=calendar, year=year)
+        if row.status == Status.CONFIRMED:
+            return row
+        row.status = Status.CONFIRMED
+        row.confirmed_source = CalendarYear.Source.ADMIN
+        row.confirmed_by = actor
+        row.confirmed_at = timezone.now()
+        row.save()
+        _new_revision(calendar)
+    return row
+
+
+def calendar_day_set(
+    *,
+    calendar: BusinessCalendar,
+    day: date,
+    kind: str,
+    name: str = "",
+    actor: User | None,
+) -> CalendarDay:
+    """An administrator's day off or working day; it wins over the package, now and on refresh.
+
+    `actor` None is for scripts and data migrations; a person needs the change permission.
+    """
+    if actor is not None and not actor.has_perm("sla.change_calendarday"):
+        raise PermissionDenied
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown calendar day kind {kind!r}.")
+    with transaction.atomic():
+        _lock(calendar)
+        row, _ = CalendarDay.objects.update_or_create(
+            calendar=calendar,
+            date=day,
+            defaults={
+                "kind": kind,
+                "name": name,
+                "source": CalendarDay.Source.ADMIN,
+                "updated_by": actor,
+            },
+        )
+        _new_revision(calendar)
+    return row
+
+
+def calendar_day_delete(*, calendar_day: CalendarDay, actor: User | None) -> CalendarDay | None:
+    """Remove an administrator's row; the package's own entry for that date, if any, comes back.
+
+    Returns that restored package row. Package rows cannot be removed this way (a refresh would
+    bring them back); override them with an administrator's working day instead.
+    """
+    if actor is not None and not actor.has_perm("sla.delete_calendarday"):
+        raise PermissionDenied
+    if calendar_day.source != CalendarDay.Source.ADMIN:
+        raise ValueError("Only an administrator's day can be removed; override a package day.")
+    calendar = calendar_day.calendar
+    package = package_year(
+        country=calendar.country, subdivision=calendar.subdivision, year=calendar_day.date.year
+    )
+    with transaction.atomic():
+        _lock(calendar)
+        CalendarDay.objects.filter(pk=calendar_day.pk).delete()
+        restored = None
+        if CalendarYear.objects.filter(calendar=calendar, year=package.year).exists():
+            wanted = _wanted_days(package)
+            if calendar_day.date in wanted:
+                kind, name = wanted[calendar_day.date]
+                restored = CalendarDay.objects.create(
+                    calendar=calendar,
+                    date=calendar_day.date,
+                    kind=kind,
+                    name=name,
+                    source=CalendarDay.Source.PACKAGE,
+                )
+        _new_revision(calendar)
+    return restored
+
+
+def calendar_save(*, calendar: BusinessCalendar) -> BusinessCalendar:
+    """Save a calendar's settings; making it the default takes that role from the old default."""
+    with transaction.atomic():
+        if calendar.is_default:
+            # Cleared first, row by row, so the one-default constraint never sees two.
+            for other in BusinessCalendar.objects.select_for_update().filter(is_default=True):
+                if other.pk != calendar.pk:
+                    other.is_default = False
+                    other.revision = uuid.uuid4()
+                    other.save(update_fields=["is_default", "revision", "updated_at"])
+        calendar.revision = uuid.uuid4()
+        calendar.save()
+    return calendar
+
+
+def _lock(calendar: BusinessCalendar) -> None:
+    BusinessCalendar.objects.select_for_update().filter(pk=calendar.pk).values_list("pk").get()
+
+
+def _new_revision(calendar: BusinessCalendar) -> None:
+    calendar.revision = uuid.uuid4()
+    BusinessCalendar.objects.filter(pk=calendar.pk).update(
+        revision=calendar.revision, updated_at=timezone.now()
+    )
+
+
+def _wanted_days(package: PackageYear) -> dict[date, tuple[str, str]]:
+    # Stored names are data, written in the site's language whoever triggers the refresh.
+    with translation.override(settings.LANGUAGE_CODE):
+        wanted = {day: (Kind.DAY_OFF, name[:200]) for day, name in package.days_off.items()}
+        for day, day_off in package.working_days.items():
+            if day_off is None:
+                name = gettext("Make-up working day")
+            else:
+                name = gettext("Make-up working day (for the day off on %(date)s)") % {
+                    "date": day_off.isoformat()
+                }
+            wanted[day] = (Kind.WORKING_DAY, name)
+    return wanted
+
+
+def _apply_year(calendar: BusinessCalendar, package: PackageYear) -> tuple[YearRefresh, bool]:
+    wanted = _wanted_days(package)
+    existing = {
+        row.date: row
+        for row in CalendarDay.objects.filter(
+            calendar=calendar,
+            date__gte=date(package.year, 1, 1),
+            date__lte=date(package.year, 12, 31),
+        )
+    }
+    now = timezone.now()
+    to_create, to_update, admin_kept = [], [], 0
+    for day, (kind, name) in sorted(wanted.items()):
+        row = existing.get(day)
+        if row is None:
+            to_create.append(
+                CalendarDay(
+                    calendar=calendar,
+                    date=day,
+                    kind=kind,
+                    name=name,
+                    source=CalendarDay.Source.PACKAGE,
+                )
+            )
+        elif row.source == CalendarDay.Source.ADMIN:
+            admin_kept += 1
+        elif (row.kind, row.name) != (kind, name):
+            row.kind, row.name, row.updated_at = kind, name, now
+            to_update.append(row)
+    stale = [
+        row.pk
+        for day, row in existing.items()
+        if row.source == CalendarDay.Source.PACKAGE and day not in wanted
+    ]
+    CalendarDay.objects.bulk_create(to_create)
+    CalendarDay.objects.bulk_update(to_update, ["kind", "name", "updated_at"])
+    CalendarDay.objects.filter(pk__in=stale).delete()
+
+    year, year_created = CalendarYear.objects.get_or_create(calendar=calendar, year=package.year)
+    status_changed = _apply_status(year, package=package, now=now) or year_created
+    year.loaded_at = now
+    year.save()
+    result = YearRefresh(
+        year=package.year,
+        status=year.status,
+        confirmed_by_package=package.confirmed,
+        days_off=len(package.days_off),
+        working_days=len(package.working_days),
+        created=len(to_create),
+        updated=len(to_update),
+        deleted=len(stale),
+        admin_kept=admin_kept,
+    )
+    return result, bool(to_create or to_update or stale or status_changed)
+
+
+def _apply_status(year: CalendarYear, *, package: PackageYear, now) -> bool:
+    """Follow the package, except that an administrator's confirmation is never taken back."""
+    if year.confirmed_source == CalendarYear.Source.ADMIN:
+        return False
+    if package.confirmed and year.status != Status.CONFIRMED:
+        year.status = Status.CONFIRMED
+        year.confirmed_source = CalendarYear.Source.PACKAGE
+        year.confirmed_at = now
+        return True
+    if not package.confirmed and year.status != Status.PROVISIONAL:
+        year.status = Status.PROVISIONAL
+        year.confirmed_source = ""
+        year.confirmed_at = None
+        return True
+    return False

@@ -1,0 +1,100 @@
+"""Shared fixtures: a small organisation with one user per role, as the services expect it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Department, User
+from accounts.roles import Role
+from complaints.models import Category, Complaint
+from complaints.services import complaint_create
+from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
+
+
+@dataclass
+class Org:
+    customer_service: Department
+    service: Department
+    legal: Department
+    management: Department
+    category: Category
+    agent: User
+    handler: User
+    head: User
+    manager: User
+    executive: User
+    auditor: User
+    other_handler: User  # a handler of another department (legal)
+
+
+@pytest.fixture
+def org(db) -> Org:
+    management = DepartmentFactory(name="总经理办公室", code="management", kind="management")
+    customer_service = DepartmentFactory(
+        name="客服部", code="customer-service", kind="customer_service", parent=management
+    )
+    service = DepartmentFactory(name="服务部", code="service", parent=management)
+    legal = DepartmentFactory(name="法务部", code="legal", kind="functional", parent=management)
+    category = CategoryFactory(name="维修质量", code="repair-quality", default_department=service)
+    agent = UserFactory(
+        username="agent", role=Role.AGENT, department=customer_service, approval_limit=500
+    )
+    handler = UserFactory(
+        username="handler", role=Role.HANDLER, department=service, approval_limit=Decimal(2000)
+    )
+    head = UserFactory(
+        username="head", role=Role.DEPT_HEAD, department=service, approval_limit=Decimal(20000)
+    )
+    service.head = head
+    service.save()
+    manager = UserFactory(
+        username="manager",
+        role=Role.COMPLAINT_MANAGER,
+        department=customer_service,
+        approval_limit=Decimal(50000),
+    )
+    executive = UserFactory(
+        username="executive",
+        role=Role.EXECUTIVE,
+        department=management,
+        approval_limit=Decimal(1000000),
+    )
+    auditor = UserFactory(username="auditor", role=Role.AUDITOR)
+    other_handler = UserFactory(username="legal_handler", role=Role.HANDLER, department=legal)
+    return Org(
+        customer_service=customer_service,
+        service=service,
+        legal=legal,
+        management=management,
+        category=category,
+        agent=agent,
+        handler=handler,
+        head=head,
+        manager=manager,
+        executive=executive,
+        auditor=auditor,
+        other_handler=other_handler,
+    )
+
+
+@pytest.fixture
+def new_complaint(org: Org):
+    """A factory for complaints recorded by the agent through the intake service."""
+
+    def make(**overrides) -> Complaint:
+        fields = {
+            "actor": org.agent,
+            "channel": "phone",
+            "subject": "空调维修后仍不制冷",
+            "description": "上周维修过的空调再次不制冷，要求重新维修并赔偿损失。",
+            "customer_name": "王先生",
+            "customer_phone": "13812345678",
+            "category": org.category,
+        }
+        fields.update(overrides)
+        return complaint_create(**fields)
+
+    return make

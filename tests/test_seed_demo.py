@@ -1,0 +1,275 @@
+"""manage.py seed_demo: the demo organisation and ~200 complaints with consistent histories.
+
+Seeding takes a while, so it runs once for the module inside a transaction that is rolled back at
+the end (the tests' own transactions nest in it as savepoints).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from accounts.models import Department, User
+from accounts.roles import Role
+from complaints import demo_data
+from complaints.demo_seed import SEED, make_customers, plan_cases
+from complaints.models import (
+    OPEN_STATES,
+    CaseEvent,
+    Category,
+    Channel,
+    Complaint,
+    Customer,
+    CustomerContact,
+    Decision,
+    DecisionApproval,
+    FollowUp,
+    Handoff,
+    Severity,
+    State,
+)
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = (
+    Complaint,
+    Customer,
+    CaseEvent,
+    User,
+    Department,
+    Category,
+    Decision,
+    DecisionApproval,
+    CustomerContact,
+    FollowUp,
+    Handoff,
+)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Run seed_demo once for this module; returns (output, the time it ran)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = StringIO()
+            started = timezone.now()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue(), started
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_creates_the_departments_under_management(seeded):
+    management = Department.objects.get(code="management")
+    assert management.name == "总经理办公室"
+    assert management.kind == Department.Kind.MANAGEMENT
+    expected = {
+        "customer-service": "客服部",
+        "product": "产品部",
+        "service": "服务部",
+        "legal": "法务部",
+        "marketing": "市场部",
+        "quality": "品控部",
+        "risk-control": "风险防控部",
+        "purchasing": "采购部",
+        "finance": "财务部",
+    }
+    for code, name in expected.items():
+        department = Department.objects.get(code=code)
+        assert department.name == name
+        assert department.parent == management
+    assert Department.objects.get(code="customer-service").kind == Department.Kind.CUSTOMER_SERVICE
+    assert Department.objects.get(code="service").head.username == "head"
+    assert Department.objects.get(code="legal").head.username == "legal_head"
+    assert management.head.username == "executive"
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "department", "limit"),
+    [
+        ("agent", Role.AGENT, "客服部", 500),
+        ("handler", Role.HANDLER, "服务部", 2000),
+        ("head", Role.DEPT_HEAD, "服务部", 20000),
+        ("manager", Role.COMPLAINT_MANAGER, "客服部", 50000),
+        ("executive", Role.EXECUTIVE, "总经理办公室", 1000000),
+        ("auditor", Role.AUDITOR, None, 0),
+        ("legal", Role.HANDLER, "法务部", 2000),
+        ("legal_head", Role.DEPT_HEAD, "法务部", 20000),
+        ("product", Role.HANDLER, "产品部", 2000),
+    ],
+)
+def test_demo_users_have_their_role_department_and_password(
+    seeded, username, role, department, limit
+):
+    user = User.objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [role.value]
+    assert (user.department.name if user.department else None) == department
+    assert user.approval_limit == limit
+    assert user.check_password("demo1234")
+    assert user.is_staff and user.is_active and not user.is_superuser
+    assert user.last_name and user.first_name
+
+
+def test_admin_is_a_superuser(seeded):
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.check_password("demo1234")
+
+
+def test_category_tree_routes_to_departments(seeded):
+    injury = Category.objects.get(code="personal-injury")
+    assert injury.default_severity == Severity.URGENT
+    assert injury.default_department.code == "risk-control"
+    sales = Category.objects.get(code="sales")
+    assert set(sales.children.values_list("code", flat=True)) == {
+        "price",
+        "contract-terms",
+        "misleading-advertising",
+    }
+    assert set(
+        Category.objects.get(code="after-sales").children.values_list("code", flat=True)
+    ) >= {"repair-quality", "service-attitude", "parts"}
+    assert Category.objects.filter(default_department__isnull=True).count() == 0
+
+
+def test_about_200_complaints_in_every_state_channel_and_category(seeded):
+    complaints = Complaint.objects.all()
+    assert 190 <= complaints.count() <= 210
+    states = set(complaints.values_list("state", flat=True))
+    assert states == set(State.values)
+    assert complaints.filter(state=State.CLOSED).count() > complaints.count() / 2
+    for state in OPEN_STATES:
+        assert complaints.filter(state=state).count() >= 5, state
+    assert set(complaints.values_list("channel", flat=True)) == set(Channel.values)
+    leaves = set(Category.objects.filter(children=None).values_list("pk", flat=True))
+    assert set(complaints.values_list("category", flat=True)) >= leaves
+    customers = Customer.objects.count()
+    assert 100 <= customers <= 130
+    assert customers < complaints.count()  # some customers complained more than once
+
+
+def test_every_timeline_starts_with_created_and_follows_the_state_machine(seeded):
+    _output, started = seeded
+    for complaint in Complaint.objects.prefetch_related("events"):
+        events = list(complaint.events.all())
+        assert events[0].kind == CaseEvent.Kind.CREATED, complaint.reference
+        assert events[0].at >= complaint.received_at
+        assert events[-1].at <= started
+        state = State.INTAKE
+        for event in events:
+            if event.kind == CaseEvent.Kind.TRANSITION:
+                assert event.from_state == state, complaint.reference
+                state = event.to_state
+        assert state == complaint.state, complaint.reference
+        transitions = [e for e in events if e.kind == CaseEvent.Kind.TRANSITION]
+        assert bool(transitions) == (complaint.state != State.INTAKE)
+
+
+def test_history_follows_the_simulated_clock_over_twelve_months(seeded):
+    _output, started = seeded
+    received = Complaint.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
+    assert received["first"] <= started - timedelta(days=330)
+    assert received["last"] >= started - timedelta(days=1)
+    # Rows stamped by the services (and auto_now fields) carry the simulated dates.
+    assert CaseEvent.objects.aggregate(at=Min("at"))["at"] <= started - timedelta(days=330)
+    assert Decision.objects.aggregate(at=Min("created_at"))["at"] <= started - timedelta(days=300)
+    assert FollowUp.objects.aggregate(at=Min("at"))["at"] <= started - timedelta(days=300)
+    assert Customer.objects.aggregate(at=Min("created_at"))["at"] <= started - timedelta(days=330)
+    for complaint in Complaint.objects.filter(state=State.CLOSED):
+        assert complaint.received_at < complaint.closed_at <= started
+        assert complaint.created_at == complaint.events.first().at
+    months = {
+        timezone.localtime(at).strftime("%Y-%m")
+        for at in Complaint.objects.values_list("received_at", flat=True)
+    }
+    assert len(months) >= 12
+
+
+def test_open_cases_have_recent_and_overdue_ones(seeded):
+    _output, started = seeded
+
+    def ages(state: str) -> list[float]:
+        return [
+            (started - received).total_seconds() / 86400
+            for received in Complaint.objects.filter(state=state).values_list(
+                "received_at", flat=True
+            )
+        ]
+
+    for state in (State.INTAKE, State.TRIAGE, State.INVESTIGATION):
+        assert min(ages(state)) < 1, state  # received today
+    for state in OPEN_STATES:
+        assert min(ages(state)) < 5, state  # something recent in every open stage
+    # Older investigations for the SLA engine to escalate (four working days ≥ four days).
+    assert sum(age >= 4 for age in ages(State.INVESTIGATION)) >= 5
+
+
+def test_workflow_situations_are_represented(seeded):
+    complaints = Complaint.objects.all()
+    reopened = complaints.filter(reopen_count__gt=0)
+    assert reopened.filter(state=State.CLOSED).count() >= 5
+    assert reopened.filter(state__in=OPEN_STATES).exists()
+    assert Handoff.objects.filter(to_department__code="legal").count() >= 3
+    assert complaints.filter(personal_injury=True).exists()
+    assert complaints.filter(media_involved=True).exists()
+    assert complaints.filter(regulator_involved=True).exists()
+    assert complaints.filter(severity=Severity.MAJOR).exists()
+    # Decisions above the handler's limit, approved up the chain.
+    approvers = set(
+        DecisionApproval.objects.filter(verdict="approved", decision__amount__gt=2000)
+        .exclude(approver=F("decision__proposed_by"))
+        .values_list("approver__username", flat=True)
+    )
+    assert "manager" in approvers
+    assert approvers & {"head", "legal_head", "risk_head", "product_head", "marketing_head"}
+    assert DecisionApproval.objects.filter(verdict="refused").exists()
+    assert Decision.objects.filter(state=Decision.Status.PENDING_APPROVAL).count() >= 2
+    # Follow-ups: satisfied, dissatisfied and unanswered visits.
+    assert FollowUp.objects.filter(reached=False).exists()
+    assert FollowUp.objects.filter(satisfaction__lte=2).exists()
+    assert FollowUp.objects.filter(satisfaction__gte=4).exists()
+    # Simple cases answered on the spot and complaints filed by customers themselves.
+    assert CaseEvent.objects.filter(transition="answer_on_spot").exists()
+    assert complaints.filter(received_by__isnull=True).exists()
+
+
+def test_output_lists_the_logins(seeded):
+    output, _started = seeded
+    assert "demo1234" in output
+    for username in ("admin", "agent", "handler", "head", "manager", "executive", "auditor"):
+        assert f"  {username} " in output
+
+
+def test_running_again_changes_nothing(seeded):
+    before = {model.__name__: model.objects.count() for model in COUNTED}
+    last_change = Complaint.objects.aggregate(at=Max("updated_at"))["at"]
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    after = {model.__name__: model.objects.count() for model in COUNTED}
+    assert after == before
+    assert Complaint.objects.aggregate(at=Max("updated_at"))["at"] == last_change
+    assert "nothing changed" in out.getvalue()
+
+
+def test_the_plan_does_not_depend_on_the_day_it_runs():
+    def plan(now):
+        rng = random.Random(SEED)
+        specs = plan_cases(rng, make_customers(rng), now)
+        return sorted(
+            (spec.number, spec.target, spec.channel, spec.scenario and spec.scenario.key)
+            for spec in specs
+        )
+
+    now = timezone.now()
+    assert plan(now) == plan(now - timedelta(days=100, hours=7))
+    assert len(demo_data.SCENARIOS) >= 40

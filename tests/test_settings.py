@@ -1,0 +1,93 @@
+"""The settings take the database, broker and cache from the environment."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from config.env import broker_config, cache_config, database_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_defaults_to_sqlite_under_var(tmp_path):
+    config = database_config(None, var_dir=tmp_path)
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "complaints.sqlite3")
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_database_url_selects_postgresql(tmp_path):
+    config = database_config("postgres://app:secret@db.internal:6432/complaints", var_dir=tmp_path)
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 6432, "complaints")
+    assert config["USER"] == "app"
+
+
+def test_broker_defaults_to_the_serverless_filesystem_transport(tmp_path):
+    url, options = broker_config(None, var_dir=tmp_path)
+
+    assert url.startswith("filesystem://")
+    assert options["data_folder_in"] == options["data_folder_out"]
+    assert options["data_folder_in"].startswith(str(tmp_path))
+
+
+def test_broker_url_is_used_as_given(tmp_path):
+    assert broker_config("redis://localhost:6379/1", var_dir=tmp_path) == (
+        "redis://localhost:6379/1",
+        {},
+    )
+
+
+def test_redis_url_backs_the_cache():
+    assert cache_config("redis://localhost:6379/0")["BACKEND"].endswith("RedisCache")
+    assert cache_config(None)["BACKEND"].endswith("LocMemCache")
+
+
+def _settings_in_fresh_process(env: dict[str, str]) -> dict:
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
+        "'name': str(settings.DATABASES['default']['NAME']),"
+        "'broker': settings.CELERY_BROKER_URL,"
+        "'cache': settings.CACHES['default']['BACKEND'],"
+        "'tz': settings.TIME_ZONE, 'lang': settings.LANGUAGE_CODE}))"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_settings_module_reads_the_environment(tmp_path):
+    embedded = _settings_in_fresh_process({"VAR_DIR": str(tmp_path)})
+    deployed = _settings_in_fresh_process(
+        {
+            "DATABASE_URL": "postgres://app@db.internal/complaints",
+            "CELERY_BROKER_URL": "redis://broker.internal:6379/1",
+            "REDIS_URL": "redis://cache.internal:6379/0",
+        }
+    )
+
+    assert embedded["engine"].endswith("sqlite3")
+    assert embedded["name"].startswith(str(tmp_path))
+    assert embedded["broker"].startswith("filesystem://")
+    assert embedded["cache"].endswith("LocMemCache")
+    assert (embedded["tz"], embedded["lang"]) == ("Asia/Shanghai", "zh-hans")
+    assert deployed["engine"] == "django.db.backends.postgresql"
+    assert deployed["name"] == "complaints"
+    assert deployed["broker"] == "redis://broker.internal:6379/1"
+    assert deployed["cache"].endswith("RedisCache")
