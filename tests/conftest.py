@@ -6,12 +6,48 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Department, User
-from accounts.roles import Role
+from accounts.roles import ROLE_PERMISSIONS, Role
 from complaints.models import Category, Complaint
 from complaints.services import complaint_create
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # The production static storage needs collectstatic's manifest; tests render without one.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Uploads go to a scratch folder per test.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # The org fixture creates eight users; the default hasher would spend seconds per test on them.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _restore_role_groups(request) -> None:
+    """Transactional tests empty every table afterwards, including the role groups the migrations
+    created; put them back so such a test starts from the same organisation as any other."""
+    marker = request.node.get_closest_marker("django_db")
+    marked_transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not (marked_transactional or "transactional_db" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in (name.split(".") for name in names)
+            ]
+        )
 
 
 @dataclass

@@ -60,9 +60,10 @@ def seeded(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            out = StringIO()
+            out, err = StringIO(), StringIO()
             started = timezone.now()
-            call_command("seed_demo", stdout=out)
+            call_command("seed_demo", stdout=out, stderr=err)
+            assert err.getvalue() == ""  # no case was refused by a service
             yield out.getvalue(), started
         finally:
             transaction.set_rollback(True)

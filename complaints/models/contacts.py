@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel, ContactDirection, ContactPurpose, FollowUpMethod
@@ -37,7 +38,7 @@ class CustomerContact(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} {self.get_channel_display()} {self.at:%Y-%m-%d}"
+        return f"{self.get_direction_display()} {self.get_channel_display()} {timezone.localtime(self.at):%Y-%m-%d}"
 
 
 class FollowUp(models.Model):
@@ -81,7 +82,7 @@ class FollowUp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.at:%Y-%m-%d}"
+        return f"{self.get_method_display()} {timezone.localtime(self.at):%Y-%m-%d}"
 
     @property
     def is_satisfied(self) -> bool:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,10 +67,12 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "id"]
+        # Related-object access and Django internals use the base manager: make it refuse too.
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["complaint", "at"], name="caseevent_complaint_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} @ {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

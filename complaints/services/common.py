@@ -21,15 +21,19 @@ def ensure_can_act(*, actor: User, complaint: Complaint, perms: tuple[str, ...])
         raise PermissionDenied()
 
 
-def lock_for_change(complaint: Complaint, *, expected_version: int | None = None) -> Complaint:
+def lock_for_change(
+    complaint: Complaint, *, expected_version: int | None = None, must_be_current: bool = True
+) -> Complaint:
     """Lock the case row (call inside a transaction) and refuse if it moved on since it was read.
 
     `complaint` is the caller's copy: the version it carries (or `expected_version`, sent back by a
     form or API client) must still be the stored one, otherwise two people acted on one case at once.
+    Records that only add a row (a logged call, a follow-up visit) pass `must_be_current=False`:
+    they serialise on the lock but do not depend on what the caller saw.
     """
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
     expected = complaint.version if expected_version is None else expected_version
-    if locked.version != expected:
+    if must_be_current and locked.version != expected:
         raise Conflict()
     return locked
 

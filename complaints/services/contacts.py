@@ -97,7 +97,7 @@ def contact_record(
         raise InvalidInput({"purpose": [_("Choose a purpose.")]})
     if at is not None and at > timezone.now():
         raise InvalidInput({"at": [_("A contact cannot be in the future.")]})
-    locked = lock_for_change(complaint)
+    locked = lock_for_change(complaint, must_be_current=False)
     first_response_before = locked.first_response_at
     contact = log_contact(
         complaint=locked,
@@ -126,7 +126,7 @@ def follow_up_record(
 ) -> FollowUp:
     """Record one follow-up attempt; a visit that reached the customer needs their verdict."""
     ensure_can_act(actor=actor, complaint=complaint, perms=("follow_up_complaint",))
-    locked = lock_for_change(complaint)
+    locked = lock_for_change(complaint, must_be_current=False)
     if locked.state != State.FOLLOW_UP:
         raise ConditionNotMet([_("Follow-up visits are recorded after the reply is sent.")])
     errors: dict[str, list[str]] = {}

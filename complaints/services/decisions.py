@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
+from complaints.errors import (
+    ConditionNotMet,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from complaints.models import (
     CaseEvent,
     Complaint,
@@ -25,7 +31,7 @@ from complaints.models import (
     State,
 )
 from complaints.selectors import complaint_is_visible_to, decisions_of_round
-from complaints.services.common import ensure_can_act, lock_for_change
+from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.timeline import record_event
 
 
@@ -105,6 +111,8 @@ def decision_propose(
         comment=decision.rationale,
         data=_event_data(decision),
     )
+    # Whoever still holds the case as it was before this proposal must reload before acting on it.
+    save_change(locked, fields=[])
     if amount <= actor.approval_limit:
         _approve(decision=decision, approver=actor, comment=_("Within the proposer's limit."))
         return decision
@@ -145,8 +153,14 @@ def _approve(*, decision: Decision, approver: User, comment: str) -> None:
 def _lock_pending(decision: Decision, actor: User) -> Decision:
     if not complaint_is_visible_to(user=actor, complaint=decision.complaint):
         raise NotFound()
-    locked = Decision.objects.select_for_update().select_related("complaint").get(pk=decision.pk)
+    # Lock order everywhere: the case first, then its decision.
+    case = lock_for_change(decision.complaint, must_be_current=False)
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    locked.complaint = case
     if locked.state != Decision.Status.PENDING_APPROVAL:
+        if decision.state == Decision.Status.PENDING_APPROVAL:
+            # The caller saw it pending: someone else approved or refused it meanwhile.
+            raise Conflict()
         raise ConditionNotMet([_("This decision is no longer awaiting approval.")])
     if locked.complaint.state != State.DECISION or locked.round != locked.complaint.reopen_count:
         raise ConditionNotMet([_("The complaint has moved on; this decision no longer applies.")])
@@ -159,6 +173,7 @@ def _lock_pending(decision: Decision, actor: User) -> Decision:
 def decision_approve(*, decision: Decision, actor: User, comment: str = "") -> Decision:
     locked = _lock_pending(decision, actor)
     _approve(decision=locked, approver=actor, comment=comment)
+    save_change(locked.complaint, fields=[])
     return locked
 
 
@@ -178,6 +193,7 @@ def decision_refuse(*, decision: Decision, actor: User, comment: str) -> Decisio
     )
     locked.state = Decision.Status.REFUSED
     locked.save(update_fields=["state"])
+    save_change(locked.complaint, fields=[])
     record_event(
         complaint=locked.complaint,
         kind=CaseEvent.Kind.DECISION_REJECTED,

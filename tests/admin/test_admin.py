@@ -41,18 +41,6 @@ from complaints.services import (
 from tests.factories import ComplaintFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    # The default static storage needs collectstatic's manifest; uploads go to a scratch folder.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # The real hasher takes about half a second per user, and every test creates eight.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin_user(org):
     return UserFactory(

@@ -144,7 +144,7 @@ class Flow:
     def propose(
         self, complaint: Complaint, amount: Decimal | int = 0, actor: User | None = None
     ) -> Decision:
-        return decision_propose(
+        decision = decision_propose(
             complaint=complaint,
             actor=actor or self.org.handler,
             remedy="repair",
@@ -152,6 +152,9 @@ class Flow:
             amount=Decimal(amount),
             rationale="维修质量问题，免费返修。",
         )
+        # A proposal changes the case; like a page after a submit, go on with the fresh copy.
+        complaint.refresh_from_db()
+        return decision
 
     def follow_up(
         self, complaint: Complaint, *, satisfied: bool | None, actor: User | None = None
@@ -182,12 +185,6 @@ class Flow:
             complaint = self.run(self.prepare(complaint, name), name)
         assert complaint.state == to_state
         return complaint
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # The org fixture creates seven users; the default hasher would spend seconds per test on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -16,12 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection, connections
 
 from accounts.models import User
-from accounts.roles import ROLE_PERMISSIONS
-from complaints.errors import ConditionNotMet, Conflict
+from complaints.errors import Conflict
 from complaints.models import (
     CaseEvent,
     Complaint,
@@ -43,26 +41,9 @@ ROUNDS = 5
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(
-        "connection.vendor != 'postgresql'", reason="row-lock races need PostgreSQL"
-    ),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row-lock races need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db) -> None:
-    # A transactional test empties every table afterwards, including the role groups that the
-    # migrations created; put them back so each race starts from a complete organisation.
-    assert connection.vendor == "postgresql"
-    for role, names in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role.value)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codename in (name.split(".") for name in names)
-            ]
-        )
 
 
 @dataclass
@@ -273,9 +254,9 @@ def test_two_approvers_at_once_give_one_approval(org, new_complaint, flow):
         # when both approve at the same moment
         results = race(approve_as(org.head.pk), approve_as(org.manager.pk))
 
-        # then there is exactly one approval, by the winner, and the other is told it is done
+        # then there is exactly one approval, by the winner, and the other is told of the conflict
         winner, loser = winner_and_loser(results)
-        assert isinstance(loser.error, ConditionNotMet)
+        assert isinstance(loser.error, Conflict)
         approvals = DecisionApproval.objects.filter(decision=decision)
         assert approvals.count() == 1
         stored = Decision.objects.get(pk=decision.pk)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
+from complaints.errors import ConditionNotMet, Conflict, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, Decision, DecisionApproval, State
 from complaints.selectors import decision_eligible_approvers
 from complaints.services import (
@@ -48,7 +48,7 @@ def legal_head(org):
 
 
 def propose(complaint, actor, amount) -> Decision:
-    return decision_propose(
+    decision = decision_propose(
         complaint=complaint,
         actor=actor,
         remedy="compensation",
@@ -56,6 +56,9 @@ def propose(complaint, actor, amount) -> Decision:
         amount=Decimal(amount),
         rationale="维修不当造成二次故障，赔偿损失。",
     )
+    # A proposal changes the case; like a page after a submit, go on with the fresh copy.
+    complaint.refresh_from_db()
+    return decision
 
 
 def event_kinds(complaint) -> list[str]:
@@ -130,6 +133,7 @@ def test_a_requested_approver_must_be_able_to_approve(org, case):
         requested_approver=org.head,
     )
     assert decision.requested_approver == org.head
+    case.refresh_from_db()
 
     # when they ask the head for 30000, beyond the head's limit, then nothing is proposed
     with pytest.raises(InvalidInput) as refused:
@@ -278,10 +282,15 @@ def test_the_approvers_limit_is_recorded_as_it_was(org, pending_5000):
 
 
 def test_a_decision_can_be_approved_only_once(org, pending_5000):
+    seen_pending_by_manager = Decision.objects.get(pk=pending_5000.pk)
     decision_approve(decision=pending_5000, actor=org.head)
 
+    # the manager's copy still says pending: someone else decided meanwhile
+    with pytest.raises(Conflict):
+        decision_approve(decision=seen_pending_by_manager, actor=org.manager)
+    # a fresh copy says it is approved already
     with pytest.raises(ConditionNotMet):
-        decision_approve(decision=pending_5000, actor=org.manager)
+        decision_approve(decision=Decision.objects.get(pk=pending_5000.pk), actor=org.manager)
     assert pending_5000.approvals.count() == 1
     assert Decision.objects.get(pk=pending_5000.pk).approved_by == org.head
 
@@ -369,6 +378,7 @@ def test_the_case_is_decided_once_the_decision_is_approved(flow, org, case, pend
 
     # when the head approves, then the handler moves the case to the reply
     decision_approve(decision=pending_5000, actor=org.head)
+    case.refresh_from_db()
     result = flow.run(case, "decide", org.handler)
     assert result.state == State.REPLY
     assert result.current_decision() == pending_5000

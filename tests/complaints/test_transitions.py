@@ -328,6 +328,7 @@ def test_decide_needs_an_approved_decision(flow, org, complaint_in):
 
     # when the department head approves it, then the case can be decided
     decision_approve(decision=decision, actor=org.head)
+    complaint.refresh_from_db()
     result = flow.run(complaint, "decide")
     assert result.state == State.REPLY
     assert result.decided_at is not None

@@ -13,7 +13,7 @@ from sla.services import calendar_refresh_from_package
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_refreshes_load_each_day_once():
     calendar = BusinessCalendar.objects.create(name="竞争", code="race", country="CN")
     barrier = threading.Barrier(2)

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo data already present ({result.complaints} demo complaints); nothing changed."
             )
+        for failure in result.failures:
+            self.stderr.write(self.style.WARNING(f"Skipped {failure}"))
         if result.complaints:
             self._counts("By state", result.by_state, State)
             self._counts("By channel", result.by_channel, Channel)
