@@ -60,6 +60,11 @@ def complaint_triage(
     requested = {name: value for name, value in requested.items() if value is not _UNSET}
     if "severity" in requested and requested["severity"] not in Severity.values:
         raise InvalidInput({"severity": [_("Choose a severity from the list.")]})
+    # A case with no owner yet goes to the category's default department unless told otherwise.
+    new_category = requested.get("category")
+    unowned = "department" not in requested and locked.department_id is None
+    if unowned and new_category and new_category.default_department_id:
+        requested["department"] = new_category.default_department
     # A new owning department takes the case from the old department's assignee.
     moves_department = "department" in requested and "assignee" not in requested
     new_department_id = getattr(requested.get("department"), "pk", None)
