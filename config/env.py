@@ -29,6 +29,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_config(url: str | None, *, var_dir: Path) -> dict[str, Any]:
     """Django DATABASES['default'] for DATABASE_URL, or the embedded SQLite file under var/."""
     if not url:
+        # The embedded database lives under var/, which a fresh checkout does not have yet.
+        var_dir.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{var_dir / 'complaints.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
