@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -79,6 +80,13 @@ class User(AbstractUser):
         help_text=_("Largest decision amount (CNY) this person may approve on their own."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Used for the pages after sign-in and for e-mail notifications."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

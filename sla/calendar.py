@@ -84,6 +84,43 @@ class WorkingCalendar:
             count += self.is_working_day(day)
         return count
 
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much of [start, end) lies on working days (local time); zero if end <= start.
+
+        A paused working-day clock keeps this much of its time, and gets it back on resuming.
+        """
+        _require_aware(start)
+        _require_aware(end)
+        total = timedelta(0)
+        cursor = start.astimezone(self.time_zone)
+        stop = end.astimezone(self.time_zone)
+        while cursor < stop:
+            segment_end = min(self._next_midnight(cursor), stop)
+            if self.is_working_day(cursor.date()):
+                total += segment_end.astimezone(UTC) - cursor.astimezone(UTC)
+            cursor = segment_end
+        return total
+
+    def add_working_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The moment at which `amount` of working-day time has passed after `start`."""
+        _require_aware(start)
+        if amount <= timedelta(0):
+            return start.astimezone(self.time_zone)
+        cursor = start.astimezone(self.time_zone)
+        remaining = amount
+        for _ in range(MAX_NON_WORKING_RUN * 32):
+            midnight = self._next_midnight(cursor)
+            if self.is_working_day(cursor.date()):
+                available = midnight.astimezone(UTC) - cursor.astimezone(UTC)
+                if remaining <= available:
+                    return (cursor.astimezone(UTC) + remaining).astimezone(self.time_zone)
+                remaining -= available
+            cursor = midnight
+        raise CalendarError("The calendar has too few working days to place this much time.")
+
+    def _next_midnight(self, moment: datetime) -> datetime:
+        return datetime.combine(moment.date() + timedelta(days=1), time(0), tzinfo=self.time_zone)
+
     def is_provisional(self, moment: datetime) -> bool:
         """Whether the local date of `moment` (a deadline) lies in a year not yet confirmed."""
         year = self.local_date(moment).year

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.utils import timezone
 
+from complaints.models import Category, Complaint
 from sla.calendar import WorkingCalendar
-from sla.models import BusinessCalendar, CalendarDay, CalendarYear
+from sla.models import BusinessCalendar, CalendarDay, CalendarYear, Clock, SlaPolicy, Stage
 
 # calendar id -> (what the cached copy was built from, the copy). Per process; a copy is reused
 # only while the calendar row still has the same revision, time zone and rest days.
@@ -82,3 +85,68 @@ def provisional_years_ahead(
         ).values_list("year", flat=True)
     )
     return [year for year in span if year not in confirmed]
+
+
+def policy_for(*, severity: str, category: Category | None) -> SlaPolicy | None:
+    """The active policy for a severity: the one of the nearest category up the tree, else general."""
+    chain: list[int] = []
+    node = category
+    while node is not None and node.pk not in chain:
+        chain.append(node.pk)
+        node = node.parent
+    candidates = list(
+        SlaPolicy.objects.filter(is_active=True, severity=severity)
+        .filter(Q(category_id__in=chain) | Q(category__isnull=True))
+        .prefetch_related("targets")
+    )
+    if not candidates:
+        return None
+    rank = {category_id: position for position, category_id in enumerate(chain)}
+    return min(candidates, key=lambda policy: rank.get(policy.category_id, len(chain)))
+
+
+def calendar_for_policy(*, policy: SlaPolicy | None) -> WorkingCalendar:
+    return working_calendar(calendar=policy.calendar if policy and policy.calendar_id else None)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    stage: str
+    round: int
+    due_at: datetime
+    met_at: datetime | None
+    breached: bool
+    paused: bool
+    provisional: bool
+
+
+def complaint_deadlines(*, complaint: Complaint, now: datetime | None = None) -> list[Deadline]:
+    """The case's clocks, current round first in stage order; uses prefetched `clocks` if present."""
+    now = now or timezone.now()
+    order = {stage: position for position, stage in enumerate(Stage.values)}
+    clocks = sorted(
+        (clock for clock in complaint.clocks.all() if clock.cancelled_at is None or clock.met_at),
+        key=lambda clock: (-clock.round, order[clock.stage]),
+    )
+    return [
+        Deadline(
+            stage=clock.stage,
+            round=clock.round,
+            due_at=clock.due_at,
+            met_at=clock.met_at,
+            breached=clock_is_breached(clock, now=now),
+            paused=clock.paused_at is not None,
+            provisional=clock.provisional,
+        )
+        for clock in clocks
+    ]
+
+
+def clock_is_breached(clock: Clock, *, now: datetime) -> bool:
+    if clock.breached_at is not None:
+        return True
+    if clock.met_at is not None:
+        return clock.met_at > clock.due_at
+    if clock.paused_at is not None:
+        return clock.paused_at > clock.due_at
+    return clock.cancelled_at is None and now > clock.due_at

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="sla.tasks.refresh_calendars_task")
 def refresh_calendars_task(years: list[int] | None = None) -> dict[str, list[int]]:
-    """Keep every active calendar filled for the current and next year (scheduled monthly).
+    """Keep every active calendar filled for last, this and next year (scheduled monthly).
 
     Safe to run twice or concurrently: the service locks each calendar and only writes differences.
     """

@@ -21,6 +21,7 @@ from .contacts import CustomerContact, FollowUp
 from .customers import Customer
 from .decisions import Decision, DecisionApproval
 from .investigation import EvidenceFile, Handoff
+from .notifications import Notification
 from .timeline import CaseEvent, TimelineIsAppendOnly
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "FollowUp",
     "FollowUpMethod",
     "Handoff",
+    "Notification",
     "Outcome",
     "ReferenceSequence",
     "RejectionReason",

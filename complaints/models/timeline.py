@@ -36,6 +36,9 @@ class CaseEvent(models.Model):
         ESCALATED = "escalated", _("Escalated")
         REMINDER = "reminder", _("Deadline reminder")
         PII_UNMASKED = "pii_unmasked", _("Contact details unmasked")
+        CLOCKS_PAUSED = "clocks_paused", _("Deadlines paused")
+        CLOCKS_RESUMED = "clocks_resumed", _("Deadlines resumed")
+        DEADLINES_REPLANNED = "deadlines_replanned", _("Deadlines re-planned")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

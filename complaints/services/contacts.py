@@ -23,6 +23,8 @@ from complaints.models import (
 )
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.timeline import record_event
+from sla.models import Stage
+from sla.services.clocks import clocks_meet
 
 
 def log_contact(
@@ -110,6 +112,7 @@ def contact_record(
     )
     if locked.first_response_at != first_response_before:
         save_change(locked, fields=["first_response_at"])
+        clocks_meet(complaint=locked, stages=[Stage.FIRST_RESPONSE], at=locked.first_response_at)
     return contact
 
 
@@ -152,6 +155,8 @@ def follow_up_record(
         by=actor,
         at=timezone.now(),
     )
+    if reached:
+        clocks_meet(complaint=locked, stages=[Stage.FOLLOW_UP], at=follow_up.at)
     record_event(
         complaint=locked,
         kind=CaseEvent.Kind.FOLLOW_UP,

@@ -17,6 +17,8 @@ from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import CaseEvent, Category, Channel, Complaint, ReferenceSequence, Severity
 from complaints.services.customers import customer_get_or_create
 from complaints.timeline import record_event
+from sla.models import StartEvent
+from sla.services.clocks import clocks_start
 
 # A complaint may be entered after it arrived (a phone call yesterday), never before.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -126,6 +128,8 @@ def complaint_create(
         regulator_involved=flags.regulator_involved,
         legal_risk=flags.legal_risk,
     )
+    # The receipt starts the clocks, even when the complaint is entered later than it arrived.
+    clocks_start(complaint=complaint, event=StartEvent.RECEIVED, at=received_at)
     record_event(
         complaint=complaint,
         kind=CaseEvent.Kind.CREATED,

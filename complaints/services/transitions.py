@@ -36,6 +36,7 @@ from complaints.selectors import complaint_is_visible_to
 from complaints.services.common import ensure_visible, lock_for_change, save_change
 from complaints.services.contacts import log_contact
 from complaints.timeline import record_event
+from sla.services.clocks import clocks_after_transition
 
 Input = Mapping[str, Any]
 
@@ -212,6 +213,7 @@ def complaint_transition(
             method(at=at, **spec.method_kwargs(data))
             save_change(locked)
             extra = spec.after(locked, actor, data, at) if spec.after else {}
+            clocks_after_transition(complaint=locked, name=name, at=at)
             record_event(
                 complaint=locked,
                 kind=CaseEvent.Kind.TRANSITION,

@@ -13,6 +13,7 @@ from complaints.models import CaseEvent, Category, Complaint, Severity
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.services.intake import Flags, minimum_severity
 from complaints.timeline import record_event
+from sla.services.clocks import clocks_replan
 
 _UNSET: Any = object()
 
@@ -105,6 +106,19 @@ def complaint_triage(
         comment=comment,
         data={"changes": changes},
     )
+    if "severity" in changes or "category" in changes:
+        moved = clocks_replan(complaint=locked)
+        if moved:
+            record_event(
+                complaint=locked,
+                kind=CaseEvent.Kind.DEADLINES_REPLANNED,
+                actor=actor,
+                comment=comment,
+                data={
+                    "why": {k: v for k, v in changes.items() if k in ("severity", "category")},
+                    "clocks": moved,
+                },
+            )
     return locked
 
 

@@ -1,4 +1,4 @@
-"""Every change to calendars (and later SLA policies and clocks) goes through these functions."""
+"""Every change to calendars and deadline clocks goes through these functions."""
 
 from sla.services.calendars import (
     RefreshSummary,
@@ -11,6 +11,14 @@ from sla.services.calendars import (
     calendars_refresh_active,
     default_years,
 )
+from sla.services.clocks import (
+    clocks_after_transition,
+    clocks_meet,
+    clocks_replan,
+    clocks_start,
+    clocks_stop,
+)
+from sla.services.pauses import clocks_pause, clocks_resume
 
 __all__ = [
     "RefreshSummary",
@@ -21,5 +29,12 @@ __all__ = [
     "calendar_refresh_from_package",
     "calendar_save",
     "calendars_refresh_active",
+    "clocks_after_transition",
+    "clocks_meet",
+    "clocks_pause",
+    "clocks_replan",
+    "clocks_resume",
+    "clocks_start",
+    "clocks_stop",
     "default_years",
 ]

@@ -50,9 +50,10 @@ class RefreshSummary:
 
 
 def default_years(*, today: date | None = None) -> list[int]:
-    """The current and the next year: deadlines set in December reach into January."""
+    """Last, this and next year: deadlines set in December reach into January, and cases received
+    last year (entered late, or still open) keep being measured on last year's days."""
     year = (today or timezone.localdate()).year
-    return [year, year + 1]
+    return [year - 1, year, year + 1]
 
 
 def calendar_refresh_from_package(
@@ -73,7 +74,7 @@ def calendar_refresh_from_package(
 
 
 def calendars_refresh_active(*, years: Iterable[int] | None = None) -> list[RefreshSummary]:
-    """Refresh every active calendar (default: current and next year); the command and task door."""
+    """Refresh every active calendar (default: last, this and next year); the command and task door."""
     wanted = list(years) if years is not None else default_years()
     return [
         calendar_refresh_from_package(calendar=calendar, years=wanted)

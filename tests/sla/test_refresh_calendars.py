@@ -17,19 +17,21 @@ from tests.sla.china import PROVISIONAL_YEAR, SHANGHAI
 pytestmark = pytest.mark.django_db
 
 
-def test_the_command_loads_this_and_next_year_and_names_the_provisional_one(cn):
+def test_the_command_loads_last_this_and_next_year_and_names_the_provisional_one(cn):
     out = StringIO()
 
     with time_machine.travel(datetime(2026, 11, 23, 9, tzinfo=SHANGHAI), tick=False):
         call_command("refresh_calendars", stdout=out)
 
     text = out.getvalue()
+    assert "2025: confirmed" in text
     assert "2026: confirmed" in text
     assert f"{PROVISIONAL_YEAR}: provisional" in text
     assert (
         f"Provisional (no official notice in the holidays package yet): {PROVISIONAL_YEAR}" in text
     )
     assert set(CalendarYear.objects.filter(calendar=cn).values_list("year", flat=True)) == {
+        2025,
         2026,
         2027,
     }

@@ -1,0 +1,120 @@
+"""Deadline clocks: one per complaint, stage and handling round."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .policies import SlaTarget, Stage, Unit
+
+
+class PauseReason(models.TextChoices):
+    WAITING_CUSTOMER = "waiting_customer", _("Waiting on the customer")
+    TESTING_APPRAISAL = "testing_appraisal", _("Testing or appraisal (检测/鉴定)")
+    INSURER = "insurer", _("Waiting on the insurer")
+    CONSUMER_ASSOCIATION = "consumer_association", _("Waiting on the consumer association")
+    REGULATOR = "regulator", _("Waiting on the regulator")
+    OTHER = "other", _("Other (explained in the note)")
+
+
+# A clock is "live" while it can still run out; the sweep only ever looks at live clocks.
+LIVE = Q(met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True)
+
+
+class Clock(models.Model):
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="clocks",
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    round = models.PositiveIntegerField(_("handling round"), default=0)
+    target = models.ForeignKey(
+        SlaTarget, verbose_name=_("target"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The target as it was when planned: editing a policy later does not move running clocks.
+    amount = models.PositiveIntegerField(_("target"))
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    reminder_percent = models.PositiveSmallIntegerField(_("remind at (%)"))
+    breach_level = models.PositiveSmallIntegerField(_("escalation level at breach"))
+
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"))
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    pause_reason = models.CharField(
+        _("pause reason"), max_length=30, choices=PauseReason.choices, blank=True
+    )
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_("The deadline falls in a calendar year whose holidays are not confirmed yet."),
+    )
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breach recorded at"), null=True, blank=True)
+    escalated_level = models.PositiveSmallIntegerField(_("escalated to level"), default=0)
+    # When the sweep next has something to do for this clock (reminder, breach, next level).
+    next_action_at = models.DateTimeField(_("next check at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline clock")
+        verbose_name_plural = _("deadline clocks")
+        ordering = ["complaint", "round", "started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "stage", "round"], name="clock_one_per_stage_and_round"
+            )
+        ]
+        indexes = [
+            # The sweep's only query: live clocks with something due, by time.
+            models.Index(
+                fields=["next_action_at"], condition=LIVE, name="clock_live_next_action_idx"
+            ),
+            models.Index(fields=["due_at"], condition=LIVE, name="clock_live_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.get_stage_display()} → {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None and self.paused_at is None
+
+
+class ClockPause(models.Model):
+    clock = models.ForeignKey(
+        Clock, verbose_name=_("clock"), on_delete=models.PROTECT, related_name="pauses"
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=PauseReason.choices)
+    note = models.TextField(_("note"), blank=True)
+    paused_at = models.DateTimeField(_("paused at"))
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paused by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_before = models.DateTimeField(_("due before the pause"))
+    due_after = models.DateTimeField(_("due after resuming"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        ordering = ["paused_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.paused_at:%Y-%m-%d}"

@@ -1,0 +1,142 @@
+"""SLA policies: per severity (and optionally category), a target for each stage clock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Severity
+
+
+class Stage(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    INVESTIGATION = "investigation", _("Investigation")
+    DECISION = "decision", _("Decision")
+    REPLY = "reply", _("Reply to customer")
+    FOLLOW_UP = "follow_up", _("Follow-up visit")
+    # 三天以上仍不能协商处理: a case not settled this long after receipt goes to senior management.
+    RESOLUTION = "resolution", _("Settlement")
+
+
+class Unit(models.TextChoices):
+    HOURS = "hours", _("Hours")
+    WORKING_DAYS = "working_days", _("Working days")
+
+
+class StartEvent(models.TextChoices):
+    RECEIVED = "received", _("Complaint received")
+    DECISION_RECORDED = "decision_recorded", _("Decision recorded")
+    REPLY_SENT = "reply_sent", _("Reply sent")
+
+
+class SlaPolicy(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices)
+    category = models.ForeignKey(
+        "complaints.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for every category; a category policy wins over the general one."),
+    )
+    calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        verbose_name=_("business calendar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for the default calendar."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["severity", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["severity", "category"],
+                condition=Q(is_active=True, category__isnull=False),
+                name="slapolicy_one_active_per_severity_category",
+            ),
+            models.UniqueConstraint(
+                fields=["severity"],
+                condition=Q(is_active=True, category__isnull=True),
+                name="slapolicy_one_active_general_per_severity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaTarget(models.Model):
+    policy = models.ForeignKey(
+        SlaPolicy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="targets"
+    )
+    stage = models.CharField(_("stage clock"), max_length=20, choices=Stage.choices)
+    amount = models.PositiveIntegerField(_("target"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    start_event = models.CharField(_("clock starts at"), max_length=30, choices=StartEvent.choices)
+    reminder_percent = models.PositiveSmallIntegerField(
+        _("remind at (% of the time elapsed)"),
+        default=75,
+        validators=[MaxValueValidator(99)],
+        help_text=_("0 sends no reminder."),
+    )
+    breach_level = models.PositiveSmallIntegerField(
+        _("escalation level at breach"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("1 department head, 2 complaint manager, 3 senior management."),
+    )
+
+    class Meta:
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        ordering = ["policy", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "stage"], name="slatarget_one_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class EscalationSettings(models.Model):
+    """The organisation's escalation thresholds: one row, edited in the admin."""
+
+    large_claim_threshold = models.DecimalField(
+        _("large complaint threshold (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("50000"),
+        help_text=_("Claimed or offered amounts at or above go to senior management at once."),
+    )
+    level_step_working_days = models.PositiveSmallIntegerField(
+        _("working days between escalation levels"),
+        default=1,
+        validators=[MinValueValidator(1)],
+    )
+    send_email = models.BooleanField(_("send e-mail notifications"), default=True)
+
+    class Meta:
+        verbose_name = _("escalation settings")
+        verbose_name_plural = _("escalation settings")
+
+    def __str__(self) -> str:
+        return str(_("Escalation settings"))
+
+    @classmethod
+    def current(cls) -> EscalationSettings:
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings

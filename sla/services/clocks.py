@@ -1,0 +1,213 @@
+"""Deadline clocks: planned, met, paused, resumed and re-planned by the workflow services.
+
+Every function here runs inside the caller's transaction, on a case the caller has locked, so a
+clock changes in the same commit as the step that changed it (no signals, nothing scattered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from complaints.models import Complaint
+from sla.calendar import WorkingCalendar
+from sla.models import Clock, EscalationSettings, SlaPolicy, SlaTarget, Stage, StartEvent, Unit
+from sla.selectors import calendar_for_policy, policy_for
+
+# What each workflow transition does to the clocks of the current round.
+MET_BY_TRANSITION: dict[str, tuple[str, ...]] = {
+    "answer_on_spot": (Stage.INVESTIGATION, Stage.DECISION, Stage.RESOLUTION),
+    "complete_investigation": (Stage.INVESTIGATION,),
+    "decide": (Stage.DECISION, Stage.RESOLUTION),
+    "send_reply": (Stage.REPLY,),
+    "close": (Stage.FOLLOW_UP,),
+    "reopen": (Stage.FOLLOW_UP,),
+}
+STARTED_BY_TRANSITION: dict[str, str] = {
+    "answer_on_spot": StartEvent.DECISION_RECORDED,
+    "decide": StartEvent.DECISION_RECORDED,
+    "send_reply": StartEvent.REPLY_SENT,
+}
+STOPS_EVERY_CLOCK = {"reject", "withdraw", "close"}
+# A second handling (二次处理) gets fresh investigation and decision deadlines from the reopening.
+RESTARTED_ON_REOPEN = (Stage.INVESTIGATION, Stage.DECISION)
+
+
+def due_for(*, calendar: WorkingCalendar, unit: str, amount: int, start: datetime) -> datetime:
+    if unit == Unit.HOURS:
+        return calendar.add_hours(start, amount)
+    return calendar.add_working_days(start, amount)
+
+
+def next_action_at(
+    clock: Clock, *, calendar: WorkingCalendar, level_step_working_days: int
+) -> datetime | None:
+    """When the sweep next has work on this clock: its reminder, its breach, or the next level.
+
+    Level `breach_level` is due at the deadline, each following level one step (working days) later.
+    """
+    if not clock.is_live:
+        return None
+    if clock.remind_at and clock.reminded_at is None and clock.breached_at is None:
+        return clock.remind_at
+    if clock.breached_at is None:
+        return clock.due_at
+    next_level = max(clock.escalated_level + 1, clock.breach_level)
+    if next_level > 3:
+        return None
+    steps = (next_level - clock.breach_level) * level_step_working_days
+    return clock.due_at if steps == 0 else calendar.add_working_days(clock.due_at, steps)
+
+
+def schedule(clock: Clock, *, calendar: WorkingCalendar) -> None:
+    """Set the reminder time, the provisional flag and the next sweep time from the due time."""
+    if clock.reminder_percent:
+        elapsed = (clock.due_at - clock.started_at) * clock.reminder_percent / 100
+        clock.remind_at = clock.started_at + elapsed
+    else:
+        clock.remind_at = None
+    clock.provisional = clock.unit == Unit.WORKING_DAYS and calendar.is_provisional(clock.due_at)
+    clock.next_action_at = next_action_at(
+        clock,
+        calendar=calendar,
+        level_step_working_days=EscalationSettings.current().level_step_working_days,
+    )
+
+
+def _plan(
+    *, complaint: Complaint, target: SlaTarget, calendar: WorkingCalendar, start: datetime
+) -> Clock:
+    clock = Clock(
+        complaint=complaint,
+        stage=target.stage,
+        round=complaint.reopen_count,
+        target=target,
+        amount=target.amount,
+        unit=target.unit,
+        reminder_percent=target.reminder_percent,
+        breach_level=target.breach_level,
+        started_at=start,
+        due_at=due_for(calendar=calendar, unit=target.unit, amount=target.amount, start=start),
+    )
+    schedule(clock, calendar=calendar)
+    return clock
+
+
+def clocks_start(
+    *,
+    complaint: Complaint,
+    event: str,
+    at: datetime,
+    stages: Iterable[str] | None = None,
+) -> list[Clock]:
+    """Open the clocks of the current round that start at `event` (only `stages`, if given)."""
+    policy = policy_for(severity=complaint.severity, category=complaint.category)
+    if policy is None:
+        return []
+    calendar = calendar_for_policy(policy=policy)
+    wanted = set(stages) if stages is not None else None
+    existing = set(
+        Clock.objects.filter(complaint=complaint, round=complaint.reopen_count).values_list(
+            "stage", flat=True
+        )
+    )
+    clocks = [
+        _plan(complaint=complaint, target=target, calendar=calendar, start=at)
+        for target in policy.targets.all()
+        if (target.start_event == event or wanted is not None)
+        and (wanted is None or target.stage in wanted)
+        and target.stage not in existing
+    ]
+    return Clock.objects.bulk_create(clocks)
+
+
+def _unfinished(complaint: Complaint) -> QuerySet[Clock]:
+    return Clock.objects.filter(complaint=complaint, met_at__isnull=True, cancelled_at__isnull=True)
+
+
+def clocks_meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) -> int:
+    """Mark the unfinished clocks of these stages met; a paused clock is met where it stands."""
+    return (
+        _unfinished(complaint).filter(stage__in=list(stages)).update(met_at=at, next_action_at=None)
+    )
+
+
+def clocks_stop(*, complaint: Complaint, at: datetime) -> int:
+    """The case ended (closed, rejected, withdrawn): every clock still running stops, unmet."""
+    return _unfinished(complaint).update(cancelled_at=at, next_action_at=None)
+
+
+def clocks_after_transition(*, complaint: Complaint, name: str, at: datetime) -> None:
+    """Bring the clocks in line with transition `name`, just run on the locked `complaint`."""
+    if complaint.first_response_at is not None:
+        clocks_meet(complaint=complaint, stages=[Stage.FIRST_RESPONSE], at=at)
+    if name in MET_BY_TRANSITION:
+        clocks_meet(complaint=complaint, stages=MET_BY_TRANSITION[name], at=at)
+    if name in STOPS_EVERY_CLOCK:
+        clocks_stop(complaint=complaint, at=at)
+    if name in STARTED_BY_TRANSITION:
+        clocks_start(complaint=complaint, event=STARTED_BY_TRANSITION[name], at=at)
+    if name == "reopen":
+        # The earlier round's leftovers stop; the new round (reopen_count already raised) starts.
+        Clock.objects.filter(
+            complaint=complaint, round__lt=complaint.reopen_count, met_at__isnull=True
+        ).filter(cancelled_at__isnull=True).update(cancelled_at=at, next_action_at=None)
+        clocks_start(
+            complaint=complaint, event=StartEvent.RECEIVED, at=at, stages=RESTARTED_ON_REOPEN
+        )
+
+
+def paused_working_time(clock: Clock, *, calendar: WorkingCalendar) -> timedelta:
+    """Time the clock spent in finished pauses, counted in the clock's own unit."""
+    total = timedelta(0)
+    for pause in clock.pauses.filter(resumed_at__isnull=False):
+        if clock.unit == Unit.HOURS:
+            total += pause.resumed_at - pause.paused_at
+        else:
+            total += calendar.working_time_between(pause.paused_at, pause.resumed_at)
+    return total
+
+
+def extend(clock: Clock, *, by: timedelta, calendar: WorkingCalendar) -> datetime:
+    if clock.unit == Unit.HOURS:
+        return clock.due_at + by
+    return calendar.add_working_time(clock.due_at, by)
+
+
+def clocks_replan(*, complaint: Complaint) -> list[dict]:
+    """Re-plan the unfinished clocks under the policy the case's severity and category now select.
+
+    Each clock keeps its start and its paused time; the target comes from the new policy. A stage
+    the new policy has no target for stops. Returns what moved, for the timeline.
+    """
+    policy: SlaPolicy | None = policy_for(severity=complaint.severity, category=complaint.category)
+    calendar = calendar_for_policy(policy=policy)
+    targets = {target.stage: target for target in policy.targets.all()} if policy else {}
+    now = timezone.now()
+    changes = []
+    for clock in _unfinished(complaint).filter(round=complaint.reopen_count):
+        target = targets.get(clock.stage)
+        before = clock.due_at
+        if target is None:
+            clock.cancelled_at = now
+            clock.next_action_at = None
+            clock.save(update_fields=["cancelled_at", "next_action_at"])
+            changes.append({"stage": clock.stage, "from": before, "to": None})
+            continue
+        clock.target = target
+        clock.amount, clock.unit = target.amount, target.unit
+        clock.reminder_percent, clock.breach_level = target.reminder_percent, target.breach_level
+        clock.due_at = due_for(
+            calendar=calendar, unit=clock.unit, amount=clock.amount, start=clock.started_at
+        )
+        clock.due_at = extend(
+            clock, by=paused_working_time(clock, calendar=calendar), calendar=calendar
+        )
+        schedule(clock, calendar=calendar)
+        clock.save()
+        if clock.due_at != before:
+            changes.append({"stage": clock.stage, "from": before, "to": clock.due_at})
+    return changes

@@ -1,0 +1,111 @@
+"""Pausing and resuming a case's clocks while it waits on the customer or an outside body.
+
+Time spent waiting for testing or appraisal (检测/鉴定) is not counted (SAMR rules), nor time waiting
+on the customer, the insurer, the consumer association or the regulator. Resuming gives back exactly
+the time that was left: working-day time for working-day clocks, elapsed time for hour clocks.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from complaints.errors import ConditionNotMet, InvalidInput
+from complaints.models import CaseEvent, Complaint
+from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.timeline import record_event
+from sla.models import Clock, ClockPause, PauseReason, Unit
+from sla.selectors import calendar_for_policy, policy_for
+from sla.services.clocks import schedule
+
+# Whoever works the case may stop its clock for a recognised reason.
+PAUSE_PERMISSIONS = ("investigate_complaint", "triage_complaint", "follow_up_complaint")
+
+
+@transaction.atomic
+def clocks_pause(*, complaint: Complaint, actor: User, reason: str, note: str = "") -> list[Clock]:
+    ensure_can_act(actor=actor, complaint=complaint, perms=PAUSE_PERMISSIONS)
+    if reason not in PauseReason.values:
+        raise InvalidInput({"reason": [_("Choose why the clock stops.")]})
+    if reason == PauseReason.OTHER and not (note or "").strip():
+        raise InvalidInput({"note": [_("Explain why the clock stops.")]})
+    locked = lock_for_change(complaint, must_be_current=False)
+    if not locked.is_open:
+        raise ConditionNotMet([_("A finished complaint has no running clock.")])
+    running = list(
+        Clock.objects.filter(
+            complaint=locked, met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
+        )
+    )
+    if not running:
+        raise ConditionNotMet([_("No clock is running on this complaint.")])
+    now = timezone.now()
+    for clock in running:
+        ClockPause.objects.create(
+            clock=clock,
+            reason=reason,
+            note=(note or "").strip(),
+            paused_at=now,
+            paused_by=actor,
+            due_before=clock.due_at,
+        )
+        clock.paused_at, clock.pause_reason, clock.next_action_at = now, reason, None
+        clock.save(update_fields=["paused_at", "pause_reason", "next_action_at"])
+    save_change(locked, fields=[])
+    record_event(
+        complaint=locked,
+        kind=CaseEvent.Kind.CLOCKS_PAUSED,
+        actor=actor,
+        at=now,
+        comment=(note or "").strip(),
+        data={"reason": reason, "stages": [clock.stage for clock in running]},
+    )
+    return running
+
+
+@transaction.atomic
+def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
+    ensure_can_act(actor=actor, complaint=complaint, perms=PAUSE_PERMISSIONS)
+    locked = lock_for_change(complaint, must_be_current=False)
+    paused = list(
+        Clock.objects.filter(
+            complaint=locked,
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+            paused_at__isnull=False,
+        )
+    )
+    if not paused:
+        raise ConditionNotMet([_("No clock is paused on this complaint.")])
+    calendar = calendar_for_policy(
+        policy=policy_for(severity=locked.severity, category=locked.category)
+    )
+    now = timezone.now()
+    moved = []
+    for clock in paused:
+        before = clock.due_at
+        if clock.paused_at < clock.due_at:
+            if clock.unit == Unit.HOURS:
+                clock.due_at = now + (clock.due_at - clock.paused_at)
+            else:
+                left = calendar.working_time_between(clock.paused_at, clock.due_at)
+                clock.due_at = calendar.add_working_time(now, left)
+        # A clock paused after its deadline stays overdue: waiting does not undo lateness.
+        ClockPause.objects.filter(clock=clock, resumed_at__isnull=True).update(
+            resumed_at=now, resumed_by=actor, due_after=clock.due_at
+        )
+        clock.paused_at, clock.pause_reason = None, ""
+        schedule(clock, calendar=calendar)
+        clock.save()
+        moved.append({"stage": clock.stage, "from": before, "to": clock.due_at})
+    save_change(locked, fields=[])
+    record_event(
+        complaint=locked,
+        kind=CaseEvent.Kind.CLOCKS_RESUMED,
+        actor=actor,
+        at=now,
+        data={"clocks": moved},
+    )
+    return paused
