@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.selectors import department_scope_ids
 from complaints.errors import NotFound
-from complaints.models import Complaint, Decision, FollowUp
+from complaints.models import Complaint, Decision, FollowUp, Notification
 
 
 def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
@@ -94,3 +94,8 @@ def decision_eligible_approvers(*, decision: Decision) -> QuerySet[User]:
         .exclude(pk=decision.proposed_by_id)
         .order_by("approval_limit", "username")
     )
+
+
+def unread_count(*, user: User) -> int:
+    """How many of the user's notifications are unread (served by the partial unread index)."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -7,7 +7,6 @@ Production and CI set DATABASE_URL (PostgreSQL), CELERY_BROKER_URL and REDIS_URL
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 from pathlib import Path
 
 from config.env import broker_config, cache_config, database_config, env_bool, env_list
@@ -123,10 +122,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS", "3"))
 COMPLAINTS_EVIDENCE_MAX_BYTES = int(
     os.environ.get("COMPLAINTS_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024))
-)
-# Claimed or offered amounts at or above this make a complaint "major" (大型投诉).
-COMPLAINTS_LARGE_CLAIM_THRESHOLD = Decimal(
-    os.environ.get("COMPLAINTS_LARGE_CLAIM_THRESHOLD", "50000")
 )
 COMPLAINTS_DEFAULT_PHONE_REGION = os.environ.get("COMPLAINTS_DEFAULT_PHONE_REGION", "CN")
 

@@ -9,7 +9,8 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sla.models import BusinessCalendar, CalendarDay, CalendarYear
+from complaints.admin.common import ComplaintRecordAdmin
+from sla.models import BusinessCalendar, CalendarDay, CalendarYear, Escalation, Reminder
 from sla.services import (
     calendar_confirm_year,
     calendar_day_delete,
@@ -163,3 +164,34 @@ class CalendarYearAdmin(admin.ModelAdmin):
             gettext("%(count)d year(s) confirmed.") % {"count": queryset.count()},
             messages.SUCCESS,
         )
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ComplaintRecordAdmin):
+    """Written once by sla.services.escalation.escalate; the record of who was told what, when."""
+
+    list_display = ["at", "complaint", "level", "reason", "clock"]
+    list_filter = ["level", "reason"]
+    list_select_related = ["complaint", "clock"]
+    search_fields = ["complaint__reference", "key"]
+    date_hierarchy = "at"
+    ordering = ["-at", "-id"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ComplaintRecordAdmin):
+    complaint_path = "clock__complaint"
+    list_display = ["at", "complaint", "stage", "recipient"]
+    list_filter = ["clock__stage"]
+    list_select_related = ["clock__complaint", "recipient"]
+    search_fields = ["clock__complaint__reference"]
+    date_hierarchy = "at"
+    ordering = ["-at", "-id"]
+
+    @admin.display(description=_("complaint"), ordering="clock__complaint__reference")
+    def complaint(self, reminder: Reminder) -> str:
+        return str(reminder.clock.complaint)
+
+    @admin.display(description=_("stage"), ordering="clock__stage")
+    def stage(self, reminder: Reminder) -> str:
+        return reminder.clock.get_stage_display()

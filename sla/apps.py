@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SlaConfig(AppConfig):
     name = "sla"
     verbose_name = _("Deadlines and escalation")
+
+    def ready(self) -> None:
+        # Policies, escalation settings and clocks have their own admin module, kept apart from
+        # the calendar admin (sla/admin.py); the admin site is filled in before the first request.
+        from sla import admin_policies  # noqa: F401

@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from complaints.models import Category, Complaint
 from sla.calendar import WorkingCalendar
-from sla.models import BusinessCalendar, CalendarDay, CalendarYear, Clock, SlaPolicy, Stage
+from sla.models import (
+    LIVE,
+    BusinessCalendar,
+    CalendarDay,
+    CalendarYear,
+    Clock,
+    SlaPolicy,
+    Stage,
+)
 
 # calendar id -> (what the cached copy was built from, the copy). Per process; a copy is reused
 # only while the calendar row still has the same revision, time zone and rest days.
@@ -85,6 +93,15 @@ def provisional_years_ahead(
         ).values_list("year", flat=True)
     )
     return [year for year in span if year not in confirmed]
+
+
+def due_clocks(*, now: datetime) -> QuerySet[Clock]:
+    """Live clocks with something due by `now`, oldest first: the sweep's one query.
+
+    Exactly the LIVE condition of the partial index clock_live_next_action_idx, so PostgreSQL
+    answers it from that index (in its order) however many finished clocks pile up.
+    """
+    return Clock.objects.filter(LIVE, next_action_at__lte=now).order_by("next_action_at")
 
 
 def policy_for(*, severity: str, category: Category | None) -> SlaPolicy | None:

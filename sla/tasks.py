@@ -1,12 +1,22 @@
-"""Celery entry points for the SLA app; each only calls a service."""
+"""Celery entry points for the SLA app; each only calls a service.
+
+acks_late (set for every task in settings) and idempotent services make a worker crash harmless:
+the message is delivered again and the services find the work already done.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 
-from sla.services import calendars_refresh_active
+from sla.services import (
+    calendars_alert_provisional_years,
+    calendars_refresh_active,
+    clock_process,
+    sweep_due_clocks,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,3 +37,48 @@ def refresh_calendars_task(years: list[int] | None = None) -> dict[str, list[int
                 summary.provisional_years,
             )
     return provisional
+
+
+@shared_task(name="sla.tasks.sweep_clocks_task", acks_late=True)
+def sweep_clocks_task() -> int:
+    """Beat, every minute: queue the clocks with a reminder or escalation due.
+
+    Not retried: if the broker is down the run fails (logged), and the next run a minute later
+    finds the same clocks still due.
+    """
+    return sweep_due_clocks()
+
+
+@shared_task(
+    name="sla.tasks.process_clocks_task",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def process_clocks_task(clock_ids: list[int]) -> int:
+    """Process each clock in its own transaction; one failing clock does not hold up the others.
+
+    A database error (deadlock, lost connection) retries the whole chunk after the others are
+    done: the clocks already processed have nothing due any more, so a retry only redoes the rest.
+    Any other error is logged and the clock stays due for the next sweep.
+    """
+    acted = 0
+    retry_error: OperationalError | None = None
+    for clock_id in clock_ids:
+        try:
+            acted += bool(clock_process(clock_id=clock_id))
+        except OperationalError as error:
+            logger.warning("Clock %s: database error, will retry: %s", clock_id, error)
+            retry_error = retry_error or error
+        except Exception:
+            logger.exception("Clock %s could not be processed", clock_id)
+    if retry_error is not None:
+        raise retry_error
+    return acted
+
+
+@shared_task(name="sla.tasks.alert_provisional_calendar_years_task", acks_late=True)
+def alert_provisional_calendar_years_task() -> int:
+    """Daily: tell administrators about unconfirmed calendar years deadlines will soon fall in."""
+    return len(calendars_alert_provisional_years())

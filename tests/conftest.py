@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Department, User
@@ -29,12 +31,25 @@ def _test_settings(settings, tmp_path):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+    # Tasks run in-process: no test depends on a broker or leaves messages under var/. The
+    # real-worker test (tests/sla/test_worker_e2e.py) turns this off again.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+
+
+# Rows the data migrations create besides the role groups: the default calendar, the default SLA
+# policies and the escalation settings.
+DATA_MIGRATIONS = [
+    ("sla.migrations.0002_default_calendar", "create_default_calendar"),
+    ("sla.migrations.0005_default_policies", "create_policies"),
+]
 
 
 @pytest.fixture(autouse=True)
-def _restore_role_groups(request) -> None:
-    """Transactional tests empty every table afterwards, including the role groups the migrations
-    created; put them back so such a test starts from the same organisation as any other."""
+def _restore_migrated_data(request) -> None:
+    """Transactional tests empty every table afterwards, including the rows the migrations
+    created (role groups, default calendar, SLA policies); put them back so such a test starts
+    from the same organisation and data as any other."""
     marker = request.node.get_closest_marker("django_db")
     marked_transactional = marker is not None and marker.kwargs.get("transaction", False)
     if not (marked_transactional or "transactional_db" in request.fixturenames):
@@ -48,6 +63,9 @@ def _restore_role_groups(request) -> None:
                 for app_label, codename in (name.split(".") for name in names)
             ]
         )
+    # The migrations' own functions, run on today's models (they only create what is missing).
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @dataclass

@@ -32,6 +32,8 @@ class Notification(models.Model):
     # Subject and body are rendered when created, in the recipient's language.
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
+    # The e-mail's HTML part, rendered with the text; the inbox shows `body`.
+    body_html = models.TextField(_("message (HTML)"), blank=True)
     # Whatever caused it (an escalation key, a reminder's clock): one notification per cause.
     key = models.CharField(_("key"), max_length=120)
     created_at = models.DateTimeField(_("created at"))

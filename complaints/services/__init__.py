@@ -11,6 +11,7 @@ from complaints.services.decisions import (
 from complaints.services.evidence import evidence_add
 from complaints.services.intake import Flags, complaint_create
 from complaints.services.investigation import complaint_add_note, complaint_hand_off
+from complaints.services.notifications import notification_mark_read, notify
 from complaints.services.transitions import (
     TRANSITIONS,
     available_transitions,
@@ -38,4 +39,6 @@ __all__ = [
     "evidence_add",
     "follow_up_record",
     "normalize_phone",
+    "notification_mark_read",
+    "notify",
 ]

@@ -26,13 +26,20 @@ from complaints.models import (
     Complaint,
     Decision,
     DecisionApproval,
+    Notification,
     Outcome,
     Remedy,
     State,
 )
-from complaints.selectors import complaint_is_visible_to, decisions_of_round
+from complaints.selectors import (
+    complaint_is_visible_to,
+    decision_eligible_approvers,
+    decisions_of_round,
+)
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.notifications import notify
 from complaints.timeline import record_event
+from sla.services.escalation import escalate_on_facts
 
 
 def can_approve(*, user: User, decision: Decision) -> bool:
@@ -115,15 +122,35 @@ def decision_propose(
     save_change(locked, fields=[])
     if amount <= actor.approval_limit:
         _approve(decision=decision, approver=actor, comment=_("Within the proposer's limit."))
-        return decision
-    if requested_approver is not None:
+    elif requested_approver is not None:
         if not can_approve(user=requested_approver, decision=decision):
             raise InvalidInput(
                 {"requested_approver": [_("This person cannot approve this amount.")]}
             )
         decision.requested_approver = requested_approver
         decision.save(update_fields=["requested_approver"])
+    if decision.state == Decision.Status.PENDING_APPROVAL:
+        _request_approval(decision)
+    # An offer at or above the large-complaint threshold goes to senior management at once.
+    escalate_on_facts(complaint=locked, at=now)
     return decision
+
+
+def _request_approval(decision: Decision) -> None:
+    """Tell the approver asked for, or else everyone whose limit and position cover the amount."""
+    approvers = (
+        [decision.requested_approver]
+        if decision.requested_approver
+        else list(decision_eligible_approvers(decision=decision))
+    )
+    notify(
+        recipients=approvers,
+        kind=Notification.Kind.APPROVAL_REQUEST,
+        complaint=decision.complaint,
+        key=f"approval:{decision.pk}",
+        template="approval_request",
+        context={"decision": decision},
+    )
 
 
 def _approve(*, decision: Decision, approver: User, comment: str) -> None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,8 +16,9 @@ from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import CaseEvent, Category, Channel, Complaint, ReferenceSequence, Severity
 from complaints.services.customers import customer_get_or_create
 from complaints.timeline import record_event
-from sla.models import StartEvent
+from sla.models import EscalationSettings, StartEvent
 from sla.services.clocks import clocks_start
+from sla.services.escalation import escalate_on_facts
 
 # A complaint may be entered after it arrived (a phone call yesterday), never before.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -33,8 +33,11 @@ class Flags:
 
 
 def minimum_severity(*, flags: Flags, amount: Decimal | None) -> str:
-    """The least severity the facts allow: injuries, media and regulators are urgent at once."""
-    if amount is not None and amount >= settings.COMPLAINTS_LARGE_CLAIM_THRESHOLD:
+    """The least severity the facts allow: injuries, media and regulators are urgent at once.
+
+    A large amount (大型投诉) uses the same threshold as the escalation to senior management.
+    """
+    if amount is not None and amount >= EscalationSettings.current().large_claim_threshold:
         return Severity.MAJOR
     if flags.personal_injury or flags.media_involved or flags.regulator_involved:
         return Severity.URGENT
@@ -139,4 +142,5 @@ def complaint_create(
         customer_visible=True,
         data={"channel": channel, "received_at": received_at, "severity": complaint.severity},
     )
+    escalate_on_facts(complaint=complaint, at=now)
     return complaint

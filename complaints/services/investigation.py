@@ -10,6 +10,7 @@ from accounts.models import Department, User
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint, Handoff
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.notifications import notify_assignee
 from complaints.timeline import record_event
 
 
@@ -64,7 +65,7 @@ def complaint_hand_off(
     locked.department = to_department
     locked.assignee = to_user
     save_change(locked, fields=["department", "assignee"])
-    record_event(
+    event = record_event(
         complaint=locked,
         kind=CaseEvent.Kind.HANDOFF,
         actor=actor,
@@ -78,4 +79,5 @@ def complaint_hand_off(
             "to_user": str(to_user or ""),
         },
     )
+    notify_assignee(complaint=locked, actor=actor, cause=f"assignment:{event.pk}")
     return handoff

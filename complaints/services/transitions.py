@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from accounts.models import User
@@ -131,7 +131,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             customer_visible=True,
             inputs=("channel", "content"),
         ),
-        TransitionSpec("close", gettext_lazy("Close"), customer_visible=True),
+        TransitionSpec("close", pgettext_lazy("workflow step", "Close"), customer_visible=True),
         TransitionSpec("reopen", gettext_lazy("Reopen (second handling)"), customer_visible=True),
         TransitionSpec("withdraw", gettext_lazy("Withdraw"), customer_visible=True),
     ]

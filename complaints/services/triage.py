@@ -12,8 +12,10 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Category, Complaint, Severity
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.services.intake import Flags, minimum_severity
+from complaints.services.notifications import notify_assignee
 from complaints.timeline import record_event
 from sla.services.clocks import clocks_replan
+from sla.services.escalation import escalate_on_facts
 
 _UNSET: Any = object()
 
@@ -99,13 +101,15 @@ def complaint_triage(
     if not changes:
         return locked
     save_change(locked)
-    record_event(
+    event = record_event(
         complaint=locked,
         kind=CaseEvent.Kind.TRIAGED,
         actor=actor,
         comment=comment,
         data={"changes": changes},
     )
+    if "assignee" in changes:
+        notify_assignee(complaint=locked, actor=actor, cause=f"assignment:{event.pk}")
     if "severity" in changes or "category" in changes:
         moved = clocks_replan(complaint=locked)
         if moved:
@@ -119,6 +123,8 @@ def complaint_triage(
                     "clocks": moved,
                 },
             )
+    # A flag just set (injury, media, regulator) goes to senior management at once.
+    escalate_on_facts(complaint=locked)
     return locked
 
 
@@ -146,11 +152,13 @@ def complaint_assign(
     previous = locked.assignee
     locked.assignee = assignee
     save_change(locked, fields=["assignee"])
-    record_event(
+    event = record_event(
         complaint=locked,
         kind=CaseEvent.Kind.ASSIGNED,
         actor=actor,
         comment=comment,
         data={"from": str(previous) if previous else None, "to": str(assignee)},
     )
+    if previous != assignee:
+        notify_assignee(complaint=locked, actor=actor, cause=f"assignment:{event.pk}")
     return locked

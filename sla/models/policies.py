@@ -88,6 +88,7 @@ class SlaTarget(models.Model):
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     start_event = models.CharField(_("clock starts at"), max_length=30, choices=StartEvent.choices)
     reminder_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("remind at (% of the time elapsed)"),
         default=75,
         validators=[MaxValueValidator(99)],

@@ -1,5 +1,6 @@
 """Every change to calendars and deadline clocks goes through these functions."""
 
+from sla.services.alerts import calendars_alert_provisional_years
 from sla.services.calendars import (
     RefreshSummary,
     YearRefresh,
@@ -18,6 +19,12 @@ from sla.services.clocks import (
     clocks_start,
     clocks_stop,
 )
+from sla.services.escalation import (
+    clock_process,
+    escalate,
+    escalate_on_facts,
+    sweep_due_clocks,
+)
 from sla.services.pauses import clocks_pause, clocks_resume
 
 __all__ = [
@@ -28,7 +35,9 @@ __all__ = [
     "calendar_day_set",
     "calendar_refresh_from_package",
     "calendar_save",
+    "calendars_alert_provisional_years",
     "calendars_refresh_active",
+    "clock_process",
     "clocks_after_transition",
     "clocks_meet",
     "clocks_pause",
@@ -37,4 +46,7 @@ __all__ = [
     "clocks_start",
     "clocks_stop",
     "default_years",
+    "escalate",
+    "escalate_on_facts",
+    "sweep_due_clocks",
 ]

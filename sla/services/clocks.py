@@ -7,14 +7,24 @@ clock changes in the same commit as the step that changed it (no signals, nothin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from complaints.models import Complaint
 from sla.calendar import WorkingCalendar
-from sla.models import Clock, EscalationSettings, SlaPolicy, SlaTarget, Stage, StartEvent, Unit
+from sla.models import (
+    Clock,
+    ClockPause,
+    EscalationSettings,
+    SlaPolicy,
+    SlaTarget,
+    Stage,
+    StartEvent,
+    Unit,
+)
 from sla.selectors import calendar_for_policy, policy_for
 
 # What each workflow transition does to the clocks of the current round.
@@ -129,10 +139,21 @@ def _unfinished(complaint: Complaint) -> QuerySet[Clock]:
 
 
 def clocks_meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) -> int:
-    """Mark the unfinished clocks of these stages met; a paused clock is met where it stands."""
-    return (
-        _unfinished(complaint).filter(stage__in=list(stages)).update(met_at=at, next_action_at=None)
-    )
+    """Mark the unfinished clocks of these stages met.
+
+    A paused clock's wait ends first, at `at`: the time it stood still never counts against it, so
+    one met while waiting is late only if it had run out before the wait began.
+    """
+    unfinished = _unfinished(complaint).filter(stage__in=list(stages))
+    paused = list(unfinished.filter(paused_at__isnull=False))
+    if paused:
+        calendar = calendar_for_policy(
+            policy=policy_for(severity=complaint.severity, category=complaint.category)
+        )
+        for clock in paused:
+            clock_end_pause(clock, at=at, by=None, calendar=calendar)
+            clock.save()
+    return unfinished.update(met_at=at, next_action_at=None)
 
 
 def clocks_stop(*, complaint: Complaint, at: datetime) -> int:
@@ -160,32 +181,61 @@ def clocks_after_transition(*, complaint: Complaint, name: str, at: datetime) ->
         )
 
 
-def paused_working_time(clock: Clock, *, calendar: WorkingCalendar) -> timedelta:
-    """Time the clock spent in finished pauses, counted in the clock's own unit."""
-    total = timedelta(0)
-    for pause in clock.pauses.filter(resumed_at__isnull=False):
-        if clock.unit == Unit.HOURS:
-            total += pause.resumed_at - pause.paused_at
-        else:
-            total += calendar.working_time_between(pause.paused_at, pause.resumed_at)
-    return total
+def due_after_pause(
+    *,
+    due_at: datetime,
+    unit: str,
+    paused_at: datetime,
+    resumed_at: datetime,
+    calendar: WorkingCalendar,
+) -> datetime:
+    """The due time after a wait from `paused_at` to `resumed_at`: the time that was left, given back.
+
+    Working-day clocks get back the working-day time that was left, hour clocks the elapsed time. A
+    clock that stopped at or after its deadline stays overdue: waiting does not undo lateness.
+    """
+    if paused_at >= due_at:
+        return due_at
+    if unit == Unit.HOURS:
+        # In UTC: aware arithmetic within one zone is wall-clock time, which a DST change bends.
+        return resumed_at.astimezone(UTC) + (due_at.astimezone(UTC) - paused_at.astimezone(UTC))
+    left = calendar.working_time_between(paused_at, due_at)
+    # Never earlier than before: a due time that has since become a day off (a holiday announced
+    # after the clock was planned) has no working time left before it, yet waiting must not cut it.
+    return max(due_at, calendar.add_working_time(resumed_at, left))
 
 
-def extend(clock: Clock, *, by: timedelta, calendar: WorkingCalendar) -> datetime:
-    if clock.unit == Unit.HOURS:
-        return clock.due_at + by
-    return calendar.add_working_time(clock.due_at, by)
+def clock_end_pause(
+    clock: Clock, *, at: datetime, by: User | None, calendar: WorkingCalendar
+) -> datetime:
+    """End the clock's wait at `at` (its ClockPause row too); the caller saves. Returns the old due."""
+    before = clock.due_at
+    resumed_at = max(at, clock.paused_at)
+    clock.due_at = due_after_pause(
+        due_at=clock.due_at,
+        unit=clock.unit,
+        paused_at=clock.paused_at,
+        resumed_at=resumed_at,
+        calendar=calendar,
+    )
+    ClockPause.objects.filter(clock=clock, resumed_at__isnull=True).update(
+        resumed_at=resumed_at, resumed_by=by, due_after=clock.due_at
+    )
+    clock.paused_at, clock.pause_reason = None, ""
+    schedule(clock, calendar=calendar)
+    return before
 
 
 def clocks_replan(*, complaint: Complaint) -> list[dict]:
     """Re-plan the unfinished clocks under the policy the case's severity and category now select.
 
-    Each clock keeps its start and its paused time; the target comes from the new policy. A stage
+    Each clock keeps its start and its waits; the target comes from the new policy. A stage
     the new policy has no target for stops. Returns what moved, for the timeline.
     """
     policy: SlaPolicy | None = policy_for(severity=complaint.severity, category=complaint.category)
-    calendar = calendar_for_policy(policy=policy)
     targets = {target.stage: target for target in policy.targets.all()} if policy else {}
+    # Without targets every clock just stops: no calendar is read, so none needs to exist.
+    calendar = calendar_for_policy(policy=policy) if targets else None
     now = timezone.now()
     changes = []
     for clock in _unfinished(complaint).filter(round=complaint.reopen_count):
@@ -203,9 +253,16 @@ def clocks_replan(*, complaint: Complaint) -> list[dict]:
         clock.due_at = due_for(
             calendar=calendar, unit=clock.unit, amount=clock.amount, start=clock.started_at
         )
-        clock.due_at = extend(
-            clock, by=paused_working_time(clock, calendar=calendar), calendar=calendar
-        )
+        # Replay the finished waits in order, as if the new target had applied from the start: a
+        # wait begun after the new deadline gives nothing back, exactly as on resuming.
+        for pause in clock.pauses.filter(resumed_at__isnull=False).order_by("paused_at", "id"):
+            clock.due_at = due_after_pause(
+                due_at=clock.due_at,
+                unit=clock.unit,
+                paused_at=pause.paused_at,
+                resumed_at=pause.resumed_at,
+                calendar=calendar,
+            )
         schedule(clock, calendar=calendar)
         clock.save()
         if clock.due_at != before:

@@ -16,9 +16,9 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.timeline import record_event
-from sla.models import Clock, ClockPause, PauseReason, Unit
+from sla.models import Clock, ClockPause, PauseReason
 from sla.selectors import calendar_for_policy, policy_for
-from sla.services.clocks import schedule
+from sla.services.clocks import clock_end_pause
 
 # Whoever works the case may stop its clock for a recognised reason.
 PAUSE_PERMISSIONS = ("investigate_complaint", "triage_complaint", "follow_up_complaint")
@@ -85,19 +85,7 @@ def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
     now = timezone.now()
     moved = []
     for clock in paused:
-        before = clock.due_at
-        if clock.paused_at < clock.due_at:
-            if clock.unit == Unit.HOURS:
-                clock.due_at = now + (clock.due_at - clock.paused_at)
-            else:
-                left = calendar.working_time_between(clock.paused_at, clock.due_at)
-                clock.due_at = calendar.add_working_time(now, left)
-        # A clock paused after its deadline stays overdue: waiting does not undo lateness.
-        ClockPause.objects.filter(clock=clock, resumed_at__isnull=True).update(
-            resumed_at=now, resumed_by=actor, due_after=clock.due_at
-        )
-        clock.paused_at, clock.pause_reason = None, ""
-        schedule(clock, calendar=calendar)
+        before = clock_end_pause(clock, at=now, by=actor, calendar=calendar)
         clock.save()
         moved.append({"stage": clock.stage, "from": before, "to": clock.due_at})
     save_change(locked, fields=[])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import CaseEvent, Complaint, Customer, Severity, State
 from complaints.services import Flags, normalize_phone
+from sla.models import EscalationSettings
 from tests.factories import CategoryFactory
 
 REFERENCE = re.compile(r"^CP-(\d{4})-(\d{6})$")
@@ -226,8 +227,11 @@ def test_the_facts_raise_the_severity_but_never_lower_it(
     assert complaint.personal_injury == flags.personal_injury
 
 
-def test_the_large_claim_threshold_is_configurable(new_complaint, settings):
-    settings.COMPLAINTS_LARGE_CLAIM_THRESHOLD = Decimal(10000)
+def test_the_large_claim_threshold_is_configurable(new_complaint):
+    # one threshold for "major" and for the escalation to senior management, set in the admin
+    EscalationSettings.objects.update_or_create(
+        pk=1, defaults={"large_claim_threshold": Decimal(10000)}
+    )
 
     assert new_complaint(amount_claimed=Decimal(10000)).severity == Severity.MAJOR
     assert new_complaint(amount_claimed=Decimal(9999)).severity == Severity.GENERAL

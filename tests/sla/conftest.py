@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 import pytest
 
-from sla.models import BusinessCalendar
+from complaints.models import Complaint
+from sla.models import BusinessCalendar, Clock
 from sla.selectors import working_calendar_cache_clear
+from sla.services import calendar_refresh_from_package
+from tests.complaints.conftest import Flow
+from tests.sla.china import PROVISIONAL_YEAR, SHANGHAI
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +25,35 @@ def _fresh_calendar_cache():
 def cn(db) -> BusinessCalendar:
     """The default mainland China calendar the data migration creates (no days loaded yet)."""
     return BusinessCalendar.objects.get(code="cn")
+
+
+@pytest.fixture
+def china(cn) -> BusinessCalendar:
+    """The default calendar with mainland China's real days of 2025-2027 (2027 still provisional)."""
+    calendar_refresh_from_package(calendar=cn, years=[2025, 2026, PROVISIONAL_YEAR])
+    return cn
+
+
+@pytest.fixture
+def flow(org) -> Flow:
+    return Flow(org)
+
+
+@pytest.fixture
+def now_is(time_machine) -> Callable[[datetime], None]:
+    """Stop the clock at a moment; call again to jump on. Services read the time from here."""
+
+    def move(moment: datetime) -> None:
+        time_machine.move_to(moment, tick=False)
+
+    return move
+
+
+def clocks_of(complaint: Complaint, *, round: int = 0) -> dict[str, Clock]:
+    """The stored clocks of one handling round, by stage."""
+    return {clock.stage: clock for clock in Clock.objects.filter(complaint=complaint, round=round)}
+
+
+def local(clock_time: datetime | None) -> str | None:
+    """A stored moment as Shanghai wall-clock text, to compare with dates worked out by hand."""
+    return clock_time.astimezone(SHANGHAI).isoformat() if clock_time else None

@@ -1,0 +1,176 @@
+"""In-app notifications and their e-mails: stored once per person and cause, mailed after commit.
+
+`notify` is called inside the transaction of whatever caused the message (an escalation, an
+assignment); the row and that change commit together, and the e-mail task is only queued once they
+have. E-mail delivery is at-least-once: each message is sent while its row is locked and marked sent
+in the same short transaction, so in normal running it goes out exactly once, and only a worker that
+dies between the SMTP hand-off and the commit makes the retry send it a second time. (The other
+order, marking first, would lose the e-mail whenever the mail server refuses it.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from complaints.errors import NotFound
+from complaints.models import Complaint, Notification
+from sla.models import EscalationSettings
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_MAX_LENGTH = Notification._meta.get_field("subject").max_length
+
+
+def render_message(
+    *, template: str, context: dict[str, Any], language: str
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of templates/emails/<template>.* in `language`."""
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}.subject.txt", context)
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    # A subject is one line: templates may wrap it for readability.
+    subject = " ".join(subject.split())[:SUBJECT_MAX_LENGTH]
+    return subject, text.strip() + "\n", html
+
+
+def notify(
+    *,
+    recipients: Iterable[User | None],
+    kind: str,
+    complaint: Complaint | None,
+    key: str,
+    template: str,
+    context: dict[str, Any],
+) -> list[Notification]:
+    """One notification per active recipient for cause `key`; returns only those created now.
+
+    A (recipient, key) pair that exists already is skipped, also when a concurrent transaction
+    inserts it first (unique constraint, caught in a savepoint), so repeating a cause adds nothing.
+    """
+    people: dict[int, User] = {}
+    for user in recipients:
+        if user is not None and user.is_active:
+            people.setdefault(user.pk, user)
+    if not people:
+        return []
+    already = set(
+        Notification.objects.filter(key=key, recipient_id__in=list(people)).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    now = timezone.now()
+    created: list[Notification] = []
+    for user in people.values():
+        if user.pk in already:
+            continue
+        subject, body, body_html = render_message(
+            template=template,
+            context={**context, "complaint": complaint, "recipient": user},
+            language=user.language or settings.LANGUAGE_CODE,
+        )
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        recipient=user,
+                        kind=kind,
+                        complaint=complaint,
+                        subject=subject,
+                        body=body,
+                        body_html=body_html,
+                        key=key,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            continue  # another worker stored this one first
+    if created and EscalationSettings.current().send_email:
+        ids = [notification.pk for notification in created]
+        # robust: the commit has happened; a broker outage must not turn it into an error page.
+        transaction.on_commit(lambda: _queue_emails(ids), robust=True)
+    return created
+
+
+def notify_assignee(*, complaint: Complaint, actor: User, cause: str) -> None:
+    """Tell the case's new assignee, unless they gave it to themselves."""
+    if complaint.assignee is None or complaint.assignee_id == actor.pk:
+        return
+    notify(
+        recipients=[complaint.assignee],
+        kind=Notification.Kind.ASSIGNMENT,
+        complaint=complaint,
+        key=cause,
+        template="assignment",
+        context={"actor": actor},
+    )
+
+
+def _queue_emails(ids: list[int]) -> None:
+    from complaints.tasks import send_notification_emails_task
+
+    send_notification_emails_task.delay(ids)
+
+
+def notification_emails_send(*, notification_ids: Iterable[int]) -> tuple[int, list[Exception]]:
+    """E-mail the given notifications not e-mailed yet; returns how many went and what failed.
+
+    One failure does not stop the others; the caller retries the failed ones (the sent ones are
+    marked, so a retry skips them).
+    """
+    sent = 0
+    failures: list[Exception] = []
+    for pk in notification_ids:
+        try:
+            sent += _send_one(pk)
+        except Exception as error:  # reported to the task, which retries
+            logger.warning("E-mail for notification %s failed: %s", pk, error)
+            failures.append(error)
+    return sent, failures
+
+
+def _send_one(pk: int) -> int:
+    with transaction.atomic():
+        # skip_locked: if another worker is sending this one right now, it is theirs.
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=pk, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None or not notification.recipient.email:
+            return 0
+        message = EmailMultiAlternatives(
+            subject=notification.subject,
+            body=notification.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.recipient.email],
+        )
+        if notification.body_html:
+            message.attach_alternative(notification.body_html, "text/html")
+        message.send()
+        Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+    return 1
+
+
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
+    """The recipient has seen it; someone else's notification reads as missing. Idempotent."""
+    if notification.recipient_id != user.pk:
+        raise NotFound(_("No such notification."))
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    notification.refresh_from_db(fields=["read_at"])
+    return notification

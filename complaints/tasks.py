@@ -1,0 +1,24 @@
+"""Celery entry points for complaints; each only calls a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from complaints.services.notifications import notification_emails_send
+
+
+@shared_task(
+    name="complaints.tasks.send_notification_emails_task",
+    acks_late=True,
+    # SMTP errors are OSErrors; a lost database connection is an OperationalError.
+    autoretry_for=(OSError, OperationalError),
+    max_retries=5,
+    retry_backoff=True,
+)
+def send_notification_emails_task(notification_ids: list[int]) -> int:
+    """E-mail these notifications. A retry resends only those still unmarked."""
+    sent, failures = notification_emails_send(notification_ids=notification_ids)
+    if failures:
+        raise failures[0]
+    return sent

@@ -1,0 +1,155 @@
+"""SLA policies, escalation settings and deadline clocks in the admin.
+
+Policies and settings are data the administrator edits here. Clocks are not: the workflow services
+open, meet, pause and re-plan them in the case's own transaction, so the admin only shows them.
+Registered from SlaConfig.ready() (sla/apps.py), beside the calendar admin in sla/admin.py.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from complaints.admin.common import ComplaintRecordAdmin, ReadOnlyInline
+from sla.models import Clock, ClockPause, EscalationSettings, SlaPolicy, SlaTarget
+from sla.selectors import clock_is_breached
+
+
+class SlaTargetInline(admin.TabularInline):
+    # One target per stage: the formset checks the (policy, stage) unique constraint itself, so a
+    # stage entered twice comes back as a form error, never as a database error.
+    model = SlaTarget
+    fields = ["stage", "amount", "unit", "start_event", "reminder_percent", "breach_level"]
+    extra = 0
+    max_num = len(SlaTarget._meta.get_field("stage").choices)
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "severity", "category", "calendar", "is_active", "targets"]
+    list_filter = ["severity", "is_active"]
+    list_select_related = ["category", "calendar"]
+    search_fields = ["name", "code"]
+    ordering = ["severity", "category__name", "name"]
+    inlines = [SlaTargetInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("targets")
+
+    @admin.display(description=_("targets"))
+    def targets(self, policy: SlaPolicy) -> str:
+        return "; ".join(str(target) for target in policy.targets.all())
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            # A clock copies its target when planned, so an edit never moves a running deadline.
+            self.message_user(
+                request,
+                gettext(
+                    "Clocks already running keep the deadlines they were planned with; the "
+                    "targets apply to clocks started from now on and to re-planned cases."
+                ),
+                messages.INFO,
+            )
+
+
+@admin.register(EscalationSettings)
+class EscalationSettingsAdmin(admin.ModelAdmin):
+    """The one row of escalation thresholds (EscalationSettings.current() reads pk 1)."""
+
+    list_display = ["__str__", "large_claim_threshold", "level_step_working_days", "send_email"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        if EscalationSettings.objects.exists():
+            return False
+        return super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: EscalationSettings, form, change: bool) -> None:
+        if not change:
+            obj.pk = 1
+        super().save_model(request, obj, form, change)
+
+
+class ClockPauseInline(ReadOnlyInline):
+    model = ClockPause
+    fields = [
+        "reason",
+        "note",
+        "paused_at",
+        "paused_by",
+        "resumed_at",
+        "resumed_by",
+        "due_before",
+        "due_after",
+    ]
+    related = ("paused_by", "resumed_by")
+    show_change_link = False
+
+
+class ClockStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("met", _("Met")),
+            ("unmet", _("Not met (running or paused)")),
+            ("paused", _("Paused")),
+            ("stopped", _("Stopped unmet")),
+        ]
+
+    def queryset(self, request, queryset):
+        running = {"met_at__isnull": True, "cancelled_at__isnull": True}
+        match self.value():
+            case "met":
+                return queryset.filter(met_at__isnull=False)
+            case "unmet":
+                return queryset.filter(**running)
+            case "paused":
+                return queryset.filter(**running, paused_at__isnull=False)
+            case "stopped":
+                return queryset.filter(met_at__isnull=True, cancelled_at__isnull=False)
+        return queryset
+
+
+@admin.register(Clock)
+class ClockAdmin(ComplaintRecordAdmin):
+    list_display = [
+        "reference",
+        "stage",
+        "round",
+        "due_at",
+        "met_at",
+        "paused",
+        "breached",
+        "provisional",
+    ]
+    list_filter = ["stage", ClockStatusFilter, "provisional", "unit"]
+    list_select_related = ["complaint"]
+    search_fields = ["complaint__reference"]
+    ordering = ["due_at", "id"]
+    date_hierarchy = "due_at"
+    inlines = [ClockPauseInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None):
+        return [*super().get_readonly_fields(request, obj), "breached"]
+
+    @admin.display(description=_("complaint"), ordering="complaint__reference")
+    def reference(self, clock: Clock) -> str:
+        return clock.complaint.reference
+
+    @admin.display(description=_("paused"), boolean=True)
+    def paused(self, clock: Clock) -> bool:
+        return clock.paused_at is not None
+
+    @admin.display(description=_("breached"), boolean=True)
+    def breached(self, clock: Clock) -> bool:
+        return clock_is_breached(clock, now=timezone.now())
