@@ -74,7 +74,12 @@ def next_action_at(
 
 def schedule(clock: Clock, *, calendar: WorkingCalendar) -> None:
     """Set the reminder time, the provisional flag and the next sweep time from the due time."""
-    if clock.reminder_percent:
+    if clock.reminder_percent and clock.unit == Unit.WORKING_DAYS:
+        # 75 % of the working time, so a reminder never lands in a holiday with little time left.
+        span = calendar.working_time_between(clock.started_at, clock.due_at)
+        share = span * clock.reminder_percent / 100
+        clock.remind_at = calendar.add_working_time(clock.started_at, share)
+    elif clock.reminder_percent:
         elapsed = (clock.due_at - clock.started_at) * clock.reminder_percent / 100
         clock.remind_at = clock.started_at + elapsed
     else:

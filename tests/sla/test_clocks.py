@@ -97,10 +97,13 @@ def test_the_reminder_falls_when_three_quarters_of_the_span_have_passed(received
 
     # 24 h → 18 h in
     assert local(clocks[Stage.FIRST_RESPONSE].remind_at) == "2025-09-27T04:00:00+08:00"
-    # 109:59:59 from Fri 10:00 to Tue 23:59:59 → 82:29:59.25 in
-    assert local(clocks[Stage.INVESTIGATION].remind_at) == "2025-09-29T20:29:59.250000+08:00"
-    # 14 days 13:59:59 → 10 days 22:29:59.25 in (a wall-clock share: it lands in the holiday)
-    assert local(clocks[Stage.DECISION].remind_at) == "2025-10-07T08:29:59.250000+08:00"
+    # working-day clocks take 75 % of the WORKING time, so the reminder never lands in a holiday:
+    # Fri 14 h + Sun 9/28 (make-up day) 24 h + Mon 24 h + Tue 23:59:59 = 85:59:59 → 64:29:59.25 in,
+    # i.e. Fri 14 h, Sun 24 h, Mon 24 h, then 2:29:59.25 into Tuesday
+    assert local(clocks[Stage.INVESTIGATION].remind_at) == "2025-09-30T02:29:59.250000+08:00"
+    # Fri 14 h + Sun, Mon, Tue 72 h + (10/1-10/8 off) Thu 10/9 24 h + Fri 10/10 23:59:59
+    # = 133:59:59 → 100:29:59.25 in: Fri, Sun, Mon, Tue use 86 h, then 14:29:59.25 into Thu 10/9
+    assert local(clocks[Stage.DECISION].remind_at) == "2025-10-09T14:29:59.250000+08:00"
     # the settlement clock goes straight to senior management: no reminder
     assert clocks[Stage.RESOLUTION].remind_at is None
     # the sweep's next look at each live clock is its reminder

@@ -33,7 +33,7 @@ def at(*args: int) -> datetime:
 
 
 RECEIVED = at(2025, 9, 26, 10)
-REMIND = at(2025, 9, 29, 20, 29, 59, 250000)  # 75 % of Fri 10:00 → Tue 23:59:59
+REMIND = at(2025, 9, 30, 2, 29, 59, 250000)  # 75 % of the working time Fri 10:00 → Tue 23:59:59
 DUE = at(2025, 9, 30, 23, 59, 59)
 LEVEL_2 = at(2025, 10, 9, 23, 59, 59)
 LEVEL_3 = at(2025, 10, 10, 23, 59, 59)
