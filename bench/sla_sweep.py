@@ -1,7 +1,8 @@
 """Benchmark the SLA sweep at realistic volumes on PostgreSQL.
 
 Seeds N complaints (20 % of them open, each open case with four live clocks; every closed case with
-its clocks met), makes 1 % of the open cases' clocks due in the sweep window, then times:
+its clocks met), makes the same number of clocks due in the sweep window at every size (default
+2,000: 1 % of the 200,000 open cases at 1 M), so the figures show what the table size costs; times:
 - the sweep itself: the index scan for due clocks plus enqueueing the per-chunk tasks to Redis;
 - processing those due clocks (reminders, breaches, escalations, notifications) in this process.
 Each measurement is repeated after putting the due clocks back as they were.
@@ -77,17 +78,18 @@ INSERT INTO sla_clock (
 SELECT c.id, t.stage, 0, t.id, t.amount, t.unit, t.reminder_percent, t.breach_level,
        c.received_at,
        now() + ((1 + c.id %% 30) || ' days')::interval,
-       now() + ((c.id %% 30) || ' days')::interval,
+       now() + ((1 + c.id %% 30) || ' days')::interval - interval '12 hours',
        CASE WHEN c.state = 'closed' THEN c.received_at + interval '1 day' END,
        NULL, NULL, '', false, NULL, NULL, 0,
-       CASE WHEN c.state = 'closed' THEN NULL ELSE now() + ((c.id %% 30) || ' days')::interval END
+       CASE WHEN c.state = 'closed' THEN NULL
+            ELSE now() + ((1 + c.id %% 30) || ' days')::interval - interval '12 hours' END
 FROM complaints_complaint c
 CROSS JOIN (SELECT id, stage, amount, unit, reminder_percent, breach_level FROM sla_slatarget
             WHERE policy_id = %(policy)s AND stage IN
             ('first_response', 'investigation', 'decision', 'resolution')) t;
 """
 
-# 1 % of the open cases: their investigation clock ran out a minute ago.
+# `due` open cases: their investigation clock ran out a minute ago.
 MAKE_DUE_SQL = """
 UPDATE sla_clock SET due_at = now() - interval '1 minute', remind_at = NULL, reminded_at = NULL,
        breached_at = NULL, escalated_level = 0, next_action_at = now() - interval '1 minute'
@@ -149,15 +151,14 @@ def make_due(count: int) -> None:
         cursor.execute(MAKE_DUE_SQL, {"due": count})
 
 
-def measure(size: int, runs: int) -> dict:
+def measure(size: int, runs: int, due: int) -> dict:
     from django.db import connection
     from django.utils import timezone
-    from sla.services.escalation import clock_process, sweep_due_clocks
 
     from sla.models import LIVE, Clock
+    from sla.services.escalation import clock_process, sweep_due_clocks
 
     info = seed(size)
-    due = info["open"] // 100
     sweep_times, process_times = [], []
     for _ in range(runs):
         make_due(due)
@@ -200,18 +201,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--due", type=int, default=2000, help="clocks due per sweep")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         # One size per process: a fresh database and fresh Django caches for each.
         recreate_database()
         setup_django()
-        print(json.dumps(measure(args.one, args.runs)))
+        print(json.dumps(measure(args.one, args.runs, args.due)))
         return
     results = []
     for size in (int(size) for size in args.sizes.split(",")):
         output = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--runs", str(args.runs)],
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                str(size),
+                "--runs",
+                str(args.runs),
+                "--due",
+                str(args.due),
+            ],
             check=True,
             capture_output=True,
             text=True,
