@@ -63,6 +63,7 @@ from complaints.services import (
     follow_up_record,
     normalize_phone,
 )
+from sla.models import EscalationSettings
 
 SEED = 2026
 CUSTOMER_COUNT = 120
@@ -1164,6 +1165,12 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
             calendar = WorkCalendar(timezone.localtime(now).date())
             limit = now - timedelta(minutes=1)
             clock = SimulatedClock(now)
+            # The demo's history is not news: its notifications stay in the app, unmailed. The
+            # switch is flipped back before this transaction commits, so no one else sees it off.
+            email_settings = EscalationSettings.current()
+            sending = email_settings.send_email
+            email_settings.send_email = False
+            email_settings.save(update_fields=["send_email"])
             with mock.patch.object(timezone, "now", clock):
                 for spec in specs:
                     try:
@@ -1172,6 +1179,8 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
                             CaseStory(spec, org, calendar).play(clock, limit)
                     except ComplaintError as exc:
                         failures.append(f"case {spec.number} ({spec.target}): {exc}")
+            email_settings.send_email = sending
+            email_settings.save(update_fields=["send_email"])
         complaints = list(existing.values_list("state", "channel", "customer_id"))
         events = CaseEvent.objects.filter(complaint__in=existing).count()
     return SeedResult(

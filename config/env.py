@@ -60,6 +60,8 @@ def broker_config(url: str | None, *, var_dir: Path) -> tuple[str, dict[str, Any
         "store_processed": False,
         # Broadcast (remote control) exchanges; kombu would otherwise write them to the cwd.
         "control_folder": str(control_dir),
+        # The folder is polled; kombu's default of a second per look makes a burst crawl.
+        "polling_interval": 0.1,
     }
     return "filesystem://localhost/", options
 
