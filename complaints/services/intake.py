@@ -37,7 +37,7 @@ def minimum_severity(*, flags: Flags, amount: Decimal | None) -> str:
 
     A large amount (大型投诉) uses the same threshold as the escalation to senior management.
     """
-    if amount is not None and amount >= EscalationSettings.current().large_claim_threshold:
+    if EscalationSettings.current().is_large_claim(amount):
         return Severity.MAJOR
     if flags.personal_injury or flags.media_involved or flags.regulator_involved:
         return Severity.URGENT

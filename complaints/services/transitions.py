@@ -195,7 +195,8 @@ def complaint_transition(
                     name=name,
                     state=locked.state,
                     allowed=[
-                        spec.name for spec in available_transitions(complaint=locked, user=actor)
+                        allowed.name
+                        for allowed in available_transitions(complaint=locked, user=actor)
                     ],
                 )
             transition = method._django_fsm.get_transition(locked.state)

@@ -137,6 +137,10 @@ class EscalationSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Escalation settings"))
 
+    def is_large_claim(self, amount: Decimal | None) -> bool:
+        """大型投诉: the amount claimed or offered makes the case major and goes to the top."""
+        return amount is not None and amount >= self.large_claim_threshold
+
     @classmethod
     def current(cls) -> EscalationSettings:
         settings, _created = cls.objects.get_or_create(pk=1)

@@ -155,7 +155,7 @@ def escalate_on_facts(*, complaint: Complaint, at: datetime | None = None) -> li
     at = at or timezone.now()
     reasons = [reason for reason, flag in FACT_FLAGS if getattr(complaint, flag)]
     amount = largest_amount(complaint=complaint)
-    if amount is not None and amount >= EscalationSettings.current().large_claim_threshold:
+    if EscalationSettings.current().is_large_claim(amount):
         reasons.insert(0, Reason.LARGE_CLAIM)
     recorded = [
         escalate(complaint=complaint, level=TOP_LEVEL, reason=reason, at=at) for reason in reasons
