@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import department_scope_ids
-from complaints.errors import NotFound
+from complaints.errors import InvalidInput, NotFound
 from complaints.models import Complaint, Decision, FollowUp, Notification
 
 
@@ -99,3 +100,37 @@ def decision_eligible_approvers(*, decision: Decision) -> QuerySet[User]:
 def unread_count(*, user: User) -> int:
     """How many of the user's notifications are unread (served by the partial unread index)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+REFERENCE_PATTERN = re.compile(r"^CP-\d{4}-\d{1,6}$", re.IGNORECASE)
+
+
+def complaint_search(complaints: QuerySet[Complaint], *, text: str) -> QuerySet[Complaint]:
+    """Search by reference, customer (name, phone, e-mail), subject and description.
+
+    A reference, a phone number or an e-mail address is matched exactly on an indexed column, so
+    looking a caller up stays fast over millions of cases; other words match text anywhere.
+    """
+    from complaints.services.customers import normalize_email, normalize_phone
+
+    text = (text or "").strip()
+    if not text:
+        return complaints
+    if REFERENCE_PATTERN.match(text):
+        return complaints.filter(reference=text.upper())
+    if "@" in text:
+        return complaints.filter(customer__email=normalize_email(text))
+    if PHONE_LIKE.match(text):
+        try:
+            return complaints.filter(customer__phone=normalize_phone(text))
+        except InvalidInput:
+            pass  # digits that are no phone number: search them as text
+    return complaints.filter(
+        Q(reference__icontains=text)
+        | Q(customer__name__icontains=text)
+        | Q(subject__icontains=text)
+        | Q(description__icontains=text)
+    )
+
+
+PHONE_LIKE = re.compile(r"^\+?[\d\s()\-]{7,20}$")

@@ -3,7 +3,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 admin.site.site_header = _("Complaint handling system")
 admin.site.site_title = _("Complaint handling")
@@ -12,8 +11,9 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    # The staff workspace replaces this redirect once it exists; until then the admin is the UI.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("api/", include("complaints.api.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("complaints.urls")),
 ]
 
 if settings.DEBUG:

@@ -167,6 +167,9 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
     )
 
+    # Earliest due time of the running clocks (sla keeps it in step); queues sort and filter by it.
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
+
     findings = models.TextField(_("investigation findings"), blank=True)
     rejection_reason = models.CharField(
         _("rejection reason"), max_length=30, choices=RejectionReason.choices, blank=True
@@ -202,6 +205,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["severity", "state"], name="complaint_severity_state_idx"),
             models.Index(fields=["escalation_level"], name="complaint_escalation_idx"),
             models.Index(fields=["channel"], name="complaint_channel_idx"),
+            models.Index(fields=["next_due_at"], name="complaint_next_due_idx"),
         ]
         permissions = [
             ("view_all_complaints", _("See every complaint")),

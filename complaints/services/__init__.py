@@ -1,7 +1,12 @@
 """Every change to complaints goes through these functions, whichever door it comes in by."""
 
 from complaints.services.contacts import contact_record, follow_up_record
-from complaints.services.customers import customer_find, customer_get_or_create, normalize_phone
+from complaints.services.customers import (
+    customer_contact_unmask,
+    customer_find,
+    customer_get_or_create,
+    normalize_phone,
+)
 from complaints.services.decisions import (
     can_approve,
     decision_approve,
@@ -31,6 +36,7 @@ __all__ = [
     "complaint_transition",
     "complaint_triage",
     "contact_record",
+    "customer_contact_unmask",
     "customer_find",
     "customer_get_or_create",
     "decision_approve",

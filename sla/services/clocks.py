@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 from complaints.models import Complaint
 from sla.calendar import WorkingCalendar
 from sla.models import (
+    LIVE,
     Clock,
     ClockPause,
     EscalationSettings,
@@ -136,7 +137,27 @@ def clocks_start(
         and (wanted is None or target.stage in wanted)
         and target.stage not in existing
     ]
-    return Clock.objects.bulk_create(clocks)
+    created = Clock.objects.bulk_create(clocks)
+    complaint_sync_next_due(complaint=complaint)
+    return created
+
+
+def complaint_sync_next_due(*, complaint: Complaint) -> None:
+    """Copy the earliest running deadline onto the case, for queues sorted and filtered by it.
+
+    Queues over a million cases sort by due time and filter "overdue"; an indexed column on the
+    case answers that without aggregating the clocks of every row. Every service that opens,
+    meets, stops, pauses, resumes or re-plans clocks calls this in the same transaction.
+    """
+    earliest = (
+        Clock.objects.filter(LIVE, complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(earliest=Min("due_at"))
+        .values("earliest")
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(next_due_at=Subquery(earliest))
+    complaint.refresh_from_db(fields=["next_due_at"])
 
 
 def _unfinished(complaint: Complaint) -> QuerySet[Clock]:
@@ -158,12 +179,16 @@ def clocks_meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) ->
         for clock in paused:
             clock_end_pause(clock, at=at, by=None, calendar=calendar)
             clock.save()
-    return unfinished.update(met_at=at, next_action_at=None)
+    met = unfinished.update(met_at=at, next_action_at=None)
+    complaint_sync_next_due(complaint=complaint)
+    return met
 
 
 def clocks_stop(*, complaint: Complaint, at: datetime) -> int:
     """The case ended (closed, rejected, withdrawn): every clock still running stops, unmet."""
-    return _unfinished(complaint).update(cancelled_at=at, next_action_at=None)
+    stopped = _unfinished(complaint).update(cancelled_at=at, next_action_at=None)
+    complaint_sync_next_due(complaint=complaint)
+    return stopped
 
 
 def clocks_after_transition(*, complaint: Complaint, name: str, at: datetime) -> None:
@@ -181,6 +206,7 @@ def clocks_after_transition(*, complaint: Complaint, name: str, at: datetime) ->
         Clock.objects.filter(
             complaint=complaint, round__lt=complaint.reopen_count, met_at__isnull=True
         ).filter(cancelled_at__isnull=True).update(cancelled_at=at, next_action_at=None)
+        complaint_sync_next_due(complaint=complaint)
         clocks_start(
             complaint=complaint, event=StartEvent.RECEIVED, at=at, stages=RESTARTED_ON_REOPEN
         )
@@ -272,4 +298,5 @@ def clocks_replan(*, complaint: Complaint) -> list[dict]:
         clock.save()
         if clock.due_at != before:
             changes.append({"stage": clock.stage, "from": before, "to": clock.due_at})
+    complaint_sync_next_due(complaint=complaint)
     return changes

@@ -18,7 +18,7 @@ from complaints.services.common import ensure_can_act, lock_for_change, save_cha
 from complaints.timeline import record_event
 from sla.models import Clock, ClockPause, PauseReason
 from sla.selectors import calendar_for_policy, policy_for
-from sla.services.clocks import clock_end_pause
+from sla.services.clocks import clock_end_pause, complaint_sync_next_due
 
 # Whoever works the case may stop its clock for a recognised reason.
 PAUSE_PERMISSIONS = ("investigate_complaint", "triage_complaint", "follow_up_complaint")
@@ -53,6 +53,7 @@ def clocks_pause(*, complaint: Complaint, actor: User, reason: str, note: str = 
         )
         clock.paused_at, clock.pause_reason, clock.next_action_at = now, reason, None
         clock.save(update_fields=["paused_at", "pause_reason", "next_action_at"])
+    complaint_sync_next_due(complaint=locked)
     save_change(locked, fields=[])
     record_event(
         complaint=locked,
@@ -88,6 +89,7 @@ def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
         before = clock_end_pause(clock, at=now, by=actor, calendar=calendar)
         clock.save()
         moved.append({"stage": clock.stage, "from": before, "to": clock.due_at})
+    complaint_sync_next_due(complaint=locked)
     save_change(locked, fields=[])
     record_event(
         complaint=locked,

@@ -1,0 +1,3 @@
+"""API routes; the API work fills these in."""
+
+urlpatterns: list = []

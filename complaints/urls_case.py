@@ -1,0 +1,3 @@
+"""Routes of the intake page and the case page."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Staff pages: thin views over the services and selectors; one module per page family."""
