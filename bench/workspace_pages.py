@@ -1,0 +1,248 @@
+"""Benchmark the staff workspace pages on PostgreSQL at a million complaints.
+
+Seeds N complaints (default 1,000,000) across 10 departments and 200,000 customers: 20 % open, each
+open case with four running clocks and its `next_due_at`, every case with its "received" timeline
+row; one case gets 50 timeline events. Then, warm, times server-side rendering (Django's test
+client in this process: URL routing, middleware, queries, templates; no network) of:
+- queue pages (25 rows, default sort by due time) for a handler, a department head and a manager;
+- the case page with 50 timeline events;
+- searching a customer's phone number from the All queue.
+Prints median and 95th percentile of `--runs` requests each, and the query count.
+
+Usage: python bench/workspace_pages.py [--size 1000000] [--runs 50] [--keep]
+Needs: PostgreSQL on BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "complaints_bench_pages"
+DEPARTMENTS = 10
+
+SEED_SQL = """
+INSERT INTO complaints_customer (name, phone, email, address, region, note, created_at, updated_at)
+SELECT '客户' || g, '+86139' || lpad(g::text, 8, '0'), 'c' || g || '@example.com', '', '上海市', '',
+       now(), now()
+FROM generate_series(1, %(customers)s) AS g;
+
+INSERT INTO complaints_complaint (
+    reference, public_token, state, version, channel, received_at, subject, description,
+    product_or_service, order_ref, expected_resolution, remedy_sought, region, severity,
+    personal_injury, media_involved, regulator_involved, legal_risk, escalation_level, findings,
+    rejection_reason, reopen_count, created_at, updated_at, customer_id, category_id,
+    department_id, assignee_id, received_by_id, next_due_at
+)
+SELECT 'CP-' || (2026 - g %% 2) || '-' || lpad(g::text, 7, '0'), md5(g::text) || md5((g * 7)::text),
+       CASE WHEN g %% 5 = 0 THEN (ARRAY['intake','triage','investigation','decision','reply',
+                                       'follow_up'])[1 + (g / 5) %% 6]
+            ELSE 'closed' END,
+       1, (ARRAY['phone','email','walk_in','social_media','letter'])[1 + g %% 5],
+       now() - ((g %% 730) || ' days')::interval - ((g %% 86400) || ' seconds')::interval,
+       (ARRAY['空调维修后仍不制冷','快递延误且包装破损','会员积分被无故清零','退款迟迟未到账',
+              '售后客服态度恶劣'])[1 + g %% 5],
+       '客户反映：购买的商品使用后出现故障，多次联系售后未果，要求尽快处理并给予合理赔偿。',
+       '', '', '', '', '上海市', (ARRAY['general','general','general','complex','urgent'])[1 + g %% 5],
+       false, false, false, false, CASE WHEN g %% 50 = 0 THEN 1 ELSE 0 END, '', '', 0, now(), now(),
+       (SELECT min(id) FROM complaints_customer) + (g %% %(customers)s),
+       %(category)s,
+       (%(departments)s)[1 + g %% %(department_count)s],
+       (%(handlers)s)[1 + g %% %(department_count)s],
+       %(agent)s,
+       CASE WHEN g %% 5 = 0 THEN now() + (((g / 5) %% 240 - 40) || ' hours')::interval END
+FROM generate_series(1, %(complaints)s) AS g;
+
+INSERT INTO sla_clock (
+    complaint_id, stage, round, target_id, amount, unit, reminder_percent, breach_level,
+    started_at, due_at, remind_at, met_at, cancelled_at, paused_at, pause_reason, provisional,
+    reminded_at, breached_at, escalated_level, next_action_at
+)
+SELECT c.id, t.stage, 0, t.id, t.amount, t.unit, t.reminder_percent, t.breach_level,
+       c.received_at, c.next_due_at + (t.n || ' days')::interval, NULL, NULL, NULL, NULL, '',
+       false, NULL, NULL, 0, c.next_due_at
+FROM complaints_complaint c
+CROSS JOIN (SELECT id, stage, amount, unit, reminder_percent, breach_level,
+                   row_number() OVER (ORDER BY id) - 1 AS n
+            FROM sla_slatarget WHERE policy_id = %(policy)s AND stage IN
+            ('first_response', 'investigation', 'decision', 'resolution')) t
+WHERE c.next_due_at IS NOT NULL;
+
+INSERT INTO complaints_caseevent (complaint_id, kind, actor_id, at, from_state, to_state,
+                                  transition, comment, customer_visible, data)
+SELECT id, 'created', %(agent)s, received_at, '', 'intake', '', '', true, '{}'::jsonb
+FROM complaints_complaint;
+"""
+
+NOTES_SQL = """
+INSERT INTO complaints_caseevent (complaint_id, kind, actor_id, at, from_state, to_state,
+                                  transition, comment, customer_visible, data)
+SELECT %(complaint)s, 'note', %(actor)s, now() - (g || ' minutes')::interval, '', '', '',
+       '第' || g || '次跟进：已联系仓库核实发货记录，等待物流公司回复。', false, '{}'::jsonb
+FROM generate_series(1, %(count)s) AS g;
+"""
+
+
+def recreate_database() -> None:
+    connection = psycopg2.connect(f"{PG}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {DB_NAME}")
+    connection.close()
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Templates resolve {% static %} without a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def seed(size: int) -> dict:
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.models import Department, User
+    from accounts.roles import Role
+    from complaints.models import Category
+    from sla.models import SlaPolicy
+
+    call_command("migrate", verbosity=0)
+    call_command("refresh_calendars", verbosity=0)
+
+    def user(username: str, role: Role, department=None, limit: int = 0) -> User:
+        person = User.objects.create_user(
+            username, email=f"{username}@example.com", department=department, approval_limit=limit
+        )
+        person.groups.add(Group.objects.get(name=role.value))
+        return person
+
+    departments, handlers = [], []
+    for number in range(DEPARTMENTS):
+        department = Department.objects.create(name=f"业务{number}部", code=f"dept-{number}")
+        department.head = user(f"head{number}", Role.DEPT_HEAD, department, 20000)
+        department.save()
+        departments.append(department)
+        handlers.append(user(f"handler{number}", Role.HANDLER, department, 2000))
+    agent = user("agent", Role.AGENT)
+    user("manager", Role.COMPLAINT_MANAGER, limit=50000)
+    category = Category.objects.create(
+        name="产品质量", code="quality", default_department=departments[0]
+    )
+    params = {
+        "complaints": size,
+        "customers": max(size // 5, 1),
+        "category": category.pk,
+        "departments": [d.pk for d in departments],
+        "handlers": [h.pk for h in handlers],
+        "department_count": DEPARTMENTS,
+        "agent": agent.pk,
+        "policy": SlaPolicy.objects.get(code="default-general").pk,
+    }
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(SEED_SQL, params)
+        cursor.execute("ANALYZE")
+    return {"seed_seconds": time.perf_counter() - started}
+
+
+def timed(client, url: str, runs: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):  # warm: caches, prepared plans, the OS page cache
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times.sort()
+    return {
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": times[int(len(times) * 0.95) - 1] * 1000,
+        "queries": len(queries),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="reuse the seeded database")
+    parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
+    args = parser.parse_args()
+    if not args.keep:
+        recreate_database()
+    setup_django()
+
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+    from complaints.models import Complaint, Customer
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a kept database may predate the newest migrations
+    if not args.keep:
+        print(f"seeded {args.size:,} complaints in {seed(args.size)['seed_seconds']:.0f} s")
+    if args.seed_only:
+        return
+    case = Complaint.objects.filter(state="investigation").order_by("pk").first()
+    if not case.events.filter(kind="note").exists():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                NOTES_SQL, {"complaint": case.pk, "actor": case.assignee_id, "count": 49}
+            )
+    customer = Customer.objects.order_by("pk")[12345]
+    phone_national = customer.phone.removeprefix("+86")
+
+    def client_for(username: str) -> Client:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        client.cookies["django_language"] = "zh-hans"
+        return client
+
+    manager, head, handler = client_for("manager"), client_for("head0"), client_for("handler0")
+    checks = [
+        ("queue: handler, my cases", handler, "/queues/mine/"),
+        ("queue: head, my department", head, "/queues/department/"),
+        ("queue: manager, all", manager, "/queues/all/"),
+        ("queue: manager, overdue", manager, "/queues/overdue/"),
+        (f"case page ({case.events.count()} events)", manager, f"/complaints/{case.reference}/"),
+        ("search a customer's phone", manager, f"/queues/all/?search={phone_national}"),
+    ]
+    print(f"{'page':<34} {'median':>9} {'p95':>9} {'queries':>8}")
+    for label, client, url in checks:
+        result = timed(client, url, args.runs)
+        print(
+            f"{label:<34} {result['median_ms']:>6.1f} ms {result['p95_ms']:>6.1f} ms "
+            f"{result['queries']:>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()
