@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import Department, User
+from accounts.roles import Role
 
 
 def department_subtree_ids(*, department: Department) -> set[int]:
@@ -42,3 +43,11 @@ def users_with_permission(*, perm: str) -> QuerySet[User]:
         )
         .distinct()
     )
+
+
+def user_roles(*, user: User) -> list[Role]:
+    """The roles (role groups) a user holds, in the order of accounts.roles.Role."""
+    if not user.is_authenticated:
+        return []
+    names = set(user.groups.values_list("name", flat=True))
+    return [role for role in Role if role.value in names]

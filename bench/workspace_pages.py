@@ -43,7 +43,7 @@ INSERT INTO complaints_complaint (
     rejection_reason, reopen_count, created_at, updated_at, customer_id, category_id,
     department_id, assignee_id, received_by_id, next_due_at
 )
-SELECT 'CP-' || (2026 - g %% 2) || '-' || lpad(g::text, 7, '0'), md5(g::text) || md5((g * 7)::text),
+SELECT 'CP-' || (2021 + g %% 6) || '-' || lpad((g / 6)::text, 6, '0'), md5(g::text) || md5((g * 7)::text),
        CASE WHEN g %% 5 = 0 THEN (ARRAY['intake','triage','investigation','decision','reply',
                                        'follow_up'])[1 + (g / 5) %% 6]
             ELSE 'closed' END,
@@ -198,13 +198,12 @@ def main() -> None:
         recreate_database()
     setup_django()
 
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from accounts.models import User
     from complaints.models import Complaint, Customer
-
-    from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # a kept database may predate the newest migrations
     if not args.keep:

@@ -1,9 +1,23 @@
 """Staff workspace routes. Case-page and intake routes live in complaints/urls_case.py."""
 
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from complaints.views import customers, notifications, queues
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", queues.home, name="home"),
+    path("queues/<slug:slug>/", queues.queue, name="queue"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path(
+        "notifications/read-all/",
+        notifications.mark_all_read,
+        name="notifications_mark_all_read",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        notifications.open_notification,
+        name="notification_open",
+    ),
+    path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("", include("complaints.urls_case")),
 ]

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "complaints.context_processors.workspace",
             ],
         },
     },
@@ -163,6 +164,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per coded list, even where several fields use it (state, kind, severity...).
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStateEnum": "complaints.models.State",
+        "DecisionStateEnum": "complaints.models.Decision.Status",
+        "SeverityEnum": "complaints.models.Severity",
+        "RemedyEnum": "complaints.models.Remedy",
+        "EventKindEnum": "complaints.models.CaseEvent.Kind",
+        "EvidenceKindEnum": "complaints.models.EvidenceFile.Kind",
+        "DepartmentKindEnum": "accounts.models.Department.Kind",
+    },
 }
 
 LOGGING = {

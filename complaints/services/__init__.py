@@ -16,7 +16,11 @@ from complaints.services.decisions import (
 from complaints.services.evidence import evidence_add
 from complaints.services.intake import Flags, complaint_create
 from complaints.services.investigation import complaint_add_note, complaint_hand_off
-from complaints.services.notifications import notification_mark_read, notify
+from complaints.services.notifications import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    notify,
+)
 from complaints.services.transitions import (
     TRANSITIONS,
     available_transitions,
@@ -46,5 +50,6 @@ __all__ = [
     "follow_up_record",
     "normalize_phone",
     "notification_mark_read",
+    "notifications_mark_all_read",
     "notify",
 ]

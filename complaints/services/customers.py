@@ -45,6 +45,21 @@ def customer_find(*, phone: str = "", email: str = "") -> Customer | None:
     return None
 
 
+def customer_details_errors(*, name: str, phone: str = "", email: str = "") -> dict[str, list[str]]:
+    """What is wrong with a new customer's details (empty when nothing), every field at once."""
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors["name"] = [_("Enter the customer's name.")]
+    try:
+        phone = normalize_phone(phone)
+    except InvalidInput as error:
+        errors.update(error.fields)
+    else:
+        if not phone and not normalize_email(email):
+            errors["phone"] = [_("Give a phone number or an e-mail address to reach the customer.")]
+    return errors
+
+
 def customer_get_or_create(
     *,
     name: str,
@@ -54,15 +69,11 @@ def customer_get_or_create(
     region: str = "",
 ) -> tuple[Customer, bool]:
     """Reuse the known customer (filling in details they lacked) or create one; never a duplicate."""
-    phone = normalize_phone(phone)
-    email = normalize_email(email)
-    errors: dict[str, list[str]] = {}
-    if not (name or "").strip():
-        errors["name"] = [_("Enter the customer's name.")]
-    if not phone and not email:
-        errors["phone"] = [_("Give a phone number or an e-mail address to reach the customer.")]
+    errors = customer_details_errors(name=name, phone=phone, email=email)
     if errors:
         raise InvalidInput(errors)
+    phone = normalize_phone(phone)
+    email = normalize_email(email)
 
     existing = customer_find(phone=phone, email=email)
     if existing is not None:

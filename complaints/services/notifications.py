@@ -174,3 +174,10 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
     )
     notification.refresh_from_db(fields=["read_at"])
     return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read; returns how many changed."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -35,6 +35,7 @@ from complaints.models import (
 from complaints.selectors import complaint_is_visible_to
 from complaints.services.common import ensure_visible, lock_for_change, save_change
 from complaints.services.contacts import log_contact
+from complaints.services.reply import reply_email_on_commit
 from complaints.timeline import record_event
 from sla.services.clocks import clocks_after_transition
 
@@ -92,7 +93,10 @@ def _after_reply(complaint: Complaint, actor: User, data: Input, at: datetime) -
         summary=_text(data, "content"),
         at=at,
     )
-    return {"contact_id": contact.pk, "channel": contact.channel}
+    emailed = reply_email_on_commit(
+        complaint=complaint, channel=contact.channel, content=contact.summary
+    )
+    return {"contact_id": contact.pk, "channel": contact.channel, "emailed": emailed}
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {

@@ -1,0 +1,50 @@
+"""What every staff page's layout needs: the user's queues, role and unread notifications.
+
+Everything is computed on first use in the template, so pages without the navigation (sign-in,
+errors for anonymous visitors) run no query for it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.http import HttpRequest
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import user_roles
+from complaints.queues import Queue, queues_for
+from complaints.selectors import unread_count
+
+
+class Workspace:
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @cached_property
+    def roles(self) -> list[Role]:
+        return user_roles(user=self.user)
+
+    @cached_property
+    def role_label(self) -> str:
+        return " · ".join(role.label for role in self.roles)
+
+    @cached_property
+    def queues(self) -> list[Queue]:
+        return queues_for(user=self.user)
+
+    @cached_property
+    def can_receive(self) -> bool:
+        return self.user.has_perm("complaints.receive_complaint")
+
+    @cached_property
+    def unread(self) -> int:
+        return unread_count(user=self.user)
+
+
+def workspace(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"workspace": None}
+    return {"workspace": Workspace(user)}

@@ -1,0 +1,110 @@
+"""The queue filter bar: complaints.filters.ComplaintFilter with compact widgets for a GET form.
+
+The filter set stays the one the API uses; only how its fields render changes here, so the bar
+and the API accept the same parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+from complaints.filters import ComplaintFilter
+from complaints.models import FINAL_STATES, OPEN_STATES, Category, State
+from complaints.queues import ORDERINGS, Queue
+
+# Query parameters that are not filters: changing them keeps the "filters applied" state.
+NOT_FILTERS = {"page", "ordering"}
+
+ORDERING_CHOICES = [
+    ("due", _("Due time, earliest first")),
+    ("-received_at", _("Received, newest first")),
+    ("received_at", _("Received, oldest first")),
+]
+
+
+class CompactMultipleSelect(forms.SelectMultiple):
+    """A one-line select feeding a multiple-choice filter: one value, or none for "any".
+
+    The filter accepts several values (the API sends `?state=a&state=b`); the bar offers one, which
+    is what a person picks from a dropdown. A blank choice means no filter.
+    """
+
+    allow_multiple_selected = False
+
+    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> list[str]:
+        getter = getattr(data, "getlist", None)
+        values = getter(name) if getter else [data.get(name)]
+        return [value for value in values if value]
+
+
+def _with_blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
+    return [("", label), *list(choices)]
+
+
+def queue_filterset(
+    data: Mapping[str, Any], *, queue: Queue, queryset: Any, allow_closed: bool
+) -> ComplaintFilter:
+    """A ComplaintFilter over `queryset` whose form renders as the queue's filter bar."""
+    filterset = ComplaintFilter(data, queryset=queryset)
+    fields = filterset.form.fields
+
+    states = [(value, label) for value, label in State.choices if value in OPEN_STATES]
+    if allow_closed:
+        states += [(value, label) for value, label in State.choices if value in FINAL_STATES]
+    fields["state"].choices = states
+    for name, blank in (
+        ("state", _("Any state")),
+        ("severity", _("Any severity")),
+        ("channel", _("Any channel")),
+        ("escalation_level", _("Any level")),
+    ):
+        fields[name].widget = CompactMultipleSelect(
+            choices=_with_blank(fields[name].choices, blank)
+        )
+
+    # Category names show their parent: join it so the options cost one query.
+    fields["category"].queryset = Category.objects.select_related("parent")
+    fields["category"].empty_label = _("Any category")
+    fields["department"].queryset = Department.objects.order_by("name")
+    fields["department"].empty_label = _("Any department")
+    fields["assignee"].queryset = User.objects.filter(is_active=True).order_by("username")
+    fields["assignee"].empty_label = _("Anyone")
+
+    fields["overdue"].widget.choices = [
+        ("unknown", _("Any")),
+        ("true", _("Overdue")),
+        ("false", _("Not overdue")),
+    ]
+    for widget in fields["received_on"].widget.widgets:
+        widget.input_type = "date"
+        widget.format = "%Y-%m-%d"
+    fields["search"].widget = forms.TextInput(
+        attrs={
+            "type": "search",
+            "placeholder": _("Reference, customer, phone, subject…"),
+            "autocomplete": "off",
+        }
+    )
+    return filterset
+
+
+def filters_applied(data: Mapping[str, Any]) -> bool:
+    """Whether the query narrows the queue (anything but the page and the sort)."""
+    return any(value for key, value in data.items() if key not in NOT_FILTERS)
+
+
+def wants_closed(data: Any) -> bool:
+    """Whether the state filter asks for closed, rejected or withdrawn cases."""
+    getter = getattr(data, "getlist", None)
+    states = getter("state") if getter else [data.get("state")]
+    return any(state in FINAL_STATES for state in states)
+
+
+def ordering_for(data: Mapping[str, Any], *, queue: Queue) -> str:
+    value = data.get("ordering") or queue.default_ordering
+    return value if value in ORDERINGS else queue.default_ordering

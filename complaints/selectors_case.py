@@ -1,0 +1,105 @@
+"""Read queries of the case page and the intake desk.
+
+Kept beside complaints/selectors.py (same rules: visibility through complaint_get_for_user and
+complaints_visible_to) because their query shape belongs to these two pages: the case page loads
+everything it shows in a fixed number of queries, however long the case's history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+
+from accounts.models import User
+from complaints.errors import InvalidInput
+from complaints.models import (
+    CaseEvent,
+    Complaint,
+    Customer,
+    Decision,
+    DecisionApproval,
+    EvidenceFile,
+    FollowUp,
+)
+from complaints.selectors import complaint_get_for_user, complaints_visible_to
+
+
+def case_for_page(*, user: User, reference: str) -> Complaint:
+    """The case with its timeline, evidence, decisions, follow-ups and clocks loaded.
+
+    Raises NotFound for a case outside the user's scope. Timeline newest first.
+    """
+    complaint = complaint_get_for_user(user=user, reference=reference)
+    prefetch_related_objects(
+        [complaint],
+        Prefetch(
+            "events",
+            queryset=CaseEvent.objects.select_related("actor").order_by("-at", "-id"),
+        ),
+        Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by")),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related(
+                "proposed_by", "requested_approver", "approved_by"
+            ).prefetch_related(
+                Prefetch("approvals", queryset=DecisionApproval.objects.select_related("approver"))
+            ),
+        ),
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("by")),
+        "clocks",
+    )
+    return complaint
+
+
+@dataclass(frozen=True)
+class PastComplaint:
+    complaint: Complaint
+    satisfaction: int | None
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    customer: Customer
+    complaints: list[PastComplaint]
+    total: int
+    average_satisfaction: float | None
+
+
+def customer_history(
+    *, user: User, phone: str = "", email: str = "", limit: int = 8
+) -> CustomerHistory | None:
+    """The known customer with this phone (else e-mail) and the complaints `user` may see of theirs.
+
+    Satisfaction is that of the latest follow-up visit that reached the customer. Returns None when
+    no customer matches or the phone number is not one.
+    """
+    from complaints.services.customers import customer_find
+
+    try:
+        customer = customer_find(phone=phone, email=email)
+    except InvalidInput:
+        return None
+    if customer is None:
+        return None
+    latest_score = (
+        FollowUp.objects.filter(complaint=OuterRef("pk"), reached=True, satisfaction__isnull=False)
+        .order_by("-at", "-id")
+        .values("satisfaction")[:1]
+    )
+    visible = complaints_visible_to(user=user).filter(customer=customer)
+    rows = list(
+        visible.annotate(satisfaction=Subquery(latest_score))
+        .select_related("category__parent")
+        .order_by("-received_at")[:limit]
+    )
+    summary = FollowUp.objects.filter(
+        complaint__in=visible, reached=True, satisfaction__isnull=False
+    ).aggregate(average=Avg("satisfaction"))
+    total = visible.aggregate(total=Count("pk"))["total"]
+    return CustomerHistory(
+        customer=customer,
+        complaints=[PastComplaint(row, row.satisfaction) for row in rows],
+        total=total,
+        average_satisfaction=summary["average"],
+    )

@@ -1,0 +1,41 @@
+"""The case page and its actions: page, perform (how actions answer), actions, decisions, files,
+timeline (events in words)."""
+
+from complaints.views.case.actions import (
+    case_contact,
+    case_follow_up,
+    case_handoff,
+    case_note,
+    case_pause,
+    case_resume,
+    case_transition,
+    case_triage,
+    case_unmask,
+)
+from complaints.views.case.decisions import (
+    case_decision,
+    case_decision_approve,
+    case_decision_approvers,
+    case_decision_refuse,
+)
+from complaints.views.case.files import case_evidence, case_evidence_file
+from complaints.views.case.page import case_detail
+
+__all__ = [
+    "case_contact",
+    "case_decision",
+    "case_decision_approve",
+    "case_decision_approvers",
+    "case_decision_refuse",
+    "case_detail",
+    "case_evidence",
+    "case_evidence_file",
+    "case_follow_up",
+    "case_handoff",
+    "case_note",
+    "case_pause",
+    "case_resume",
+    "case_transition",
+    "case_triage",
+    "case_unmask",
+]

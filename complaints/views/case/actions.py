@@ -1,0 +1,229 @@
+"""The case page's work actions: workflow steps, triage, handoff, notes, contacts, follow-up
+visits, pausing the deadlines and showing contact details. Decisions are in decisions.py, evidence
+in files.py; all answer through perform.py.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from complaints import errors
+from complaints.forms.base import ServiceForm
+from complaints.forms.case import (
+    ContactForm,
+    FollowUpForm,
+    HandoffForm,
+    NoteForm,
+    PauseForm,
+    TransitionForm,
+    TriageForm,
+)
+from complaints.models import Complaint
+from complaints.privacy import contact_details
+from complaints.selectors import follow_up_summary
+from complaints.services import (
+    TRANSITIONS,
+    complaint_add_note,
+    complaint_hand_off,
+    complaint_transition,
+    complaint_triage,
+    contact_record,
+    customer_contact_unmask,
+    follow_up_record,
+)
+from complaints.views.case.page import load_case, render_case
+from complaints.views.case.perform import Action, perform
+from sla.services import clocks_pause, clocks_resume
+
+
+def _transition_action(name: str) -> Action:
+    spec = TRANSITIONS[name]
+
+    def run(request: HttpRequest, complaint: Complaint, form: ServiceForm) -> str:
+        moved = complaint_transition(
+            complaint=complaint,
+            name=name,
+            actor=request.user,
+            data=form.service_data(),
+            expected_version=form.cleaned_data["expected_version"],
+        )
+        return _("%(action)s: done. The case is now at the “%(stage)s” stage.") % {
+            "action": spec.label,
+            "stage": moved.get_state_display(),
+        }
+
+    return Action(
+        key=f"transition:{name}",
+        form=lambda complaint, data, files: TransitionForm(data, spec=spec, complaint=complaint),
+        run=run,
+    )
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
+    if name not in TRANSITIONS:
+        raise Http404(errors.UnknownTransition().message)
+    return perform(request, reference, _transition_action(name))
+
+
+def _triage(request: HttpRequest, complaint: Complaint, form: TriageForm) -> str:
+    arguments = form.service_arguments()
+    if len(arguments) == 1 and not arguments["comment"]:
+        return _("Nothing was changed.")
+    complaint_triage(
+        complaint=complaint,
+        actor=request.user,
+        expected_version=form.cleaned_data["expected_version"],
+        **arguments,
+    )
+    return _("The triage details are saved.")
+
+
+@login_required
+@require_POST
+def case_triage(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request,
+        reference,
+        Action(
+            "triage",
+            lambda complaint, data, files: TriageForm(data, complaint=complaint),
+            _triage,
+        ),
+    )
+
+
+def _hand_off(request: HttpRequest, complaint: Complaint, form: HandoffForm) -> str:
+    data = form.cleaned_data
+    handoff = complaint_hand_off(
+        complaint=complaint,
+        actor=request.user,
+        to_department=data["to_department"],
+        to_user=data["to_user"],
+        note=data["note"],
+        expected_version=data["expected_version"],
+    )
+    return _("The case is handed over to %(to)s.") % {
+        "to": handoff.to_user or handoff.to_department
+    }
+
+
+@login_required
+@require_POST
+def case_handoff(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request,
+        reference,
+        Action(
+            "handoff",
+            lambda complaint, data, files: HandoffForm(data, complaint=complaint),
+            _hand_off,
+        ),
+    )
+
+
+def _note(request: HttpRequest, complaint: Complaint, form: NoteForm) -> str:
+    complaint_add_note(complaint=complaint, actor=request.user, text=form.cleaned_data["text"])
+    return _("The note is added.")
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request,
+        reference,
+        Action("note", lambda complaint, data, files: NoteForm(data), _note, anchor="#timeline"),
+    )
+
+
+def _contact(request: HttpRequest, complaint: Complaint, form: ContactForm) -> str:
+    contact_record(complaint=complaint, actor=request.user, **form.cleaned_data)
+    return _("The contact with the customer is logged.")
+
+
+@login_required
+@require_POST
+def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request, reference, Action("contact", lambda c, data, files: ContactForm(data), _contact)
+    )
+
+
+def _follow_up(request: HttpRequest, complaint: Complaint, form: FollowUpForm) -> str:
+    visit = follow_up_record(complaint=complaint, actor=request.user, **form.cleaned_data)
+    if not visit.reached:
+        return _("The attempt is recorded.")
+    summary = follow_up_summary(complaint=complaint)
+    if summary.satisfied:
+        return _("The visit is recorded. The customer is satisfied: the case can be closed now.")
+    if summary.dissatisfied:
+        return _(
+            "The visit is recorded. The customer is not satisfied: the case can be reopened for "
+            "a second handling."
+        )
+    return _("The visit is recorded.")
+
+
+@login_required
+@require_POST
+def case_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request,
+        reference,
+        Action("follow_up", lambda c, data, files: FollowUpForm(data), _follow_up, "#next-steps"),
+    )
+
+
+def _pause(request: HttpRequest, complaint: Complaint, form: PauseForm) -> str:
+    clocks_pause(complaint=complaint, actor=request.user, **form.cleaned_data)
+    return _("The deadlines are paused until you resume them.")
+
+
+def _resume(request: HttpRequest, complaint: Complaint, form: ServiceForm) -> str:
+    clocks_resume(complaint=complaint, actor=request.user)
+    return _("The deadlines run again, with the time that was left.")
+
+
+@login_required
+@require_POST
+def case_pause(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request, reference, Action("pause", lambda c, data, files: PauseForm(data), _pause)
+    )
+
+
+@login_required
+@require_POST
+def case_resume(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request, reference, Action("resume", lambda c, data, files: ServiceForm(data), _resume)
+    )
+
+
+@login_required
+@require_POST
+def case_unmask(request: HttpRequest, reference: str) -> HttpResponse:
+    """Show the customer's contact details: a deliberate, logged act (never on a GET)."""
+    complaint = load_case(request, reference)
+    try:
+        customer_contact_unmask(complaint=complaint, actor=request.user)
+    except errors.PermissionDenied as error:
+        raise HttpForbidden(error.message) from error
+    except errors.NotFound as error:
+        raise Http404(error.message) from error
+    if request.htmx:
+        details = contact_details(customer=complaint.customer, user=request.user, unmasked=True)
+        return render(
+            request,
+            "staff/case/_contact.html",
+            {"complaint": complaint, "customer": complaint.customer, "contact": details},
+        )
+    # Rendered, not redirected: the details are shown for this one look, which is what was logged.
+    return render_case(request, load_case(request, reference), unmasked=True)

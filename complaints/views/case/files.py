@@ -1,0 +1,91 @@
+"""Evidence on the case page: uploading files, and serving them only to people who see the case.
+
+Files are never linked by their media URL: every download goes through `case_evidence_file`, which
+asks the same access selector as the page, so a person who cannot see the case gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from complaints.errors import InvalidInput, NotFound
+from complaints.forms.case import EvidenceForm
+from complaints.models import Complaint
+from complaints.selectors import complaint_get_for_user
+from complaints.services.intake_desk import EvidenceUpload, RefusedFile, evidence_add_each
+from complaints.views.case.perform import Action, perform
+
+
+def refused_text(refused: RefusedFile) -> str:
+    return _("“%(name)s” was not added: %(reasons)s") % {
+        "name": refused.name,
+        "reasons": " ".join(refused.reasons),
+    }
+
+
+def _upload(request: HttpRequest, complaint: Complaint, form: EvidenceForm) -> str:
+    data = form.cleaned_data
+    outcome = evidence_add_each(
+        complaint=complaint,
+        actor=request.user,
+        uploads=[
+            EvidenceUpload(kind=data["kind"], upload=upload, description=data["description"])
+            for upload in data["files"]
+        ],
+    )
+    if not outcome.added:
+        # Nothing was added: the form comes back with every file's reason on it.
+        raise InvalidInput({"upload": [refused_text(refused) for refused in outcome.refused]})
+    for refused in outcome.refused:
+        messages.warning(request, refused_text(refused))
+    count = len(outcome.added)
+    return ngettext("%(count)d file added.", "%(count)d files added.", count) % {"count": count}
+
+
+@login_required
+@require_POST
+def case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request,
+        reference,
+        Action(
+            "evidence",
+            lambda complaint, data, files: EvidenceForm(data, files),
+            _upload,
+            anchor="#evidence",
+        ),
+    )
+
+
+@login_required
+@require_GET
+def case_evidence_file(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """The stored file; `?inline=1` shows an image in the page (thumbnails), anything else downloads."""
+    try:
+        complaint = complaint_get_for_user(user=request.user, reference=reference)
+    except NotFound as error:  # out of scope reads as missing
+        raise Http404() from error
+    evidence = complaint.evidence.filter(pk=pk).first()
+    if evidence is None:
+        raise Http404()
+    inline = request.GET.get("inline") == "1" and evidence.content_type.startswith("image/")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404() from error
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type,
+        as_attachment=not inline,
+        filename=evidence.original_name,
+    )
+    # Private to the signed-in user; and never run as a page whatever the bytes claim to be.
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,348 @@
+"""The case timeline in words: one sentence per event, with its details and comment.
+
+Timeline rows keep their facts as codes and JSON (complaints/timeline.py); this module is the one
+place that reads them back for people, in the reader's language and time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from complaints.models import (
+    CaseEvent,
+    Channel,
+    ContactDirection,
+    ContactPurpose,
+    EscalationLevel,
+    EvidenceFile,
+    FollowUpMethod,
+    Outcome,
+    RejectionReason,
+    Remedy,
+    Severity,
+    State,
+)
+from complaints.services.transitions import TRANSITIONS
+from sla.models import Escalation, PauseReason, Stage
+
+Kind = CaseEvent.Kind
+
+
+@dataclass(frozen=True)
+class Entry:
+    event: CaseEvent
+    sentence: str
+    details: list[tuple[str, str]] = field(default_factory=list)
+    # The event's free text, under the label that says what it is ("Note", "Findings", ...).
+    comment_label: str = ""
+    tone: str = "info"
+
+    @property
+    def internal(self) -> bool:
+        return not self.event.customer_visible
+
+
+def person(user: User | None) -> str:
+    if user is None:
+        return _("The system")
+    return user.get_full_name() or user.username
+
+
+def label(choices: type[models.Choices], value: Any) -> str:
+    """The label of a coded value; an unknown code (an older list) is shown as it is."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def when(value: Any) -> str:
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        return "—"
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def money(value: Any) -> str:
+    try:
+        return f"¥{Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def yes_no(value: Any) -> str:
+    if value is None:
+        return "—"
+    return _("Yes") if value else _("No")
+
+
+def timeline_entries(events: Iterable[CaseEvent]) -> list[Entry]:
+    return [describe(event) for event in events]
+
+
+def describe(event: CaseEvent) -> Entry:
+    writer = WRITERS.get(event.kind, _generic)
+    return writer(event, person(event.actor), event.data or {})
+
+
+def _created(event: CaseEvent, who: str, data: dict) -> Entry:
+    channel = label(Channel, data.get("channel"))
+    if event.actor is None:
+        sentence = _("The customer filed the complaint (%(channel)s).") % {"channel": channel}
+    else:
+        sentence = _("%(who)s recorded the complaint (%(channel)s).") % {
+            "who": who,
+            "channel": channel,
+        }
+    details = [
+        (_("Received"), when(data.get("received_at"))),
+        (_("Severity"), label(Severity, data.get("severity"))),
+    ]
+    return Entry(event, sentence, details, tone="start")
+
+
+def _transition(event: CaseEvent, who: str, data: dict) -> Entry:
+    values = {
+        "who": who,
+        "from": label(State, event.from_state),
+        "to": label(State, event.to_state),
+    }
+    spec = TRANSITIONS.get(event.transition)
+    if event.transition == "answer_on_spot":
+        sentence = _("%(who)s answered the complaint on the spot (%(from)s → %(to)s).") % values
+    elif event.transition == "reject":
+        sentence = _("%(who)s did not accept the complaint (不予受理).") % values
+    elif event.transition == "withdraw":
+        sentence = _("%(who)s recorded that the customer withdrew the complaint.") % values
+    elif event.transition == "reopen":
+        sentence = (
+            _("%(who)s reopened the case for a second handling (%(from)s → %(to)s).") % values
+        )
+    elif event.transition == "close":
+        sentence = _("%(who)s closed the case.") % values
+    else:
+        sentence = _("%(who)s moved the case from %(from)s to %(to)s.") % values
+    details: list[tuple[str, str]] = []
+    if spec is not None and event.transition not in ("reject", "withdraw", "reopen", "close"):
+        details.append((_("Step"), str(spec.label)))
+    if data.get("reason"):
+        details.append((_("Ground"), label(RejectionReason, data["reason"])))
+    if data.get("findings"):
+        details.append((_("Findings"), str(data["findings"])))
+    if event.transition == "send_reply":
+        # What was said is on the contact entry the reply writes beside this one.
+        details.append((_("Sent by"), label(Channel, data.get("channel"))))
+        if data.get("emailed"):
+            details.append((_("E-mail"), _("sent to the customer's address")))
+    tone = "danger" if event.transition in ("reject", "withdraw") else "move"
+    return Entry(event, sentence, details, comment_label=_("Comment"), tone=tone)
+
+
+TRIAGE_FIELD_LABELS: dict[str, Callable[[], str]] = {
+    "category": lambda: _("Category"),
+    "severity": lambda: _("Severity"),
+    "department": lambda: _("Owning department"),
+    "assignee": lambda: _("Assignee"),
+    "personal_injury": lambda: _("Personal injury"),
+    "media_involved": lambda: _("Media involved"),
+    "regulator_involved": lambda: _("Regulator involved"),
+    "legal_risk": lambda: _("Legal risk"),
+}
+
+
+def _triage_value(name: str, value: Any) -> str:
+    if name == "severity":
+        return label(Severity, value)
+    if isinstance(value, bool):
+        return yes_no(value)
+    return str(value) if value not in (None, "") else "—"
+
+
+def _triaged(event: CaseEvent, who: str, data: dict) -> Entry:
+    details = []
+    for name, change in (data.get("changes") or {}).items():
+        old, new = [*change, None, None][:2]
+        title = TRIAGE_FIELD_LABELS.get(name, lambda n=name: n)()
+        details.append((title, f"{_triage_value(name, old)} → {_triage_value(name, new)}"))
+    sentence = _("%(who)s changed the triage details.") % {"who": who}
+    return Entry(event, sentence, details, comment_label=_("Comment"))
+
+
+def _assigned(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s assigned the case to %(to)s.") % {"who": who, "to": data.get("to") or "—"}
+    details = [(_("Previously"), data["from"])] if data.get("from") else []
+    return Entry(event, sentence, details, comment_label=_("Comment"))
+
+
+def _handoff(event: CaseEvent, who: str, data: dict) -> Entry:
+    source = data.get("from_user") or data.get("from_department") or "—"
+    target = data.get("to_user") or data.get("to_department") or "—"
+    sentence = _("%(who)s handed the case over from %(from)s to %(to)s.") % {
+        "who": who,
+        "from": source,
+        "to": target,
+    }
+    details = [
+        (
+            _("From"),
+            " / ".join(filter(None, [data.get("from_department"), data.get("from_user")])) or "—",
+        ),
+        (
+            _("To"),
+            " / ".join(filter(None, [data.get("to_department"), data.get("to_user")])) or "—",
+        ),
+    ]
+    return Entry(event, sentence, details, comment_label=_("Handoff note"), tone="move")
+
+
+def _note(event: CaseEvent, who: str, data: dict) -> Entry:
+    return Entry(
+        event, _("%(who)s wrote an internal note.") % {"who": who}, [], _("Note"), tone="note"
+    )
+
+
+def _evidence(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s added evidence: %(name)s.") % {"who": who, "name": data.get("name", "")}
+    details = [(_("Kind"), label(EvidenceFile.Kind, data.get("kind")))]
+    return Entry(event, sentence, details, comment_label=_("Description"))
+
+
+def _decision_details(data: dict) -> list[tuple[str, str]]:
+    return [
+        (_("Remedy"), label(Remedy, data.get("remedy"))),
+        (_("Outcome"), label(Outcome, data.get("outcome"))),
+        (_("Amount"), money(data.get("amount", 0))),
+    ]
+
+
+def _decision_proposed(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s proposed a decision.") % {"who": who}
+    return Entry(event, sentence, _decision_details(data), _("Rationale"), tone="decision")
+
+
+def _decision_approved(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s approved the decision.") % {"who": who}
+    return Entry(event, sentence, _decision_details(data), _("Comment"), tone="ok")
+
+
+def _decision_refused(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s refused the decision.") % {"who": who}
+    return Entry(event, sentence, _decision_details(data), _("Reason"), tone="danger")
+
+
+def _contact(event: CaseEvent, who: str, data: dict) -> Entry:
+    values = {"who": who, "channel": label(Channel, data.get("channel"))}
+    if data.get("direction") == ContactDirection.INBOUND:
+        sentence = _("The customer contacted us (%(channel)s); %(who)s logged it.") % values
+    else:
+        sentence = _("%(who)s contacted the customer (%(channel)s).") % values
+    details = [(_("Purpose"), label(ContactPurpose, data.get("purpose")))]
+    return Entry(event, sentence, details, comment_label=_("What was said"), tone="contact")
+
+
+def _follow_up(event: CaseEvent, who: str, data: dict) -> Entry:
+    values = {"who": who, "method": label(FollowUpMethod, data.get("method"))}
+    if not data.get("reached"):
+        sentence = (
+            _(
+                "%(who)s tried to reach the customer for the follow-up (%(method)s), without success."
+            )
+            % values
+        )
+        return Entry(event, sentence, [], _("Comment"), tone="contact")
+    sentence = _("%(who)s made the follow-up visit (%(method)s).") % values
+    details = [
+        (_("Satisfaction"), f"{data.get('satisfaction') or '—'} / 5"),
+        (_("Resolved in the customer's view"), yes_no(data.get("resolved"))),
+    ]
+    return Entry(event, sentence, details, _("Comment"), tone="contact")
+
+
+def _escalated(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("The case was escalated to %(level)s.") % {
+        "level": label(EscalationLevel, data.get("level"))
+    }
+    details = [(_("Why"), label(Escalation.Reason, data.get("reason")))]
+    if data.get("stage"):
+        details.append(
+            (_("Deadline"), f"{label(Stage, data['stage'])} · {when(data.get('due_at'))}")
+        )
+    return Entry(event, sentence, details, tone="danger")
+
+
+def _reminder(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(recipient)s was reminded of the %(stage)s deadline.") % {
+        "recipient": data.get("recipient") or _("Nobody"),
+        "stage": label(Stage, data.get("stage")),
+    }
+    return Entry(event, sentence, [(_("Due"), when(data.get("due_at")))], tone="warn")
+
+
+def _unmasked(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s viewed the customer's contact details.") % {"who": who}
+    return Entry(event, sentence, [], tone="audit")
+
+
+def _clock_moves(clocks: Iterable[dict]) -> list[tuple[str, str]]:
+    return [
+        (label(Stage, clock.get("stage")), f"{when(clock.get('from'))} → {when(clock.get('to'))}")
+        for clock in clocks or []
+    ]
+
+
+def _paused(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s paused the deadlines.") % {"who": who}
+    details = [(_("Why"), label(PauseReason, data.get("reason")))]
+    stages = ", ".join(label(Stage, stage) for stage in data.get("stages") or [])
+    if stages:
+        details.append((_("Deadlines"), stages))
+    return Entry(event, sentence, details, _("Note"), tone="warn")
+
+
+def _resumed(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s resumed the deadlines.") % {"who": who}
+    return Entry(event, sentence, _clock_moves(data.get("clocks")), tone="warn")
+
+
+def _replanned(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("The deadlines were re-planned after the triage change.")
+    return Entry(event, sentence, _clock_moves(data.get("clocks")), _("Comment"), tone="warn")
+
+
+def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
+    return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
+
+
+WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
+    Kind.CREATED: _created,
+    Kind.TRANSITION: _transition,
+    Kind.TRIAGED: _triaged,
+    Kind.ASSIGNED: _assigned,
+    Kind.HANDOFF: _handoff,
+    Kind.NOTE: _note,
+    Kind.EVIDENCE: _evidence,
+    Kind.DECISION_PROPOSED: _decision_proposed,
+    Kind.DECISION_APPROVED: _decision_approved,
+    Kind.DECISION_REJECTED: _decision_refused,
+    Kind.CONTACT: _contact,
+    Kind.FOLLOW_UP: _follow_up,
+    Kind.ESCALATED: _escalated,
+    Kind.REMINDER: _reminder,
+    Kind.PII_UNMASKED: _unmasked,
+    Kind.CLOCKS_PAUSED: _paused,
+    Kind.CLOCKS_RESUMED: _resumed,
+    Kind.DEADLINES_REPLANNED: _replanned,
+}

@@ -1,0 +1,201 @@
+"""The notification inbox: newest first, unread highlighted and counted, opening marks read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from complaints.models import Complaint, Notification
+from complaints.services import notifications_mark_all_read
+from tests.conftest import Org
+
+pytestmark = pytest.mark.django_db
+
+Kind = Notification.Kind
+
+
+def make(
+    user: User,
+    count: int = 1,
+    *,
+    complaint: Complaint | None = None,
+    kind: str = Kind.REMINDER,
+    read: bool = False,
+) -> list[Notification]:
+    """`count` notifications for `user`, a minute apart, the last one newest."""
+    now = timezone.now()
+    start = Notification.objects.count()
+    return [
+        Notification.objects.create(
+            recipient=user,
+            kind=kind,
+            complaint=complaint,
+            subject=f"通知 {start + i}",
+            body=f"正文 {start + i}",
+            key=f"test:{start + i}",
+            created_at=now - timedelta(minutes=count - i),
+            read_at=now if read else None,
+        )
+        for i in range(count)
+    ]
+
+
+def subjects(response) -> list[str]:
+    return [n.subject for n in response.context["notifications"]]
+
+
+class TestInbox:
+    def test_newest_first_with_kind_and_unread_marked(
+        self, org: Org, client_for, new_complaint
+    ) -> None:
+        complaint = new_complaint()
+        old = make(org.handler, kind=Kind.ASSIGNMENT, complaint=complaint, read=True)[0]
+        new = make(org.handler, kind=Kind.ESCALATION, complaint=complaint)[0]
+
+        response = client_for(org.handler).get(reverse("notifications"))
+
+        assert subjects(response) == [new.subject, old.subject]
+        page = response.content.decode()
+        assert "Escalation" in page and "Assignment" in page
+        assert 'data-unread="true"' in page and 'data-unread="false"' in page
+        assert complaint.reference in page
+
+    def test_only_ones_own_notifications(self, org: Org, client_for) -> None:
+        make(org.head, 2)
+        mine = make(org.handler)[0]
+
+        assert subjects(client_for(org.handler).get(reverse("notifications"))) == [mine.subject]
+
+    def test_the_unread_view(self, org: Org, client_for) -> None:
+        make(org.handler, 2, read=True)
+        unread = make(org.handler)[0]
+
+        response = client_for(org.handler).get(reverse("notifications") + "?show=unread")
+
+        assert subjects(response) == [unread.subject]
+
+    def test_an_empty_inbox_says_so(self, org: Org, client_for) -> None:
+        page = client_for(org.handler).get(reverse("notifications")).content.decode()
+
+        assert 'data-testid="inbox-empty"' in page
+
+    def test_pages_of_25(self, org: Org, client_for) -> None:
+        made = make(org.handler, 30)
+        client = client_for(org.handler)
+
+        first = client.get(reverse("notifications"))
+        second = client.get(reverse("notifications") + "?page=2")
+
+        assert len(subjects(first)) == 25
+        assert subjects(second) == [n.subject for n in reversed(made[:5])]
+
+    def test_the_unread_count_is_in_the_navigation(self, org: Org, client_for) -> None:
+        make(org.handler, 3)
+        make(org.handler, 2, read=True)
+        make(org.head, 4)
+
+        page = client_for(org.handler).get(reverse("queue", args=["mine"])).content.decode()
+
+        assert 'data-testid="unread-count">3<' in page
+
+    def test_no_count_badge_when_everything_is_read(self, org: Org, client_for) -> None:
+        make(org.handler, 2, read=True)
+
+        page = client_for(org.handler).get(reverse("notifications")).content.decode()
+
+        assert 'data-testid="unread-count"' not in page
+
+
+class TestOpenAndMarkRead:
+    def test_opening_marks_read_and_goes_to_the_case(
+        self, org: Org, client_for, new_complaint
+    ) -> None:
+        complaint = new_complaint()
+        notification = make(org.handler, complaint=complaint)[0]
+
+        response = client_for(org.handler).post(
+            reverse("notification_open", args=[notification.pk])
+        )
+
+        notification.refresh_from_db()
+        assert notification.read_at is not None
+        assert response.status_code == 302
+        assert response["Location"] == reverse("case_detail", args=[complaint.reference])
+
+    def test_one_without_a_case_is_marked_read_in_the_inbox(self, org: Org, client_for) -> None:
+        notification = make(org.handler, kind=Kind.CALENDAR)[0]
+
+        response = client_for(org.handler).post(
+            reverse("notification_open", args=[notification.pk]),
+            {"then": "inbox", "page": "2", "show": "unread"},
+        )
+
+        assert response["Location"] == reverse("notifications") + "?page=2&show=unread"
+        notification.refresh_from_db()
+        assert notification.read_at is not None
+
+    def test_someone_elses_notification_is_not_found_and_stays_unread(
+        self, org: Org, client_for
+    ) -> None:
+        theirs = make(org.head)[0]
+
+        response = client_for(org.handler).post(reverse("notification_open", args=[theirs.pk]))
+
+        assert response.status_code == 404
+        theirs.refresh_from_db()
+        assert theirs.read_at is None
+
+    def test_opening_is_a_post(self, org: Org, client_for) -> None:
+        notification = make(org.handler)[0]
+
+        response = client_for(org.handler).get(reverse("notification_open", args=[notification.pk]))
+
+        assert response.status_code == 405
+        notification.refresh_from_db()
+        assert notification.read_at is None
+
+    def test_mark_all_read(self, org: Org, client_for) -> None:
+        make(org.handler, 3)
+        others = make(org.head, 2)
+        client = client_for(org.handler)
+
+        response = client.post(reverse("notifications_mark_all_read"), follow=True)
+
+        assert not Notification.objects.filter(recipient=org.handler, read_at__isnull=True)
+        assert all(
+            n.read_at is None for n in Notification.objects.filter(pk__in=[o.pk for o in others])
+        )
+        page = response.content.decode()
+        assert "3 notifications marked as read." in page
+        assert 'data-testid="unread-count"' not in page
+
+    def test_the_service_reports_how_many_changed_and_is_idempotent(self, org: Org) -> None:
+        make(org.handler, 2)
+        make(org.handler, read=True)
+
+        assert notifications_mark_all_read(user=org.handler) == 2
+        assert notifications_mark_all_read(user=org.handler) == 0
+
+
+class TestQueryCounts:
+    def test_the_inbox_costs_the_same_for_3_as_for_30(
+        self, org: Org, client_for, new_complaint
+    ) -> None:
+        complaint = new_complaint()
+        client = client_for(org.handler)
+        make(org.handler, 3, complaint=complaint)
+        with CaptureQueriesContext(connection) as few:
+            client.get(reverse("notifications"))
+
+        make(org.handler, 27, complaint=complaint)
+        with CaptureQueriesContext(connection) as many:
+            response = client.get(reverse("notifications"))
+
+        assert len(subjects(response)) == 25
+        assert len(many.captured_queries) == len(few.captured_queries)
