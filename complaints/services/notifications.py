@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,13 @@ from sla.models import EscalationSettings
 logger = logging.getLogger(__name__)
 
 SUBJECT_MAX_LENGTH = Notification._meta.get_field("subject").max_length
+
+
+def case_url(complaint: Complaint) -> str:
+    """The case page's absolute address for e-mails (COMPLAINTS_SITE_URL: where staff reach the app)."""
+    return settings.COMPLAINTS_SITE_URL.rstrip("/") + reverse(
+        "case_detail", kwargs={"reference": complaint.reference}
+    )
 
 
 def render_message(
@@ -76,7 +84,12 @@ def notify(
             continue
         subject, body, body_html = render_message(
             template=template,
-            context={**context, "complaint": complaint, "recipient": user},
+            context={
+                **context,
+                "complaint": complaint,
+                "recipient": user,
+                "case_url": case_url(complaint) if complaint is not None else "",
+            },
             language=user.language or settings.LANGUAGE_CODE,
         )
         try:

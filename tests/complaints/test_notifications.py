@@ -71,6 +71,17 @@ def test_each_recipient_reads_it_in_their_own_language(
     assert sent["executive@example.com"].subject == chinese.subject
 
 
+def test_e_mails_link_to_the_case_page(org, new_complaint, settings, mailoutbox):
+    settings.COMPLAINTS_SITE_URL = "https://complaints.example.com/"
+    complaint = new_complaint()
+
+    [notification] = announce(complaint, [org.manager])
+
+    link = f"https://complaints.example.com/complaints/{complaint.reference}/"
+    assert link in notification.body
+    assert f'href="{link}"' in notification.body_html
+
+
 def test_one_notification_per_person_and_cause(org, new_complaint):
     complaint = new_complaint()
     inactive = UserFactory(username="gone", is_active=False)
