@@ -56,8 +56,9 @@ SELECT 'CP-' || (2021 + g %% 6) || '-' || lpad((g / 6)::text, 6, '0'), md5(g::te
        false, false, false, false, CASE WHEN g %% 50 = 0 THEN 1 ELSE 0 END, '', '', 0, now(), now(),
        (SELECT min(id) FROM complaints_customer) + (g %% %(customers)s),
        %(category)s,
-       (%(departments)s)[1 + g %% %(department_count)s],
-       (%(handlers)s)[1 + g %% %(department_count)s],
+       -- (g / 5): open cases (every fifth) spread evenly over the departments too.
+       (%(departments)s)[1 + (g / 5) %% %(department_count)s],
+       (%(handlers)s)[1 + (g / 5) %% %(department_count)s],
        %(agent)s,
        CASE WHEN g %% 5 = 0 THEN now() + (((g / 5) %% 240 - 40) || ' hours')::interval END
 FROM generate_series(1, %(complaints)s) AS g;

@@ -7,13 +7,13 @@ from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` rows; a longer list reads "10,000+" and pages only through the first ones.
+    """Counts at most `cap` rows; a longer list reads "more than 2500" and pages only through those.
 
     An exact COUNT over hundreds of thousands of open cases would cost more than the page itself,
-    and nobody pages 400 pages deep: they narrow the list with the filters instead.
+    and nobody pages 100 pages deep: they narrow the list with the filters instead.
     """
 
-    def __init__(self, object_list, per_page: int, *, cap: int = 10_000, **kwargs) -> None:
+    def __init__(self, object_list, per_page: int, *, cap: int = 2_500, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
 
