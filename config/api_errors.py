@@ -1,3 +1,147 @@
-"""Placeholder replaced by the API work: DRF's default handler until then."""
+"""One JSON error shape for the whole API.
 
-from rest_framework.views import exception_handler  # noqa: F401
+Every error answer is `{"error": {"code", "message", "fields"?, "allowed"?, "reasons"?}}`:
+- `code` is stable (clients branch on it), `message` is for people (in the request's language);
+- `fields` maps an input field to its messages (400 "invalid");
+- `allowed` lists the transitions the user may perform now (409 "transition_not_allowed");
+- `reasons` lists the conditions not met yet (409 "condition_not_met").
+
+Domain errors (complaints.errors) map to statuses here, once; DRF's own exceptions (validation,
+parse errors, authentication, throttling...) and Django's Http404 / PermissionDenied are reshaped
+to the same body. Anything else is a bug and is left to Django (a 500).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from complaints import errors
+
+# Domain error → HTTP status. ConditionNotMet is a 409 (the request is well formed but the case
+# is not in a state that allows it yet), like the other "not now" answers.
+DOMAIN_STATUS: dict[type[errors.ComplaintError], int] = {
+    errors.NotFound: status.HTTP_404_NOT_FOUND,
+    errors.UnknownTransition: status.HTTP_404_NOT_FOUND,
+    errors.PermissionDenied: status.HTTP_403_FORBIDDEN,
+    errors.InvalidInput: status.HTTP_400_BAD_REQUEST,
+    errors.TransitionNotAllowed: status.HTTP_409_CONFLICT,
+    errors.ConditionNotMet: status.HTTP_409_CONFLICT,
+    errors.Conflict: status.HTTP_409_CONFLICT,
+}
+
+
+class ApiError(exceptions.APIException):
+    """An API-level refusal with our own code (e.g. a reused idempotency key)."""
+
+    def __init__(self, *, status_code: int, code: str, message: str) -> None:
+        self.status_code = status_code
+        super().__init__(detail=message, code=code)
+        self.error_code = code
+
+
+def error_body(
+    code: str,
+    message: str,
+    *,
+    fields: dict[str, list[str]] | None = None,
+    allowed: list[str] | None = None,
+    reasons: list[str] | None = None,
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": str(message)}
+    if fields is not None:
+        error["fields"] = fields
+    if allowed is not None:
+        error["allowed"] = allowed
+    if reasons is not None:
+        error["reasons"] = reasons
+    return {"error": error}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, errors.ComplaintError):
+        return _domain_response(exc)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers: dict[str, str] = {}
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait is not None:
+        headers["Retry-After"] = str(int(wait))
+    set_rollback()
+
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body(
+            errors.InvalidInput.code,
+            errors.InvalidInput.default_message,
+            fields=validation_fields(exc.detail),
+        )
+    else:
+        code = getattr(exc, "error_code", None) or _drf_code(exc)
+        body = error_body(code, _message(exc.detail))
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def _domain_response(exc: errors.ComplaintError) -> Response:
+    set_rollback()
+    status_code = next(
+        (code for kind, code in DOMAIN_STATUS.items() if isinstance(exc, kind)),
+        status.HTTP_400_BAD_REQUEST,
+    )
+    extra: dict[str, Any] = {}
+    if isinstance(exc, errors.InvalidInput):
+        extra["fields"] = exc.fields
+    elif isinstance(exc, errors.TransitionNotAllowed):
+        extra["allowed"] = exc.allowed
+    elif isinstance(exc, errors.ConditionNotMet):
+        extra["reasons"] = exc.reasons
+    return Response(error_body(exc.code, exc.message, **extra), status=status_code)
+
+
+def _drf_code(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code
+
+
+def _message(detail: Any) -> str:
+    if isinstance(detail, list | tuple) and detail:
+        return " ".join(_message(item) for item in detail)
+    if isinstance(detail, dict) and detail:
+        return " ".join(_message(item) for item in detail.values())
+    return str(detail) or _("The request could not be carried out.")
+
+
+def validation_fields(detail: Any) -> dict[str, list[str]]:
+    """DRF's nested error detail as flat `field.sub_field: [messages]` (list items by index)."""
+    fields: dict[str, list[str]] = {}
+    for name, messages in _flatten(detail, ""):
+        fields.setdefault(name, []).extend(messages)
+    return fields
+
+
+def _flatten(detail: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            yield prefix or "non_field_errors", [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                yield from _flatten(item, f"{prefix}.{index}" if prefix else str(index))
+    else:
+        yield prefix or "non_field_errors", [str(detail)]

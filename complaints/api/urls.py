@@ -1,3 +1,71 @@
-"""API routes; the API work fills these in."""
+"""API routes, included under /api/: the versioned API at v1/, its OpenAPI schema and docs."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from complaints.api.schema import API_DESCRIPTION
+from complaints.api.views import complaints, decisions, evidence, records, reference, transitions
+
+case_routes = [
+    path("", complaints.ComplaintDetailView.as_view(), name="api-complaint-detail"),
+    path("transitions/", transitions.TransitionListView.as_view(), name="api-transitions"),
+    path(
+        "transitions/<str:name>/",
+        transitions.TransitionRunView.as_view(),
+        name="api-transition-run",
+    ),
+    path("events/", records.EventListView.as_view(), name="api-events"),
+    path("notes/", records.NoteCreateView.as_view(), name="api-notes"),
+    path("contacts/", records.ContactCreateView.as_view(), name="api-contacts"),
+    path("follow-ups/", records.FollowUpCreateView.as_view(), name="api-follow-ups"),
+    path("handoffs/", records.HandoffCreateView.as_view(), name="api-handoffs"),
+    path("pause/", records.PauseView.as_view(), name="api-pause"),
+    path("resume/", records.ResumeView.as_view(), name="api-resume"),
+    path("evidence/", evidence.EvidenceListView.as_view(), name="api-evidence"),
+    path(
+        "evidence/<int:evidence_id>/",
+        evidence.EvidenceDetailView.as_view(),
+        name="api-evidence-detail",
+    ),
+    path(
+        "evidence/<int:evidence_id>/download/",
+        evidence.EvidenceDownloadView.as_view(),
+        name="api-evidence-download",
+    ),
+    path("decisions/", decisions.DecisionListView.as_view(), name="api-decisions"),
+    path(
+        "decisions/<int:decision_id>/approve/",
+        decisions.DecisionApproveView.as_view(),
+        name="api-decision-approve",
+    ),
+    path(
+        "decisions/<int:decision_id>/reject/",
+        decisions.DecisionRejectView.as_view(),
+        name="api-decision-reject",
+    ),
+]
+
+v1 = [
+    path("auth/token/", reference.TokenView.as_view(), name="api-token"),
+    path("complaints/", complaints.ComplaintListView.as_view(), name="api-complaints"),
+    path("complaints/<str:reference>/", include(case_routes)),
+    path("customers/", reference.CustomerListView.as_view(), name="api-customers"),
+    path(
+        "customers/<int:customer_id>/",
+        reference.CustomerDetailView.as_view(),
+        name="api-customer-detail",
+    ),
+    path("departments/", reference.DepartmentListView.as_view(), name="api-departments"),
+    path("categories/", reference.CategoryListView.as_view(), name="api-categories"),
+    path("users/me/", reference.MeView.as_view(), name="api-me"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
+        name="api-schema",
+    ),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

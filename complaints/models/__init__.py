@@ -20,6 +20,7 @@ from .complaint import (
 from .contacts import CustomerContact, FollowUp
 from .customers import Customer
 from .decisions import Decision, DecisionApproval
+from .idempotency import IdempotencyKey
 from .investigation import EvidenceFile, Handoff
 from .notifications import Notification
 from .timeline import CaseEvent, TimelineIsAppendOnly
@@ -42,6 +43,7 @@ __all__ = [
     "FollowUp",
     "FollowUpMethod",
     "Handoff",
+    "IdempotencyKey",
     "Notification",
     "Outcome",
     "ReferenceSequence",

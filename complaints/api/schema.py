@@ -1,0 +1,140 @@
+"""OpenAPI pieces shared by the views: the error body, documented error statuses, common parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from complaints.services import TRANSITIONS
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Stable machine-readable code, e.g. `conflict`."))
+    message = serializers.CharField(
+        help_text=_("Explanation for people, in the request's language.")
+    )
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Input field (dotted for nested fields) → its messages; with code `invalid`."),
+    )
+    allowed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("Transitions the user may perform now; with `transition_not_allowed`."),
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("Conditions not met yet; with `condition_not_met`."),
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS: dict[int, Any] = {
+    400: _("Invalid input (`invalid`, with `fields`) or a malformed body (`parse_error`)."),
+    401: _("Not authenticated: send `Authorization: Token <token>` or sign in."),
+    403: _("Your role does not allow this action (`permission_denied`)."),
+    404: _("No such complaint or item, or it is outside your scope (`not_found`)."),
+    409: _(
+        "The complaint changed since you read it (`conflict`), the action is not possible in its "
+        "state (`transition_not_allowed`, with `allowed`) or a condition is not met yet "
+        "(`condition_not_met`, with `reasons`)."
+    ),
+    415: _("Unsupported content type (`unsupported_media_type`)."),
+    422: _("The Idempotency-Key was already used with another request (`idempotency_key_reused`)."),
+    429: _("Too many requests (`throttled`); retry after the `Retry-After` seconds."),
+}
+
+
+def errors(*statuses: int, authenticated: bool = True) -> dict[int, OpenApiResponse]:
+    """Documented error answers; every authenticated operation may also answer 401."""
+    codes = {*statuses, 401} if authenticated else set(statuses)
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=str(ERROR_DESCRIPTIONS[code]))
+        for code in sorted(codes)
+    }
+
+
+REFERENCE = OpenApiParameter(
+    "reference",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=_("The complaint's reference, e.g. CP-2026-000123."),
+)
+TRANSITION_NAME = OpenApiParameter(
+    "name",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=list(TRANSITIONS),
+    description=_("A transition name; see the complaint's `transitions/`."),
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "The complaint `version` (or its ETag) the change is based on; a stale one is a 409 "
+        "`conflict`. The body's `version` takes precedence."
+    ),
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "Any unique string (e.g. a UUID), 1–255 printable ASCII characters. Retrying with the "
+        "same key returns the first answer instead of creating a second complaint."
+    ),
+)
+
+
+API_DESCRIPTION = """
+Create complaints and move them through the workflow from other systems (call centre, e-commerce,
+CRM). Every change goes through the same business rules as the staff pages.
+
+**Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token;
+send it as `Authorization: Token <token>`. A signed-in browser session works too (with the CSRF
+token on writes). The token exchange is throttled per client address.
+
+**Errors** always have one shape:
+`{"error": {"code": "...", "message": "...", "fields": {...}, "allowed": [...], "reasons": [...]}}`
+where `fields`, `allowed` and `reasons` appear only when relevant.
+
+| status | code | when |
+|---|---|---|
+| 400 | `invalid` | input missing or wrong; `fields` maps each field (dotted when nested) to messages |
+| 400 | `parse_error` | the body is not valid JSON |
+| 401 | `not_authenticated`, `authentication_failed` | no or bad credentials |
+| 403 | `permission_denied` | your role may not do this (e.g. an amount above your approval limit) |
+| 404 | `not_found` | no such complaint or item, or it is outside your scope (the two look the same) |
+| 404 | `unknown_transition` | no transition of that name |
+| 409 | `conflict` | the complaint changed since you read it: reload and retry |
+| 409 | `transition_not_allowed` | not possible in the current state; `allowed` lists what is |
+| 409 | `condition_not_met` | the state is right but a condition is not met yet; see `reasons` |
+| 415 | `unsupported_media_type` | send JSON (multipart for evidence uploads) |
+| 422 | `idempotency_key_reused` | the Idempotency-Key was used for a different request |
+| 429 | `throttled` | too many token requests; wait `Retry-After` seconds |
+
+**Concurrency.** Every complaint has a `version`. Send it back in the body (`version`) or as
+`If-Match` with a triage PATCH, a transition or a handoff; if someone changed the complaint
+meanwhile you get a 409 `conflict` and nothing is changed. Detail answers carry it as the `ETag`.
+
+**Idempotent create.** Send `Idempotency-Key: <uuid>` with `POST /api/v1/complaints/`. A retry
+with the same key (same user, same body) returns the first answer (201, same body, header
+`Idempotent-Replayed: true`) instead of creating a second complaint, even when both arrive at
+once. The same key with a different body is a 422. Keys are kept for 24 hours
+(`COMPLAINTS_API_IDEMPOTENCY_HOURS`); a refused request (4xx) does not use up its key.
+
+**Times** are ISO 8601 with the offset of the service's time zone (Asia/Shanghai by default).
+Contact details of customers are masked for roles that may not see them.
+""".strip()

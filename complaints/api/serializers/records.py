@@ -1,0 +1,146 @@
+"""What is recorded on a case besides its fields: timeline, notes, contacts, follow-ups, handoffs,
+clock pauses, and the transitions themselves."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Department, User
+from complaints.api.serializers.fields import PlausibleDateTimeField, code_of, username_of
+from complaints.models import (
+    CaseEvent,
+    Channel,
+    ContactDirection,
+    ContactPurpose,
+    FollowUpMethod,
+    RejectionReason,
+    State,
+)
+from sla.models import PauseReason
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CaseEvent.Kind.choices)
+    at = serializers.DateTimeField()
+    actor = username_of("actor", null=True, help_text=_("Null when the system acted."))
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    transition = serializers.CharField()
+    comment = serializers.CharField()
+    customer_visible = serializers.BooleanField()
+    data = serializers.DictField(help_text=_("Details of the entry; keys depend on `kind`."))
+
+
+class NoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text=_("An internal note, never shown to the customer."))
+
+
+class ContactInputSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    direction = serializers.ChoiceField(choices=ContactDirection.choices)
+    summary = serializers.CharField()
+    purpose = serializers.ChoiceField(
+        choices=ContactPurpose.choices, required=False, default=ContactPurpose.GENERAL
+    )
+    at = PlausibleDateTimeField(
+        required=False, allow_null=True, default=None, help_text=_("Now when not given.")
+    )
+
+
+class ContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    direction = serializers.ChoiceField(choices=ContactDirection.choices)
+    purpose = serializers.ChoiceField(choices=ContactPurpose.choices)
+    summary = serializers.CharField()
+    by = username_of("by", null=True)
+    at = serializers.DateTimeField()
+
+
+class FollowUpInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=FollowUpMethod.choices)
+    reached = serializers.BooleanField(
+        help_text=_("False records a failed attempt (no satisfaction, no verdict).")
+    )
+    satisfaction = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text=_("1 (very unhappy) to 5.")
+    )
+    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FollowUpSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    round = serializers.IntegerField()
+    method = serializers.ChoiceField(choices=FollowUpMethod.choices)
+    reached = serializers.BooleanField()
+    satisfaction = serializers.IntegerField(allow_null=True)
+    resolved = serializers.BooleanField(allow_null=True)
+    comment = serializers.CharField()
+    by = username_of("by")
+    at = serializers.DateTimeField()
+
+
+class HandoffInputSerializer(serializers.Serializer):
+    to_department = serializers.SlugRelatedField(
+        slug_field="code", queryset=Department.objects.all()
+    )
+    to_user = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    note = serializers.CharField(help_text=_("What is handed over and why."))
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class HandoffSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_department = code_of("from_department", null=True)
+    from_user = username_of("from_user", null=True)
+    to_department = code_of("to_department")
+    to_user = username_of("to_user", null=True)
+    note = serializers.CharField()
+    handed_off_by = username_of("handed_off_by")
+    at = serializers.DateTimeField()
+
+
+class PauseInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=PauseReason.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Required for `other`.")
+    )
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.ChoiceField(choices=State.choices)
+    label = serializers.CharField()
+    inputs = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Fields this transition needs.")
+    )
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    """The fields of every transition; each uses those it needs (see `inputs`)."""
+
+    comment = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.ChoiceField(
+        choices=RejectionReason.choices, required=False, help_text=_("`reject`: the ground.")
+    )
+    findings = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("`answer_on_spot`, `complete_investigation`."),
+    )
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, required=False, help_text=_("`send_reply`: how it was sent.")
+    )
+    content = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("`send_reply`: what the customer was told.")
+    )
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)

@@ -1,0 +1,108 @@
+"""Customers, the organisation, the category tree, the signed-in user, and the token exchange."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import Department
+from complaints.api.serializers.fields import code_of, username_of
+from complaints.models import Customer, Outcome, Severity, State
+from complaints.privacy import contact_details
+
+
+class CustomerSerializer(serializers.Serializer):
+    """Contact details are masked for roles without `view_customer_pii`."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    region = serializers.CharField()
+    masked = serializers.BooleanField()
+
+    def to_representation(self, customer: Customer) -> dict[str, Any]:
+        details = contact_details(customer=customer, user=self.context["request"].user)
+        return {
+            "id": customer.pk,
+            "name": customer.name,
+            "phone": details.phone,
+            "email": details.email,
+            "region": customer.region,
+            "masked": details.masked,
+        }
+
+
+class CustomerComplaintSerializer(serializers.Serializer):
+    """One of the customer's complaints, as annotated by `customer_complaints` (one query)."""
+
+    reference = serializers.CharField()
+    state = serializers.ChoiceField(choices=State.choices)
+    subject = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    outcome = serializers.ChoiceField(
+        source="decided_outcome",
+        choices=Outcome.choices,
+        allow_null=True,
+        help_text=_("The outcome of the latest approved decision, if any."),
+    )
+    satisfaction = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("1–5, from the latest follow-up visit that reached the customer, if any."),
+    )
+
+
+class CustomerDetailSerializer(CustomerSerializer):
+    address = serializers.CharField()
+    complaints = CustomerComplaintSerializer(many=True)
+
+    def to_representation(self, customer: Customer) -> dict[str, Any]:
+        data = super().to_representation(customer)
+        details = contact_details(customer=customer, user=self.context["request"].user)
+        data["address"] = details.address
+        data["complaints"] = CustomerComplaintSerializer(
+            self.context["complaints"], many=True, context=self.context
+        ).data
+        return data
+
+
+class DepartmentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Department.Kind.choices)
+    parent = code_of("parent", null=True)
+    head = username_of("head", null=True)
+    is_active = serializers.BooleanField()
+
+
+class CategorySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    parent = code_of("parent", null=True)
+    default_department = code_of("default_department", null=True)
+    default_severity = serializers.ChoiceField(choices=Severity.choices)
+    is_active = serializers.BooleanField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    email = serializers.CharField()
+    department = serializers.CharField(allow_null=True, help_text=_("Department code."))
+    roles = serializers.ListField(child=serializers.CharField())
+    approval_limit = serializers.DecimalField(max_digits=12, decimal_places=2)
+    permissions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Complaint permissions the user holds, e.g. `triage_complaint`."),
+    )
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

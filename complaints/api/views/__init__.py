@@ -1,0 +1,1 @@
+"""API views by subdomain; each calls the same services and selectors as the pages."""

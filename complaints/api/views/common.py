@@ -1,0 +1,57 @@
+"""What every API view shares: JSON in and out, the scoped case lookup, the version it expects."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints.api.selectors import complaint_for_response
+from complaints.api.serializers.complaints import ComplaintSerializer
+from complaints.errors import NotFound
+from complaints.models import Complaint
+from complaints.selectors import complaint_get_for_user
+
+# References are short and plain (CP-2026-000123); anything else cannot exist, so it is a 404
+# without a query (and a NUL byte never reaches PostgreSQL).
+REFERENCE_SHAPE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+
+
+class ApiView(APIView):
+    parser_classes = [JSONParser]
+
+
+def load_complaint(request: Request, reference: str) -> Complaint:
+    """The case if the user may see it; out of scope and missing are the same 404."""
+    if not REFERENCE_SHAPE.match(reference):
+        raise NotFound()
+    return complaint_get_for_user(user=request.user, reference=reference)
+
+
+def expected_version(request: Request, data: dict[str, Any]) -> int | None:
+    """The version the client based its change on: the body's `version`, else If-Match."""
+    if data.get("version") is not None:
+        return data["version"]
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    value = header.removeprefix("W/").strip('"')
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise ValidationError({"If-Match": [_('Send the complaint\'s version, e.g. "3".')]})
+    return int(value)
+
+
+def complaint_response(request: Request, complaint: Complaint, status: int = 200) -> Response:
+    """The case as it is now, with its version as the ETag."""
+    fresh = complaint_for_response(complaint=complaint)
+    return Response(
+        ComplaintSerializer(fresh, context={"request": request}).data,
+        status=status,
+        headers={"ETag": f'"{fresh.version}"'},
+    )

@@ -1,0 +1,122 @@
+"""Evidence: multipart upload, the list, one file's metadata, and the download of its bytes."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from complaints.api.schema import REFERENCE, errors
+from complaints.api.selectors import complaint_evidence, complaint_evidence_get
+from complaints.api.serializers.evidence import EvidenceInputSerializer, EvidenceSerializer
+from complaints.api.views.common import ApiView, load_complaint
+from complaints.errors import NotFound
+from complaints.services import evidence_add
+
+
+class EvidenceListView(ApiView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="complaints_evidence_list",
+        summary="The case's evidence files",
+        parameters=[REFERENCE],
+        responses={200: EvidenceSerializer(many=True), **errors(404)},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        context = {"request": request, "reference": complaint.reference}
+        return Response(
+            EvidenceSerializer(
+                complaint_evidence(complaint=complaint), many=True, context=context
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="complaints_evidence_create",
+        summary="Upload an evidence file (multipart/form-data)",
+        description="The type is recognised from the content, never from the name; a file of "
+        "another type or over the size limit is a 400 with `fields.file`.",
+        parameters=[REFERENCE],
+        request={"multipart/form-data": EvidenceInputSerializer},
+        responses={201: EvidenceSerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        serializer = EvidenceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        evidence = evidence_add(
+            complaint=complaint,
+            actor=request.user,
+            kind=data["kind"],
+            upload=data["file"],
+            description=data["description"],
+        )
+        context = {"request": request, "reference": complaint.reference}
+        return Response(
+            EvidenceSerializer(evidence, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+
+class EvidenceDetailView(ApiView):
+    @extend_schema(
+        operation_id="complaints_evidence_retrieve",
+        summary="One evidence file's details",
+        parameters=[REFERENCE],
+        responses={200: EvidenceSerializer, **errors(404)},
+    )
+    def get(self, request: Request, reference: str, evidence_id: int) -> Response:
+        complaint = load_complaint(request, reference)
+        evidence = complaint_evidence_get(complaint=complaint, evidence_id=evidence_id)
+        context = {"request": request, "reference": complaint.reference}
+        return Response(EvidenceSerializer(evidence, context=context).data)
+
+
+class JsonErrorsAnyAccept(BaseContentNegotiation):
+    """A download answers with the file's own type whatever the client accepts; errors in JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class EvidenceDownloadView(ApiView):
+    content_negotiation_class = JsonErrorsAnyAccept
+
+    @extend_schema(
+        operation_id="complaints_evidence_download",
+        summary="Download an evidence file",
+        description="Streams the stored bytes with their checked content type, as an attachment.",
+        parameters=[REFERENCE],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file; Content-Type is its checked type."
+            ),
+            **errors(404),
+        },
+    )
+    def get(self, request: Request, reference: str, evidence_id: int) -> FileResponse:
+        complaint = load_complaint(request, reference)
+        evidence = complaint_evidence_get(complaint=complaint, evidence_id=evidence_id)
+        try:
+            stream = evidence.file.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFound(_("The stored file is missing.")) from exc
+        response = FileResponse(
+            stream,
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        # The checked type is the only one the browser may use: never sniff an upload into HTML.
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

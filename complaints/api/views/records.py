@@ -1,0 +1,156 @@
+"""Timeline, notes, customer contacts, follow-up visits, handoffs, and pausing the clocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from complaints.api.schema import IF_MATCH, REFERENCE, errors
+from complaints.api.selectors import complaint_events
+from complaints.api.serializers.complaints import ComplaintSerializer
+from complaints.api.serializers.records import (
+    ContactInputSerializer,
+    ContactSerializer,
+    EventSerializer,
+    FollowUpInputSerializer,
+    FollowUpSerializer,
+    HandoffInputSerializer,
+    HandoffSerializer,
+    NoteInputSerializer,
+    PauseInputSerializer,
+)
+from complaints.api.views.common import (
+    ApiView,
+    complaint_response,
+    expected_version,
+    load_complaint,
+)
+from complaints.services import (
+    complaint_add_note,
+    complaint_hand_off,
+    contact_record,
+    follow_up_record,
+)
+from sla.services import clocks_pause, clocks_resume
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class EventListView(ApiView):
+    @extend_schema(
+        operation_id="complaints_events_list",
+        summary="The case timeline, oldest first",
+        parameters=[REFERENCE],
+        responses={200: EventSerializer(many=True), **errors(404)},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        events = complaint_events(complaint=complaint)
+        return Response(EventSerializer(events, many=True).data)
+
+
+class NoteCreateView(ApiView):
+    @extend_schema(
+        operation_id="complaints_notes_create",
+        summary="Add an internal note",
+        parameters=[REFERENCE],
+        request=NoteInputSerializer,
+        responses={201: EventSerializer, **errors(400, 403, 404, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        data = _valid(NoteInputSerializer, request)
+        event = complaint_add_note(complaint=complaint, actor=request.user, text=data["text"])
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class ContactCreateView(ApiView):
+    @extend_schema(
+        operation_id="complaints_contacts_create",
+        summary="Record a contact with the customer",
+        description="The first outbound contact by staff meets the first-response deadline.",
+        parameters=[REFERENCE],
+        request=ContactInputSerializer,
+        responses={201: ContactSerializer, **errors(400, 403, 404, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        data = _valid(ContactInputSerializer, request)
+        contact = contact_record(complaint=complaint, actor=request.user, **data)
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+class FollowUpCreateView(ApiView):
+    @extend_schema(
+        operation_id="complaints_follow_ups_create",
+        summary="Record a follow-up visit (回访)",
+        parameters=[REFERENCE],
+        request=FollowUpInputSerializer,
+        responses={201: FollowUpSerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        data = _valid(FollowUpInputSerializer, request)
+        follow_up = follow_up_record(complaint=complaint, actor=request.user, **data)
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+class HandoffCreateView(ApiView):
+    @extend_schema(
+        operation_id="complaints_handoffs_create",
+        summary="Hand the case to another department or person (交接)",
+        parameters=[REFERENCE, IF_MATCH],
+        request=HandoffInputSerializer,
+        responses={201: HandoffSerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        data = _valid(HandoffInputSerializer, request)
+        handoff = complaint_hand_off(
+            complaint=complaint,
+            actor=request.user,
+            to_department=data["to_department"],
+            to_user=data["to_user"],
+            note=data["note"],
+            expected_version=expected_version(request, data),
+        )
+        return Response(HandoffSerializer(handoff).data, status=status.HTTP_201_CREATED)
+
+
+class PauseView(ApiView):
+    @extend_schema(
+        operation_id="complaints_pause",
+        summary="Pause the running deadlines",
+        description="While waiting on the customer or an outside body (testing, insurer, "
+        "consumer association, regulator); resuming gives back the time that was left.",
+        parameters=[REFERENCE],
+        request=PauseInputSerializer,
+        responses={200: ComplaintSerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        data = _valid(PauseInputSerializer, request)
+        clocks_pause(complaint=complaint, actor=request.user, **data)
+        return complaint_response(request, complaint)
+
+
+class ResumeView(ApiView):
+    @extend_schema(
+        operation_id="complaints_resume",
+        summary="Resume the paused deadlines",
+        parameters=[REFERENCE],
+        request=None,
+        responses={200: ComplaintSerializer, **errors(403, 404, 409)},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        clocks_resume(complaint=complaint, actor=request.user)
+        return complaint_response(request, complaint)

@@ -1,0 +1,153 @@
+"""Customers, departments, categories, the signed-in user, and the token exchange."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from accounts.models import Department
+from complaints.api.schema import errors
+from complaints.api.selectors import customer_search, customers_visible_to
+from complaints.api.serializers.reference import (
+    CategorySerializer,
+    CustomerDetailSerializer,
+    CustomerSerializer,
+    DepartmentSerializer,
+    MeSerializer,
+    TokenInputSerializer,
+    TokenSerializer,
+)
+from complaints.api.views.common import ApiView
+from complaints.models import Category, Complaint, Customer
+from complaints.selectors_workspace import customer_complaints, customer_get_for_user
+
+
+class TokenView(ApiView):
+    """Username and password for a token (throttled: it is the door for password guessing)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    # A form post too, so `curl -d username=… -d password=…` works.
+    parser_classes = [JSONParser, FormParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="Exchange a username and password for an API token",
+        auth=[],
+        request=TokenInputSerializer,
+        responses={200: TokenSerializer, **errors(400, 415, 429, authenticated=False)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class CustomerFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Phone number or e-mail address (exact), or part of the name"),
+    )
+
+    class Meta:
+        model = Customer
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return customer_search(queryset, text=value)
+
+
+class CustomerListView(GenericAPIView):
+    parser_classes = [JSONParser]
+    serializer_class = CustomerSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CustomerFilter
+
+    def get_queryset(self):
+        return customers_visible_to(user=self.request.user).order_by("name", "id")
+
+    @extend_schema(
+        operation_id="customers_list",
+        summary="Customers of the complaints you can see",
+        responses={200: CustomerSerializer(many=True), **errors(400, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        serializer = CustomerSerializer(page, many=True, context={"request": request})
+        return self.get_paginated_response(serializer.data)
+
+
+class CustomerDetailView(ApiView):
+    @extend_schema(
+        operation_id="customers_retrieve",
+        summary="A customer with their complaints you can see",
+        responses={200: CustomerDetailSerializer, **errors(404)},
+    )
+    def get(self, request: Request, customer_id: int) -> Response:
+        # The same access rule and query as the customer page (客户档案).
+        customer = customer_get_for_user(user=request.user, pk=customer_id)
+        complaints = customer_complaints(user=request.user, customer=customer)
+        context = {"request": request, "complaints": complaints}
+        return Response(CustomerDetailSerializer(customer, context=context).data)
+
+
+class DepartmentListView(ApiView):
+    @extend_schema(
+        operation_id="departments_list",
+        summary="Departments",
+        responses={200: DepartmentSerializer(many=True), **errors()},
+    )
+    def get(self, request: Request) -> Response:
+        departments = Department.objects.select_related("parent", "head").order_by("code")
+        return Response(DepartmentSerializer(departments, many=True).data)
+
+
+class CategoryListView(ApiView):
+    @extend_schema(
+        operation_id="categories_list",
+        summary="The complaint category tree, as a list with parent codes",
+        responses={200: CategorySerializer(many=True), **errors()},
+    )
+    def get(self, request: Request) -> Response:
+        categories = Category.objects.select_related("parent", "default_department").order_by(
+            "sort_order", "code"
+        )
+        return Response(CategorySerializer(categories, many=True).data)
+
+
+class MeView(ApiView):
+    @extend_schema(
+        operation_id="users_me",
+        summary="The signed-in user: roles, limit, permissions",
+        responses={200: MeSerializer, **errors()},
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        permissions = [
+            codename
+            for codename, _label in Complaint._meta.permissions
+            if user.has_perm(f"complaints.{codename}")
+        ]
+        data = {
+            "username": user.username,
+            "name": user.get_full_name() or user.username,
+            "email": user.email,
+            "department": user.department.code if user.department_id else None,
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+            "approval_limit": user.approval_limit,
+            "permissions": permissions,
+        }
+        return Response(MeSerializer(data).data)
