@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from complaints.api.idempotency import idempotency_keys_purge
 from complaints.services.notifications import notification_emails_send
 
 
@@ -22,3 +23,9 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
     if failures:
         raise failures[0]
     return sent
+
+
+@shared_task(name="complaints.tasks.purge_idempotency_keys_task", acks_late=True)
+def purge_idempotency_keys_task() -> int:
+    """Forget API idempotency keys past their retention (daily, by beat)."""
+    return idempotency_keys_purge()

@@ -134,6 +134,8 @@ COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("COMPLAINTS_FOLLOW_UP_MAX
 COMPLAINTS_EVIDENCE_MAX_BYTES = int(
     os.environ.get("COMPLAINTS_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024))
 )
+# How long an API client's Idempotency-Key is remembered (a retry after that creates anew).
+COMPLAINTS_API_IDEMPOTENCY_HOURS = int(os.environ.get("COMPLAINTS_API_IDEMPOTENCY_HOURS", "24"))
 # Where staff reach the workspace; e-mails link to case pages under it.
 COMPLAINTS_SITE_URL = os.environ.get("COMPLAINTS_SITE_URL", "http://127.0.0.1:8000")
 COMPLAINTS_DEFAULT_PHONE_REGION = os.environ.get("COMPLAINTS_DEFAULT_PHONE_REGION", "CN")

@@ -38,7 +38,7 @@ MAX_KEY_LENGTH = 255
 
 
 def retention() -> timedelta:
-    return timedelta(hours=getattr(settings, "COMPLAINTS_API_IDEMPOTENCY_HOURS", 24))
+    return timedelta(hours=settings.COMPLAINTS_API_IDEMPOTENCY_HOURS)
 
 
 @dataclass(frozen=True)

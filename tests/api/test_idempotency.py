@@ -129,6 +129,20 @@ def test_expired_keys_are_purged(org, api_for):
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
 
 
+def test_beat_purges_them_every_night_through_the_task(org, api_for):
+    from django_celery_beat.models import PeriodicTask
+
+    from complaints.tasks import purge_idempotency_keys_task
+
+    create(api_for(org.agent), key="old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    scheduled = PeriodicTask.objects.get(task="complaints.tasks.purge_idempotency_keys_task")
+    assert scheduled.enabled and scheduled.crontab.hour == "3"
+    assert purge_idempotency_keys_task.delay().get() == 1
+    assert not IdempotencyKey.objects.exists()
+
+
 def test_the_retention_is_a_setting(org, api_for, settings):
     settings.COMPLAINTS_API_IDEMPOTENCY_HOURS = 1
     api = api_for(org.agent)
