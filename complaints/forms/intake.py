@@ -97,7 +97,7 @@ class IntakeForm(ServiceForm):
 
     evidence_files = MultipleFileField(label=_("Evidence files"), required=False)
     evidence_kind = forms.ChoiceField(
-        label=_("The files are"), choices=EvidenceFile.Kind.choices, initial="photo"
+        label=_("Kind of evidence"), choices=EvidenceFile.Kind.choices, initial="photo"
     )
 
     answered_on_spot = forms.BooleanField(label=_("Answered on the spot"), required=False)
