@@ -12,6 +12,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from sla.selectors import working_calendar_cache_clear
+from tests.complaints.conftest import complaint_in, flow  # noqa: F401  (fixtures: cases in any state)
+from tests.sla.conftest import china, cn  # noqa: F401  (fixtures: the calendar deadlines run on)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -25,6 +30,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    # The live server shares this process's calendar cache; tables are emptied between tests.
+    working_calendar_cache_clear()
+    yield
+    working_calendar_cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -70,12 +83,18 @@ def sign_in(open_browser):
     """Open a browser for `user` and sign in through the login page, as a person would."""
 
     def make(user, *, password: str = "demo1234", language: str = "en"):
+        # Signing in restores the language saved on the user (accounts.signals): save the one wanted.
+        if user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
         page = open_browser(language=language)
         page.goto("/accounts/login/")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        # The login page has language buttons too: submit the sign-in form itself.
+        form = page.get_by_test_id("login-form")
+        form.locator("input[name=username]").fill(user.username)
+        form.locator("input[name=password]").fill(password)
+        form.get_by_test_id("login-submit").click()
+        expect(page.get_by_test_id("topbar")).to_be_visible()
         assert "/accounts/login/" not in page.url, f"{user.username} could not sign in"
         return page
 
@@ -88,3 +107,47 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- the case page, as a person uses it ------------------------------------------------------
+
+
+def open_case(page: Page, reference: str) -> None:
+    page.goto(f"/complaints/{reference}/")
+    expect(page.get_by_test_id("case-reference")).to_have_text(reference)
+
+
+def fill_fields(container: Locator, values: dict[str, str]) -> None:
+    """Type into text fields and choose in selects, found by their form field name."""
+    for name, value in values.items():
+        field = container.locator(f"[name={name}]").first
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def take_step(page: Page, name: str, **values: str) -> None:
+    """Open a step of "Next steps", fill in what it asks, and confirm it."""
+    panel = page.get_by_test_id(f"transition-{name}")
+    panel.locator("summary").click()
+    fill_fields(panel, values)
+    panel.get_by_test_id(f"confirm-{name}").click()
+
+
+def expect_message(page: Page, text: str) -> None:
+    expect(page.get_by_test_id("messages")).to_contain_text(text)
+
+
+def expect_state(page: Page, label: str) -> None:
+    expect(page.get_by_test_id("case-state")).to_have_text(label)
+
+
+def events(page: Page, kind: str) -> Locator:
+    """The timeline entries of one kind (CaseEvent.Kind value), newest first."""
+    return page.locator(f"[data-testid=event][data-kind={kind}]")
+
+
+def csrf_token(page: Page) -> str:
+    """The CSRF token the forms of the current page send."""
+    return page.locator("input[name=csrfmiddlewaretoken]").first.input_value()

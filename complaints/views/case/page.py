@@ -112,7 +112,9 @@ class CasePage:
             "deadlines": complaint_deadlines(complaint=complaint),
             "timeline": timeline_entries(complaint.events.all()),
             "transitions": self.transition_panels(),
-            "decisions": self.decision_rows(),
+            "decisions": (decisions := self.decision_rows()),
+            # A reopened case starts a new round: last round's decisions do not count for it.
+            "round_has_decision": any(row.current for row in decisions),
             "images": [e for e in evidence if e.content_type.startswith("image/")],
             "files": [e for e in evidence if not e.content_type.startswith("image/")],
             "evidence_count": len(evidence),

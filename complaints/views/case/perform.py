@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from complaints import errors
 from complaints.forms.base import ServiceForm
 from complaints.models import Complaint, State
+from complaints.selectors import complaints_visible_to
 from complaints.services import TRANSITIONS
 from complaints.views.case.page import load_case, render_case
 from complaints.views.case.timeline import timeline_entries
@@ -80,6 +81,9 @@ def perform(request: HttpRequest, reference: str, action: Action) -> HttpRespons
         return _timeline_partial(request, reference)
     if message:
         messages.success(request, message)
+    if not complaints_visible_to(user=request.user).filter(pk=complaint.pk).exists():
+        # A handoff or a new owner can take the case out of this user's sight: back to their queue.
+        return redirect("home")
     return redirect(reverse("case_detail", args=[reference]) + action.anchor)
 
 
