@@ -6,7 +6,7 @@ row; one case gets 50 timeline events. Then, warm, times server-side rendering (
 client in this process: URL routing, middleware, queries, templates; no network) of:
 - queue pages (25 rows, default sort by due time) for a handler, a department head and a manager;
 - the case page with 50 timeline events;
-- searching a customer's phone number from the All queue.
+- searching from the queues: a customer's phone number, a customer's name, words of the subject.
 Prints median and 95th percentile of `--runs` requests each, and the query count.
 
 Usage: python bench/workspace_pages.py [--size 1000000] [--runs 50] [--keep]
@@ -234,6 +234,9 @@ def main() -> None:
         ("queue: manager, overdue", manager, "/queues/overdue/"),
         (f"case page ({case.events.count()} events)", manager, f"/complaints/{case.reference}/"),
         ("search a customer's phone", manager, f"/queues/all/?search={phone_national}"),
+        ("search a customer's name", manager, f"/queues/all/?search={customer.name}"),
+        ("search a word, closed cases too", manager, "/queues/all/?search=包装破损&state=closed"),
+        ("search a word in a department", head, "/queues/department/?search=积分被无故"),
     ]
     print(f"{'page':<34} {'median':>9} {'p95':>9} {'queries':>8}")
     for label, client, url in checks:

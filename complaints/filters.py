@@ -28,9 +28,17 @@ def category_and_below(queryset: QuerySet[Complaint], category: Category) -> Que
 
 
 class ComplaintFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices, label=_("state"))
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("severity"))
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("channel"))
+    # distinct=False: these are columns of the complaint itself, so no row can repeat; django-filter's
+    # default SELECT DISTINCT would make PostgreSQL sort every match before taking a page.
+    state = django_filters.MultipleChoiceFilter(
+        choices=State.choices, label=_("state"), distinct=False
+    )
+    severity = django_filters.MultipleChoiceFilter(
+        choices=Severity.choices, label=_("severity"), distinct=False
+    )
+    channel = django_filters.MultipleChoiceFilter(
+        choices=Channel.choices, label=_("channel"), distinct=False
+    )
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.all(),
         to_field_name="code",
@@ -46,7 +54,7 @@ class ComplaintFilter(django_filters.FilterSet):
         label=_("assignee"),
     )
     escalation_level = django_filters.MultipleChoiceFilter(
-        choices=EscalationLevel.choices, label=_("escalation level")
+        choices=EscalationLevel.choices, label=_("escalation level"), distinct=False
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
     received_at = django_filters.IsoDateTimeFromToRangeFilter(label=_("received at"))
