@@ -16,37 +16,12 @@ Needs: PostgreSQL on BENCH_PG (default postgres://postgres@127.0.0.1:5432). The 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-import psycopg2
+from common import recreate_database, setup_django
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "complaints_bench_api"
-
-
-def recreate_database() -> None:
-    connection = psycopg2.connect(f"{PG}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    connection.close()
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # The list never sends tasks; keep the broker off the network all the same.
-    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-    import django
-
-    django.setup()
 
 
 SEED_SQL = """
@@ -261,8 +236,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    recreate_database()
-    setup_django()
+    recreate_database(DB_NAME)
+    setup_django(DB_NAME, CELERY_TASK_ALWAYS_EAGER="true")
     measure(args.size, args.runs)
 
 

@@ -20,33 +20,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import psycopg2
+from common import recreate_database, setup_django
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
 DB_NAME = "complaints_bench"
-
-
-def recreate_database() -> None:
-    connection = psycopg2.connect(f"{PG}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    connection.close()
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
-    os.environ["CELERY_BROKER_URL"] = REDIS
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 SEED_SQL = """
@@ -206,8 +184,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         # One size per process: a fresh database and fresh Django caches for each.
-        recreate_database()
-        setup_django()
+        recreate_database(DB_NAME)
+        setup_django(DB_NAME, CELERY_BROKER_URL=REDIS)
         print(json.dumps(measure(args.one, args.runs, args.due)))
         return
     results = []

@@ -16,17 +16,11 @@ Needs: PostgreSQL on BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-import psycopg2
+from common import recreate_database, setup_django
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "complaints_bench_pages"
 DEPARTMENTS = 10
 
@@ -93,24 +87,10 @@ FROM generate_series(1, %(count)s) AS g;
 """
 
 
-def recreate_database() -> None:
-    connection = psycopg2.connect(f"{PG}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    connection.close()
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+def plain_static_files() -> None:
+    """Templates resolve {% static %} without a collectstatic manifest."""
     from django.conf import settings
 
-    # Templates resolve {% static %} without a collectstatic manifest.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -196,8 +176,9 @@ def main() -> None:
     parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
     args = parser.parse_args()
     if not args.keep:
-        recreate_database()
-    setup_django()
+        recreate_database(DB_NAME)
+    setup_django(DB_NAME)
+    plain_static_files()
 
     from django.core.management import call_command
     from django.db import connection

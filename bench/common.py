@@ -1,0 +1,33 @@
+"""What every benchmark does first: a database of its own on PostgreSQL, then Django on it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def recreate_database(name: str) -> None:
+    """Drop and create `name`, so a run never touches anyone else's data."""
+    connection = psycopg2.connect(f"{PG}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
+    connection.close()
+
+
+def setup_django(name: str, **environ: str) -> None:
+    """Point Django at database `name` (plus any environment given) and set it up."""
+    os.environ["DATABASE_URL"] = f"{PG}/{name}"
+    os.environ.update(environ)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
