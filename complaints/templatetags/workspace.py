@@ -7,6 +7,7 @@ relative to now, in the user's language.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -101,6 +102,17 @@ def deadline_badge(deadline: Deadline) -> dict[str, Any]:
 def escalation_badge(level: int) -> dict[str, Any]:
     """The escalation level (0 shows nothing): 1 department head, 2 manager, 3 senior management."""
     return {"level": level}
+
+
+@register.filter
+def money(value: Any) -> str:
+    """An amount as the pages write every amount: ¥5,000.00 (empty when there is none)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"¥{Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 @register.filter

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
@@ -34,6 +33,7 @@ from complaints.models import (
     State,
 )
 from complaints.services.transitions import TRANSITIONS
+from complaints.templatetags.workspace import money
 from sla.models import Escalation, PauseReason, Stage
 
 Kind = CaseEvent.Kind
@@ -74,13 +74,6 @@ def when(value: Any) -> str:
     if not isinstance(moment, datetime):
         return "—"
     return date_format(timezone.localtime(moment), "Y-m-d H:i")
-
-
-def money(value: Any) -> str:
-    try:
-        return f"¥{Decimal(str(value)):,.2f}"
-    except (InvalidOperation, ValueError):
-        return str(value)
 
 
 def yes_no(value: Any) -> str:
