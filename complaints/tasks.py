@@ -6,7 +6,10 @@ from celery import shared_task
 from django.db import OperationalError
 
 from complaints.api.idempotency import idempotency_keys_purge
-from complaints.services.notifications import notification_emails_send
+from complaints.services.notifications import (
+    notification_emails_resend,
+    notification_emails_send,
+)
 
 
 @shared_task(
@@ -29,3 +32,9 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
 def purge_idempotency_keys_task() -> int:
     """Forget API idempotency keys past their retention (daily, by beat)."""
     return idempotency_keys_purge()
+
+
+@shared_task(name="complaints.tasks.resend_notification_emails_task", acks_late=True)
+def resend_notification_emails_task() -> int:
+    """Send the notification e-mails that were due but never went (every 5 minutes, by beat)."""
+    return notification_emails_resend()

@@ -39,6 +39,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Whether an e-mail was due when it was created (sending on, recipient with an address): a
+    # periodic job sends those still unsent, e.g. when the broker was down at the commit.
+    email_due = models.BooleanField(_("e-mail due"), default=False)
 
     class Meta:
         verbose_name = _("notification")
@@ -52,7 +55,12 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 condition=Q(read_at__isnull=True),
                 name="notification_unread_idx",
-            )
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(email_due=True, emailed_at__isnull=True),
+                name="notification_email_unsent_idx",
+            ),
         ]
 
     def __str__(self) -> str:

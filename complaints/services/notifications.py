@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -78,6 +79,7 @@ def notify(
         )
     )
     now = timezone.now()
+    send_email = EscalationSettings.current().send_email
     created: list[Notification] = []
     for user in people.values():
         if user.pk in already:
@@ -96,6 +98,7 @@ def notify(
             with transaction.atomic():
                 created.append(
                     Notification.objects.create(
+                        email_due=send_email and bool(user.email),
                         recipient=user,
                         kind=kind,
                         complaint=complaint,
@@ -108,8 +111,8 @@ def notify(
                 )
         except IntegrityError:
             continue  # another worker stored this one first
-    if created and EscalationSettings.current().send_email:
-        ids = [notification.pk for notification in created]
+    ids = [notification.pk for notification in created if notification.email_due]
+    if ids:
         # robust: the commit has happened; a broker outage must not turn it into an error page.
         transaction.on_commit(lambda: _queue_emails(ids), robust=True)
     return created
@@ -176,6 +179,35 @@ def _send_one(pk: int) -> int:
             emailed_at=timezone.now()
         )
     return 1
+
+
+# Unsent e-mails younger than this are left to the task queued at their commit.
+RESEND_AFTER = timedelta(minutes=2)
+# Older ones are stale news by e-mail; the inbox still has them.
+RESEND_WITHIN = timedelta(days=1)
+
+
+def notification_emails_resend(*, now: datetime | None = None) -> int:
+    """Send the e-mails that were due but never went, e.g. the broker was down at the commit.
+
+    Runs every few minutes from beat. `_send_one` locks each row and re-checks it, so a resend
+    racing the original task still sends each e-mail once.
+    """
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            email_due=True,
+            emailed_at__isnull=True,
+            created_at__lte=now - RESEND_AFTER,
+            created_at__gte=now - RESEND_WITHIN,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    sent, failures = notification_emails_send(notification_ids=ids)
+    if failures:
+        logger.warning("%d of %d unsent e-mails failed again", len(failures), len(ids))
+    return sent
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:
