@@ -25,12 +25,22 @@ def department_subtree_ids(*, department: Department) -> set[int]:
 
 
 def department_scope_ids(*, user: User) -> set[int]:
-    """Departments whose complaints a department-scoped user works on: a head sees the subtree."""
+    """Departments whose complaints a department-scoped user works on: a head sees the subtree.
+
+    Kept on the user object for as long as it lives (one request, as Django keeps permissions): a
+    page asks several times (visibility of the list, of the counts, the department queue).
+    """
+    cached = getattr(user, "_department_scope_cache", None)
+    if cached is not None and cached[0] == user.department_id:
+        return set(cached[1])
     if user.department_id is None:
-        return set()
-    if user.headed_departments.filter(pk=user.department_id).exists():
-        return department_subtree_ids(department=user.department)
-    return {user.department_id}
+        scope: set[int] = set()
+    elif user.headed_departments.filter(pk=user.department_id).exists():
+        scope = department_subtree_ids(department=user.department)
+    else:
+        scope = {user.department_id}
+    user._department_scope_cache = (user.department_id, frozenset(scope))
+    return scope
 
 
 def users_with_permission(*, perm: str) -> QuerySet[User]:

@@ -46,11 +46,7 @@ def _mine(user: User, now: datetime) -> Q:
 def _department(user: User, now: datetime) -> Q:
     if not user.department_id:
         return Q(pk__in=[])
-    # The scope takes a query or two; a page asks for it more than once (counts, then the list).
-    scope = getattr(user, "_queue_department_scope", None)
-    if scope is None:
-        scope = user._queue_department_scope = department_scope_ids(user=user)
-    return Q(department_id__in=scope)
+    return Q(department_id__in=department_scope_ids(user=user))
 
 
 def _triage(user: User, now: datetime) -> Q:
