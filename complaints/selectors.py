@@ -111,20 +111,16 @@ def complaint_search(complaints: QuerySet[Complaint], *, text: str) -> QuerySet[
     A reference, a phone number or an e-mail address is matched exactly on an indexed column, so
     looking a caller up stays fast over millions of cases; other words match text anywhere.
     """
-    from complaints.services.customers import normalize_email, normalize_phone
-
     text = (text or "").strip()
     if not text:
         return complaints
     if REFERENCE_PATTERN.match(text):
         return complaints.filter(reference=text.upper())
-    if "@" in text:
-        return complaints.filter(customer__email=normalize_email(text))
-    if PHONE_LIKE.match(text):
-        try:
-            return complaints.filter(customer__phone=normalize_phone(text))
-        except InvalidInput:
-            pass  # digits that are no phone number: search them as text
+    contact = customer_contact_lookup(text)
+    if contact is not None:
+        return complaints.filter(
+            **{f"customer__{field}": value for field, value in contact.items()}
+        )
     return complaints.filter(
         Q(reference__icontains=text)
         | Q(subject__icontains=text)
@@ -156,3 +152,18 @@ def _customer_name_matches(text: str) -> Q:
 
 
 PHONE_LIKE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
+
+
+def customer_contact_lookup(text: str) -> dict[str, str] | None:
+    """{"email": …} or {"phone": …} when the search text is an address or a phone number, in the
+    stored form (both columns are indexed); None for anything else, which is searched as words."""
+    from complaints.services.customers import normalize_email, normalize_phone
+
+    if "@" in text:
+        return {"email": normalize_email(text)}
+    if PHONE_LIKE.match(text):
+        try:
+            return {"phone": normalize_phone(text)}
+        except InvalidInput:
+            return None  # digits that are no phone number
+    return None

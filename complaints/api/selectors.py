@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
-from complaints.errors import InvalidInput, NotFound
+from complaints.errors import NotFound
 from complaints.models import (
     CaseEvent,
     Complaint,
@@ -14,7 +14,7 @@ from complaints.models import (
     DecisionApproval,
     EvidenceFile,
 )
-from complaints.selectors import PHONE_LIKE, complaints_visible_to
+from complaints.selectors import complaints_visible_to, customer_contact_lookup
 from sla.models import Clock
 
 # What the complaint representation reads besides the row itself.
@@ -109,16 +109,10 @@ def customers_visible_to(*, user: User) -> QuerySet[Customer]:
 
 def customer_search(customers: QuerySet[Customer], *, text: str) -> QuerySet[Customer]:
     """A phone number or e-mail address matches exactly (indexed); other text matches the name."""
-    from complaints.services.customers import normalize_email, normalize_phone
-
     text = (text or "").strip()
     if not text:
         return customers
-    if "@" in text:
-        return customers.filter(email=normalize_email(text))
-    if PHONE_LIKE.match(text):
-        try:
-            return customers.filter(phone=normalize_phone(text))
-        except InvalidInput:
-            pass  # digits that are no phone number: search them as a name
+    contact = customer_contact_lookup(text)
+    if contact is not None:
+        return customers.filter(**contact)
     return customers.filter(name__icontains=text)
