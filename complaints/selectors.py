@@ -6,12 +6,19 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from accounts.selectors import department_scope_ids
 from complaints.errors import InvalidInput, NotFound
-from complaints.models import Complaint, Customer, Decision, FollowUp, Notification
+from complaints.models import (
+    Complaint,
+    Customer,
+    Decision,
+    DecisionApproval,
+    FollowUp,
+    Notification,
+)
 
 
 def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
@@ -71,6 +78,15 @@ def follow_up_summary(*, complaint: Complaint) -> FollowUpSummary:
         satisfied=bool(latest and latest.is_satisfied),
         dissatisfied=bool(latest and latest.is_dissatisfied),
         attempts_exhausted=latest is None and failed >= settings.COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS,
+    )
+
+
+def decisions_with_people() -> QuerySet[Decision]:
+    """Decisions with the people on them and their approvals, as the case page and the API show them."""
+    return Decision.objects.select_related(
+        "proposed_by", "requested_approver", "approved_by"
+    ).prefetch_related(
+        Prefetch("approvals", queryset=DecisionApproval.objects.select_related("approver"))
     )
 
 

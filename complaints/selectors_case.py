@@ -17,12 +17,14 @@ from complaints.models import (
     CaseEvent,
     Complaint,
     Customer,
-    Decision,
-    DecisionApproval,
     EvidenceFile,
     FollowUp,
 )
-from complaints.selectors import complaint_get_for_user, complaints_visible_to
+from complaints.selectors import (
+    complaint_get_for_user,
+    complaints_visible_to,
+    decisions_with_people,
+)
 
 
 def case_for_page(*, user: User, reference: str) -> Complaint:
@@ -38,14 +40,7 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
             queryset=CaseEvent.objects.select_related("actor").order_by("-at", "-id"),
         ),
         Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by")),
-        Prefetch(
-            "decisions",
-            queryset=Decision.objects.select_related(
-                "proposed_by", "requested_approver", "approved_by"
-            ).prefetch_related(
-                Prefetch("approvals", queryset=DecisionApproval.objects.select_related("approver"))
-            ),
-        ),
+        Prefetch("decisions", queryset=decisions_with_people()),
         Prefetch("follow_ups", queryset=FollowUp.objects.select_related("by")),
         "clocks",
     )

@@ -11,10 +11,13 @@ from complaints.models import (
     Complaint,
     Customer,
     Decision,
-    DecisionApproval,
     EvidenceFile,
 )
-from complaints.selectors import complaints_visible_to, customer_contact_lookup
+from complaints.selectors import (
+    complaints_visible_to,
+    customer_contact_lookup,
+    decisions_with_people,
+)
 from sla.models import Clock
 
 # What the complaint representation reads besides the row itself.
@@ -77,15 +80,7 @@ def complaint_evidence_get(*, complaint: Complaint, evidence_id: int) -> Evidenc
 
 def complaint_decisions(*, complaint: Complaint) -> QuerySet[Decision]:
     """Every decision of the case, all handling rounds, with their approvals."""
-    return (
-        Decision.objects.filter(complaint=complaint)
-        .select_related("proposed_by", "requested_approver", "approved_by")
-        .prefetch_related(
-            Prefetch(
-                "approvals", queryset=DecisionApproval.objects.select_related("approver").order_by()
-            )
-        )
-    )
+    return decisions_with_people().filter(complaint=complaint)
 
 
 def complaint_decision_get(*, complaint: Complaint, decision_id: int) -> Decision:
