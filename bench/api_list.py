@@ -19,7 +19,7 @@ import argparse
 import statistics
 import time
 
-from common import recreate_database, setup_django
+from common import recreate_database, run_seed_sql, setup_django
 
 DB_NAME = "complaints_bench_api"
 
@@ -103,7 +103,6 @@ CROSS JOIN (SELECT id, stage, amount, unit, reminder_percent, breach_level,
 def seed(size: int) -> dict:
     from django.contrib.auth.models import Group
     from django.core.management import call_command
-    from django.db import connection
     from rest_framework.authtoken.models import Token
 
     from accounts.models import Department, User
@@ -157,15 +156,12 @@ def seed(size: int) -> dict:
         "agent": agent.pk,
         "policy": SlaPolicy.objects.get(code="default-general").pk,
     }
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(SEED_SQL, params)
-        cursor.execute("ANALYZE")
+    seed_seconds = run_seed_sql(SEED_SQL, params)
     tokens = {
         person.username: Token.objects.create(user=person).key
         for person in (manager, agent, head, handlers[0])
     }
-    return {"seed_seconds": time.perf_counter() - started, "tokens": tokens}
+    return {"seed_seconds": seed_seconds, "tokens": tokens}
 
 
 SCENARIOS: list[tuple[str, str, dict]] = [
