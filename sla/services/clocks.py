@@ -120,6 +120,14 @@ def clocks_start(
     stages: Iterable[str] | None = None,
 ) -> list[Clock]:
     """Open the clocks of the current round that start at `event` (only `stages`, if given)."""
+    created = _start(complaint=complaint, event=event, at=at, stages=stages)
+    complaint_sync_next_due(complaint=complaint)
+    return created
+
+
+def _start(
+    *, complaint: Complaint, event: str, at: datetime, stages: Iterable[str] | None = None
+) -> list[Clock]:
     policy = policy_for(severity=complaint.severity, category=complaint.category)
     if policy is None:
         return []
@@ -137,9 +145,7 @@ def clocks_start(
         and (wanted is None or target.stage in wanted)
         and target.stage not in existing
     ]
-    created = Clock.objects.bulk_create(clocks)
-    complaint_sync_next_due(complaint=complaint)
-    return created
+    return Clock.objects.bulk_create(clocks)
 
 
 def complaint_sync_next_due(*, complaint: Complaint) -> None:
@@ -147,7 +153,7 @@ def complaint_sync_next_due(*, complaint: Complaint) -> None:
 
     Queues over a million cases sort by due time and filter "overdue"; an indexed column on the
     case answers that without aggregating the clocks of every row. Every service that opens,
-    meets, stops, pauses, resumes or re-plans clocks calls this in the same transaction.
+    meets, stops, pauses, resumes or re-plans clocks calls this once, in the same transaction.
     """
     earliest = (
         Clock.objects.filter(LIVE, complaint=OuterRef("pk"))
@@ -170,6 +176,12 @@ def clocks_meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) ->
     A paused clock's wait ends first, at `at`: the time it stood still never counts against it, so
     one met while waiting is late only if it had run out before the wait began.
     """
+    met = _meet(complaint=complaint, stages=stages, at=at)
+    complaint_sync_next_due(complaint=complaint)
+    return met
+
+
+def _meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) -> int:
     unfinished = _unfinished(complaint).filter(stage__in=list(stages))
     paused = list(unfinished.filter(paused_at__isnull=False))
     if paused:
@@ -179,37 +191,37 @@ def clocks_meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) ->
         for clock in paused:
             clock_end_pause(clock, at=at, by=None, calendar=calendar)
             clock.save()
-    met = unfinished.update(met_at=at, next_action_at=None)
-    complaint_sync_next_due(complaint=complaint)
-    return met
+    return unfinished.update(met_at=at, next_action_at=None)
 
 
 def clocks_stop(*, complaint: Complaint, at: datetime) -> int:
     """The case ended (closed, rejected, withdrawn): every clock still running stops, unmet."""
-    stopped = _unfinished(complaint).update(cancelled_at=at, next_action_at=None)
+    stopped = _stop(complaint=complaint, at=at)
     complaint_sync_next_due(complaint=complaint)
     return stopped
+
+
+def _stop(*, complaint: Complaint, at: datetime) -> int:
+    return _unfinished(complaint).update(cancelled_at=at, next_action_at=None)
 
 
 def clocks_after_transition(*, complaint: Complaint, name: str, at: datetime) -> None:
     """Bring the clocks in line with transition `name`, just run on the locked `complaint`."""
     if complaint.first_response_at is not None:
-        clocks_meet(complaint=complaint, stages=[Stage.FIRST_RESPONSE], at=at)
+        _meet(complaint=complaint, stages=[Stage.FIRST_RESPONSE], at=at)
     if name in MET_BY_TRANSITION:
-        clocks_meet(complaint=complaint, stages=MET_BY_TRANSITION[name], at=at)
+        _meet(complaint=complaint, stages=MET_BY_TRANSITION[name], at=at)
     if name in STOPS_EVERY_CLOCK:
-        clocks_stop(complaint=complaint, at=at)
+        _stop(complaint=complaint, at=at)
     if name in STARTED_BY_TRANSITION:
-        clocks_start(complaint=complaint, event=STARTED_BY_TRANSITION[name], at=at)
+        _start(complaint=complaint, event=STARTED_BY_TRANSITION[name], at=at)
     if name == "reopen":
         # The earlier round's leftovers stop; the new round (reopen_count already raised) starts.
         Clock.objects.filter(
             complaint=complaint, round__lt=complaint.reopen_count, met_at__isnull=True
         ).filter(cancelled_at__isnull=True).update(cancelled_at=at, next_action_at=None)
-        complaint_sync_next_due(complaint=complaint)
-        clocks_start(
-            complaint=complaint, event=StartEvent.RECEIVED, at=at, stages=RESTARTED_ON_REOPEN
-        )
+        _start(complaint=complaint, event=StartEvent.RECEIVED, at=at, stages=RESTARTED_ON_REOPEN)
+    complaint_sync_next_due(complaint=complaint)
 
 
 def due_after_pause(
