@@ -10,7 +10,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.admin.common import ComplaintRecordAdmin
-from sla.models import BusinessCalendar, CalendarDay, CalendarYear, Escalation, Reminder
+from sla.models import (
+    BusinessCalendar,
+    CalendarChange,
+    CalendarDay,
+    CalendarYear,
+    Escalation,
+    Reminder,
+)
 from sla.services import (
     calendar_confirm_year,
     calendar_day_delete,
@@ -31,6 +38,12 @@ class CalendarYearInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+REPLAN_NOTICE = _(
+    "Running deadlines over the changed days are re-planned within a minute; each moved deadline "
+    "is written on its case's timeline (see Calendar changes)."
+)
 
 
 @admin.register(BusinessCalendar)
@@ -117,6 +130,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
             calendar=obj.calendar, day=obj.date, kind=obj.kind, name=obj.name, actor=request.user
         )
         obj.pk = saved.pk
+        self.message_user(request, REPLAN_NOTICE, messages.INFO)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and obj.source != CalendarDay.Source.ADMIN:
@@ -164,6 +178,35 @@ class CalendarYearAdmin(admin.ModelAdmin):
             gettext("%(count)d year(s) confirmed.") % {"count": queryset.count()},
             messages.SUCCESS,
         )
+
+
+@admin.register(CalendarChange)
+class CalendarChangeAdmin(admin.ModelAdmin):
+    """What changed in the calendars, and when the running deadlines over it were re-planned."""
+
+    list_display = [
+        "created_at",
+        "calendar",
+        "reason",
+        "first_date",
+        "last_date",
+        "processed_at",
+        "clocks_replanned",
+    ]
+    list_filter = ["calendar", "reason", ("processed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["calendar"]
+    readonly_fields = list_display
+    fields = list_display
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # written by the calendar services
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Escalation)

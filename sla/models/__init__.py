@@ -1,5 +1,6 @@
 from .calendars import (
     BusinessCalendar,
+    CalendarChange,
     CalendarDay,
     CalendarYear,
     default_rest_weekdays,
@@ -13,6 +14,7 @@ from .policies import EscalationSettings, SlaPolicy, SlaTarget, Stage, StartEven
 __all__ = [
     "LIVE",
     "BusinessCalendar",
+    "CalendarChange",
     "CalendarDay",
     "CalendarYear",
     "Clock",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sla.holiday_source import supported_countries
@@ -225,3 +226,48 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.calendar} {self.year} ({self.get_status_display()})"
+
+
+class CalendarChange(models.Model):
+    """Days of a calendar changed: the running working-day clocks over them are to be re-planned.
+
+    Written by the calendar services in the same transaction as the change (an outbox): the
+    re-planning runs as a task after the commit and, should that task be lost with the broker, the
+    next run of the beat job finds the change still pending.
+    """
+
+    class Reason(models.TextChoices):
+        DAYS_LOADED = "days_loaded", _("Statutory days loaded or updated")
+        DAY_SET = "day_set", _("Day set by an administrator")
+        DAY_REMOVED = "day_removed", _("Administrator's day removed")
+        YEAR_CONFIRMED = "year_confirmed", _("Year confirmed")
+        SETTINGS_CHANGED = "settings_changed", _("Calendar settings changed")
+
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="changes",
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    # The dates whose kind may have changed; both empty: every date (weekly rest days, time zone).
+    first_date = models.DateField(_("first date"), null=True, blank=True)
+    last_date = models.DateField(_("last date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    processed_at = models.DateTimeField(_("deadlines re-planned at"), null=True, blank=True)
+    clocks_replanned = models.PositiveIntegerField(_("deadlines moved"), default=0)
+
+    class Meta:
+        verbose_name = _("calendar change")
+        verbose_name_plural = _("calendar changes")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=Q(processed_at__isnull=True),
+                name="sla_calendarchange_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} {self.get_reason_display()} {self.first_date or ''}".strip()

@@ -9,6 +9,7 @@ from sla.services.calendars import (
     calendar_day_set,
     calendar_refresh_from_package,
     calendar_save,
+    calendars_load_missing_years,
     calendars_refresh_active,
     default_years,
 )
@@ -19,28 +20,30 @@ from sla.services.clocks import (
     clocks_start,
     clocks_stop,
 )
-from sla.services.escalation import (
-    clock_process,
-    escalate,
-    escalate_on_facts,
-    sweep_due_clocks,
-)
+from sla.services.escalation import escalate, escalate_on_facts, escalations_record
+from sla.services.escalation_batch import clock_process, clocks_process, clocks_process_chunk
 from sla.services.pauses import clocks_pause, clocks_resume
+from sla.services.replanning import calendar_changes_apply
+from sla.services.sweep import sweep_due_clocks
 
 __all__ = [
     "RefreshSummary",
     "YearRefresh",
+    "calendar_changes_apply",
     "calendar_confirm_year",
     "calendar_day_delete",
     "calendar_day_set",
     "calendar_refresh_from_package",
     "calendar_save",
     "calendars_alert_provisional_years",
+    "calendars_load_missing_years",
     "calendars_refresh_active",
     "clock_process",
     "clocks_after_transition",
     "clocks_meet",
     "clocks_pause",
+    "clocks_process",
+    "clocks_process_chunk",
     "clocks_replan",
     "clocks_resume",
     "clocks_start",
@@ -48,5 +51,6 @@ __all__ = [
     "default_years",
     "escalate",
     "escalate_on_facts",
+    "escalations_record",
     "sweep_due_clocks",
 ]

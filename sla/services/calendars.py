@@ -20,10 +20,11 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from sla.holiday_source import PackageYear, package_year
-from sla.models import BusinessCalendar, CalendarDay, CalendarYear
+from sla.models import BusinessCalendar, CalendarChange, CalendarDay, CalendarYear
 
 Kind = CalendarDay.Kind
 Status = CalendarYear.Status
+Reason = CalendarChange.Reason
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ def calendar_refresh_from_package(
     with transaction.atomic():
         _lock(calendar)
         outcomes = [_apply_year(calendar, package) for package in packages]
+        for result, changed in outcomes:
+            if changed:
+                _record_change(calendar, Reason.DAYS_LOADED, *_year_span(result.year))
         if any(changed for _, changed in outcomes):
             _new_revision(calendar)
     return RefreshSummary(calendar=calendar, years=[result for result, _ in outcomes])
@@ -80,6 +84,26 @@ def calendars_refresh_active(*, years: Iterable[int] | None = None) -> list[Refr
         calendar_refresh_from_package(calendar=calendar, years=wanted)
         for calendar in BusinessCalendar.objects.filter(is_active=True).order_by("pk")
     ]
+
+
+def calendars_load_missing_years(*, today: date | None = None) -> list[RefreshSummary]:
+    """Load last, this and next year wherever an active calendar lacks one; nothing else is read.
+
+    Called when the database is migrated, when a worker or beat starts and daily by beat, so a
+    deployment never computes a statutory deadline on weekends alone (国庆节 as working days).
+    """
+    wanted = default_years(today=today)
+    summaries = []
+    for calendar in BusinessCalendar.objects.filter(is_active=True).order_by("pk"):
+        loaded = set(
+            CalendarYear.objects.filter(calendar=calendar, year__in=wanted).values_list(
+                "year", flat=True
+            )
+        )
+        missing = [year for year in wanted if year not in loaded]
+        if missing:
+            summaries.append(calendar_refresh_from_package(calendar=calendar, years=missing))
+    return summaries
 
 
 def calendar_confirm_year(*, calendar: BusinessCalendar, year: int, actor: User) -> CalendarYear:
@@ -96,6 +120,8 @@ def calendar_confirm_year(*, calendar: BusinessCalendar, year: int, actor: User)
         row.confirmed_by = actor
         row.confirmed_at = timezone.now()
         row.save()
+        # Only the provisional flag of deadlines in that year changes.
+        _record_change(calendar, Reason.YEAR_CONFIRMED, *_year_span(year))
         _new_revision(calendar)
     return row
 
@@ -128,6 +154,7 @@ def calendar_day_set(
                 "updated_by": actor,
             },
         )
+        _record_change(calendar, Reason.DAY_SET, day, day)
         _new_revision(calendar)
     return row
 
@@ -161,6 +188,7 @@ def calendar_day_delete(*, calendar_day: CalendarDay, actor: User | None) -> Cal
                     name=name,
                     source=CalendarDay.Source.PACKAGE,
                 )
+        _record_change(calendar, Reason.DAY_REMOVED, calendar_day.date, calendar_day.date)
         _new_revision(calendar)
     return restored
 
@@ -168,6 +196,13 @@ def calendar_day_delete(*, calendar_day: CalendarDay, actor: User | None) -> Cal
 def calendar_save(*, calendar: BusinessCalendar) -> BusinessCalendar:
     """Save a calendar's settings; making it the default takes that role from the old default."""
     with transaction.atomic():
+        before = (
+            BusinessCalendar.objects.filter(pk=calendar.pk)
+            .values("time_zone", "rest_weekdays", "is_default")
+            .first()
+            if calendar.pk
+            else None
+        )
         if calendar.is_default:
             # Cleared first, row by row, so the one-default constraint never sees two.
             for other in BusinessCalendar.objects.select_for_update().filter(is_default=True):
@@ -175,9 +210,31 @@ def calendar_save(*, calendar: BusinessCalendar) -> BusinessCalendar:
                     other.is_default = False
                     other.revision = uuid.uuid4()
                     other.save(update_fields=["is_default", "revision", "updated_at"])
+                    # Policies without a calendar of their own counted on it: they move over.
+                    _record_change(other, Reason.SETTINGS_CHANGED, None, None)
         calendar.revision = uuid.uuid4()
         calendar.save()
+        if before is not None and before != {
+            "time_zone": calendar.time_zone,
+            "rest_weekdays": calendar.rest_weekdays,
+            "is_default": calendar.is_default,
+        }:
+            _record_change(calendar, Reason.SETTINGS_CHANGED, None, None)
     return calendar
+
+
+def _record_change(
+    calendar: BusinessCalendar, reason: str, first: date | None, last: date | None
+) -> None:
+    """Note, in the caller's transaction, that deadlines over these dates are to be re-planned
+    (sla.services.replanning; beat runs it every minute)."""
+    CalendarChange.objects.create(
+        calendar=calendar, reason=reason, first_date=first, last_date=last
+    )
+
+
+def _year_span(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def _lock(calendar: BusinessCalendar) -> None:

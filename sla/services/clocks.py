@@ -269,6 +269,29 @@ def clock_end_pause(
     return before
 
 
+def replanned_due(clock: Clock, *, calendar: WorkingCalendar) -> datetime:
+    """The clock's due time planned afresh: its target from its start, then its finished waits.
+
+    The waits are replayed in order, as if the target and calendar had applied from the start: a
+    wait begun after the new deadline gives nothing back, exactly as on resuming. A wait still open
+    is left to its resume.
+    """
+    due_at = due_for(
+        calendar=calendar, unit=clock.unit, amount=clock.amount, start=clock.started_at
+    )
+    # .all(), sorted here: a batch prefetches every clock's waits in one query.
+    finished = [pause for pause in clock.pauses.all() if pause.resumed_at is not None]
+    for pause in sorted(finished, key=lambda pause: (pause.paused_at, pause.pk)):
+        due_at = due_after_pause(
+            due_at=due_at,
+            unit=clock.unit,
+            paused_at=pause.paused_at,
+            resumed_at=pause.resumed_at,
+            calendar=calendar,
+        )
+    return due_at
+
+
 def clocks_replan(*, complaint: Complaint) -> list[dict]:
     """Re-plan the unfinished clocks under the policy the case's severity and category now select.
 
@@ -293,19 +316,7 @@ def clocks_replan(*, complaint: Complaint) -> list[dict]:
         clock.target = target
         clock.amount, clock.unit = target.amount, target.unit
         clock.reminder_percent, clock.breach_level = target.reminder_percent, target.breach_level
-        clock.due_at = due_for(
-            calendar=calendar, unit=clock.unit, amount=clock.amount, start=clock.started_at
-        )
-        # Replay the finished waits in order, as if the new target had applied from the start: a
-        # wait begun after the new deadline gives nothing back, exactly as on resuming.
-        for pause in clock.pauses.filter(resumed_at__isnull=False).order_by("paused_at", "id"):
-            clock.due_at = due_after_pause(
-                due_at=clock.due_at,
-                unit=clock.unit,
-                paused_at=pause.paused_at,
-                resumed_at=pause.resumed_at,
-                calendar=calendar,
-            )
+        clock.due_at = replanned_due(clock, calendar=calendar)
         schedule(clock, calendar=calendar)
         clock.save()
         if clock.due_at != before:

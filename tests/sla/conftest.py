@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 from complaints.models import Complaint
-from sla.models import BusinessCalendar, Clock
+from sla.models import BusinessCalendar, CalendarChange, CalendarDay, CalendarYear, Clock
 from sla.selectors import working_calendar_cache_clear
 from sla.services import calendar_refresh_from_package
 from tests.complaints.conftest import Flow
@@ -23,8 +23,13 @@ def _fresh_calendar_cache():
 
 @pytest.fixture
 def cn(db) -> BusinessCalendar:
-    """The default mainland China calendar the data migration creates (no days loaded yet)."""
-    return BusinessCalendar.objects.get(code="cn")
+    """The default mainland China calendar the data migration creates, emptied of the days that
+    `migrate` loads for the current years: each test loads exactly the days it reasons about."""
+    calendar = BusinessCalendar.objects.get(code="cn")
+    CalendarDay.objects.filter(calendar=calendar).delete()
+    CalendarYear.objects.filter(calendar=calendar).delete()
+    CalendarChange.objects.filter(calendar=calendar).delete()
+    return calendar
 
 
 @pytest.fixture

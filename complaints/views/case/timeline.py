@@ -311,7 +311,13 @@ def _resumed(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _replanned(event: CaseEvent, who: str, data: dict) -> Entry:
-    sentence = _("The deadlines were re-planned after the triage change.")
+    calendar = (data.get("why") or {}).get("calendar")
+    if calendar:
+        sentence = _(
+            "The deadlines were re-planned after the working days of calendar %(calendar)s changed."
+        ) % {"calendar": calendar}
+    else:
+        sentence = _("The deadlines were re-planned after the triage change.")
     return Entry(event, sentence, _clock_moves(data.get("clocks")), _("Comment"), tone="warn")
 
 
