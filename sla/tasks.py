@@ -16,9 +16,10 @@ from sla.services import (
     calendars_alert_provisional_years,
     calendars_load_missing_years,
     calendars_refresh_active,
-    clock_process,
+    clocks_process_chunk,
     sweep_due_clocks,
 )
+from sla.services.sweep import CHUNK_EXPIRES_SECONDS, SWEEP_LIMIT
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +47,17 @@ def sweep_clocks_task() -> int:
     """Beat, every minute: queue the clocks with a reminder or escalation due.
 
     Not retried: if the broker is down the run fails (logged), and the next run a minute later
-    finds the same clocks still due.
+    finds the same clocks still due. A backlog larger than one run goes on at once, in a sweep
+    queued behind the chunks just queued: it starts as the workers reach them, not a minute later.
     """
-    return sweep_due_clocks()
+    queued = sweep_due_clocks(enqueue=_queue_chunk, limit=SWEEP_LIMIT)
+    if queued >= SWEEP_LIMIT:
+        sweep_clocks_task.apply_async(expires=CHUNK_EXPIRES_SECONDS)
+    return queued
+
+
+def _queue_chunk(clock_ids: list[int]) -> None:
+    process_clocks_task.apply_async(args=[clock_ids], expires=CHUNK_EXPIRES_SECONDS)
 
 
 @shared_task(
@@ -59,25 +68,12 @@ def sweep_clocks_task() -> int:
     retry_backoff=True,
 )
 def process_clocks_task(clock_ids: list[int]) -> int:
-    """Process each clock in its own transaction; one failing clock does not hold up the others.
+    """Do what is due on a chunk of clocks, as one batch; returns how many were acted on.
 
-    A database error (deadlock, lost connection) retries the whole chunk after the others are
-    done: the clocks already processed have nothing due any more, so a retry only redoes the rest.
-    Any other error is logged and the clock stays due for the next sweep.
+    A database error (deadlock, lost connection) retries the chunk: what was done has nothing due
+    any more, so a retry only redoes the rest.
     """
-    acted = 0
-    retry_error: OperationalError | None = None
-    for clock_id in clock_ids:
-        try:
-            acted += bool(clock_process(clock_id=clock_id))
-        except OperationalError as error:
-            logger.warning("Clock %s: database error, will retry: %s", clock_id, error)
-            retry_error = retry_error or error
-        except Exception:
-            logger.exception("Clock %s could not be processed", clock_id)
-    if retry_error is not None:
-        raise retry_error
-    return acted
+    return clocks_process_chunk(clock_ids=clock_ids)
 
 
 @shared_task(name="sla.tasks.alert_provisional_calendar_years_task", acks_late=True)

@@ -20,14 +20,11 @@ from sla.services.clocks import (
     clocks_start,
     clocks_stop,
 )
-from sla.services.escalation import (
-    clock_process,
-    escalate,
-    escalate_on_facts,
-    sweep_due_clocks,
-)
+from sla.services.escalation import escalate, escalate_on_facts, escalations_record
+from sla.services.escalation_batch import clock_process, clocks_process, clocks_process_chunk
 from sla.services.pauses import clocks_pause, clocks_resume
 from sla.services.replanning import calendar_changes_apply
+from sla.services.sweep import sweep_due_clocks
 
 __all__ = [
     "RefreshSummary",
@@ -45,6 +42,8 @@ __all__ = [
     "clocks_after_transition",
     "clocks_meet",
     "clocks_pause",
+    "clocks_process",
+    "clocks_process_chunk",
     "clocks_replan",
     "clocks_resume",
     "clocks_start",
@@ -52,5 +51,6 @@ __all__ = [
     "default_years",
     "escalate",
     "escalate_on_facts",
+    "escalations_record",
     "sweep_due_clocks",
 ]

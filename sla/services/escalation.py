@@ -1,4 +1,4 @@
-"""Reminders and escalations (逐级上报, 直至妥善解决), each recorded once.
+"""Escalations (逐级上报, 直至妥善解决): who hears of each level, and recording them once.
 
 Who hears of a level: 1 the head of the case's department (the first head up Department.chain(),
 or the complaint managers when no department above has one), 2 the members of the
@@ -6,32 +6,30 @@ or the complaint managers when no department above has one), 2 the members of th
 permissions: no permission belongs to exactly one of these roles (agents see every case too, heads
 approve decisions too).
 
-Exactly once, whoever runs it and however often: every Escalation has a unique key, every Reminder
-is one-to-one with its clock, every Notification unique per person and cause; a clock is processed
-under the case's row lock and re-checked there, so a second sweep, a second worker or a retried task
-finds nothing left to do. Lock order, as in the workflow services: the case, then its clock.
+Exactly once, whoever runs it and however often: every Escalation has a unique key and is written
+by `escalations_record` only, under the case's row lock, after reading which keys exist; a second
+sweep, a second worker or a retried task finds its escalations there and writes nothing (and the
+unique key makes a writer that skipped the lock fail rather than double). Timeline entries,
+notifications and the case's level follow only the escalations inserted now.
 """
 
 from __future__ import annotations
 
-import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Department, User
 from accounts.roles import Role
 from complaints.models import CaseEvent, Complaint, Decision, EscalationLevel, Notification
-from complaints.services.notifications import notify
-from complaints.timeline import record_event
-from sla.models import Clock, Escalation, EscalationSettings, Reminder
-from sla.selectors import calendar_for_policy, due_clocks
-from sla.services.clocks import next_action_at
-
-logger = logging.getLogger(__name__)
+from complaints.services.notifications import Message, notify_many
+from complaints.timeline import new_event, record_events
+from sla.models import Clock, Escalation, EscalationSettings
 
 Reason = Escalation.Reason
 TOP_LEVEL = EscalationLevel.SENIOR_MANAGEMENT
@@ -45,43 +43,152 @@ FACT_FLAGS = (
     (Reason.MEDIA, "media_involved"),
     (Reason.REGULATOR, "regulator_involved"),
 )
-# A chunk waiting longer than this in the queue is dropped; the next sweep (every minute) sends
-# the same clocks again, so a backlog holds at most about two copies of each.
-CHUNK_EXPIRES_SECONDS = 120
 
 
 # --- who hears of it ------------------------------------------------------------------------
 
 
+@dataclass
+class Recipients:
+    """Who hears of what, read at most once per batch: the departments with their heads (one
+    query; an organisation has a few hundred at most) and each role group's members."""
+
+    _departments: dict[int, Department] | None = None
+    _members: dict[Role, list[User]] = field(default_factory=dict)
+
+    def department_head(self, *, department_id: int | None) -> User | None:
+        """The active head nearest the department, walking up the parent chain."""
+        if self._departments is None:
+            self._departments = {d.pk: d for d in Department.objects.select_related("head")}
+        seen: set[int] = set()
+        node = self._departments.get(department_id) if department_id is not None else None
+        while node is not None and node.pk not in seen:
+            if node.head_id and node.head.is_active:
+                return node.head
+            seen.add(node.pk)
+            node = self._departments.get(node.parent_id) if node.parent_id else None
+        return None
+
+    def members(self, *, role: Role) -> list[User]:
+        if role not in self._members:
+            self._members[role] = list(
+                User.objects.filter(is_active=True, groups__name=role.value)
+                .distinct()
+                .order_by("pk")
+            )
+        return self._members[role]
+
+    def for_level(self, *, complaint: Complaint, level: int) -> list[User]:
+        if level <= EscalationLevel.DEPARTMENT_HEAD:
+            head = self.department_head(department_id=complaint.department_id)
+            if head is not None:
+                return [head]
+            # Nobody heads the departments above the case: an escalation must still reach someone.
+            level = EscalationLevel.COMPLAINT_MANAGER
+        return self.members(role=LEVEL_ROLES[min(level, TOP_LEVEL)])
+
+
 def department_head(*, complaint: Complaint) -> User | None:
     """The active head nearest the case's department, walking up the parent chain."""
-    if complaint.department is None:
-        return None
-    for department in complaint.department.chain():
-        if department.head_id and department.head.is_active:
-            return department.head
-    return None
-
-
-def role_members(*, role: Role) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, groups__name=role.value).distinct().order_by("pk")
+    return Recipients().department_head(department_id=complaint.department_id)
 
 
 def level_recipients(*, complaint: Complaint, level: int) -> list[User]:
-    if level <= EscalationLevel.DEPARTMENT_HEAD:
-        head = department_head(complaint=complaint)
-        if head is not None:
-            return [head]
-        # Nobody heads the departments above the case: an escalation must still reach someone.
-        level = EscalationLevel.COMPLAINT_MANAGER
-    return list(role_members(role=LEVEL_ROLES[min(level, TOP_LEVEL)]))
+    return Recipients().for_level(complaint=complaint, level=level)
 
 
 # --- recording ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Planned:
+    """An escalation to record: of `complaint` (locked by the caller) to `level`, for `reason`."""
+
+    complaint: Complaint
+    level: int
+    reason: str
+    at: datetime
+    clock: Clock | None = None
+
+
 def escalation_key(*, complaint: Complaint, reason: str, clock: Clock | None, level: int) -> str:
     return f"{complaint.pk}:{reason}:{clock.pk if clock else '-'}:{level}"
+
+
+def escalations_record(
+    *, planned: Sequence[Planned], recipients: Recipients | None = None
+) -> list[Escalation]:
+    """Record the planned escalations of (locked) cases not recorded before; returns those new.
+
+    Bulk writes, whatever the number: the escalations, one rise of the case's level per level
+    reached, the timeline entries and the notifications. The case's level only ever rises, by a
+    compare-and-set update that leaves `version` alone: an escalation must not make the pages staff
+    have open stale.
+    """
+    recipients = recipients or Recipients()
+    keyed = {
+        escalation_key(complaint=p.complaint, reason=p.reason, clock=p.clock, level=p.level): p
+        for p in planned
+    }
+    if not keyed:
+        return []
+    existing = set(Escalation.objects.filter(key__in=list(keyed)).values_list("key", flat=True))
+    created = Escalation.objects.bulk_create(
+        Escalation(
+            complaint=p.complaint, level=p.level, reason=p.reason, clock=p.clock, key=key, at=p.at
+        )
+        for key, p in keyed.items()
+        if key not in existing
+    )
+    if not created:
+        return []
+    reached: dict[int, set[int]] = defaultdict(set)
+    for escalation in created:
+        reached[escalation.level].add(escalation.complaint_id)
+    # Lowest level first, so a case reaching several ends at the highest.
+    for level in sorted(reached):
+        Complaint.objects.filter(pk__in=reached[level], escalation_level__lt=level).update(
+            escalation_level=level
+        )
+    for escalation in created:
+        complaint = escalation.complaint
+        complaint.escalation_level = max(complaint.escalation_level, escalation.level)
+    record_events(events=[_event(escalation) for escalation in created])
+    notify_many(
+        messages=[
+            Message(
+                recipients=recipients.for_level(complaint=e.complaint, level=e.level),
+                kind=Notification.Kind.ESCALATION,
+                complaint=e.complaint,
+                key=f"escalation:{e.key}",
+                template="escalation",
+                context={
+                    "escalation": e,
+                    "level_label": EscalationLevel(min(e.level, TOP_LEVEL)).label,
+                    "clock": e.clock,
+                },
+            )
+            for e in created
+        ]
+    )
+    return created
+
+
+def _event(escalation: Escalation) -> CaseEvent:
+    clock = escalation.clock
+    return new_event(
+        complaint=escalation.complaint,
+        kind=CaseEvent.Kind.ESCALATED,
+        actor=None,
+        at=escalation.at,
+        data={
+            "escalation_id": escalation.pk,
+            "level": escalation.level,
+            "reason": escalation.reason,
+            "stage": clock.stage if clock else None,
+            "due_at": clock.due_at if clock else None,
+        },
+    )
 
 
 def escalate(
@@ -92,51 +199,10 @@ def escalate(
     clock: Clock | None = None,
     at: datetime,
 ) -> Escalation | None:
-    """Record one escalation of the (locked) case; None when this one was recorded before.
-
-    The case's level only ever rises, by a compare-and-set update that leaves `version` alone:
-    an escalation must not make the pages staff have open stale.
-    """
-    key = escalation_key(complaint=complaint, reason=reason, clock=clock, level=level)
-    if Escalation.objects.filter(key=key).exists():
-        return None
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                complaint=complaint, level=level, reason=reason, clock=clock, key=key, at=at
-            )
-    except IntegrityError:
-        return None  # a concurrent run recorded it first
-    Complaint.objects.filter(pk=complaint.pk, escalation_level__lt=level).update(
-        escalation_level=level
-    )
-    complaint.escalation_level = max(complaint.escalation_level, level)
-    record_event(
-        complaint=complaint,
-        kind=CaseEvent.Kind.ESCALATED,
-        actor=None,
-        at=at,
-        data={
-            "escalation_id": escalation.pk,
-            "level": level,
-            "reason": reason,
-            "stage": clock.stage if clock else None,
-            "due_at": clock.due_at if clock else None,
-        },
-    )
-    notify(
-        recipients=level_recipients(complaint=complaint, level=level),
-        kind=Notification.Kind.ESCALATION,
-        complaint=complaint,
-        key=f"escalation:{key}",
-        template="escalation",
-        context={
-            "escalation": escalation,
-            "level_label": EscalationLevel(min(level, TOP_LEVEL)).label,
-            "clock": clock,
-        },
-    )
-    return escalation
+    """Record one escalation of the (locked) case; None when this one was recorded before."""
+    planned = Planned(complaint=complaint, level=level, reason=reason, at=at, clock=clock)
+    created = escalations_record(planned=[planned])
+    return created[0] if created else None
 
 
 def largest_amount(*, complaint: Complaint) -> Decimal | None:
@@ -157,126 +223,9 @@ def escalate_on_facts(*, complaint: Complaint, at: datetime | None = None) -> li
     amount = largest_amount(complaint=complaint)
     if EscalationSettings.current().is_large_claim(amount):
         reasons.insert(0, Reason.LARGE_CLAIM)
-    recorded = [
-        escalate(complaint=complaint, level=TOP_LEVEL, reason=reason, at=at) for reason in reasons
-    ]
-    return [escalation for escalation in recorded if escalation is not None]
-
-
-# --- the clocks -----------------------------------------------------------------------------
-
-
-def _remind(*, complaint: Complaint, clock: Clock, now: datetime) -> None:
-    assignee = complaint.assignee
-    recipient = (
-        assignee if assignee and assignee.is_active else department_head(complaint=complaint)
+    return escalations_record(
+        planned=[
+            Planned(complaint=complaint, level=TOP_LEVEL, reason=reason, at=at)
+            for reason in reasons
+        ]
     )
-    clock.reminded_at = now
-    try:
-        with transaction.atomic():
-            Reminder.objects.create(clock=clock, recipient=recipient, at=now)
-    except IntegrityError:
-        return  # sent before; the clock row just had not caught up
-    record_event(
-        complaint=complaint,
-        kind=CaseEvent.Kind.REMINDER,
-        actor=None,
-        at=now,
-        data={
-            "stage": clock.stage,
-            "due_at": clock.due_at,
-            "recipient": str(recipient) if recipient else None,
-        },
-    )
-    notify(
-        recipients=[recipient],
-        kind=Notification.Kind.REMINDER,
-        complaint=complaint,
-        key=f"reminder:{clock.pk}",
-        template="reminder",
-        context={"clock": clock},
-    )
-
-
-def clock_process(*, clock_id: int, now: datetime | None = None) -> list[str]:
-    """Do what is due on one clock: its reminder, its breach, the escalation levels that follow.
-
-    Returns what was done ("reminder", "breach", "level 1", ...); an empty list when nothing was
-    due, which is what a second run, a second worker or a retry sees.
-    """
-    now = now or timezone.now()
-    complaint_id = Clock.objects.filter(pk=clock_id).values_list("complaint_id", flat=True).first()
-    if complaint_id is None:
-        return []
-    with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
-        clock = (
-            Clock.objects.select_for_update(of=("self",))
-            .select_related("target__policy__calendar")
-            .get(pk=clock_id)
-        )
-        if not clock.is_live or clock.next_action_at is None or clock.next_action_at > now:
-            return []
-        if not complaint.is_open:
-            # The workflow stops every clock of a finished case; should one slip through, stop
-            # sweeping it instead of escalating a closed case every minute.
-            clock.next_action_at = None
-            clock.save(update_fields=["next_action_at"])
-            return []
-        calendar = calendar_for_policy(policy=clock.target.policy)
-        step = EscalationSettings.current().level_step_working_days
-        done: list[str] = []
-        # The deadline is the last moment allowed (23:59:59 of the last day): late only after it.
-        if clock.breached_at is None and clock.due_at < now:
-            # A reminder not sent by the deadline is skipped: the breach says more.
-            clock.breached_at = now
-            done.append("breach")
-        elif (
-            clock.breached_at is None
-            and clock.reminded_at is None
-            and clock.remind_at is not None
-            and clock.remind_at <= now
-        ):
-            _remind(complaint=complaint, clock=clock, now=now)
-            done.append("reminder")
-        while clock.breached_at is not None:
-            due = next_action_at(clock, calendar=calendar, level_step_working_days=step)
-            if due is None or due >= now:
-                break
-            level = max(clock.escalated_level + 1, clock.breach_level)
-            escalate(complaint=complaint, level=level, reason=Reason.BREACH, clock=clock, at=now)
-            clock.escalated_level = level
-            done.append(f"level {level}")
-        clock.next_action_at = next_action_at(
-            clock, calendar=calendar, level_step_working_days=step
-        )
-        clock.save(
-            update_fields=["reminded_at", "breached_at", "escalated_level", "next_action_at"]
-        )
-    return done
-
-
-def sweep_due_clocks(
-    *, now: datetime | None = None, chunk_size: int = 100, limit: int = 10_000
-) -> int:
-    """Queue the live clocks with something due, oldest first, in chunks; returns how many.
-
-    Nothing is written here: the state lives in the clocks, so a sweep that fails to queue (broker
-    down) raises, and the next sweep finds the same clocks still due.
-    """
-    from sla.tasks import process_clocks_task
-
-    now = now or timezone.now()
-    ids = list(due_clocks(now=now).values_list("pk", flat=True)[:limit])
-    for start in range(0, len(ids), chunk_size):
-        chunk = ids[start : start + chunk_size]
-        try:
-            process_clocks_task.apply_async(args=[chunk], expires=CHUNK_EXPIRES_SECONDS)
-        except Exception:
-            logger.exception(
-                "Sweep could not queue %d of %d due clocks; the next sweep retries them.",
-                len(ids) - start,
-                len(ids),
-            )
-            raise
-    return len(ids)

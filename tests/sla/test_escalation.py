@@ -22,7 +22,8 @@ from complaints.services import (
     contact_record,
 )
 from sla.models import Clock, Escalation, EscalationSettings, Reminder, SlaPolicy, SlaTarget, Stage
-from sla.services import clock_process, clocks_pause, sweep_due_clocks
+from sla.services import clock_process, clocks_pause
+from sla.tasks import sweep_clocks_task
 from tests.sla.china import SHANGHAI
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def sweep(django_capture_on_commit_callbacks):
 
     def run() -> int:
         with django_capture_on_commit_callbacks(execute=True):
-            return sweep_due_clocks()
+            return sweep_clocks_task.apply().get()
 
     return run
 

@@ -1,5 +1,6 @@
 """Two sweeps at the same moment (beat fired twice, two beat processes, a slow run overlapping the
-next): every reminder, escalation, timeline entry, notification and e-mail exists exactly once.
+next), or two workers on the same chunk (a redelivered message, a chunk outliving its lease): every
+reminder, escalation, timeline entry, notification and e-mail exists exactly once.
 
 PostgreSQL only: each thread has its own connection and really contends for the case row locks;
 SQLite serialises whole-database writes, which would prove nothing.
@@ -16,8 +17,9 @@ from django.core import mail
 from django.db import connection, connections
 
 from complaints.models import CaseEvent, Complaint, Notification
-from sla.models import BusinessCalendar, Escalation, Reminder
-from sla.services import calendar_refresh_from_package, sweep_due_clocks
+from sla import tasks
+from sla.models import BusinessCalendar, Clock, Escalation, Reminder
+from sla.services import calendar_refresh_from_package
 from tests.sla.china import SHANGHAI
 
 pytestmark = [
@@ -38,49 +40,77 @@ REMINDER_RECEIVED = datetime(2025, 10, 12, 14, tzinfo=SHANGHAI)
 OVERDUE_CASES = 6
 
 
-def test_two_sweeps_at_once_record_each_reminder_and_escalation_once(
-    org, new_complaint, mailoutbox
-):
-    calendar_refresh_from_package(calendar=BusinessCalendar.objects.get(code="cn"), years=[2025])
+def run_twice_at_once(work) -> list:
+    """`work()` in two threads released together; their results, once both are done."""
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
-    queued: list[int] = []
+    results: list = []
 
-    def sweep() -> None:
+    def run() -> None:
         try:
             barrier.wait(timeout=10)
-            queued.append(sweep_due_clocks())  # eager: the chunk tasks run in this thread
+            results.append(work())  # eager: the chunk tasks run in this thread
         except BaseException as error:  # reported below, not lost in the thread
             errors.append(error)
         finally:
             connections.close_all()
 
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a run hung"
+    assert errors == []
+    return results
+
+
+@pytest.fixture
+def due_cases(org, new_complaint):
+    calendar_refresh_from_package(calendar=BusinessCalendar.objects.get(code="cn"), years=[2025])
     with time_machine.travel(NOW, tick=False):
         overdue = [new_complaint(received_at=OVERDUE_RECEIVED) for _ in range(OVERDUE_CASES)]
         reminded = new_complaint(received_at=REMINDER_RECEIVED)
+    return overdue, reminded
 
-        threads = [threading.Thread(target=sweep) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
-        assert not any(thread.is_alive() for thread in threads), "a sweep hung"
-        assert errors == []
-        # both saw the same due clocks: every case's four clocks and the one reminder
-        assert queued == [OVERDUE_CASES * 4 + 1] * 2
 
-        expected = OVERDUE_CASES * ESCALATIONS_EACH
-        assert Escalation.objects.count() == expected
-        assert CaseEvent.objects.filter(kind=CaseEvent.Kind.ESCALATED).count() == expected
-        assert Reminder.objects.count() == 1
-        assert CaseEvent.objects.filter(kind=CaseEvent.Kind.REMINDER).count() == 1
-        assert Notification.objects.filter(kind=Notification.Kind.ESCALATION).count() == expected
-        assert Notification.objects.filter(kind=Notification.Kind.REMINDER).count() == 1
-        assert len(mail.outbox) == expected + 1
-        assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
-        levels = dict(Complaint.objects.values_list("pk", "escalation_level"))
-        assert {levels[case.pk] for case in overdue} == {3}
-        assert levels[reminded.pk] == 0
+def test_two_sweeps_at_once_record_each_reminder_and_escalation_once(due_cases, mailoutbox):
+    overdue, reminded = due_cases
+    with time_machine.travel(NOW, tick=False):
+        queued = run_twice_at_once(lambda: tasks.sweep_clocks_task.apply().result)
+        # together they queued each due clock once (every case's four clocks and the one
+        # reminder): the first to pick a clock leases it, the other skips it
+        assert sum(queued) == OVERDUE_CASES * 4 + 1
+        assert_each_once(overdue, reminded)
 
         # and a third sweep finds nothing left to do
-        assert sweep_due_clocks() == 0
+        assert tasks.sweep_clocks_task.apply().get() == 0
+
+
+def test_two_workers_on_the_same_chunk_record_everything_once(due_cases, mailoutbox):
+    overdue, reminded = due_cases
+    ids = list(Clock.objects.filter(next_action_at__lte=NOW).values_list("pk", flat=True))
+    assert len(ids) == OVERDUE_CASES * 4 + 1
+
+    with time_machine.travel(NOW, tick=False):
+        acted = run_twice_at_once(lambda: tasks.process_clocks_task.apply(args=[ids]).result)
+
+    # the cases were shared out (SKIP LOCKED), or one waited and found nothing left: never both
+    assert sum(acted) == len(ids)
+    assert_each_once(overdue, reminded)
+
+
+def assert_each_once(overdue: list[Complaint], reminded: Complaint) -> None:
+    """Every reminder, escalation, timeline entry, notification and e-mail exactly once."""
+    expected = OVERDUE_CASES * ESCALATIONS_EACH
+    assert Escalation.objects.count() == expected
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.ESCALATED).count() == expected
+    assert Reminder.objects.count() == 1
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.REMINDER).count() == 1
+    assert Notification.objects.filter(kind=Notification.Kind.ESCALATION).count() == expected
+    assert Notification.objects.filter(kind=Notification.Kind.REMINDER).count() == 1
+    assert len(mail.outbox) == expected + 1
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 0
+    levels = dict(Complaint.objects.values_list("pk", "escalation_level"))
+    assert {levels[case.pk] for case in overdue} == {3}
+    assert levels[reminded.pk] == 0

@@ -19,9 +19,10 @@ from sla.services import (
     calendar_confirm_year,
     calendars_alert_provisional_years,
     clocks_pause,
+    escalation_batch,
     sweep_due_clocks,
 )
-from sla.services import escalation as escalation_module
+from sla.services import sweep as sweep_module
 from tests.factories import UserFactory
 from tests.sla.china import PROVISIONAL_YEAR, SHANGHAI
 
@@ -46,6 +47,11 @@ def queued(apply_async: mock.Mock) -> list[list[int]]:
     return [call.kwargs["args"][0] for call in apply_async.call_args_list]
 
 
+def sweep(**options) -> int:
+    """The sweep as beat's task runs it, with the sizes given."""
+    return sweep_due_clocks(enqueue=tasks._queue_chunk, **options)
+
+
 def test_the_sweep_queues_the_due_clocks_in_chunks_oldest_first(overdue_cases, org, now_is):
     # a paused case and a met clock are not due
     clocks_pause(complaint=overdue_cases[2], actor=org.handler, reason="insurer", note="")
@@ -57,13 +63,43 @@ def test_the_sweep_queues_the_due_clocks_in_chunks_oldest_first(overdue_cases, o
     assert len(expected) == 4  # first response and settlement of each
 
     with mock.patch.object(tasks.process_clocks_task, "apply_async") as apply_async:
-        assert sweep_due_clocks(chunk_size=3) == 4
+        assert sweep(chunk_size=3) == 4
 
     assert queued(apply_async) == [expected[:3], expected[3:]]
     expires = {call.kwargs["expires"] for call in apply_async.call_args_list}
-    assert expires == {escalation_module.CHUNK_EXPIRES_SECONDS}
-    # queuing writes nothing: the work is done by the chunk tasks
+    assert expires == {sweep_module.CHUNK_EXPIRES_SECONDS}
+    # queuing writes nothing but the leases: the work is done by the chunk tasks
     assert not Escalation.objects.exists()
+    leased = Clock.objects.filter(pk__in=expected).values_list("next_action_at", flat=True)
+    assert set(leased) == {LATER + sweep_module.LEASE}
+
+
+def test_a_clock_queued_is_not_queued_again_while_its_lease_runs(overdue_cases, now_is):
+    with mock.patch.object(tasks.process_clocks_task, "apply_async") as apply_async:
+        first = sweep()
+        # beat's next minutes, while the chunks still wait in the queue
+        now_is(LATER + timedelta(minutes=1))
+        assert sweep() == 0
+        now_is(LATER + sweep_module.LEASE - timedelta(seconds=1))
+        assert sweep() == 0
+        # the chunk never ran (its worker died): after the lease the next sweep takes them up
+        now_is(LATER + sweep_module.LEASE)
+        again = sweep()
+
+    assert first == again == 6
+    assert sorted(queued(apply_async)[0]) == sorted(queued(apply_async)[1])
+
+
+def test_a_chunk_gives_its_clocks_their_true_next_time_back(
+    overdue_cases, django_capture_on_commit_callbacks
+):
+    [case, *_others] = overdue_cases
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep() == 6  # the chunk runs at once (eager)
+
+    for clock in Clock.objects.filter(complaint=case, next_action_at__isnull=False):
+        assert clock.next_action_at != LATER + sweep_module.LEASE
+    assert not due_clocks(now=LATER + sweep_module.LEASE).filter(complaint=case).exists()
 
 
 def test_the_sweep_queues_nothing_when_nothing_is_due(china, now_is, new_complaint):
@@ -71,15 +107,30 @@ def test_the_sweep_queues_nothing_when_nothing_is_due(china, now_is, new_complai
     new_complaint()
 
     with mock.patch.object(tasks.process_clocks_task, "apply_async") as apply_async:
-        assert sweep_due_clocks() == 0
+        assert sweep() == 0
     apply_async.assert_not_called()
 
 
 def test_the_sweep_takes_at_most_its_limit_per_run(overdue_cases):
     with mock.patch.object(tasks.process_clocks_task, "apply_async") as apply_async:
-        assert sweep_due_clocks(limit=5, chunk_size=100) == 5
+        assert sweep(limit=5, chunk_size=100) == 5
     [chunk] = queued(apply_async)
     assert len(chunk) == 5
+
+
+def test_a_full_sweep_queues_the_next_one_behind_its_chunks(overdue_cases):
+    with (
+        mock.patch.object(tasks, "SWEEP_LIMIT", 4),
+        mock.patch.object(tasks.process_clocks_task, "apply_async") as chunks,
+        mock.patch.object(tasks.sweep_clocks_task, "apply_async") as follow_up,
+    ):
+        assert tasks.sweep_clocks_task.apply().get() == 4
+        follow_up.assert_called_once_with(expires=sweep_module.CHUNK_EXPIRES_SECONDS)
+        assert [len(chunk) for chunk in queued(chunks)] == [4]
+
+        # the follow-up takes the rest, and being short of the limit stops there
+        assert tasks.sweep_clocks_task.apply().get() == 2
+        follow_up.assert_called_once()
 
 
 def test_a_sweep_whose_broker_is_down_fails_loudly_and_the_next_one_catches_up(
@@ -91,13 +142,13 @@ def test_a_sweep_whose_broker_is_down_fails_loudly_and_the_next_one_catches_up(
         mock.patch.object(
             tasks.process_clocks_task, "apply_async", side_effect=BrokerDown("connection refused")
         ),
-        caplog.at_level(logging.ERROR, logger="sla.services.escalation"),
+        caplog.at_level(logging.ERROR, logger="sla.services.sweep"),
         pytest.raises(BrokerDown),
     ):
         tasks.sweep_clocks_task.apply()
 
     assert "next sweep retries them" in caplog.text
-    # nothing was lost: the same clocks are still due, nothing was recorded
+    # nothing was lost: the same clocks are still due (their leases given back), nothing recorded
     assert list(due_clocks(now=LATER).values_list("pk", "next_action_at")) == due_before
     assert not Escalation.objects.exists()
 
@@ -107,16 +158,34 @@ def test_a_sweep_whose_broker_is_down_fails_loudly_and_the_next_one_catches_up(
     assert Escalation.objects.filter(complaint__in=overdue_cases).count() == 3 * 3
 
 
+def test_a_broker_failure_halfway_gives_back_only_the_clocks_not_queued(overdue_cases):
+    due_before = dict(due_clocks(now=LATER).values_list("pk", "next_action_at"))
+    calls: list[list[int]] = []
+
+    def second_fails(clock_ids: list[int]) -> None:
+        calls.append(clock_ids)
+        if len(calls) == 2:
+            raise BrokerDown("connection lost")
+
+    with pytest.raises(BrokerDown):
+        sweep_due_clocks(enqueue=second_fails, chunk_size=4)
+
+    first, second = calls
+    now_due = dict(due_clocks(now=LATER).values_list("pk", "next_action_at"))
+    assert now_due == {pk: due_before[pk] for pk in second}
+    assert not set(first) & set(now_due)
+
+
 def test_one_failing_clock_does_not_hold_up_the_others(overdue_cases, caplog):
     ids = list(due_clocks(now=LATER).values_list("pk", flat=True))
-    real = escalation_module.clock_process
+    real = escalation_batch.clock_advance
 
-    def flaky(*, clock_id, now=None):
-        if clock_id == ids[0]:
+    def flaky(clock, **kwargs):
+        if clock.pk == ids[0]:
             raise ValueError("broken clock")
-        return real(clock_id=clock_id, now=now)
+        return real(clock, **kwargs)
 
-    with mock.patch.object(tasks, "clock_process", side_effect=flaky):
+    with mock.patch.object(escalation_batch, "clock_advance", side_effect=flaky):
         assert tasks.process_clocks_task.apply(args=[ids]).get() == len(ids) - 1
 
     assert "broken clock" in caplog.text
@@ -127,22 +196,23 @@ def test_a_database_error_retries_the_chunk_and_the_retry_redoes_only_what_is_le
     overdue_cases,
 ):
     ids = list(due_clocks(now=LATER).values_list("pk", flat=True))
-    real = escalation_module.clock_process
+    real = escalation_batch.escalations_record
     calls: list[int] = []
 
-    def deadlock_once(*, clock_id, now=None):
-        calls.append(clock_id)
-        if clock_id == ids[1] and calls.count(clock_id) == 1:
+    def deadlock_once(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
             raise OperationalError("deadlock detected")
-        return real(clock_id=clock_id, now=now)
+        return real(**kwargs)
 
-    with mock.patch.object(tasks, "clock_process", side_effect=deadlock_once):
+    with mock.patch.object(escalation_batch, "escalations_record", side_effect=deadlock_once):
         # throw=False: let apply() run the retry in-process as a worker would
         tasks.process_clocks_task.apply(args=[ids], throw=False)
 
-    assert calls == ids + ids  # the first run, then one retry of the chunk
+    assert len(calls) == 2  # the first run, rolled back whole, then one retry of the chunk
     assert not due_clocks(now=LATER).exists()
-    # each clock's escalation once, though the retry went over the processed ones again
+    # each clock's escalations once: first response levels 1 and 2, settlement level 3
+    assert Escalation.objects.count() == 3 * 3
     assert Escalation.objects.count() == len(set(Escalation.objects.values_list("key", flat=True)))
 
 
