@@ -5,10 +5,10 @@
 - running working-day deadlines are re-planned when the days under them change (a year loaded
   late, an administrator's day off or make-up day), each move written on the case's timeline.
 
-The statutory example: received Wed 2026-09-30 10:00. 10-01 to 10-08 are 国庆节 and 中秋节 days off,
-Sat 10-10 is a make-up working day. Investigation (3 working days): Fri 10-09, Sat 10-10 → 10-10
-23:59:59; decision (5): Mon 10-12, Tue 10-13. On weekends alone the investigation would be due Mon
-10-05, in the middle of the holiday.
+The statutory example: received Wed 2026-09-30 10:00. 10-01 to 10-07 are 国庆节 days off (the 4th a
+Sunday), Sat 10-10 is a make-up working day. Investigation (3 working days): Thu 10-08, Fri 10-09,
+Sat 10-10 → 10-10 23:59:59; decision (5): Mon 10-12, Tue 10-13. On weekends alone the investigation
+would be due Mon 10-05, in the middle of the holiday.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sla.services import (
     calendar_changes_apply,
     calendar_day_delete,
     calendar_day_set,
+    calendar_save,
     calendars_load_missing_years,
     clock_process,
     default_years,
@@ -224,3 +225,22 @@ def test_a_finished_case_is_not_replanned(cn, org, flow, new_complaint, now_is):
 
     assert calendar_changes_apply() == 0
     assert not complaint.events.filter(kind=CaseEvent.Kind.DEADLINES_REPLANNED).exists()
+
+
+def test_changing_the_weekly_rest_days_replans_every_running_clock_on_the_calendar(
+    cn, org, new_complaint, now_is
+):
+    now_is(RECEIVED)
+    complaint = new_complaint(received_at=RECEIVED)
+
+    # a four-day week: Fridays become rest days (make-up Saturday 10-10 still works)
+    cn.rest_weekdays = [5, 6, 7]
+    calendar_save(calendar=cn)
+
+    assert calendar_changes_apply() == 2
+    assert working_day_dues(complaint) == {
+        Stage.INVESTIGATION: "2026-10-12T23:59:59+08:00",
+        Stage.DECISION: "2026-10-14T23:59:59+08:00",
+    }
+    change = CalendarChange.objects.get(reason=CalendarChange.Reason.SETTINGS_CHANGED)
+    assert (change.first_date, change.last_date, change.clocks_replanned) == (None, None, 2)
