@@ -59,6 +59,16 @@ def _apply(*, calendar: BusinessCalendar, changes: list[CalendarChange], now: da
     clocks = _affected_clocks(calendar=calendar, changes=changes)
     complaint_ids = sorted(set(clocks.values_list("complaint_id", flat=True)))
     reasons = sorted({change.reason for change in changes})
+    # The changed dates, for the timeline: a handler wants to see why a deadline moved.
+    bounded = all(change.first_date is not None for change in changes)
+    dates = (
+        [
+            min(c.first_date for c in changes).isoformat(),
+            max(c.last_date for c in changes).isoformat(),
+        ]
+        if bounded
+        else None
+    )
     moved = 0
     for start in range(0, len(complaint_ids), CASES_PER_TRANSACTION):
         chunk = complaint_ids[start : start + CASES_PER_TRANSACTION]
@@ -80,8 +90,7 @@ def _apply(*, calendar: BusinessCalendar, changes: list[CalendarChange], now: da
                 moved += _replan_case(
                     complaint=complaint,
                     clocks=by_case.get(complaint.pk, []),
-                    calendar=calendar,
-                    reasons=reasons,
+                    why={"calendar": calendar.name, "reasons": reasons, "dates": dates},
                     now=now,
                 )
     if moved:
@@ -122,8 +131,7 @@ def _replan_case(
     *,
     complaint: Complaint,
     clocks: list[Clock],
-    calendar: BusinessCalendar,
-    reasons: list[str],
+    why: dict,
     now: datetime,
 ) -> int:
     moves = []
@@ -149,6 +157,6 @@ def _replan_case(
             kind=CaseEvent.Kind.DEADLINES_REPLANNED,
             actor=None,
             at=now,
-            data={"why": {"calendar": calendar.name, "reasons": reasons}, "clocks": moves},
+            data={"why": why, "clocks": moves},
         )
     return len(moves)

@@ -138,6 +138,7 @@ def test_a_year_loaded_late_replans_running_deadlines_and_says_so_on_the_timelin
     event = complaint.events.get(kind=CaseEvent.Kind.DEADLINES_REPLANNED)
     assert event.actor is None
     assert event.data["why"]["calendar"] == cn.name
+    assert event.data["why"]["dates"] == ["2025-01-01", "2027-12-31"]
     moves = {
         move["stage"]: (local(parse_datetime(move["from"])), local(parse_datetime(move["to"])))
         for move in event.data["clocks"]

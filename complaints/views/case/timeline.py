@@ -311,11 +311,23 @@ def _resumed(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _replanned(event: CaseEvent, who: str, data: dict) -> Entry:
-    calendar = (data.get("why") or {}).get("calendar")
-    if calendar:
-        sentence = _(
-            "The deadlines were re-planned after the working days of calendar %(calendar)s changed."
-        ) % {"calendar": calendar}
+    why = data.get("why") or {}
+    if why.get("calendar"):
+        first, last = why.get("dates") or (None, None)
+        if first and first == last:
+            sentence = _(
+                "The deadlines were re-planned: calendar %(calendar)s changed on %(date)s."
+            ) % {"calendar": why["calendar"], "date": first}
+        elif first:
+            sentence = _(
+                "The deadlines were re-planned: calendar %(calendar)s changed from %(first)s "
+                "to %(last)s."
+            ) % {"calendar": why["calendar"], "first": first, "last": last}
+        else:
+            sentence = _(
+                "The deadlines were re-planned after the working days of calendar "
+                "%(calendar)s changed."
+            ) % {"calendar": why["calendar"]}
     else:
         sentence = _("The deadlines were re-planned after the triage change.")
     return Entry(event, sentence, _clock_moves(data.get("clocks")), _("Comment"), tone="warn")
