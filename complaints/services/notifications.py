@@ -150,7 +150,8 @@ class _AnyReader:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        raise TypeError(f"notification templates may use only the recipient's name, not {name!r}")
+        # Not AttributeError or TypeError: templates would swallow those and render blank.
+        raise RuntimeError(f"notification templates may use only the recipient's name: {name!r}")
 
 
 def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
