@@ -9,7 +9,8 @@ its clocks met), makes the same number of clocks due in the sweep window at ever
 - at the largest size, a burst (default 20,000 due clocks) end to end: the sweep sent through Redis
   as beat sends it, then real worker processes (`celery -A config worker --concurrency=2`, as the
   Procfile) until every clock is escalated and notified; beat's minute is simulated meanwhile.
-Each measurement is repeated after putting the due clocks back as they were.
+Each measurement is repeated after putting the due clocks back as they were (the sweep alone
+`--sweeps` times, processing `--runs` times); medians are printed.
 
 Usage: python bench/sla_sweep.py [--sizes 100000,1000000] [--runs 3] [--burst 20000]
 Needs: PostgreSQL on BENCH_PG (default postgres://postgres@127.0.0.1:5432) and Redis on BENCH_REDIS
@@ -163,7 +164,7 @@ def chunk_size() -> int:
     return getattr(escalation, "CHUNK_SIZE", 100)
 
 
-def measure(size: int, runs: int, due: int) -> dict:
+def measure(size: int, runs: int, due: int, sweeps: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
@@ -174,11 +175,10 @@ def measure(size: int, runs: int, due: int) -> dict:
     sweep_times, process_times, sweep_queries = [], [], []
     meters: list[QueryMeter] = []
     size_of_chunk = chunk_size()
-    for _ in range(runs):
+    for _ in range(sweeps):
+        # The sweep alone: scan (and lease, where the code does) the due clocks, queue the chunks.
         make_due(due)
         flush_broker()
-        ids = list(due_clocks(now=timezone.now()).values_list("pk", flat=True))
-        assert len(ids) == due, (len(ids), due)
         sweep_meter = QueryMeter()
         started = time.perf_counter()
         with connection.execute_wrapper(sweep_meter):
@@ -186,6 +186,11 @@ def measure(size: int, runs: int, due: int) -> dict:
         sweep_times.append(time.perf_counter() - started)
         sweep_queries.append(sum(sweep_meter.kinds.values()))
         assert enqueued == due, (enqueued, due)
+    for _ in range(runs):
+        make_due(due)
+        ids = list(due_clocks(now=timezone.now()).values_list("pk", flat=True))
+        assert len(ids) == due, (len(ids), due)
+        sweep_clocks_task.run()
         flush_broker()  # this process does the work below; nothing is left for a worker
         meter = QueryMeter()
         started = time.perf_counter()
@@ -337,7 +342,8 @@ def per_clock(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="processing runs")
+    parser.add_argument("--sweeps", type=int, default=7, help="sweep-only runs")
     parser.add_argument("--due", type=int, default=2000, help="clocks due per sweep")
     parser.add_argument(
         "--burst", type=int, default=20000, help="burst at the largest size (0: none)"
@@ -349,7 +355,7 @@ def main() -> None:
         # One size per process: a fresh database and fresh Django caches for each.
         recreate_database(DB_NAME)
         setup_django(DB_NAME, CELERY_BROKER_URL=REDIS)
-        result = measure(args.one, args.runs, args.due)
+        result = measure(args.one, args.runs, args.due, args.sweeps)
         if args.burst:
             result.update(burst(args.burst, args.concurrency))
         print(json.dumps(result))
@@ -358,6 +364,7 @@ def main() -> None:
     results = []
     for size in sizes:
         command = [sys.executable, __file__, "--one", str(size), "--runs", str(args.runs)]
+        command += ["--sweeps", str(args.sweeps)]
         command += ["--due", str(args.due), "--concurrency", str(args.concurrency)]
         command += ["--burst", str(args.burst if size == sizes[-1] else 0)]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
