@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -48,13 +48,13 @@ FACT_FLAGS = (
 # --- who hears of it ------------------------------------------------------------------------
 
 
-@dataclass
 class Recipients:
     """Who hears of what, read at most once per batch: the departments with their heads (one
     query; an organisation has a few hundred at most) and each role group's members."""
 
-    _departments: dict[int, Department] | None = None
-    _members: dict[Role, list[User]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self._departments: dict[int, Department] | None = None
+        self._members: dict[Role, list[User]] = {}
 
     def department_head(self, *, department_id: int | None) -> User | None:
         """The active head nearest the department, walking up the parent chain."""
@@ -88,12 +88,8 @@ class Recipients:
         return self.members(role=LEVEL_ROLES[min(level, TOP_LEVEL)])
 
 
-def department_head(*, complaint: Complaint) -> User | None:
-    """The active head nearest the case's department, walking up the parent chain."""
-    return Recipients().department_head(department_id=complaint.department_id)
-
-
 def level_recipients(*, complaint: Complaint, level: int) -> list[User]:
+    """Who hears of the case reaching `level` (one case; a batch keeps its Recipients)."""
     return Recipients().for_level(complaint=complaint, level=level)
 
 
