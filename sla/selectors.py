@@ -118,7 +118,9 @@ def policy_for(*, severity: str, category: Category | None) -> SlaPolicy | None:
     )
     if not candidates:
         return None
-    rank = {category_id: position for position, category_id in enumerate(chain)}
+    rank: dict[int | None, int] = {
+        category_id: position for position, category_id in enumerate(chain)
+    }
     return min(candidates, key=lambda policy: rank.get(policy.category_id, len(chain)))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -251,7 +251,9 @@ def _new_revision(calendar: BusinessCalendar) -> None:
 def _wanted_days(package: PackageYear) -> dict[date, tuple[str, str]]:
     # Stored names are data, written in the site's language whoever triggers the refresh.
     with translation.override(settings.LANGUAGE_CODE):
-        wanted = {day: (Kind.DAY_OFF, name[:200]) for day, name in package.days_off.items()}
+        wanted: dict[date, tuple[str, str]] = {
+            day: (Kind.DAY_OFF, name[:200]) for day, name in package.days_off.items()
+        }
         for day, day_off in package.working_days.items():
             if day_off is None:
                 name = gettext("Make-up working day")
@@ -319,7 +321,7 @@ def _apply_year(calendar: BusinessCalendar, package: PackageYear) -> tuple[YearR
     return result, bool(to_create or to_update or stale or status_changed)
 
 
-def _apply_status(year: CalendarYear, *, package: PackageYear, now) -> bool:
+def _apply_status(year: CalendarYear, *, package: PackageYear, now: datetime) -> bool:
     """Follow the package, except that an administrator's confirmation is never taken back."""
     if year.confirmed_source == CalendarYear.Source.ADMIN:
         return False

@@ -252,12 +252,15 @@ def clock_end_pause(
     clock: Clock, *, at: datetime, by: User | None, calendar: WorkingCalendar
 ) -> datetime:
     """End the clock's wait at `at` (its ClockPause row too); the caller saves. Returns the old due."""
+    paused_at = clock.paused_at
+    if paused_at is None:
+        raise ValueError(f"Clock {clock.pk} is not paused.")
     before = clock.due_at
-    resumed_at = max(at, clock.paused_at)
+    resumed_at = max(at, paused_at)
     clock.due_at = due_after_pause(
         due_at=clock.due_at,
         unit=clock.unit,
-        paused_at=clock.paused_at,
+        paused_at=paused_at,
         resumed_at=resumed_at,
         calendar=calendar,
     )
@@ -280,8 +283,9 @@ def replanned_due(clock: Clock, *, calendar: WorkingCalendar) -> datetime:
         calendar=calendar, unit=clock.unit, amount=clock.amount, start=clock.started_at
     )
     # .all(), sorted here: a batch prefetches every clock's waits in one query.
-    finished = [pause for pause in clock.pauses.all() if pause.resumed_at is not None]
-    for pause in sorted(finished, key=lambda pause: (pause.paused_at, pause.pk)):
+    for pause in sorted(clock.pauses.all(), key=lambda pause: (pause.paused_at, pause.pk)):
+        if pause.resumed_at is None:
+            continue
         due_at = due_after_pause(
             due_at=due_at,
             unit=clock.unit,
@@ -307,7 +311,8 @@ def clocks_replan(*, complaint: Complaint) -> list[dict]:
     for clock in _unfinished(complaint).filter(round=complaint.reopen_count):
         target = targets.get(clock.stage)
         before = clock.due_at
-        if target is None:
+        # The calendar is None only when there are no targets, so never with a target.
+        if target is None or calendar is None:
             clock.cancelled_at = now
             clock.next_action_at = None
             clock.save(update_fields=["cancelled_at", "next_action_at"])

@@ -33,7 +33,7 @@ from sla.models import Clock, Escalation, EscalationSettings
 
 Reason = Escalation.Reason
 TOP_LEVEL = EscalationLevel.SENIOR_MANAGEMENT
-LEVEL_ROLES = {
+LEVEL_ROLES: dict[int, Role] = {
     EscalationLevel.COMPLAINT_MANAGER: Role.COMPLAINT_MANAGER,
     EscalationLevel.SENIOR_MANAGEMENT: Role.EXECUTIVE,
 }
@@ -63,7 +63,7 @@ class Recipients:
         seen: set[int] = set()
         node = self._departments.get(department_id) if department_id is not None else None
         while node is not None and node.pk not in seen:
-            if node.head_id and node.head.is_active:
+            if node.head is not None and node.head.is_active:
                 return node.head
             seen.add(node.pk)
             node = self._departments.get(node.parent_id) if node.parent_id else None

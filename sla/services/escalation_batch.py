@@ -21,8 +21,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from complaints.models import CaseEvent, Complaint, Notification
@@ -221,16 +223,16 @@ def _clocks_save(clocks: list[Clock]) -> None:
     if not clocks:
         return
     quote = connection.ops.quote_name
-    pk_column = quote(Clock._meta.pk.column)
+    pk_column = quote(_column(Clock._meta.pk.name)[1])
     assignments: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for name in CLOCK_FIELDS:
-        column = Clock._meta.get_field(name)
+        column, column_name = _column(name)
         case = f"CASE {pk_column} {' '.join(['WHEN %s THEN %s'] * len(clocks))} END"
         if connection.features.requires_casted_case_in_updates:
             # PostgreSQL types a CASE of parameters as text (all NULL: unknown) without it.
             case = f"CAST({case} AS {column.db_type(connection)})"
-        assignments.append(f"{quote(column.column)} = {case}")
+        assignments.append(f"{quote(column_name)} = {case}")
         for clock in clocks:
             params += [clock.pk, column.get_db_prep_save(getattr(clock, name), connection)]
     ids = ", ".join(["%s"] * len(clocks))
@@ -240,6 +242,14 @@ def _clocks_save(clocks: list[Clock]) -> None:
             f"WHERE {pk_column} IN ({ids})",
             [*params, *(clock.pk for clock in clocks)],
         )
+
+
+def _column(name: str) -> tuple[Field, str]:
+    """A concrete field of Clock and its column name (the primary key and CLOCK_FIELDS are)."""
+    model_field = Clock._meta.get_field(name)
+    if not isinstance(model_field, Field) or model_field.column is None:
+        raise TypeError(f"Clock.{name} has no column of its own.")
+    return model_field, model_field.column
 
 
 def _reminders_record(*, clocks: list[Clock], recipients: Recipients, at: datetime) -> None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from complaints.models import CaseEvent, Complaint
@@ -60,15 +60,8 @@ def _apply(*, calendar: BusinessCalendar, changes: list[CalendarChange], now: da
     complaint_ids = sorted(set(clocks.values_list("complaint_id", flat=True)))
     reasons = sorted({change.reason for change in changes})
     # The changed dates, for the timeline: a handler wants to see why a deadline moved.
-    bounded = all(change.first_date is not None for change in changes)
-    dates = (
-        [
-            min(c.first_date for c in changes).isoformat(),
-            max(c.last_date for c in changes).isoformat(),
-        ]
-        if bounded
-        else None
-    )
+    span = _changed_span(changes)
+    dates = [span[0].isoformat(), span[1].isoformat()] if span else None
     moved = 0
     for start in range(0, len(complaint_ids), CASES_PER_TRANSACTION):
         chunk = complaint_ids[start : start + CASES_PER_TRANSACTION]
@@ -98,7 +91,20 @@ def _apply(*, calendar: BusinessCalendar, changes: list[CalendarChange], now: da
     return moved
 
 
-def _affected_clocks(*, calendar: BusinessCalendar, changes: Iterable[CalendarChange]):
+def _changed_span(changes: Iterable[CalendarChange]) -> tuple[date, date] | None:
+    """The first and the last changed date; None when a change covers every date."""
+    firsts, lasts = [], []
+    for change in changes:
+        if change.first_date is None or change.last_date is None:
+            return None
+        firsts.append(change.first_date)
+        lasts.append(change.last_date)
+    return min(firsts), max(lasts)
+
+
+def _affected_clocks(
+    *, calendar: BusinessCalendar, changes: Iterable[CalendarChange]
+) -> QuerySet[Clock]:
     """Unfinished working-day clocks on this calendar whose span may cover a changed date.
 
     A clock runs from its local start date (not counted) to its due date; a wait only pushes the
@@ -109,16 +115,15 @@ def _affected_clocks(*, calendar: BusinessCalendar, changes: Iterable[CalendarCh
         unit=Unit.WORKING_DAYS, met_at__isnull=True, cancelled_at__isnull=True
     )
     own = Q(target__policy__calendar=calendar)
-    everywhere = any(change.first_date is None for change in changes)
-    if calendar.is_default or everywhere:
+    span = _changed_span(changes)
+    if calendar.is_default or span is None:
         # Policies without a calendar of their own use the default one (which may have moved).
         own |= Q(target__policy__calendar__isnull=True)
     clocks = clocks.filter(own)
-    if everywhere:
+    if span is None:
         return clocks
     zone = ZoneInfo(calendar.time_zone)
-    first = min(change.first_date for change in changes)
-    last = max(change.last_date for change in changes)
+    first, last = span
     # Started before the end of the last changed date, due on or after the first changed date.
     started_before = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
     due_from = datetime.combine(first, time(0), tzinfo=zone)

@@ -71,7 +71,7 @@ def sweep_due_clocks(
     return len(ids)
 
 
-def _release(due: list[tuple[int, datetime]], *, lease_until: datetime) -> None:
+def _release(due: list[tuple[int, datetime | None]], *, lease_until: datetime) -> None:
     """Give leased clocks their times back, unless something has moved them since."""
     try:
         Clock.objects.filter(pk__in=[pk for pk, _at in due], next_action_at=lease_until).update(
