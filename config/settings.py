@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "complaints",
     "sla",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.roles import Role
-from complaints import demo_data
-from complaints.demo_seed import SEED, make_customers, plan_cases
 from complaints.models import (
     OPEN_STATES,
     CaseEvent,
@@ -35,6 +33,8 @@ from complaints.models import (
     Severity,
     State,
 )
+from demo import data as demo_data
+from demo.seed import SEED, make_customers, plan_cases
 
 pytestmark = pytest.mark.django_db
 

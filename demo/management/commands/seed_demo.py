@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from complaints import demo_data
-from complaints.demo_seed import seed_demo
 from complaints.models import Channel, State
+from demo import data as demo_data
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -34,7 +34,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Department, User
-from complaints import demo_data as data
 from complaints.errors import ComplaintError
 from complaints.models import (
     CaseEvent,
@@ -61,8 +60,9 @@ from complaints.services import (
     decision_propose,
     decision_refuse,
     follow_up_record,
-    normalize_phone,
 )
+from complaints.services.customers import normalize_phone
+from demo import data
 from sla.models import EscalationSettings
 
 SEED = 2026

@@ -2,7 +2,7 @@
 
 Everything here is plain data: the organisation, the category tree and the complaint situations,
 drawn from the rule documents in ../shared/seeds (a furniture mall, a car dealership, an auction
-house, an annual-review agency, the consumer-complaint rules). complaints/demo_seed.py turns it
+house, an annual-review agency, the consumer-complaint rules). demo/seed.py turns it
 into cases through the services.
 
 Texts may use these placeholders: {product}, {store}, {claim} (amount claimed), {amount} (decision
