@@ -34,7 +34,8 @@ from complaints.models import (
     State,
 )
 from demo import data as demo_data
-from demo.seed import SEED, make_customers, plan_cases
+from demo.seed.customers import make_customers
+from demo.seed.planning import SEED, plan_cases
 
 pytestmark = pytest.mark.django_db
 

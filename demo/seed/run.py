@@ -1,0 +1,84 @@
+"""The entry point: `seed_demo()` loads the organisation and, the first time, the cases."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from time import perf_counter
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.errors import ComplaintError
+from complaints.models import CaseEvent, Complaint
+from demo.seed.clock import SimulatedClock, WorkCalendar
+from demo.seed.customers import CustomerProfile, make_customers
+from demo.seed.organisation import ensure_organisation
+from demo.seed.planning import SEED, plan_cases
+from demo.seed.story import CaseStory
+from sla.models import EscalationSettings
+
+
+@dataclass
+class SeedResult:
+    created: bool
+    complaints: int
+    customers: int
+    events: int
+    by_state: dict[str, int]
+    by_channel: dict[str, int]
+    seconds: float
+    failures: list[str] = field(default_factory=list)
+
+
+def demo_complaints(customers: list[CustomerProfile]):
+    return Complaint.objects.filter(customer__phone__in=[c.e164 for c in customers])
+
+
+def seed_demo(*, now: datetime | None = None) -> SeedResult:
+    """Load the demo data as if it were `now` (default: the real time); returns what is there."""
+    started = perf_counter()
+    now = now or timezone.now()
+    rng = random.Random(SEED)
+    with transaction.atomic():
+        org = ensure_organisation()
+        customers = make_customers(rng)
+        existing = demo_complaints(customers)
+        created = not existing.exists()
+        failures: list[str] = []
+        if created:
+            specs = plan_cases(rng, customers, now)
+            calendar = WorkCalendar(timezone.localtime(now).date())
+            limit = now - timedelta(minutes=1)
+            clock = SimulatedClock(now)
+            # The demo's history is not news: its notifications stay in the app, unmailed. The
+            # switch is flipped back before this transaction commits, so no one else sees it off.
+            email_settings = EscalationSettings.current()
+            sending = email_settings.send_email
+            email_settings.send_email = False
+            email_settings.save(update_fields=["send_email"])
+            with mock.patch.object(timezone, "now", clock):
+                for spec in specs:
+                    try:
+                        # A case a service refuses is left out and reported, not fatal.
+                        with transaction.atomic():
+                            CaseStory(spec, org, calendar).play(clock, limit)
+                    except ComplaintError as exc:
+                        failures.append(f"case {spec.number} ({spec.target}): {exc}")
+            email_settings.send_email = sending
+            email_settings.save(update_fields=["send_email"])
+        complaints = list(existing.values_list("state", "channel", "customer_id"))
+        events = CaseEvent.objects.filter(complaint__in=existing).count()
+    return SeedResult(
+        created=created,
+        complaints=len(complaints),
+        customers=len({customer for _state, _channel, customer in complaints}),
+        events=events,
+        by_state=dict(Counter(state for state, _channel, _customer in complaints)),
+        by_channel=dict(Counter(channel for _state, channel, _customer in complaints)),
+        seconds=perf_counter() - started,
+        failures=failures,
+    )
