@@ -88,6 +88,9 @@ class User(AbstractUser):
         help_text=_("Used for the pages after sign-in and for e-mail notifications."),
     )
 
+    # Not a field: department_scope_ids (accounts.selectors) keeps its answer here for the request.
+    _department_scope_cache: tuple[int | None, frozenset[int]]
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -35,7 +35,11 @@ def department_scope_ids(*, user: User) -> set[int]:
         return set(cached[1])
     if user.department_id is None:
         scope: set[int] = set()
-    elif user.headed_departments.filter(pk=user.department_id).exists():
+    elif (
+        user.headed_departments.filter(pk=user.department_id).exists()
+        # Always set when department_id is; the check only tells the type checker.
+        and user.department is not None
+    ):
         scope = department_subtree_ids(department=user.department)
     else:
         scope = {user.department_id}

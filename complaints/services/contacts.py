@@ -110,7 +110,8 @@ def contact_record(
         purpose=purpose,
         at=at,
     )
-    if locked.first_response_at != first_response_before:
+    # log_contact sets the first response once; it never clears it.
+    if locked.first_response_at is not None and locked.first_response_at != first_response_before:
         save_change(locked, fields=["first_response_at"])
         clocks_meet(complaint=locked, stages=[Stage.FIRST_RESPONSE], at=locked.first_response_at)
     return contact

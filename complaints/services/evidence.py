@@ -87,12 +87,14 @@ def evidence_add(
     if kind not in EvidenceFile.Kind.values:
         errors["kind"] = [_("Choose what kind of evidence this is.")]
     max_bytes = settings.COMPLAINTS_EVIDENCE_MAX_BYTES
-    if upload.size == 0:
+    # Django's upload handlers always set the size; a file without one reads as empty.
+    size = upload.size or 0
+    if size == 0:
         errors["file"] = [_("The file is empty.")]
-    elif upload.size > max_bytes:
+    elif size > max_bytes:
         errors["file"] = [
             _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)}
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
         ]
     if errors:
         raise InvalidInput(errors)
@@ -116,7 +118,7 @@ def evidence_add(
         kind=kind,
         original_name=(upload.name or "upload")[:255],
         content_type=content_type,
-        size=upload.size,
+        size=size,
         sha256=_checksum(upload),
         description=description,
         uploaded_by=actor,

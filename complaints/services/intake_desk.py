@@ -102,7 +102,7 @@ def complaint_intake(
     if on_spot and not can_answer_on_spot(actor):
         raise PermissionDenied(_("Your role cannot answer complaints on the spot."))
     on_spot_errors: dict[str, list[str]] = {}
-    if on_spot and not on_spot_answer.strip():
+    if on_spot_answer is not None and not on_spot_answer.strip():
         on_spot_errors["on_spot_answer"] = [_("Write the answer given to the customer.")]
 
     with transaction.atomic():

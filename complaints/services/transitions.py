@@ -142,7 +142,8 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 }
 
 
-def _method(complaint: Complaint, name: str):
+def _method(complaint: Complaint, name: str) -> Any:
+    """The bound transition method; Any, as django-fsm reads its `_django_fsm` attribute."""
     return getattr(complaint, name)
 
 

@@ -50,7 +50,7 @@ def complaint_triage(
     locked = lock_for_change(complaint, expected_version=expected_version)
     if not locked.is_open:
         raise ConditionNotMet([_("A finished complaint can no longer be changed.")])
-    requested = {
+    requested: dict[str, Any] = {
         "category": category,
         "severity": severity,
         "department": department,
