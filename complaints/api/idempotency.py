@@ -88,10 +88,14 @@ def idempotent_create(
                         "Use a new key for a new complaint."
                     ),
                 )
+            status, body = record.response_status, record.response_body
+            if status is None or body is None:
+                # Never: a key row commits only together with its answer (see the module's doc).
+                raise RuntimeError(f"Idempotency key {record.pk} has no stored answer.")
             return StoredAnswer(
-                status=record.response_status,
-                body=record.response_body,
-                complaint_reference=record.response_body.get("reference", ""),
+                status=status,
+                body=body,
+                complaint_reference=body.get("reference", ""),
                 replayed=True,
             )
         complaint, status, body = create()

@@ -17,7 +17,9 @@ class ErrorDetailSerializer(serializers.Serializer):
     message = serializers.CharField(
         help_text=_("Explanation for people, in the request's language.")
     )
-    fields = serializers.DictField(
+    # A declared field, taken out of the class by SerializerMetaclass: it never replaces
+    # Serializer.fields at run time, which the stubs cannot know.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text=_("Input field (dotted for nested fields) → its messages; with code `invalid`."),

@@ -1,6 +1,6 @@
 """API routes, included under /api/: the versioned API at v1/, its OpenAPI schema and docs."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from complaints.api.schema import API_DESCRIPTION
@@ -45,7 +45,7 @@ case_routes = [
     ),
 ]
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("auth/token/", reference.TokenView.as_view(), name="api-token"),
     path("complaints/", complaints.ComplaintListView.as_view(), name="api-complaints"),
     path("complaints/<str:reference>/", include(case_routes)),

@@ -30,7 +30,11 @@ class EventSerializer(serializers.Serializer):
     transition = serializers.CharField()
     comment = serializers.CharField()
     customer_visible = serializers.BooleanField()
-    data = serializers.DictField(help_text=_("Details of the entry; keys depend on `kind`."))
+    # A declared field, taken out of the class by SerializerMetaclass: it never replaces
+    # Serializer.data at run time, which the stubs cannot know.
+    data = serializers.DictField(  # type: ignore[assignment]
+        help_text=_("Details of the entry; keys depend on `kind`.")
+    )
 
 
 class NoteInputSerializer(serializers.Serializer):
@@ -119,7 +123,7 @@ class PauseInputSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     name = serializers.CharField()
     target = serializers.ChoiceField(choices=State.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # declared field, see EventSerializer
     inputs = serializers.ListField(
         child=serializers.CharField(), help_text=_("Fields this transition needs.")
     )

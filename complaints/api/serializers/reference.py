@@ -72,7 +72,9 @@ class DepartmentSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=Department.Kind.choices)
-    parent = code_of("parent", null=True)
+    # SerializerMetaclass takes declared fields out of the class, so `parent` never replaces
+    # Field.parent at run time; the stubs cannot know that.
+    parent = code_of("parent", null=True)  # type: ignore[assignment]
     head = username_of("head", null=True)
     is_active = serializers.BooleanField()
 
@@ -80,7 +82,7 @@ class DepartmentSerializer(serializers.Serializer):
 class CategorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    parent = code_of("parent", null=True)
+    parent = code_of("parent", null=True)  # type: ignore[assignment]  # as in DepartmentSerializer
     default_department = code_of("default_department", null=True)
     default_severity = serializers.ChoiceField(choices=Severity.choices)
     is_active = serializers.BooleanField()

@@ -31,6 +31,7 @@ from complaints.api.views.common import (
     complaint_response,
     expected_version,
     load_complaint,
+    signed_in_user,
 )
 from complaints.errors import InvalidInput, NotFound
 from complaints.filters import ComplaintFilter
@@ -92,7 +93,10 @@ class ComplaintListView(GenericAPIView):
             complaint, code, body = create()
             return Response(body, status=code, headers=_created_headers(complaint.reference))
         answer = idempotent_create(
-            user=request.user, key=key, fingerprint=request_fingerprint(request), create=create
+            user=signed_in_user(request),
+            key=key,
+            fingerprint=request_fingerprint(request),
+            create=create,
         )
         headers = _created_headers(answer.complaint_reference)
         if answer.replayed:
@@ -104,7 +108,7 @@ def _create(request: Request, data: dict[str, Any]) -> Complaint:
     customer = data["customer"]
     try:
         return complaint_create(
-            actor=request.user,
+            actor=signed_in_user(request),
             channel=data["channel"],
             subject=data["subject"],
             description=data["description"],
@@ -148,7 +152,7 @@ class ComplaintDetailView(ApiView):
     def get(self, request: Request, reference: str) -> Response:
         if not REFERENCE_SHAPE.match(reference):
             raise NotFound()
-        complaint = complaint_detail_for_user(user=request.user, reference=reference)
+        complaint = complaint_detail_for_user(user=signed_in_user(request), reference=reference)
         return Response(
             ComplaintSerializer(complaint, context={"request": request}).data,
             headers={"ETag": f'"{complaint.version}"'},
@@ -170,6 +174,10 @@ class ComplaintDetailView(ApiView):
         data.pop("version", None)
         flags = data.pop("flags", {})
         updated = complaint_triage(
-            complaint=complaint, actor=request.user, expected_version=version, **data, **flags
+            complaint=complaint,
+            actor=signed_in_user(request),
+            expected_version=version,
+            **data,
+            **flags,
         )
         return complaint_response(request, updated)

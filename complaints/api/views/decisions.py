@@ -14,7 +14,7 @@ from complaints.api.serializers.decisions import (
     DecisionSerializer,
     DecisionVerdictInputSerializer,
 )
-from complaints.api.views.common import ApiView, load_complaint
+from complaints.api.views.common import ApiView, load_complaint, signed_in_user
 from complaints.models import Complaint, Decision
 from complaints.services import decision_approve, decision_propose, decision_refuse
 
@@ -51,7 +51,7 @@ class DecisionListView(ApiView):
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = decision_propose(
-            complaint=complaint, actor=request.user, **serializer.validated_data
+            complaint=complaint, actor=signed_in_user(request), **serializer.validated_data
         )
         return _decision_response(complaint, decision, status.HTTP_201_CREATED)
 
@@ -72,7 +72,9 @@ class DecisionApproveView(ApiView):
         serializer = DecisionVerdictInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         approved = decision_approve(
-            decision=decision, actor=request.user, comment=serializer.validated_data["comment"]
+            decision=decision,
+            actor=signed_in_user(request),
+            comment=serializer.validated_data["comment"],
         )
         return _decision_response(complaint, approved)
 
@@ -91,6 +93,8 @@ class DecisionRejectView(ApiView):
         serializer = DecisionVerdictInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         refused = decision_refuse(
-            decision=decision, actor=request.user, comment=serializer.validated_data["comment"]
+            decision=decision,
+            actor=signed_in_user(request),
+            comment=serializer.validated_data["comment"],
         )
         return _decision_response(complaint, refused)

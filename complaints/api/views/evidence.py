@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints.api.schema import REFERENCE, errors
 from complaints.api.selectors import complaint_evidence, complaint_evidence_get
 from complaints.api.serializers.evidence import EvidenceInputSerializer, EvidenceSerializer
-from complaints.api.views.common import ApiView, load_complaint
+from complaints.api.views.common import ApiView, load_complaint, signed_in_user
 from complaints.errors import NotFound
 from complaints.services import evidence_add
 
@@ -54,7 +57,7 @@ class EvidenceListView(ApiView):
         data = serializer.validated_data
         evidence = evidence_add(
             complaint=complaint,
-            actor=request.user,
+            actor=signed_in_user(request),
             kind=data["kind"],
             upload=data["file"],
             description=data["description"],
@@ -82,11 +85,14 @@ class EvidenceDetailView(ApiView):
 class JsonErrorsAnyAccept(BaseContentNegotiation):
     """A download answers with the file's own type whatever the client accepts; errors in JSON."""
 
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 class EvidenceDownloadView(ApiView):

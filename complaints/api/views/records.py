@@ -28,6 +28,7 @@ from complaints.api.views.common import (
     complaint_response,
     expected_version,
     load_complaint,
+    signed_in_user,
 )
 from complaints.services import (
     complaint_add_note,
@@ -68,7 +69,9 @@ class NoteCreateView(ApiView):
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference)
         data = _valid(NoteInputSerializer, request)
-        event = complaint_add_note(complaint=complaint, actor=request.user, text=data["text"])
+        event = complaint_add_note(
+            complaint=complaint, actor=signed_in_user(request), text=data["text"]
+        )
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,7 +87,7 @@ class ContactCreateView(ApiView):
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference)
         data = _valid(ContactInputSerializer, request)
-        contact = contact_record(complaint=complaint, actor=request.user, **data)
+        contact = contact_record(complaint=complaint, actor=signed_in_user(request), **data)
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -99,7 +102,7 @@ class FollowUpCreateView(ApiView):
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference)
         data = _valid(FollowUpInputSerializer, request)
-        follow_up = follow_up_record(complaint=complaint, actor=request.user, **data)
+        follow_up = follow_up_record(complaint=complaint, actor=signed_in_user(request), **data)
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
 
@@ -116,7 +119,7 @@ class HandoffCreateView(ApiView):
         data = _valid(HandoffInputSerializer, request)
         handoff = complaint_hand_off(
             complaint=complaint,
-            actor=request.user,
+            actor=signed_in_user(request),
             to_department=data["to_department"],
             to_user=data["to_user"],
             note=data["note"],
@@ -138,7 +141,7 @@ class PauseView(ApiView):
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference)
         data = _valid(PauseInputSerializer, request)
-        clocks_pause(complaint=complaint, actor=request.user, **data)
+        clocks_pause(complaint=complaint, actor=signed_in_user(request), **data)
         return complaint_response(request, complaint)
 
 
@@ -152,5 +155,5 @@ class ResumeView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference)
-        clocks_resume(complaint=complaint, actor=request.user)
+        clocks_resume(complaint=complaint, actor=signed_in_user(request))
         return complaint_response(request, complaint)

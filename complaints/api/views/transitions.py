@@ -14,6 +14,7 @@ from complaints.api.views.common import (
     complaint_response,
     expected_version,
     load_complaint,
+    signed_in_user,
 )
 from complaints.models import Complaint
 from complaints.services import available_transitions, complaint_transition
@@ -33,7 +34,7 @@ class TransitionListView(ApiView):
     )
     def get(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference)
-        specs = available_transitions(complaint=complaint, user=request.user)
+        specs = available_transitions(complaint=complaint, user=signed_in_user(request))
         return Response(
             TransitionSerializer(
                 [
@@ -71,7 +72,7 @@ class TransitionRunView(ApiView):
         moved = complaint_transition(
             complaint=complaint,
             name=name,
-            actor=request.user,
+            actor=signed_in_user(request),
             data=data,
             expected_version=version,
         )
