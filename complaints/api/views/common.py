@@ -46,7 +46,8 @@ def load_complaint(request: Request, reference: str) -> Complaint:
 def expected_version(request: Request, data: dict[str, Any]) -> int | None:
     """The version the client based its change on: the body's `version`, else If-Match."""
     if data.get("version") is not None:
-        return data["version"]
+        version: int = data["version"]  # the serializer's IntegerField
+        return version
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None

@@ -22,7 +22,8 @@ from complaints.services import available_transitions, complaint_transition
 
 def transition_target(complaint: Complaint, name: str) -> str:
     """The state the transition leads to from the case's current state (django-fsm's table)."""
-    return getattr(complaint, name)._django_fsm.get_transition(complaint.state).target
+    target: str = getattr(complaint, name)._django_fsm.get_transition(complaint.state).target
+    return target
 
 
 class TransitionListView(ApiView):
