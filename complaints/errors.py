@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # A lazy translation (gettext_lazy); the stubs' name for it exists for the type checker only.
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 class ComplaintError(Exception):
     code = "complaint_error"
     default_message = _("The request could not be carried out.")
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | StrPromise | None = None) -> None:
         self.message = str(message or self.default_message)
         super().__init__(self.message)
 
