@@ -15,10 +15,10 @@ from complaints.admin.common import (
     mask_text,
     scope_to_visible,
 )
+from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.errors import InvalidInput
 from complaints.models import Complaint, Customer
 from complaints.selectors import complaints_visible_to
-from complaints.services.customers import normalize_email, normalize_phone
 
 PII_FIELDS = {"phone": "masked_phone", "email": "masked_email", "address": "masked_address"}
 

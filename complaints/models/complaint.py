@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from complaints.domain.follow_ups import FollowUpSummary, summarize_follow_ups
+
 from .choices import Channel, RejectionReason, Remedy, Severity
 
 
@@ -71,17 +73,13 @@ def has_approved_decision(complaint: Complaint) -> bool:
     )
 )
 def follow_up_allows_close(complaint: Complaint) -> bool:
-    from complaints.selectors import follow_up_summary
-
-    summary = follow_up_summary(complaint=complaint)
+    summary = complaint.follow_up_summary()
     return summary.satisfied or summary.attempts_exhausted
 
 
 @condition(_("Record a follow-up in which the customer is dissatisfied first."))
 def customer_dissatisfied(complaint: Complaint) -> bool:
-    from complaints.selectors import follow_up_summary
-
-    return follow_up_summary(complaint=complaint).dissatisfied
+    return complaint.follow_up_summary().dissatisfied
 
 
 def _perm(codename: str):
@@ -233,6 +231,13 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    def follow_up_summary(self) -> FollowUpSummary:
+        """What the follow-up visits of the current handling round add up to."""
+        return summarize_follow_ups(
+            list(self.follow_ups.filter(round=self.reopen_count)),
+            max_attempts=settings.COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS,
+        )
 
     def current_decision(self):
         """The approved decision of the current handling round, if any."""

@@ -1,8 +1,8 @@
 """Read queries of the case page and the intake desk.
 
-Kept beside complaints/selectors.py (same rules: visibility through complaint_get_for_user and
-complaints_visible_to) because their query shape belongs to these two pages: the case page loads
-everything it shows in a fixed number of queries, however long the case's history.
+Visibility through complaint_get_for_user and complaints_visible_to, as everywhere; the query shape
+belongs to these two pages: the case page loads everything it shows in a fixed number of queries,
+however long the case's history.
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ from complaints.models import (
     EvidenceFile,
     FollowUp,
 )
-from complaints.selectors import (
-    complaint_get_for_user,
-    complaints_visible_to,
-    decisions_with_people,
-)
+from complaints.selectors.access import complaint_get_for_user, complaints_visible_to
+from complaints.selectors.customers import customer_find
+from complaints.selectors.decisions import decisions_with_people
 
 
 def case_for_page(*, user: User, reference: str) -> Complaint:
@@ -69,8 +67,6 @@ def customer_history(
     Satisfaction is that of the latest follow-up visit that reached the customer. Returns None when
     no customer matches or the phone number is not one.
     """
-    from complaints.services.customers import customer_find
-
     try:
         customer = customer_find(phone=phone, email=email)
     except InvalidInput:

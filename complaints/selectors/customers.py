@@ -1,7 +1,6 @@
-"""Read queries of the staff workspace: the notification inbox and the customer page (客户档案).
+"""Customers (客户档案): found again by phone or e-mail; the complaints and contacts a user may see.
 
-Kept apart from complaints/selectors.py, which the API and the services share; every query here
-still starts from `complaints_visible_to`, so the pages see exactly what the API would.
+Every query starts from `complaints_visible_to`, so the page sees exactly what the API would.
 """
 
 from __future__ import annotations
@@ -10,25 +9,23 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.errors import NotFound
-from complaints.models import Complaint, Customer, CustomerContact, Decision, FollowUp, Notification
-from complaints.selectors import complaints_visible_to
+from complaints.models import Complaint, Customer, CustomerContact, Decision, FollowUp
+from complaints.selectors.access import complaints_visible_to
 
 
-def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's inbox, newest first, with the case each message is about joined in."""
-    notifications = Notification.objects.filter(recipient=user)
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    return notifications.select_related("complaint").order_by("-created_at", "-id")
-
-
-def notification_get_for_user(*, user: User, pk: int) -> Notification:
-    """One of the user's own notifications; anyone else's reads as missing."""
-    notification = Notification.objects.filter(pk=pk, recipient=user).first()
-    if notification is None:
-        raise NotFound(_("No such notification."))
-    return notification
+def customer_find(*, phone: str = "", email: str = "") -> Customer | None:
+    """The customer with this phone, else with this e-mail (phone is the stronger identity)."""
+    phone = normalize_phone(phone)
+    email = normalize_email(email)
+    if phone:
+        customer = Customer.objects.filter(phone=phone).first()
+        if customer is not None:
+            return customer
+    if email:
+        return Customer.objects.filter(email=email).order_by("created_at").first()
+    return None
 
 
 def customer_get_for_user(*, user: User, pk: int) -> Customer:

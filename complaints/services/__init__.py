@@ -3,9 +3,7 @@
 from complaints.services.contacts import contact_record, follow_up_record
 from complaints.services.customers import (
     customer_contact_unmask,
-    customer_find,
     customer_get_or_create,
-    normalize_phone,
 )
 from complaints.services.decisions import (
     can_approve,
@@ -41,14 +39,12 @@ __all__ = [
     "complaint_triage",
     "contact_record",
     "customer_contact_unmask",
-    "customer_find",
     "customer_get_or_create",
     "decision_approve",
     "decision_propose",
     "decision_refuse",
     "evidence_add",
     "follow_up_record",
-    "normalize_phone",
     "notification_mark_read",
     "notifications_mark_all_read",
     "notify",

@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-import phonenumbers
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.errors import InvalidInput
 from complaints.models import CaseEvent, Complaint, Customer
+from complaints.selectors.customers import customer_find
 from complaints.services.common import ensure_can_act
 from complaints.timeline import record_event
-
-
-def normalize_phone(raw: str) -> str:
-    """E.164 form of a phone number written any usual way ("138 1234 5678", "+86-138…", "010-…")."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    try:
-        number = phonenumbers.parse(raw, settings.COMPLAINTS_DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidInput({"phone": [_("Not a phone number.")]}) from exc
-    if not phonenumbers.is_possible_number(number):
-        raise InvalidInput({"phone": [_("Not a phone number.")]})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalize_email(raw: str) -> str:
-    return (raw or "").strip().lower()
-
-
-def customer_find(*, phone: str = "", email: str = "") -> Customer | None:
-    """The customer with this phone, else with this e-mail (phone is the stronger identity)."""
-    phone = normalize_phone(phone)
-    email = normalize_email(email)
-    if phone:
-        customer = Customer.objects.filter(phone=phone).first()
-        if customer is not None:
-            return customer
-    if email:
-        return Customer.objects.filter(email=email).order_by("created_at").first()
-    return None
 
 
 def customer_details_errors(*, name: str, phone: str = "", email: str = "") -> dict[str, list[str]]:

@@ -29,9 +29,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from complaints.errors import NotFound
 from complaints.models import Complaint, Notification
+from config.dispatch import dispatch_after_commit
 from sla.models import EscalationSettings
 
 logger = logging.getLogger(__name__)
+
+# complaints.tasks.send_notification_emails_task, queued by name (config.dispatch).
+SEND_EMAILS_TASK = "complaints.tasks.send_notification_emails_task"
 
 SUBJECT_MAX_LENGTH = Notification._meta.get_field("subject").max_length
 
@@ -116,8 +120,7 @@ def notify(
             continue  # another worker stored this one first
     ids = [notification.pk for notification in created if notification.email_due]
     if ids:
-        # robust: the commit has happened; a broker outage must not turn it into an error page.
-        transaction.on_commit(lambda: _queue_emails(ids), robust=True)
+        dispatch_after_commit(SEND_EMAILS_TASK, ids)
     return created
 
 
@@ -209,7 +212,7 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows)
     ids = [notification.pk for notification in created if notification.email_due]
     if ids:
-        transaction.on_commit(lambda: _queue_emails(ids), robust=True)
+        dispatch_after_commit(SEND_EMAILS_TASK, ids)
     return created
 
 
@@ -268,12 +271,6 @@ def notify_assignee(*, complaint: Complaint, actor: User, cause: str) -> None:
         template="assignment",
         context={"actor": actor},
     )
-
-
-def _queue_emails(ids: list[int]) -> None:
-    from complaints.tasks import send_notification_emails_task
-
-    send_notification_emails_task.delay(ids)
 
 
 def notification_emails_send(*, notification_ids: Iterable[int]) -> tuple[int, list[Exception]]:

@@ -1,6 +1,6 @@
-"""Staff workspace routes. Case-page and intake routes live in complaints/urls_case.py."""
+"""Staff workspace routes: the home page, the queues, the inbox and the customer page."""
 
-from django.urls import include, path
+from django.urls import path
 
 from complaints.views import customers, notifications, queues
 
@@ -19,5 +19,4 @@ urlpatterns = [
         name="notification_open",
     ),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
-    path("", include("complaints.urls_case")),
 ]

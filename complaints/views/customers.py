@@ -9,7 +9,7 @@ from django.shortcuts import render
 from complaints.errors import NotFound
 from complaints.models import Outcome, Remedy
 from complaints.privacy import contact_details
-from complaints.selectors_workspace import (
+from complaints.selectors import (
     customer_complaints,
     customer_contact_history,
     customer_get_for_user,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints import errors
 from complaints.forms.intake import IntakeForm
-from complaints.selectors_case import customer_history
+from complaints.selectors import customer_history
 from complaints.services.intake_desk import can_answer_on_spot, complaint_intake
 from complaints.views.case.files import refused_text
 

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from complaints.errors import NotFound
-from complaints.selectors_workspace import notification_get_for_user, notifications_for
+from complaints.selectors import notification_get_for_user, notifications_for
 from complaints.services import notification_mark_read, notifications_mark_all_read
 
 PAGE_SIZE = 25

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from functools import cached_property
 
-from complaints.services.customers import normalize_phone
+from complaints.domain.contact_details import normalize_phone
 from demo import data
 
 CUSTOMER_COUNT = 120

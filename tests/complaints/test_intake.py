@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from complaints.domain.contact_details import normalize_phone
 from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import CaseEvent, Complaint, Customer, Severity, State
-from complaints.services import Flags, normalize_phone
+from complaints.services import Flags
 from sla.models import EscalationSettings
 from tests.factories import CategoryFactory
 

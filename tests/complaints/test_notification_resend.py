@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def broker_down(monkeypatch):
-    def refuse(ids):
+    def refuse(task_name, args):
         raise BrokerDown("Connection refused")
 
-    monkeypatch.setattr("complaints.services.notifications._queue_emails", refuse)
+    monkeypatch.setattr("config.dispatch._queue", refuse)
 
 
 def age(notification: Notification, minutes: int) -> None:

@@ -64,10 +64,10 @@ def test_digits_that_are_no_phone_number_are_searched_as_text(cases):
 
 
 def test_a_name_shared_by_very_many_customers_still_finds_them_all(cases, monkeypatch):
-    monkeypatch.setattr("complaints.selectors.NAME_MATCH_LIMIT", 1)
+    monkeypatch.setattr("complaints.selectors.search.NAME_MATCH_LIMIT", 1)
     # "王" and "李" are two customers: past the limit, the name is matched across the join.
     assert found("建国") == {"空调维修后仍不制冷"}
-    monkeypatch.setattr("complaints.selectors.NAME_MATCH_LIMIT", 0)
+    monkeypatch.setattr("complaints.selectors.search.NAME_MATCH_LIMIT", 0)
     assert found("秀英") == {"快递延误且包装破损"}
 
 

@@ -29,7 +29,7 @@ from complaints.api.serializers.reference import (
 )
 from complaints.api.views.common import ApiView
 from complaints.models import Category, Complaint, Customer
-from complaints.selectors_workspace import customer_complaints, customer_get_for_user
+from complaints.selectors import customer_complaints, customer_get_for_user
 
 
 class TokenView(ApiView):

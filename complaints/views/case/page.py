@@ -34,8 +34,7 @@ from complaints.forms.case import (
 )
 from complaints.models import Complaint, Decision, State
 from complaints.privacy import contact_details
-from complaints.selectors import decision_eligible_approvers
-from complaints.selectors_case import case_for_page
+from complaints.selectors import case_for_page, decision_eligible_approvers
 from complaints.services import available_transitions, can_approve
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries

@@ -1,0 +1,1 @@
+"""Pure domain rules of complaints: no ORM, no requests, no tasks; every layer may use them."""
