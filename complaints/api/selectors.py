@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
@@ -43,7 +44,7 @@ def with_details(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
     )
 
 
-def complaints_for_list(*, user: User) -> QuerySet[Complaint]:
+def complaints_for_list(*, user: User | AnonymousUser) -> QuerySet[Complaint]:
     # The id breaks ties between cases received in the same second, so pages never overlap.
     return with_details(complaints_visible_to(user=user)).order_by("-received_at", "-id")
 
@@ -92,9 +93,9 @@ def complaint_decision_get(*, complaint: Complaint, decision_id: int) -> Decisio
     return decision
 
 
-def customers_visible_to(*, user: User) -> QuerySet[Customer]:
+def customers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Customer]:
     """Customers of complaints the user can see (everyone's for organisation-wide roles)."""
-    if not user.is_active or not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_active:
         return Customer.objects.none()
     if user.has_perm("complaints.view_all_complaints"):
         return Customer.objects.all()

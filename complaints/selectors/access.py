@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -10,11 +11,11 @@ from complaints.errors import NotFound
 from complaints.models import Complaint
 
 
-def complaints_visible_to(*, user: User) -> QuerySet[Complaint]:
+def complaints_visible_to(*, user: User | AnonymousUser) -> QuerySet[Complaint]:
     """Every complaint `user` may see: all, their department's (a head: the subtree), or their own."""
-    complaints = Complaint.objects.all()
-    if not user.is_active or not user.is_authenticated:
-        return complaints.none()
+    complaints: QuerySet[Complaint] = Complaint.objects.all()
+    if not isinstance(user, User) or not user.is_active:
+        return complaints.none()  # anonymous (e.g. the API schema generator) or deactivated
     if user.has_perm("complaints.view_all_complaints"):
         return complaints
     own = Q(assignee=user) | Q(received_by=user)

@@ -31,7 +31,7 @@ def lock_for_change(
     Records that only add a row (a logged call, a follow-up visit) pass `must_be_current=False`:
     they serialise on the lock but do not depend on what the caller saw.
     """
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    locked: Complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     expected = complaint.version if expected_version is None else expected_version
     if must_be_current and locked.version != expected:
         raise Conflict()

@@ -52,11 +52,11 @@ def render_message(
 ) -> tuple[str, str, str]:
     """Subject, text and HTML of templates/emails/<template>.* in `language`."""
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}.subject.txt", context)
+        raw_subject = render_to_string(f"emails/{template}.subject.txt", context)
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     # A subject is one line: templates may wrap it for readability.
-    subject = " ".join(subject.split())[:SUBJECT_MAX_LENGTH]
+    subject = " ".join(raw_subject.split())[:SUBJECT_MAX_LENGTH]
     return subject, text.strip() + "\n", html
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -49,7 +50,7 @@ class ComplaintListView(GenericAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = ComplaintFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Complaint]:
         return complaints_for_list(user=self.request.user)
 
     @extend_schema(

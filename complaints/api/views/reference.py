@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -27,7 +28,7 @@ from complaints.api.serializers.reference import (
     TokenInputSerializer,
     TokenSerializer,
 )
-from complaints.api.views.common import ApiView
+from complaints.api.views.common import ApiView, signed_in_user
 from complaints.models import Category, Complaint, Customer
 from complaints.selectors import customer_complaints, customer_get_for_user
 
@@ -66,7 +67,9 @@ class CustomerFilter(django_filters.FilterSet):
         model = Customer
         fields: list[str] = []
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(
+        self, queryset: QuerySet[Customer], name: str, value: str
+    ) -> QuerySet[Customer]:
         return customer_search(queryset, text=value)
 
 
@@ -76,7 +79,7 @@ class CustomerListView(GenericAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CustomerFilter
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Customer]:
         return customers_visible_to(user=self.request.user).order_by("name", "id")
 
     @extend_schema(
@@ -98,8 +101,9 @@ class CustomerDetailView(ApiView):
     )
     def get(self, request: Request, customer_id: int) -> Response:
         # The same access rule and query as the customer page (客户档案).
-        customer = customer_get_for_user(user=request.user, pk=customer_id)
-        complaints = customer_complaints(user=request.user, customer=customer)
+        user = signed_in_user(request)
+        customer = customer_get_for_user(user=user, pk=customer_id)
+        complaints = customer_complaints(user=user, customer=customer)
         context = {"request": request, "complaints": complaints}
         return Response(CustomerDetailSerializer(customer, context=context).data)
 
@@ -135,7 +139,7 @@ class MeView(ApiView):
         responses={200: MeSerializer, **errors()},
     )
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = signed_in_user(request)
         permissions = [
             codename
             for codename, _label in Complaint._meta.permissions
@@ -145,7 +149,7 @@ class MeView(ApiView):
             "username": user.username,
             "name": user.get_full_name() or user.username,
             "email": user.email,
-            "department": user.department.code if user.department_id else None,
+            "department": user.department.code if user.department is not None else None,
             "roles": sorted(user.groups.values_list("name", flat=True)),
             "approval_limit": user.approval_limit,
             "permissions": permissions,
