@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -23,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from complaints.models import CaseEvent, Complaint
-from complaints.timeline import record_event
+from complaints.timeline import new_event, record_events
 from sla.calendar import WorkingCalendar
 from sla.models import BusinessCalendar, CalendarChange, Clock, Unit
 from sla.selectors import working_calendar
@@ -62,6 +63,8 @@ def _apply(*, calendar: BusinessCalendar, changes: list[CalendarChange], now: da
     # The changed dates, for the timeline: a handler wants to see why a deadline moved.
     span = _changed_span(changes)
     dates = [span[0].isoformat(), span[1].isoformat()] if span else None
+    why = {"calendar": calendar.name, "reasons": reasons, "dates": dates}
+    calendars: dict[int | None, WorkingCalendar] = {}
     moved = 0
     for start in range(0, len(complaint_ids), CASES_PER_TRANSACTION):
         chunk = complaint_ids[start : start + CASES_PER_TRANSACTION]
@@ -79,13 +82,23 @@ def _apply(*, calendar: BusinessCalendar, changes: list[CalendarChange], now: da
                 .prefetch_related("pauses")
             ):
                 by_case.setdefault(clock.complaint_id, []).append(clock)
+            events = []
             for complaint in locked:
-                moved += _replan_case(
-                    complaint=complaint,
-                    clocks=by_case.get(complaint.pk, []),
-                    why={"calendar": calendar.name, "reasons": reasons, "dates": dates},
-                    now=now,
+                moves = _replan_case(
+                    complaint=complaint, clocks=by_case.get(complaint.pk, []), calendars=calendars
                 )
+                if moves:
+                    events.append(
+                        new_event(
+                            complaint=complaint,
+                            kind=CaseEvent.Kind.DEADLINES_REPLANNED,
+                            actor=None,
+                            at=now,
+                            data={"why": why, "clocks": moves},
+                        )
+                    )
+                    moved += len(moves)
+            record_events(events=events)
     if moved:
         logger.info("Calendar %s: %d deadlines re-planned", calendar.code, moved)
     return moved
@@ -133,17 +146,17 @@ def _affected_clocks(
 
 
 def _replan_case(
-    *,
-    complaint: Complaint,
-    clocks: list[Clock],
-    why: dict,
-    now: datetime,
-) -> int:
+    *, complaint: Complaint, clocks: list[Clock], calendars: dict[int | None, WorkingCalendar]
+) -> list[dict[str, Any]]:
+    """Re-plan the case's clocks; returns the moves for its timeline event."""
     moves = []
     for clock in clocks:
-        # The calendar each clock was planned on (its policy's, else the default), read afresh.
+        # The calendar each clock was planned on (its policy's, else the default), read once a run.
         own = clock.target.policy.calendar
-        working: WorkingCalendar = working_calendar(calendar=own)
+        key = own.pk if own is not None else None
+        if key not in calendars:
+            calendars[key] = working_calendar(calendar=own)
+        working = calendars[key]
         before_due, before_provisional = clock.due_at, clock.provisional
         clock.due_at = replanned_due(clock, calendar=working)
         schedule(clock, calendar=working)
@@ -157,11 +170,4 @@ def _replan_case(
             )
     if moves:
         complaint_sync_next_due(complaint=complaint)
-        record_event(
-            complaint=complaint,
-            kind=CaseEvent.Kind.DEADLINES_REPLANNED,
-            actor=None,
-            at=now,
-            data={"why": why, "clocks": moves},
-        )
-    return len(moves)
+    return moves
