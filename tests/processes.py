@@ -18,8 +18,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
 BASE_DIR = Path(__file__).resolve().parents[1]
+
+# The marks of a test that runs real Celery workers on pytest's test database: they must see its
+# committed rows (PostgreSQL, a transactional test) and share a real broker with it (Redis).
+REAL_WORKER_MARKS = [
+    pytest.mark.celery_worker,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql"
+        or not str(settings.CELERY_BROKER_URL).startswith("redis://"),
+        reason="needs PostgreSQL and a Redis broker (DATABASE_URL, CELERY_BROKER_URL)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def procfile_commands() -> dict[str, str]:
@@ -40,6 +54,19 @@ def database_url(db: Mapping) -> str:
     host = db.get("HOST") or "localhost"
     port = f":{db['PORT']}" if db.get("PORT") else ""
     return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+def worker_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process on pytest's test database and broker, tasks really queued."""
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "CELERY_BROKER_URL": str(settings.CELERY_BROKER_URL),
+    }
+    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    env.update(overrides)
+    return env
 
 
 def free_port() -> int:

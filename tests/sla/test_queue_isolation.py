@@ -8,33 +8,27 @@ timeout. An overdue case is then swept: the sla worker escalates it while every 
 
 from __future__ import annotations
 
-import os
 import socket
-import sys
 import threading
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from complaints.models import Complaint, Notification
 from complaints.services.notifications import notify
 from sla.services import calendars_load_missing_years
 from sla.tasks import sweep_clocks_task
-from tests.processes import database_url, procfile_commands, start, stop, wait_until
+from tests.processes import (
+    REAL_WORKER_MARKS,
+    procfile_commands,
+    start,
+    stop,
+    wait_until,
+    worker_env,
+)
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql"
-        or not str(django_settings.CELERY_BROKER_URL).startswith("redis://"),
-        reason="needs PostgreSQL and a Redis broker (DATABASE_URL, CELERY_BROKER_URL)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER_MARKS
 
 
 class SilentMailServer:
@@ -64,17 +58,12 @@ class SilentMailServer:
 def test_a_hanging_mail_server_does_not_hold_up_escalations(org, new_complaint, settings, tmp_path):
     calendars_load_missing_years()
     mail_server = SilentMailServer()
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
-        "DATABASE_URL": database_url(django_settings.DATABASES["default"]),
-        "CELERY_BROKER_URL": str(django_settings.CELERY_BROKER_URL),
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(mail_server.port),
-        "EMAIL_TIMEOUT": "300",
-    }
-    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
+    env = worker_env(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(mail_server.port),
+        EMAIL_TIMEOUT="300",
+    )
     commands = procfile_commands()
     logs = {name: tmp_path / f"{name}.log" for name in ("worker", "worker-sla")}
     processes = {}

@@ -7,20 +7,15 @@ as CI has them (.ci/run). Marked `celery_worker`; skipped elsewhere.
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from complaints.models import Complaint, Notification
@@ -28,81 +23,21 @@ from sla.models import BusinessCalendar, Escalation, Stage
 from sla.selectors import working_calendar
 from sla.services import calendar_refresh_from_package, default_years
 from sla.tasks import sweep_clocks_task
+from tests.processes import REAL_WORKER_MARKS, start, stop, worker_env
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql"
-        or not str(django_settings.CELERY_BROKER_URL).startswith("redis://"),
-        reason="needs PostgreSQL and a Redis broker (DATABASE_URL, CELERY_BROKER_URL)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def database_url_of_this_test() -> str:
-    """DATABASE_URL of the database this test runs on (pytest's test database, not the real one)."""
-    db = django_settings.DATABASES["default"]
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "localhost"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def _die_with_parent() -> None:
-    # Linux: the worker gets SIGTERM if pytest itself dies before the finally block runs.
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+pytestmark = REAL_WORKER_MARKS
 
 
 def start_worker(log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url_of_this_test()}
-    env["CELERY_BROKER_URL"] = str(django_settings.CELERY_BROKER_URL)
-    env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    # The worker's e-mails go nowhere; the test reads `emailed_at` to see they were handled.
-    env["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "-P",
-        "solo",
-        "--loglevel=INFO",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "-n",
-        f"e2e-{os.getpid()}@%h",
-    ]
-    preexec = _die_with_parent if sys.platform.startswith("linux") else None
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=preexec,
-        )
-
-
-def stop_worker(worker: subprocess.Popen) -> None:
-    if worker.poll() is not None:
-        return
-    os.killpg(worker.pid, signal.SIGTERM)
-    try:
-        worker.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=5)
+    """One solo worker on every queue; its e-mails go nowhere (tests read `emailed_at`)."""
+    command = (
+        f"{sys.executable} -m celery -A config worker -P solo --loglevel=INFO --without-gossip "
+        f"--without-mingle --without-heartbeat -n e2e-{os.getpid()}@%h"
+    )
+    env = worker_env(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    return start(command, env=env, log=log)
 
 
 def working_days_ago(days: int) -> datetime:
@@ -162,5 +97,5 @@ def test_an_overdue_case_is_escalated_by_a_real_worker_through_the_broker(
             lambda: head_told.filter(emailed_at__isnull=False).exists(), worker=worker, log=log
         )
     finally:
-        stop_worker(worker)
+        stop(worker)
     assert worker.returncode is not None

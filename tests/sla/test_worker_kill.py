@@ -16,8 +16,6 @@ import threading
 import time
 from copy import copy
 
-import pytest
-from django.conf import settings as django_settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -29,17 +27,10 @@ from sla.services import calendar_refresh_from_package, default_years, sweep_due
 from sla.services.escalation import level_recipients
 from sla.services.escalation_batch import Steps, clock_advance
 from sla.services.sweep import LEASE
-from tests.sla.test_worker_e2e import start_worker, stop_worker, wait_for, working_days_ago
+from tests.processes import REAL_WORKER_MARKS, stop
+from tests.sla.test_worker_e2e import start_worker, wait_for, working_days_ago
 
-pytestmark = [
-    pytest.mark.celery_worker,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql"
-        or not str(django_settings.CELERY_BROKER_URL).startswith("redis://"),
-        reason="needs PostgreSQL and a Redis broker (DATABASE_URL, CELERY_BROKER_URL)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = REAL_WORKER_MARKS
 
 CASES = 6
 
@@ -118,7 +109,7 @@ def test_a_chunk_whose_worker_is_killed_is_completed_by_the_next_sweep(
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
-        stop_worker(worker)
+        stop(worker)
         release.set()
         holder.join(timeout=30)
 
@@ -142,7 +133,7 @@ def test_a_chunk_whose_worker_is_killed_is_completed_by_the_next_sweep(
         )
         time.sleep(1)  # anything written twice would show up here
     finally:
-        stop_worker(worker)
+        stop(worker)
 
     # then every escalation is there once, with its one timeline entry and its notifications
     escalations = list(Escalation.objects.select_related("complaint"))
