@@ -13,6 +13,10 @@ class Channel(models.TextChoices):
     REGULATOR_12315 = "regulator_12315", _("Regulator referral (12315)")
     CONSUMER_ASSOCIATION = "consumer_association", _("Consumer association")
     MEDIA = "media", _("Media")
+    # Seed rules: complaints taken to a government department (12345 and the like) and lawyer's
+    # letters or court papers (律师函, 起诉) go to senior management at once, like a 12315 referral.
+    GOVERNMENT = "government", _("Government department referral")
+    LEGAL_NOTICE = "legal_notice", _("Lawyer's letter or court papers")
     WEB = "web", _("Web form")
     API = "api", _("Partner system")
 

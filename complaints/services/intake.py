@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -30,6 +30,33 @@ class Flags:
     media_involved: bool = False
     regulator_involved: bool = False
     legal_risk: bool = False
+
+    def names(self) -> list[str]:
+        """The flags set, by field name, in the model's order."""
+        return [flag.name for flag in fields(self) if getattr(self, flag.name)]
+
+
+FLAG_NAMES = tuple(flag.name for flag in fields(Flags))
+
+# The urgent fact a channel itself tells (seed rules: 12315 / market regulator, consumer
+# association and government referrals go to senior management; a journalist's call is media
+# involvement; a lawyer's letter or court papers are legal action). Social media is a customer
+# posting, not the press: no flag.
+CHANNEL_FLAGS: dict[str, str] = {
+    Channel.REGULATOR_12315: "regulator_involved",
+    Channel.CONSUMER_ASSOCIATION: "regulator_involved",
+    Channel.GOVERNMENT: "regulator_involved",
+    Channel.MEDIA: "media_involved",
+    Channel.LEGAL_NOTICE: "legal_risk",
+}
+
+
+def flags_with_channel(*, flags: Flags, channel: str) -> tuple[Flags, list[str]]:
+    """The flags given plus the one the channel tells; and that one, if it was not given."""
+    name = CHANNEL_FLAGS.get(channel)
+    if name is None or getattr(flags, name):
+        return flags, []
+    return replace(flags, **{name: True}), [name]
 
 
 def minimum_severity(*, flags: Flags, amount: Decimal | None) -> str:
@@ -107,6 +134,7 @@ def complaint_create(
         address=customer_address,
         region=customer_region,
     )
+    flags, from_channel = flags_with_channel(flags=flags, channel=channel)
     floor = minimum_severity(flags=flags, amount=amount_claimed)
     chosen = severity or (category.default_severity if category else Severity.GENERAL)
     # Annotated: under Python 3.11 mypy reads django-fsm's mixin, and so Complaint.objects, as Any.
@@ -141,7 +169,14 @@ def complaint_create(
         at=now,
         to_state=complaint.state,
         customer_visible=True,
-        data={"channel": channel, "received_at": received_at, "severity": complaint.severity},
+        data={
+            "channel": channel,
+            "received_at": received_at,
+            "severity": complaint.severity,
+            # The urgent facts as codes; those the channel set are named, the others were given.
+            **({"flags": flags.names()} if flags.names() else {}),
+            **({"flags_from_channel": from_channel} if from_channel else {}),
+        },
     )
     escalate_on_facts(complaint=complaint, at=now)
     return complaint

@@ -11,6 +11,8 @@ CHANNEL_PREFIX = {
     Channel.MEDIA: "【媒体转来】记者来电反映：",
     Channel.LETTER: "【来信】",
     Channel.SOCIAL_MEDIA: "【社交媒体】客户发帖并私信反映：",
+    Channel.GOVERNMENT: "【12345政务服务热线转办】",
+    Channel.LEGAL_NOTICE: "【律师函】受客户委托函告：",
 }
 
 ACKNOWLEDGEMENTS = (

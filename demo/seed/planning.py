@@ -51,6 +51,8 @@ CHANNEL_WEIGHTS = {
     Channel.CONSUMER_ASSOCIATION: 5,
     Channel.MEDIA: 3,
     Channel.API: 7,
+    Channel.GOVERNMENT: 1,
+    Channel.LEGAL_NOTICE: 1,
 }
 
 
