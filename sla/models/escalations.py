@@ -39,7 +39,8 @@ class Escalation(models.Model):
         LARGE_CLAIM = "large_claim", _("Large complaint (大型投诉)")
         PERSONAL_INJURY = "personal_injury", _("Personal injury")
         MEDIA = "media", _("Media involvement")
-        REGULATOR = "regulator", _("Regulator or court involvement")
+        REGULATOR = "regulator", _("Regulator involvement")
+        LEGAL = "legal", _("Court or lawyer's letter (律师函)")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

@@ -42,6 +42,7 @@ FACT_FLAGS = (
     (Reason.PERSONAL_INJURY, "personal_injury"),
     (Reason.MEDIA, "media_involved"),
     (Reason.REGULATOR, "regulator_involved"),
+    (Reason.LEGAL, "legal_risk"),
 )
 
 
@@ -120,6 +121,12 @@ def escalations_record(
     reached, the timeline entries and the notifications. The case's level only ever rises, by a
     compare-and-set update that leaves `version` alone: an escalation must not make the pages staff
     have open stale.
+
+    One message per case and level: the escalations of one case to one level recorded together
+    make one timeline entry and one notification per recipient naming every reason (an injury
+    reported by the media with a large claim is one message to senior management, not three). A
+    case that had reached the level before gets, for its new reasons, one entry and one short
+    notification saying what is new, not the escalation again.
     """
     recipients = recipients or Recipients()
     keyed = {
@@ -128,7 +135,15 @@ def escalations_record(
     }
     if not keyed:
         return []
-    existing = set(Escalation.objects.filter(key__in=list(keyed)).values_list("key", flat=True))
+    # What the cases have on record: the keys (recorded before: skipped) and the levels reached.
+    recorded = Escalation.objects.filter(
+        complaint_id__in={p.complaint.pk for p in keyed.values()}
+    ).values_list("key", "complaint_id", "level")
+    existing: set[str] = set()
+    reached_before: set[tuple[int, int]] = set()
+    for key, complaint_id, level in recorded:
+        existing.add(key)
+        reached_before.add((complaint_id, level))
     created = Escalation.objects.bulk_create(
         Escalation(
             complaint=p.complaint, level=p.level, reason=p.reason, clock=p.clock, key=key, at=p.at
@@ -138,9 +153,12 @@ def escalations_record(
     )
     if not created:
         return []
-    reached: dict[int, set[int]] = defaultdict(set)
+    groups: dict[tuple[int, int], list[Escalation]] = defaultdict(list)
     for escalation in created:
-        reached[escalation.level].add(escalation.complaint_id)
+        groups[(escalation.complaint_id, escalation.level)].append(escalation)
+    reached: dict[int, set[int]] = defaultdict(set)
+    for complaint_id, level in groups:
+        reached[level].add(complaint_id)
     # Lowest level first, so a case reaching several ends at the highest.
     for level in sorted(reached):
         Complaint.objects.filter(pk__in=reached[level], escalation_level__lt=level).update(
@@ -149,40 +167,59 @@ def escalations_record(
     for escalation in created:
         complaint = escalation.complaint
         complaint.escalation_level = max(complaint.escalation_level, escalation.level)
-    record_events(events=[_event(escalation) for escalation in created])
+    record_events(
+        events=[_event(group, added=pair in reached_before) for pair, group in groups.items()]
+    )
     notify_many(
         messages=[
-            Message(
-                recipients=recipients.for_level(complaint=e.complaint, level=e.level),
-                kind=Notification.Kind.ESCALATION,
-                complaint=e.complaint,
-                key=f"escalation:{e.key}",
-                template="escalation",
-                context={
-                    "escalation": e,
-                    "level_label": EscalationLevel(min(e.level, TOP_LEVEL)).label,
-                    "clock": e.clock,
-                },
-            )
-            for e in created
+            _message(group, added=pair in reached_before, recipients=recipients)
+            for pair, group in groups.items()
         ]
     )
     return created
 
 
-def _event(escalation: Escalation) -> CaseEvent:
-    clock = escalation.clock
+def _event(group: list[Escalation], *, added: bool) -> CaseEvent:
+    """One timeline entry for a case's escalations to one level, the reasons as codes."""
+    first = group[0]
     return new_event(
-        complaint=escalation.complaint,
+        complaint=first.complaint,
         kind=CaseEvent.Kind.ESCALATED,
         actor=None,
-        at=escalation.at,
+        at=first.at,
         data={
-            "escalation_id": escalation.pk,
-            "level": escalation.level,
-            "reason": escalation.reason,
-            "stage": clock.stage if clock else None,
-            "due_at": clock.due_at if clock else None,
+            "level": first.level,
+            "added": added,
+            "reasons": [
+                {
+                    "escalation_id": escalation.pk,
+                    "reason": escalation.reason,
+                    "stage": escalation.clock.stage if escalation.clock else None,
+                    "due_at": escalation.clock.due_at if escalation.clock else None,
+                }
+                for escalation in group
+            ],
+        },
+    )
+
+
+def _message(group: list[Escalation], *, added: bool, recipients: Recipients) -> Message:
+    """The notification of a case's escalations to one level: the escalation with every reason,
+    or (`added`) the short word of new reasons for a case already at that level."""
+    first = group[0]
+    complaint, level = first.complaint, first.level
+    return Message(
+        recipients=recipients.for_level(complaint=complaint, level=level),
+        kind=Notification.Kind.ESCALATION,
+        complaint=complaint,
+        # Once per case and level; new reasons once per batch that finds them.
+        key=f"escalation:{complaint.pk}:{level}" + (f":+{first.pk}" if added else ""),
+        template="escalation_reason" if added else "escalation",
+        context={
+            "level": level,
+            "level_label": EscalationLevel(min(level, TOP_LEVEL)).label,
+            "escalations": group,
+            "facts_only": all(escalation.clock is None for escalation in group),
         },
     )
 
@@ -201,27 +238,53 @@ def escalate(
     return created[0] if created else None
 
 
+def largest_amounts(*, complaints: Sequence[Complaint]) -> dict[int, Decimal | None]:
+    """Per case, the larger of the amount claimed and the amount of a live (pending or approved)
+    decision; one query however many cases."""
+    offered = dict(
+        Decision.objects.filter(
+            complaint__in=[complaint.pk for complaint in complaints],
+            state__in=[Decision.Status.PENDING_APPROVAL, Decision.Status.APPROVED],
+        )
+        .values("complaint")
+        .annotate(largest=Max("amount"))
+        .values_list("complaint", "largest")
+    )
+    answer: dict[int, Decimal | None] = {}
+    for complaint in complaints:
+        amounts = [
+            a for a in (complaint.amount_claimed, offered.get(complaint.pk)) if a is not None
+        ]
+        answer[complaint.pk] = max(amounts) if amounts else None
+    return answer
+
+
 def largest_amount(*, complaint: Complaint) -> Decimal | None:
     """The larger of the amount claimed and the amount of a live (pending or approved) decision."""
-    offered = Decision.objects.filter(
-        complaint=complaint,
-        state__in=[Decision.Status.PENDING_APPROVAL, Decision.Status.APPROVED],
-    ).aggregate(largest=Max("amount"))["largest"]
-    amounts = [amount for amount in (complaint.amount_claimed, offered) if amount is not None]
-    return max(amounts) if amounts else None
+    return largest_amounts(complaints=[complaint])[complaint.pk]
+
+
+def facts_planned(
+    *, complaint: Complaint, amount: Decimal | None, settings: EscalationSettings, at: datetime
+) -> list[Planned]:
+    """The escalations to senior management the (locked) case's facts call for, one per fact:
+    a large claim or offer (大型投诉), personal injury, media, regulator, court or lawyer's letter.
+    Facts recorded before are skipped by `escalations_record`."""
+    reasons = [reason for reason, flag in FACT_FLAGS if getattr(complaint, flag)]
+    if settings.is_large_claim(amount):
+        reasons.insert(0, Reason.LARGE_CLAIM)
+    return [Planned(complaint=complaint, level=TOP_LEVEL, reason=r, at=at) for r in reasons]
 
 
 def escalate_on_facts(*, complaint: Complaint, at: datetime | None = None) -> list[Escalation]:
     """Send the (locked) case to senior management for each fact that calls for it, once each:
-    a large claim or offer (大型投诉), personal injury, media, regulator."""
-    at = at or timezone.now()
-    reasons = [reason for reason, flag in FACT_FLAGS if getattr(complaint, flag)]
-    amount = largest_amount(complaint=complaint)
-    if EscalationSettings.current().is_large_claim(amount):
-        reasons.insert(0, Reason.LARGE_CLAIM)
+    every door that creates or changes a case's facts calls this (intake, triage, a proposed
+    decision), and the sweep checks the cases it looks at as well."""
     return escalations_record(
-        planned=[
-            Planned(complaint=complaint, level=TOP_LEVEL, reason=reason, at=at)
-            for reason in reasons
-        ]
+        planned=facts_planned(
+            complaint=complaint,
+            amount=largest_amount(complaint=complaint),
+            settings=EscalationSettings.current(),
+            at=at or timezone.now(),
+        )
     )

@@ -34,7 +34,14 @@ from sla.calendar import WorkingCalendar
 from sla.models import Clock, EscalationSettings, Reminder
 from sla.selectors import working_calendar
 from sla.services.clocks import next_action_at
-from sla.services.escalation import Planned, Reason, Recipients, escalations_record
+from sla.services.escalation import (
+    Planned,
+    Reason,
+    Recipients,
+    escalations_record,
+    facts_planned,
+    largest_amounts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +179,8 @@ def _advance_and_record(
 ) -> dict[int, list[str]]:
     if not clocks:
         return {}
-    step = EscalationSettings.current().level_step_working_days
+    settings = EscalationSettings.current()
+    step = settings.level_step_working_days
     calendars: dict[int | None, WorkingCalendar] = {}
     recipients = Recipients()
     done: dict[int, list[str]] = {}
@@ -208,6 +216,15 @@ def _advance_and_record(
                 done[clock.pk] = steps.done()
         if [getattr(clock, name) for name in CLOCK_FIELDS] != before:
             changed.append(clock)
+    # The open cases' urgent facts too, so a fact that reached a case some other way (an import, a
+    # repair in the database) still goes up; those recorded at intake or triage are skipped, and
+    # a fact and a breach of one case and level make one message.
+    open_cases = [complaint for complaint in complaints.values() if complaint.is_open]
+    amounts = largest_amounts(complaints=open_cases) if open_cases else {}
+    for complaint in open_cases:
+        planned += facts_planned(
+            complaint=complaint, amount=amounts[complaint.pk], settings=settings, at=now
+        )
     _reminders_record(clocks=reminded, recipients=recipients, at=now)
     escalations_record(planned=planned, recipients=recipients)
     _clocks_save(changed)

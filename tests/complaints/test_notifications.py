@@ -37,7 +37,7 @@ def announce(complaint, recipients, *, key: str = "test:1") -> list[Notification
         complaint=complaint,
         key=key,
         template="escalation",
-        context={"escalation": escalation, "level_label": "x", "clock": None},
+        context={"escalations": [escalation], "level": 3, "level_label": "x"},
     )
 
 

@@ -185,13 +185,19 @@ def test_the_breach_escalates_to_the_department_head(case, now_is, sweep, mailou
     [event] = events(case, CaseEvent.Kind.ESCALATED)
     assert event.actor is None
     assert event.data == {
-        "escalation_id": escalation.pk,
         "level": 1,
-        "reason": "breach",
-        "stage": "investigation",
-        "due_at": "2025-09-30T15:59:59Z",  # stored in UTC
+        "added": False,
+        "reasons": [
+            {
+                "escalation_id": escalation.pk,
+                "reason": "breach",
+                "stage": "investigation",
+                "due_at": "2025-09-30T15:59:59Z",  # stored in UTC
+            }
+        ],
     }
-    assert notified(Notification.Kind.ESCALATION) == [("head", f"escalation:{escalation.key}")]
+    # one message per case and level
+    assert notified(Notification.Kind.ESCALATION) == [("head", f"escalation:{case.pk}:1")]
     assert [message.to for message in mailoutbox] == [["head@example.com"]]
     assert (clock.breached_at, clock.escalated_level, clock.next_action_at) == (
         DUE + SECOND,
@@ -399,9 +405,7 @@ def test_a_fact_at_intake_goes_to_senior_management_at_once(
     assert Complaint.objects.get(pk=complaint.pk).escalation_level == 3
     kinds = [event.kind for event in complaint.events.order_by("id")]
     assert kinds == [CaseEvent.Kind.CREATED, CaseEvent.Kind.ESCALATED]
-    assert notified(Notification.Kind.ESCALATION) == [
-        ("executive", f"escalation:{complaint.pk}:{reason}:-:3")
-    ]
+    assert notified(Notification.Kind.ESCALATION) == [("executive", f"escalation:{complaint.pk}:3")]
     assert [message.to for message in mailoutbox] == [["executive@example.com"]]
 
 
@@ -430,14 +434,17 @@ def test_a_flag_set_at_triage_escalates_once(new_complaint, org):
     complaint = new_complaint()
     assert escalations(complaint) == []
 
-    complaint = complaint_triage(complaint=complaint, actor=org.agent, regulator_involved=True)
+    def triage(**changes) -> Complaint:
+        return complaint_triage(complaint=complaint, actor=org.agent, comment="核实", **changes)
+
+    complaint = triage(regulator_involved=True)
     assert escalations(complaint) == [(3, Escalation.Reason.REGULATOR, None)]
     assert Complaint.objects.get(pk=complaint.pk).escalation_level == 3
 
     # changing something else, or clearing and setting the flag again, does not repeat it
-    complaint = complaint_triage(complaint=complaint, actor=org.agent, legal_risk=True)
-    complaint = complaint_triage(complaint=complaint, actor=org.agent, regulator_involved=False)
-    complaint = complaint_triage(complaint=complaint, actor=org.agent, regulator_involved=True)
+    complaint = triage(severity=Severity.MAJOR)
+    complaint = triage(regulator_involved=False)
+    complaint = triage(regulator_involved=True)
     assert escalations(complaint) == [(3, Escalation.Reason.REGULATOR, None)]
     assert len(events(complaint, CaseEvent.Kind.ESCALATED)) == 1
 

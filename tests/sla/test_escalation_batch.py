@@ -65,7 +65,7 @@ def test_each_reader_gets_the_message_notify_renders_for_them(org, new_complaint
         UserFactory(username="jo", first_name="Jo", last_name="O'Neil", language="en"),
         UserFactory(username="nameless", language="en"),
     ]
-    context = {"escalation": escalation, "level_label": "投诉管理专员", "clock": clock}
+    context = {"escalations": [escalation], "level": 2, "level_label": "投诉管理专员"}
 
     message = Message(
         recipients=readers,

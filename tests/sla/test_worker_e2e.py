@@ -89,7 +89,9 @@ def test_an_overdue_case_is_escalated_by_a_real_worker_through_the_broker(
         )
         assert breach.reason == Escalation.Reason.BREACH
         head_told = Notification.objects.filter(
-            recipient=org.head, key=f"escalation:{breach.key}", kind=Notification.Kind.ESCALATION
+            recipient=org.head,
+            key=f"escalation:{complaint.pk}:1",
+            kind=Notification.Kind.ESCALATION,
         )
 
         # and its e-mail task, queued after the worker's commit, goes through the broker too

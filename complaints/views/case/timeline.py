@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from complaints.models import (
@@ -104,6 +105,16 @@ def _created(event: CaseEvent, who: str, data: dict) -> Entry:
         (_("Received"), when(data.get("received_at"))),
         (_("Severity"), label(Severity, data.get("severity"))),
     ]
+    if data.get("flags"):
+        from_channel = set(data.get("flags_from_channel") or [])
+        facts = [
+            _("%(fact)s (from the channel)") % {"fact": TRIAGE_FIELD_LABELS[name]()}
+            if name in from_channel
+            else TRIAGE_FIELD_LABELS[name]()
+            for name in data["flags"]
+            if name in TRIAGE_FIELD_LABELS
+        ]
+        details.append((_("Urgent facts"), pgettext("list separator", ", ").join(facts)))
     return Entry(event, sentence, details, tone="start")
 
 
@@ -265,14 +276,22 @@ def _follow_up(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _escalated(event: CaseEvent, who: str, data: dict) -> Entry:
-    sentence = _("The case was escalated to %(level)s.") % {
-        "level": label(EscalationLevel, data.get("level"))
-    }
-    details = [(_("Why"), label(Escalation.Reason, data.get("reason")))]
-    if data.get("stage"):
-        details.append(
-            (_("Deadline"), f"{label(Stage, data['stage'])} · {when(data.get('due_at'))}")
-        )
+    level = label(EscalationLevel, data.get("level"))
+    # One entry per case and level names every reason; entries written before list one.
+    items = data.get("reasons") or [data]
+    if data.get("added"):
+        sentence = _("New reason for the escalation to %(level)s.") % {"level": level}
+    else:
+        sentence = _("The case was escalated to %(level)s.") % {"level": level}
+    why = pgettext("list separator", ", ").join(
+        label(Escalation.Reason, item.get("reason")) for item in items
+    )
+    details = [(_("Why"), why)]
+    for item in items:
+        if item.get("stage"):
+            details.append(
+                (_("Deadline"), f"{label(Stage, item['stage'])} · {when(item.get('due_at'))}")
+            )
     return Entry(event, sentence, details, tone="danger")
 
 
