@@ -29,7 +29,7 @@ from complaints.admin.inlines import (
     FollowUpInline,
     HandoffInline,
 )
-from complaints.errors import ComplaintError
+from complaints.errors import ComplaintError, InvalidInput
 from complaints.models import Category, Complaint
 from complaints.services import TRANSITIONS, complaint_transition, complaint_triage
 
@@ -65,6 +65,15 @@ class CategoryListFilter(admin.RelatedFieldListFilter):
         return [
             (category.pk, str(category)) for category in Category.objects.select_related("parent")
         ]
+
+
+def _triage(**arguments) -> Complaint:
+    """complaint_triage, its comment's errors shown on this form's triage comment."""
+    try:
+        return complaint_triage(**arguments)
+    except InvalidInput as error:
+        fields = {("triage_comment" if k == "comment" else k): v for k, v in error.fields.items()}
+        raise InvalidInput(fields, error.message) from error
 
 
 @admin.register(Complaint)
@@ -253,7 +262,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         name = data.get("transition")
         try:
             if routing:
-                complaint = complaint_triage(
+                complaint = _triage(
                     complaint=complaint,
                     actor=request.user,
                     comment=data.get("triage_comment", ""),

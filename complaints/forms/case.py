@@ -76,7 +76,10 @@ class TriageForm(VersionedForm):
     regulator_involved = forms.BooleanField(label=_("Regulator involved"), required=False)
     legal_risk = forms.BooleanField(label=_("Legal risk"), required=False)
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you change an urgent fact: say why."),
     )
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:

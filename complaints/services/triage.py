@@ -11,7 +11,7 @@ from accounts.models import Department, User
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Category, Complaint, Severity
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
-from complaints.services.intake import Flags, minimum_severity
+from complaints.services.intake import FLAG_NAMES, Flags, minimum_severity
 from complaints.services.notifications import notify_assignee
 from complaints.timeline import record_event
 from sla.services.clocks import clocks_replan
@@ -85,6 +85,10 @@ def complaint_triage(
             changes[name] = [_display(old), _display(value)]
             setattr(locked, name, value)
 
+    if any(name in changes for name in FLAG_NAMES) and not (comment or "").strip():
+        # An urgent fact escalates (or stops counting): the record says why it changed.
+        raise InvalidInput({"comment": [_("Give the reason for changing an urgent fact.")]})
+
     floor = minimum_severity(
         flags=Flags(
             personal_injury=locked.personal_injury,
@@ -123,7 +127,7 @@ def complaint_triage(
                     "clocks": moved,
                 },
             )
-    # A flag just set (injury, media, regulator) goes to senior management at once.
+    # A fact just set (injury, media, regulator, legal) goes to senior management at once.
     escalate_on_facts(complaint=locked)
     return locked
 

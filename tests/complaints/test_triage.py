@@ -65,7 +65,9 @@ def test_triage_without_a_change_records_nothing(org, case):
 
 
 def test_a_flag_raises_the_severity_on_triage(org, case):
-    result = complaint_triage(complaint=case, actor=org.agent, personal_injury=True)
+    result = complaint_triage(
+        complaint=case, actor=org.agent, personal_injury=True, comment="顾客摔伤"
+    )
 
     assert result.personal_injury is True
     assert result.severity == Severity.URGENT
