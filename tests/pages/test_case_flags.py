@@ -49,3 +49,15 @@ def test_a_flag_changed_with_a_reason_is_shown_recorded_and_escalated(page, org,
     html = text(page.get(org.agent, complaint))
     assert 'data-testid="flag-legal_risk"' in html
     assert "收到律师函" in html
+
+
+def test_a_case_from_the_media_shows_its_flag_and_where_it_came_from(page, org, new_complaint):
+    org.agent.language = "en"
+    org.agent.save()
+    complaint = new_complaint(channel="media")
+
+    html = text(page.get(org.agent, complaint))
+
+    assert 'data-testid="flag-media_involved"' in html
+    assert "Media involved (from the channel)" in html
+    assert "The case was escalated to Senior management." in html
