@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from complaints.models import Complaint
 from sla.models import Escalation
 from tests.admin.test_admin import change_form_data, change_url
 
 pytestmark = pytest.mark.django_db
+
+
+def reason_needed(response) -> str:
+    """The refusal, in the language the page was shown in."""
+    with translation.override(response["Content-Language"]):
+        return gettext("Give the reason for changing an urgent fact.")
 
 
 def test_a_flag_set_in_the_admin_without_a_reason_is_refused_on_the_triage_comment(
@@ -21,7 +29,7 @@ def test_a_flag_set_in_the_admin_without_a_reason_is_refused_on_the_triage_comme
 
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert form.errors["triage_comment"] == ["Give the reason for changing an urgent fact."]
+    assert form.errors["triage_comment"] == [reason_needed(response)]
     assert Complaint.objects.get(pk=complaint.pk).legal_risk is False
     assert not Escalation.objects.filter(complaint=complaint).exists()
 

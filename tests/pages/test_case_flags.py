@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from complaints.models import CaseEvent, State
 from sla.models import Escalation
@@ -11,6 +13,12 @@ from tests.pages.conftest_case import case_url, page_fixture, stored  # noqa: F4
 from tests.pages.test_case_forms import text, triage_data
 
 pytestmark = pytest.mark.django_db
+
+
+def reason_needed(response) -> str:
+    """The refusal, in the language the page was shown in."""
+    with translation.override(response["Content-Language"]):
+        return gettext("Give the reason for changing an urgent fact.")
 
 
 def test_a_flag_changed_without_a_reason_is_refused_with_a_clear_message(page, org, complaint_in):
@@ -25,7 +33,7 @@ def test_a_flag_changed_without_a_reason_is_refused_with_a_clear_message(page, o
     assert snapshot(complaint) == before
     assert not Escalation.objects.filter(complaint=complaint).exists()
     form = response.context["triage_form"]
-    assert form.errors["comment"] == ["Give the reason for changing an urgent fact."]
+    assert form.errors["comment"] == [reason_needed(response)]
     assert response.context["open_panel"] == "triage"
 
 
