@@ -36,6 +36,7 @@ from complaints.models import (
 from demo import data as demo_data
 from demo.seed.customers import make_customers
 from demo.seed.planning import SEED, plan_cases
+from sla.models import Escalation
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +276,22 @@ def test_the_plan_does_not_depend_on_the_day_it_runs():
     now = timezone.now()
     assert plan(now) == plan(now - timedelta(days=100, hours=7))
     assert len(demo_data.SCENARIOS) >= 40
+
+
+def test_every_urgent_fact_of_the_demo_went_to_senior_management_once(seeded):
+    # issue 12 §1.2: the demo's cases come through the services like any door
+    facts = {
+        "personal_injury": "personal_injury",
+        "media_involved": "media",
+        "regulator_involved": "regulator",
+        "legal_risk": "legal",
+    }
+    escalated = set(
+        Escalation.objects.filter(level=3, clock__isnull=True).values_list("complaint", "reason")
+    )
+    for flag, reason in facts.items():
+        flagged = set(Complaint.objects.filter(**{flag: True}).values_list("pk", flat=True))
+        assert flagged, flag
+        assert flagged <= {pk for pk, found in escalated if found == reason}, flag
+    assert Complaint.objects.filter(channel="legal_notice", legal_risk=True).exists()
+    assert Complaint.objects.filter(channel="government", regulator_involved=True).exists()

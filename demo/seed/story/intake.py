@@ -134,7 +134,8 @@ class IntakeSteps(StoryBase):
         changes: dict[str, Any] = {
             "category": category,
             "department": category.default_department,
-            "legal_risk": "legal_risk" in scenario.flags,
+            # A lawyer's letter stays a legal risk: the channel set it at intake.
+            "legal_risk": "legal_risk" in scenario.flags or spec.channel == Channel.LEGAL_NOTICE,
         }
         if self.rng.random() < 0.15:
             changes["severity"] = "complex"
