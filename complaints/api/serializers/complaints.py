@@ -137,7 +137,11 @@ class ComplaintCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(
         choices=Channel.choices,
         default=Channel.API,
-        help_text=_("How the complaint arrived; `api` (partner system) when not given."),
+        help_text=_(
+            "How the complaint arrived; `api` (partner system) when not given. A referral from "
+            "12315, a consumer association or a government department sets the regulator flag, "
+            "`media` the media flag, `legal_notice` the legal-risk flag."
+        ),
     )
     received_at = PlausibleDateTimeField(
         required=False,
@@ -196,5 +200,9 @@ class ComplaintTriageSerializer(serializers.Serializer):
         slug_field="username", queryset=User.objects.all(), required=False, allow_null=True
     )
     flags = FlagsInputSerializer(required=False)
-    comment = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("Why; required when a flag changes (an urgent fact escalates at once)."),
+    )
     version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
