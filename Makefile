@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint format migrate seed clean
+.PHONY: run test lint format migrate seed clean vendor screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ format: $(VENV)/.dev-installed
 
 clean:
 	rm -rf var/ $(VENV)
+
+# Test assets from the npm registry, pinned in package-lock.json: axe-core for the accessibility
+# browser tests, copied to tests/browser/vendor/axe-core/ (committed; never loaded by a product page).
+vendor:
+	scripts/vendor_axe.sh
