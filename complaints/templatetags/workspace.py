@@ -67,6 +67,18 @@ def time_left(due_at: datetime | None) -> str:
     return time_left_text(due_at)
 
 
+@register.filter
+def deadline_state(due_at: datetime | None) -> str:
+    """The state a running deadline's colour stands for, in words: "Due soon" or "On time".
+
+    Colour alone must not carry it (WCAG 1.4.1): the queue's phone cards show the word, the
+    desktop table gives it to screen readers. An overdue one says so already ("overdue by 2 h").
+    """
+    if due_at is None:
+        return ""
+    return {"badge-late": "", "badge-warn": _("Due soon")}.get(badge_class(due_at), _("On time"))
+
+
 @register.simple_tag
 def deadline_badge_class(due_at: datetime | None, paused: bool = False, met: bool = False) -> str:
     """`{% deadline_badge_class c.next_due_at %}` → badge-ok / badge-warn / badge-late / ..."""
