@@ -56,3 +56,8 @@ clean:
 # browser tests, copied to tests/browser/vendor/axe-core/ (committed; never loaded by a product page).
 vendor:
 	scripts/vendor_axe.sh
+
+# The queue and the case page at 1366 and 390 px in both languages, from a throwaway demo
+# database (docs/screenshots.md).
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/python scripts/screenshots.py

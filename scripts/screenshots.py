@@ -1,0 +1,138 @@
+"""Screenshots of the queue and the case page for docs/screenshots/, from the demo data.
+
+    make screenshots            (or: .venv/bin/python scripts/screenshots.py [--out DIR])
+
+Seeds the demo into a throwaway SQLite database in a temporary directory (your var/ and any
+DATABASE_URL are left alone), serves it with Django on a free local port, signs in as the
+department head 陈建华 (head / demo1234) and shoots with the system Chromium through Playwright:
+
+    queue-{en,zh-hans}-{1366,390}.png   the department queue, the first screen
+    case-{en,zh-hans}-{1366,390}.png    the most overdue case of that queue, the whole page
+
+Re-runnable: each run starts from an empty database and overwrites the eight files. The demo's
+dates follow today's date, so the deadlines shown move from one run to the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+VIEWPORTS = {1366: {"width": 1366, "height": 900}, 390: {"width": 390, "height": 844}}
+LANGUAGES = ("zh-hans", "en")
+USER, PASSWORD = "head", "demo1234"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def shoot(base_url: str, out: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for language in LANGUAGES:
+            context = browser.new_context(
+                base_url=base_url,
+                viewport=VIEWPORTS[1366],
+                locale="zh-CN" if language == "zh-hans" else "en-US",
+            )
+            page = context.new_page()
+            page.goto("/accounts/login/")
+            form = page.locator("#login-form")
+            form.locator("input[name=username]").fill(USER)
+            form.locator("input[name=password]").fill(PASSWORD)
+            form.locator("[data-testid=login-submit]").click()
+            page.wait_for_selector("[data-testid=topbar]")
+            # Signing in restores the user's saved language: switch to the one wanted.
+            with page.expect_navigation():
+                page.evaluate(
+                    "code => document.querySelector(`[data-testid=language-${code}]`).click()",
+                    language,
+                )
+            page.goto("/queues/department/")
+            reference = page.locator("[data-testid=queue-row]").first.get_attribute(
+                "data-reference"
+            )
+            for width, viewport in VIEWPORTS.items():
+                page.set_viewport_size(viewport)
+                page.goto("/queues/department/")
+                path = out / f"queue-{language}-{width}.png"
+                page.screenshot(path=str(path))
+                written.append(path)
+                page.goto(f"/complaints/{reference}/")
+                path = out / f"case-{language}-{width}.png"
+                page.screenshot(path=str(path), full_page=True)
+                written.append(path)
+            context.close()
+        browser.close()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="screenshots-") as var_dir:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
+        }
+        env.update(VAR_DIR=var_dir, DJANGO_DEBUG="0", DJANGO_SETTINGS_MODULE="config.settings")
+        manage(env, "migrate", "--noinput", "--verbosity", "0")
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(env, "seed_demo")
+        port = free_port()
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            wait_for(base_url + "/accounts/login/")
+            for path in shoot(base_url, args.out):
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
