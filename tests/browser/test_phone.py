@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from complaints.models import Complaint, State
+from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,6 +134,7 @@ def test_the_top_bar_folds_into_a_menu_on_a_phone(org, sign_in):
     assert org.agent.get_full_name() in name or org.agent.username in name
     page.get_by_test_id("usermenu").locator("summary").click()
     expect(page.get_by_test_id("nav-password-change")).to_be_visible()
+    screenshot(page, "phone-menu-open")
     page.get_by_test_id("nav-notifications").click()
     expect(page).to_have_url("/notifications/")
 
@@ -149,3 +151,18 @@ def test_the_logo_link_keeps_its_name_on_a_phone(org, sign_in):
     brand = page.get_by_test_id("brand")
     expect(brand).to_be_visible()
     expect(page.get_by_role("link", name="Complaint handling")).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", [800, 1024, 1200, 1366])
+def test_the_next_deadline_stays_on_screen_at_every_width(org, complaint_in, sign_in, width):
+    complaint = complaint_in(State.INVESTIGATION)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        escalation_level=3, next_due_at=timezone.now() - timedelta(days=3, hours=5)
+    )
+    page = sign_in(org.manager)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/queues/all/")
+    for test_id in ("next-due", "escalation-level"):
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, (test_id, box)
+    assert page_overflow(page) <= 0
