@@ -109,6 +109,8 @@ def test_customer_record_and_inbox(org, complaint_in, flow, sign_in, live_server
     complaint.refresh_from_db()
     flow.propose(complaint, amount=Decimal(5000))  # an approval request in the head's inbox
     head = sign_in(org.head)
+    # the red unread count is in the top bar while axe looks
+    expect(head.get_by_test_id("unread-count")).to_be_visible()
     assert_accessible(
         head,
         live_server.url + reverse("customer_detail", args=[complaint.customer_id]),
