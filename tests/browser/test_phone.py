@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from complaints.models import Complaint, State
+from tests.browser.axe import axe_run, blocking, describe
 from tests.browser.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -135,6 +136,9 @@ def test_the_top_bar_folds_into_a_menu_on_a_phone(org, sign_in):
     page.get_by_test_id("usermenu").locator("summary").click()
     expect(page.get_by_test_id("nav-password-change")).to_be_visible()
     screenshot(page, "phone-menu-open")
+    # axe-core finds nothing serious in the opened menu either
+    found = blocking(axe_run(page))
+    assert not found, describe("phone menu open", found)
     page.get_by_test_id("nav-notifications").click()
     expect(page).to_have_url("/notifications/")
 
