@@ -6,6 +6,10 @@ a make-up working day (调休), or a day that is neither a day off nor a weekly 
 win over days off, days off win over the weekly rule. Hour targets are elapsed (wall-clock) hours:
 nights, weekends and holidays all count.
 
+A wait (a paused clock) is given back in the clock's own unit: an hour clock moves by the elapsed
+time it stood still; a working-day clock has the working days it had left counted again after the
+day it resumes, so its deadline is still the end of a working day (`deadline_after_wait`).
+
 Build one with `sla.selectors.working_calendar` from the database, or directly in tests.
 """
 
@@ -87,7 +91,7 @@ class WorkingCalendar:
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
         """How much of [start, end) lies on working days (local time); zero if end <= start.
 
-        A paused working-day clock keeps this much of its time, and gets it back on resuming.
+        Reminders are placed with it (a share of a clock's working time).
         """
         _require_aware(start)
         _require_aware(end)
@@ -117,6 +121,59 @@ class WorkingCalendar:
                 remaining -= available
             cursor = midnight
         raise CalendarError("The calendar has too few working days to place this much time.")
+
+    def deadline_after_wait(
+        self, due_at: datetime, paused_at: datetime, resumed_at: datetime
+    ) -> datetime:
+        """A working-day deadline after the clock stood still from `paused_at` to `resumed_at`.
+
+        Counted the way the rule counts, in whole working days on this calendar: the working days
+        still ahead when the clock stopped (after the day it stopped, up to the deadline's day) are
+        counted again after the day it resumes, and that day is not counted, like the day a clock
+        starts (期间开始的当日不计算在内). So the deadline is again the end (23:59:59 local) of a
+        working day; a wait begun and ended on one day moves nothing; a clock stopped on its last
+        working day gets the end of the first working day on or after the resume. A clock that
+        stopped at or after its deadline stays overdue, and a deadline never moves earlier (a day
+        declared off after the clock was planned can leave fewer working days ahead of it).
+        """
+        for moment in (due_at, paused_at, resumed_at):
+            _require_aware(moment)
+        due_local = due_at.astimezone(self.time_zone)
+        if paused_at >= due_at:
+            return due_local
+        paused_day = self.local_date(paused_at)
+        resumed_day = self.local_date(max(resumed_at, paused_at))
+        left = self.working_days_between(paused_day, due_local.date())
+        if left:
+            day = resumed_day
+            for _ in range(left):
+                day = self._next_working_day(day)
+        elif self.is_working_day(paused_day):
+            # Stopped on its last working day, with the rest of that day still to run.
+            day = (
+                resumed_day
+                if self.is_working_day(resumed_day)
+                else self._next_working_day(resumed_day)
+            )
+        else:
+            # Stopped on a day off after its last working day: no working time was left.
+            return due_local
+        return max(due_local, datetime.combine(day, END_OF_DAY, tzinfo=self.time_zone))
+
+    def shift_by_wait(
+        self, due_at: datetime, paused_at: datetime, resumed_at: datetime
+    ) -> datetime:
+        """An hour deadline after a wait: moved by the elapsed time it stood still.
+
+        In UTC, so a daylight-saving change cannot bend it. A clock that stopped at or after its
+        deadline stays overdue.
+        """
+        for moment in (due_at, paused_at, resumed_at):
+            _require_aware(moment)
+        if paused_at >= due_at:
+            return due_at.astimezone(self.time_zone)
+        stood_still = max(resumed_at, paused_at).astimezone(UTC) - paused_at.astimezone(UTC)
+        return (due_at.astimezone(UTC) + stood_still).astimezone(self.time_zone)
 
     def _next_midnight(self, moment: datetime) -> datetime:
         return datetime.combine(moment.date() + timedelta(days=1), time(0), tzinfo=self.time_zone)

@@ -7,11 +7,22 @@ from .calendars import (
     validate_rest_weekdays,
     validate_time_zone,
 )
-from .clocks import LIVE, Clock, ClockPause, PauseReason
+from .clocks import LIVE, Clock, ClockPause
 from .escalations import Escalation, Reminder
-from .policies import EscalationSettings, SlaPolicy, SlaTarget, Stage, StartEvent, Unit
+from .policies import (
+    DEFAULT_PAUSE_REASONS,
+    EscalationSettings,
+    PauseReason,
+    SlaPolicy,
+    SlaTarget,
+    Stage,
+    StartEvent,
+    Unit,
+    validate_pause_reasons,
+)
 
 __all__ = [
+    "DEFAULT_PAUSE_REASONS",
     "LIVE",
     "BusinessCalendar",
     "CalendarChange",
@@ -29,6 +40,7 @@ __all__ = [
     "StartEvent",
     "Unit",
     "default_rest_weekdays",
+    "validate_pause_reasons",
     "validate_rest_weekdays",
     "validate_time_zone",
 ]

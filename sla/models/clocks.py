@@ -7,17 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .policies import SlaTarget, Stage, Unit
-
-
-class PauseReason(models.TextChoices):
-    WAITING_CUSTOMER = "waiting_customer", _("Waiting on the customer")
-    TESTING_APPRAISAL = "testing_appraisal", _("Testing or appraisal (检测/鉴定)")
-    INSURER = "insurer", _("Waiting on the insurer")
-    CONSUMER_ASSOCIATION = "consumer_association", _("Waiting on the consumer association")
-    REGULATOR = "regulator", _("Waiting on the regulator")
-    OTHER = "other", _("Other (explained in the note)")
-
+from .policies import PauseReason, SlaTarget, Stage, Unit
 
 # A clock is "live" while it can still run out; the sweep only ever looks at live clocks.
 LIVE = Q(met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True)

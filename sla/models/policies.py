@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,45 @@ class Stage(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up visit")
     # 三天以上仍不能协商处理: a case not settled this long after receipt goes to senior management.
     RESOLUTION = "resolution", _("Settlement")
+
+
+class PauseReason(models.TextChoices):
+    WAITING_CUSTOMER = "waiting_customer", _("Waiting on the customer")
+    TESTING_APPRAISAL = "testing_appraisal", _("Testing or appraisal (检测/鉴定)")
+    INSURER = "insurer", _("Waiting on the insurer")
+    CONSUMER_ASSOCIATION = "consumer_association", _("Waiting on the consumer association")
+    REGULATOR = "regulator", _("Waiting on the regulator")
+    OTHER = "other", _("Other (explained in the note)")
+
+
+# Which pauses stop each stage's clock unless the administrator says otherwise (README "Pauses").
+# Handling (investigation, decision) stops for every wait: testing and appraisal time is not counted
+# under the market-regulation rules, and the company waits on outside bodies and on the customer.
+# Talking to the customer (reply, follow-up visit) stops only while the customer cannot be reached.
+# The first response (a recorded contact needs nobody's answer) and the 72-hour settlement alert
+# (三天以上仍不能协商处理 counts the customer's days, waits included) never stop.
+DEFAULT_PAUSE_REASONS: dict[str, tuple[str, ...]] = {
+    Stage.FIRST_RESPONSE: (),
+    Stage.INVESTIGATION: tuple(PauseReason.values),
+    Stage.DECISION: tuple(PauseReason.values),
+    Stage.REPLY: (PauseReason.WAITING_CUSTOMER, PauseReason.OTHER),
+    Stage.FOLLOW_UP: (PauseReason.WAITING_CUSTOMER, PauseReason.OTHER),
+    Stage.RESOLUTION: (),
+}
+
+
+def validate_pause_reasons(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Give a list of pause reason codes."), code="invalid")
+    unknown = sorted(set(value) - set(PauseReason.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown pause reasons: %(codes)s."),
+            code="invalid_choice",
+            params={"codes": ", ".join(unknown)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each pause reason is listed once."), code="duplicate")
 
 
 class Unit(models.TextChoices):
@@ -100,6 +140,18 @@ class SlaTarget(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(3)],
         help_text=_("1 department head, 2 complaint manager, 3 senior management."),
     )
+    # Codes of PauseReason; a list in JSON so SQLite and PostgreSQL store it alike.
+    pause_reasons = models.JSONField(
+        _("pauses that stop this clock"),
+        default=list,
+        blank=True,
+        validators=[validate_pause_reasons],
+        help_text=_(
+            "While the case waits for one of these reasons the clock stands still and gets its "
+            "time back on resuming; through any other pause it keeps running and can breach and "
+            "escalate."
+        ),
+    )
 
     class Meta:
         verbose_name = _("SLA target")
@@ -111,6 +163,10 @@ class SlaTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()}: {self.amount} {self.get_unit_display()}"
+
+    def stops_for(self, reason: str) -> bool:
+        """Whether a pause for `reason` stops this target's clocks."""
+        return reason in (self.pause_reasons or [])
 
 
 class EscalationSettings(models.Model):

@@ -7,7 +7,7 @@ clock changes in the same commit as the step that changed it (no signals, nothin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -232,20 +232,16 @@ def due_after_pause(
     resumed_at: datetime,
     calendar: WorkingCalendar,
 ) -> datetime:
-    """The due time after a wait from `paused_at` to `resumed_at`: the time that was left, given back.
+    """The due time after a wait from `paused_at` to `resumed_at`, in the clock's own unit.
 
-    Working-day clocks get back the working-day time that was left, hour clocks the elapsed time. A
-    clock that stopped at or after its deadline stays overdue: waiting does not undo lateness.
+    Hour clocks move by the elapsed time they stood still; working-day clocks count the working
+    days they had left again after the day they resume, and end at the end of a working day
+    (sla.calendar.WorkingCalendar.deadline_after_wait). A clock that stopped at or after its
+    deadline stays overdue: waiting does not undo lateness.
     """
-    if paused_at >= due_at:
-        return due_at
     if unit == Unit.HOURS:
-        # In UTC: aware arithmetic within one zone is wall-clock time, which a DST change bends.
-        return resumed_at.astimezone(UTC) + (due_at.astimezone(UTC) - paused_at.astimezone(UTC))
-    left = calendar.working_time_between(paused_at, due_at)
-    # Never earlier than before: a due time that has since become a day off (a holiday announced
-    # after the clock was planned) has no working time left before it, yet waiting must not cut it.
-    return max(due_at, calendar.add_working_time(resumed_at, left))
+        return calendar.shift_by_wait(due_at, paused_at, resumed_at)
+    return calendar.deadline_after_wait(due_at, paused_at, resumed_at)
 
 
 def clock_end_pause(

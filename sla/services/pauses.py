@@ -1,8 +1,11 @@
 """Pausing and resuming a case's clocks while it waits on the customer or an outside body.
 
-Time spent waiting for testing or appraisal (检测/鉴定) is not counted (SAMR rules), nor time waiting
-on the customer, the insurer, the consumer association or the regulator. Resuming gives back exactly
-the time that was left: working-day time for working-day clocks, elapsed time for hour clocks.
+Whether a wait stops a clock is a property of its stage target (`SlaTarget.pause_reasons`, defaults
+in README "Pauses"): time spent on testing or appraisal (检测/鉴定) is not counted under the SAMR
+rules, waiting on the customer is the company's call, and the 72-hour settlement alert never stops.
+A clock the reason does not stop keeps running through the pause, and can breach and escalate. On
+resuming each stopped clock gets its time back in its own unit: working days counted again from the
+resume (ending at the end of a working day), elapsed time for hour clocks.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.timeline import record_event
-from sla.models import Clock, ClockPause, PauseReason
+from sla.models import LIVE, Clock, ClockPause, PauseReason
 from sla.selectors import calendar_for_policy, policy_for
 from sla.services.clocks import clock_end_pause, complaint_sync_next_due
 
@@ -34,15 +37,24 @@ def clocks_pause(*, complaint: Complaint, actor: User, reason: str, note: str = 
     locked = lock_for_change(complaint, must_be_current=False)
     if not locked.is_open:
         raise ConditionNotMet([_("A finished complaint has no running clock.")])
-    running = list(
+    unfinished = list(
         Clock.objects.filter(
             complaint=locked, met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
-        )
+        ).select_related("target")
     )
-    if not running:
+    if not unfinished:
         raise ConditionNotMet([_("No clock is running on this complaint.")])
+    stopping = [clock for clock in unfinished if clock.target.stops_for(reason)]
+    running = [clock for clock in unfinished if not clock.target.stops_for(reason)]
+    if not stopping:
+        raise ConditionNotMet(
+            [
+                _("No running deadline stops for this reason; these keep running: %(stages)s.")
+                % {"stages": ", ".join(str(clock.get_stage_display()) for clock in running)}
+            ]
+        )
     now = timezone.now()
-    for clock in running:
+    for clock in stopping:
         ClockPause.objects.create(
             clock=clock,
             reason=reason,
@@ -61,9 +73,13 @@ def clocks_pause(*, complaint: Complaint, actor: User, reason: str, note: str = 
         actor=actor,
         at=now,
         comment=(note or "").strip(),
-        data={"reason": reason, "stages": [clock.stage for clock in running]},
+        data={
+            "reason": reason,
+            "stages": [clock.stage for clock in stopping],
+            "running": [clock.stage for clock in running],
+        },
     )
-    return running
+    return stopping
 
 
 @transaction.atomic
@@ -83,6 +99,10 @@ def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
     calendar = calendar_for_policy(
         policy=policy_for(severity=locked.severity, category=locked.category)
     )
+    # Clocks the pause did not stop (or that started during it) ran all along.
+    kept_running = list(
+        Clock.objects.filter(LIVE, complaint=locked).values_list("stage", flat=True)
+    )
     now = timezone.now()
     moved = []
     for clock in paused:
@@ -96,6 +116,6 @@ def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
         kind=CaseEvent.Kind.CLOCKS_RESUMED,
         actor=actor,
         at=now,
-        data={"clocks": moved},
+        data={"clocks": moved, "running": kept_running},
     )
     return paused

@@ -21,7 +21,16 @@ from complaints.services import (
     complaint_triage,
     contact_record,
 )
-from sla.models import Clock, Escalation, EscalationSettings, Reminder, SlaPolicy, SlaTarget, Stage
+from sla.models import (
+    DEFAULT_PAUSE_REASONS,
+    Clock,
+    Escalation,
+    EscalationSettings,
+    Reminder,
+    SlaPolicy,
+    SlaTarget,
+    Stage,
+)
 from sla.services import clock_process, clocks_pause
 from sla.tasks import sweep_clocks_task
 from tests.sla.china import SHANGHAI
@@ -53,6 +62,7 @@ def investigation_only(org) -> SlaPolicy:
         amount=3,
         unit="working_days",
         start_event="received",
+        pause_reasons=DEFAULT_PAUSE_REASONS[Stage.INVESTIGATION],
     )
     return policy
 

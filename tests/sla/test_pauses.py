@@ -3,6 +3,10 @@
 The case is received Mon 2025-11-10 10:00 (Shanghai), in an ordinary fortnight with no holiday:
 first response due Tue 11-11 10:00 (24 h), investigation Thu 11-13 23:59:59 (3 working days),
 decision Mon 11-17 23:59:59 (5 working days), settlement Thu 11-13 10:00 (72 h).
+
+Under the default policy every wait stops the investigation and decision clocks; the first
+response and the 72-hour settlement alert run on (README "Pauses"). A resumed working-day clock has
+the working days it had left counted again after the day it resumes.
 """
 
 from __future__ import annotations
@@ -16,9 +20,18 @@ from accounts.roles import Role
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, State
 from complaints.services import contact_record
-from sla.models import CalendarDay, Clock, ClockPause, PauseReason, Stage
+from sla.models import (
+    DEFAULT_PAUSE_REASONS,
+    CalendarDay,
+    Clock,
+    ClockPause,
+    Escalation,
+    PauseReason,
+    SlaTarget,
+    Stage,
+)
 from sla.selectors import complaint_deadlines
-from sla.services import calendar_day_set, clocks_pause, clocks_resume
+from sla.services import calendar_day_set, clock_process, clocks_pause, clocks_resume
 from tests.complaints.conftest import snapshot, user_of
 from tests.sla.china import SHANGHAI
 from tests.sla.conftest import clocks_of, local
@@ -63,7 +76,7 @@ def test_the_people_working_the_case_may_pause_and_resume_it(org, now_is, case, 
     resumed = resume(case, person, at(2025, 11, 10, 12), now_is=now_is)
 
     assert {clock.stage for clock in paused} == {clock.stage for clock in resumed}
-    assert len(paused) == 4
+    assert {clock.stage for clock in paused} == {Stage.INVESTIGATION, Stage.DECISION}
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.EXECUTIVE])
@@ -88,7 +101,8 @@ def test_resuming_needs_the_same_permission(org, now_is, case):
     with pytest.raises(PermissionDenied):
         resume(case, org.auditor, at(2025, 11, 10, 12), now_is=now_is)
 
-    assert all(clock.paused_at for clock in clocks_of(case).values())
+    clocks = clocks_of(case)
+    assert clocks[Stage.INVESTIGATION].paused_at and clocks[Stage.DECISION].paused_at
 
 
 @pytest.mark.parametrize(
@@ -129,7 +143,7 @@ def test_nothing_running_cannot_be_paused_and_nothing_paused_cannot_be_resumed(o
     with pytest.raises(ConditionNotMet):
         pause(case, org.agent, at(2025, 11, 10, 12), now_is=now_is)
 
-    assert ClockPause.objects.count() == 4
+    assert ClockPause.objects.count() == 2
 
 
 def test_a_finished_case_has_no_clock_to_pause(org, flow, now_is, case):
@@ -144,7 +158,7 @@ def test_a_finished_case_has_no_clock_to_pause(org, flow, now_is, case):
 # --- the time given back ------------------------------------------------------------------------
 
 
-def test_resuming_gives_back_exactly_the_working_time_that_was_left(org, now_is, case):
+def test_resuming_counts_the_working_days_that_were_left_again(org, now_is, case):
     # given the customer called back Monday, then the case waits on an appraisal from Tue 10:00
     now_is(at(2025, 11, 10, 11))
     contact_record(
@@ -155,37 +169,42 @@ def test_resuming_gives_back_exactly_the_working_time_that_was_left(org, now_is,
     # when the appraisal comes back the next Monday at 09:00
     resumed = resume(case, org.handler, at(2025, 11, 17, 9), now_is=now_is)
 
-    assert {clock.stage for clock in resumed} == {
-        Stage.INVESTIGATION,
-        Stage.DECISION,
-        Stage.RESOLUTION,
-    }
+    assert {clock.stage for clock in resumed} == {Stage.INVESTIGATION, Stage.DECISION}
     assert dues(case) == {
         # met before the wait: untouched
         Stage.FIRST_RESPONSE: "2025-11-11T10:00:00+08:00",
-        # 14 h of Tue + Wed + 23:59:59 of Thu were left = 61:59:59 of working time;
-        # from Mon 09:00: 15 h Mon, 24 h Tue, then 22:59:59 into Wed
-        Stage.INVESTIGATION: "2025-11-19T22:59:59+08:00",
-        # 14 h Tue + Wed, Thu, Fri + 23:59:59 of Mon = 109:59:59; from Mon 09:00 to Fri 22:59:59
-        Stage.DECISION: "2025-11-21T22:59:59+08:00",
-        # hour clocks get back elapsed time: 48 h were left
-        Stage.RESOLUTION: "2025-11-19T09:00:00+08:00",
+        # Wed and Thu were left; counted again after Monday: Tue, Wed
+        Stage.INVESTIGATION: "2025-11-19T23:59:59+08:00",
+        # Wed, Thu, Fri and Mon were left: Tue to Fri
+        Stage.DECISION: "2025-11-21T23:59:59+08:00",
+        # the 72-hour settlement alert does not wait for an appraisal
+        Stage.RESOLUTION: "2025-11-13T10:00:00+08:00",
     }
 
 
 def test_two_waits_add_up(org, now_is, case):
+    # a wait within Monday moves nothing; one from Wednesday into Thursday gives Thursday back
     pause(case, org.agent, at(2025, 11, 10, 12), now_is=now_is)
     resume(case, org.agent, at(2025, 11, 10, 15), now_is=now_is)
+    assert dues(case)[Stage.INVESTIGATION] == "2025-11-13T23:59:59+08:00"
     pause(case, org.agent, at(2025, 11, 12, 8), now_is=now_is)
 
-    resume(case, org.agent, at(2025, 11, 12, 10), now_is=now_is)
+    resume(case, org.agent, at(2025, 11, 13, 10), now_is=now_is)
 
-    # five working hours in all, on Monday and Wednesday
-    assert dues(case)[Stage.INVESTIGATION] == "2025-11-14T04:59:59+08:00"
+    assert dues(case)[Stage.INVESTIGATION] == "2025-11-14T23:59:59+08:00"
     assert ClockPause.objects.filter(clock__stage=Stage.INVESTIGATION).count() == 2
 
 
-def test_an_hour_clock_gets_back_the_exact_elapsed_remainder(org, now_is, case):
+def stops(case: Complaint, stage: str, *reasons: str) -> None:
+    """The administrator sets which pauses stop this stage's clock on the case's policy."""
+    SlaTarget.objects.filter(pk=clocks_of(case)[stage].target_id).update(
+        pause_reasons=list(reasons)
+    )
+
+
+def test_an_hour_clock_that_stops_gets_back_the_exact_elapsed_remainder(org, now_is, case):
+    # given a company that also stops the first response while the customer cannot be reached
+    stops(case, Stage.FIRST_RESPONSE, PauseReason.WAITING_CUSTOMER)
     # paused 29 min 45 s before the first response falls due, over a weekend
     pause(case, org.agent, at(2025, 11, 11, 9, 30, 15), now_is=now_is)
 
@@ -193,13 +212,15 @@ def test_an_hour_clock_gets_back_the_exact_elapsed_remainder(org, now_is, case):
 
     after = dues(case)
     assert after[Stage.FIRST_RESPONSE] == "2025-11-15T20:29:45+08:00"
-    # 48:29:45 were left on the settlement
-    assert after[Stage.RESOLUTION] == "2025-11-17T20:29:45+08:00"
+    # the settlement alert does not stop for the customer
+    assert after[Stage.RESOLUTION] == "2025-11-13T10:00:00+08:00"
 
 
 def test_a_clock_paused_after_its_deadline_stays_overdue(org, now_is, case):
+    stops(case, Stage.FIRST_RESPONSE, PauseReason.WAITING_CUSTOMER)
     # given the first response already overdue (due Tue 10:00) when the case starts waiting
     pause(case, org.agent, at(2025, 11, 12, 10), now_is=now_is)
+    assert clocks_of(case)[Stage.FIRST_RESPONSE].paused_at is not None
     while_paused = {d.stage: d.breached for d in complaint_deadlines(complaint=case)}
     assert while_paused[Stage.FIRST_RESPONSE] is True
     assert while_paused[Stage.INVESTIGATION] is False
@@ -208,8 +229,7 @@ def test_a_clock_paused_after_its_deadline_stays_overdue(org, now_is, case):
 
     after = dues(case)
     assert after[Stage.FIRST_RESPONSE] == "2025-11-11T10:00:00+08:00"
-    # the running investigation had Wed 10:00 - Thu 23:59:59 left (37:59:59); from Fri 10:00 that
-    # is 14 h on Friday, then the weekend, then all of Monday
+    # the running investigation had Thursday left; counted again after Friday: Monday
     assert after[Stage.INVESTIGATION] == "2025-11-17T23:59:59+08:00"
     breached = {d.stage: d.breached for d in complaint_deadlines(complaint=case)}
     assert breached[Stage.FIRST_RESPONSE] is True
@@ -222,7 +242,8 @@ def test_pausing_on_a_day_off_gives_back_the_whole_of_the_working_days_left(org,
 
     resume(case, org.agent, at(2025, 11, 19, 8), now_is=now_is)
 
-    assert dues(case)[Stage.DECISION] == "2025-11-20T07:59:59+08:00"
+    # one working day after Wednesday
+    assert dues(case)[Stage.DECISION] == "2025-11-20T23:59:59+08:00"
 
 
 def test_a_wait_on_a_day_declared_off_after_planning_does_not_shorten_the_clock(
@@ -256,19 +277,16 @@ def test_the_pause_and_the_resumption_are_on_the_timeline_and_in_the_pause_rows(
         "等待保险公司定损",
     )
     assert paused_event.data["reason"] == PauseReason.INSURER
-    assert set(paused_event.data["stages"]) == {
-        Stage.FIRST_RESPONSE,
-        Stage.INVESTIGATION,
-        Stage.DECISION,
-        Stage.RESOLUTION,
-    }
+    assert set(paused_event.data["stages"]) == {Stage.INVESTIGATION, Stage.DECISION}
+    assert set(paused_event.data["running"]) == {Stage.FIRST_RESPONSE, Stage.RESOLUTION}
     resumed_event = case.events.get(kind=CaseEvent.Kind.CLOCKS_RESUMED)
     assert (resumed_event.actor, resumed_event.at) == (org.manager, resumed_at)
     moved = {
         row["stage"]: (local(parse_datetime(row["from"])), local(parse_datetime(row["to"])))
         for row in resumed_event.data["clocks"]
     }
-    assert moved[Stage.INVESTIGATION] == ("2025-11-13T23:59:59+08:00", "2025-11-19T22:59:59+08:00")
+    assert moved[Stage.INVESTIGATION] == ("2025-11-13T23:59:59+08:00", "2025-11-19T23:59:59+08:00")
+    assert set(resumed_event.data["running"]) == {Stage.FIRST_RESPONSE, Stage.RESOLUTION}
 
     row = ClockPause.objects.get(clock__complaint=case, clock__stage=Stage.INVESTIGATION)
     assert (row.reason, row.note, row.paused_by, row.resumed_by) == (
@@ -280,7 +298,7 @@ def test_the_pause_and_the_resumption_are_on_the_timeline_and_in_the_pause_rows(
     assert (row.paused_at, row.resumed_at) == (paused_at, resumed_at)
     assert (local(row.due_before), local(row.due_after)) == (
         "2025-11-13T23:59:59+08:00",
-        "2025-11-19T22:59:59+08:00",
+        "2025-11-19T23:59:59+08:00",
     )
     # each action made every other copy of the case stale
     case_now = Complaint.objects.get(pk=case.pk)
@@ -291,26 +309,29 @@ def test_a_paused_clock_is_not_live_and_cannot_run_out(org, now_is, case):
     pause(case, org.agent, at(2025, 11, 11, 9), PauseReason.REGULATOR, now_is=now_is)
 
     clocks = clocks_of(case)
-    assert all(not clock.is_live for clock in clocks.values())
-    assert all(clock.next_action_at is None for clock in clocks.values())
-    assert set(Clock.objects.filter(complaint=case).values_list("pause_reason", flat=True)) == {
-        PauseReason.REGULATOR
-    }
+    stopped = [clocks[Stage.INVESTIGATION], clocks[Stage.DECISION]]
+    assert all(not clock.is_live and clock.next_action_at is None for clock in stopped)
+    assert all(clock.pause_reason == PauseReason.REGULATOR for clock in stopped)
+    # the others run on, with their sweep times
+    running = [clocks[Stage.FIRST_RESPONSE], clocks[Stage.RESOLUTION]]
+    assert all(clock.is_live and clock.next_action_at for clock in running)
+    assert all(clock.pause_reason == "" for clock in running)
     # long after every deadline, a paused clock still reads as paused, not breached
-    deadlines = complaint_deadlines(complaint=case, now=at(2025, 12, 31, 12))
-    assert all(d.paused and not d.breached for d in deadlines)
+    deadlines = {d.stage: d for d in complaint_deadlines(complaint=case, now=at(2025, 12, 31, 12))}
+    assert all(deadlines[c.stage].paused and not deadlines[c.stage].breached for c in stopped)
+    assert all(deadlines[c.stage].breached and not deadlines[c.stage].paused for c in running)
 
 
 def test_a_resumed_clock_is_live_again_with_its_reminder_and_sweep_time_moved(org, now_is, case):
     pause(case, org.agent, at(2025, 11, 11, 9), now_is=now_is)
 
-    resume(case, org.agent, at(2025, 11, 11, 17), now_is=now_is)
+    resume(case, org.agent, at(2025, 11, 12, 17), now_is=now_is)
 
     investigation = clocks_of(case)[Stage.INVESTIGATION]
     assert investigation.is_live
     assert investigation.pause_reason == ""
-    # 8 h given back, all on Tue: Thu 23:59:59 becomes Fri 07:59:59
-    assert local(investigation.due_at) == "2025-11-14T07:59:59+08:00"
+    # Wed and Thu were left, counted again after Wednesday: Thu 23:59:59 becomes Fri 23:59:59
+    assert local(investigation.due_at) == "2025-11-14T23:59:59+08:00"
     span = investigation.due_at - investigation.started_at
     assert investigation.remind_at == investigation.started_at + span * 3 / 4
     assert investigation.next_action_at == investigation.remind_at
@@ -354,3 +375,124 @@ def test_a_clock_started_while_others_wait_runs(org, flow, now_is, case):
     flow.run(complaint, "decide")
 
     assert clocks_of(complaint)[Stage.REPLY].is_live
+
+
+# --- issue 12 §1.1: the end of the day survives a wait ----------------------------------------
+
+
+def test_a_short_wait_keeps_a_working_day_deadline_at_the_end_of_its_day(org, now_is, case):
+    # the reported defect: three seconds of waiting turned Thu 23:59:59 into Fri 00:00:02
+    pause(case, org.handler, at(2025, 11, 11, 10), PauseReason.TESTING_APPRAISAL, now_is=now_is)
+
+    resume(case, org.handler, at(2025, 11, 11, 10, 0, 3), now_is=now_is)
+
+    assert dues(case)[Stage.INVESTIGATION] == "2025-11-13T23:59:59+08:00"
+    assert dues(case)[Stage.DECISION] == "2025-11-17T23:59:59+08:00"
+
+
+# --- which pauses stop which clock (README "Pauses") ------------------------------------------
+
+EVERY_WAIT = {
+    "waiting_customer",
+    "testing_appraisal",
+    "insurer",
+    "consumer_association",
+    "regulator",
+    "other",
+}
+# Written out here, not read from the code, so that a changed default fails this test.
+DEFAULTS = {
+    "first_response": set(),
+    "investigation": EVERY_WAIT,
+    "decision": EVERY_WAIT,
+    "reply": {"waiting_customer", "other"},
+    "follow_up": {"waiting_customer", "other"},
+    "resolution": set(),
+}
+
+
+def test_every_seeded_policy_carries_the_stated_defaults(db):
+    targets = SlaTarget.objects.filter(policy__code__startswith="default-")
+
+    assert set(targets.values_list("policy__code", flat=True)) == {
+        "default-general",
+        "default-complex",
+        "default-urgent",
+        "default-major",
+    }
+    for target in targets:
+        assert set(target.pause_reasons) == DEFAULTS[target.stage], target
+    # the defaults the code offers (new targets, the admin's help) are the same table
+    assert {stage: set(reasons) for stage, reasons in DEFAULT_PAUSE_REASONS.items()} == DEFAULTS
+
+
+@pytest.mark.parametrize("reason", sorted(EVERY_WAIT))
+def test_any_wait_stops_the_handling_clocks_and_never_the_first_response_or_the_72_hours(
+    org, now_is, case, reason
+):
+    note = "客户出国" if reason == PauseReason.OTHER else ""
+
+    stopped = pause(case, org.handler, at(2025, 11, 10, 11), reason, note, now_is=now_is)
+
+    assert {clock.stage for clock in stopped} == {Stage.INVESTIGATION, Stage.DECISION}
+    clocks = clocks_of(case)
+    assert clocks[Stage.FIRST_RESPONSE].is_live
+    assert clocks[Stage.RESOLUTION].is_live
+
+
+@pytest.mark.parametrize("state", [State.REPLY, State.FOLLOW_UP])
+@pytest.mark.parametrize("reason", sorted(EVERY_WAIT))
+def test_the_reply_and_the_visit_stop_only_while_the_customer_cannot_be_reached(
+    org, flow, now_is, case, state, reason
+):
+    now_is(at(2025, 11, 10, 11))
+    complaint = flow.advance(case, state)
+    stage = Stage.REPLY if state == State.REPLY else Stage.FOLLOW_UP
+    note = "客户出国" if reason == PauseReason.OTHER else ""
+
+    if reason in DEFAULTS[stage]:
+        stopped = pause(complaint, org.handler, at(2025, 11, 10, 12), reason, note, now_is=now_is)
+        assert stage in {clock.stage for clock in stopped}
+        assert clocks_of(complaint)[stage].paused_at is not None
+    else:
+        before = snapshot(complaint)
+        with pytest.raises(ConditionNotMet) as refused:
+            pause(complaint, org.handler, at(2025, 11, 10, 12), reason, note, now_is=now_is)
+        # the refusal names the clock that keeps running
+        assert str(Stage(stage).label) in " ".join(refused.value.reasons)
+        assert snapshot(complaint) == before
+        assert clocks_of(complaint)[stage].is_live
+
+
+def test_the_72_hour_alert_runs_on_through_a_pause_and_escalates_to_the_top(org, now_is, case):
+    pause(case, org.handler, at(2025, 11, 10, 11), PauseReason.TESTING_APPRAISAL, now_is=now_is)
+
+    # Thu 10:00 is 72 hours after receipt, the case still waiting on the appraisal
+    now_is(at(2025, 11, 13, 10, 0, 1))
+    clocks = clocks_of(case)
+    acted = {stage: clock_process(clock_id=clock.pk) for stage, clock in clocks.items()}
+
+    assert acted[Stage.RESOLUTION]
+    assert acted[Stage.INVESTIGATION] == [] and acted[Stage.DECISION] == []
+    escalation = Escalation.objects.get(complaint=case, clock__stage=Stage.RESOLUTION)
+    assert escalation.level == 3
+    assert not Escalation.objects.filter(
+        complaint=case, clock__stage__in=[Stage.INVESTIGATION, Stage.DECISION]
+    ).exists()
+    assert clocks_of(case)[Stage.INVESTIGATION].paused_at is not None
+
+
+def test_a_target_that_stops_for_nothing_refuses_the_pause_with_what_keeps_running(
+    org, now_is, case
+):
+    for stage in (Stage.INVESTIGATION, Stage.DECISION):
+        stops(case, stage)
+    before = snapshot(case)
+
+    with pytest.raises(ConditionNotMet) as refused:
+        pause(case, org.handler, at(2025, 11, 10, 11), PauseReason.TESTING_APPRAISAL, now_is=now_is)
+
+    assert str(Stage.INVESTIGATION.label) in refused.value.reasons[0]
+    assert snapshot(case) == before
+    assert not ClockPause.objects.exists()
+    assert not Clock.objects.filter(complaint=case, paused_at__isnull=False).exists()

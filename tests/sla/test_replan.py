@@ -124,12 +124,12 @@ def test_paused_time_is_kept_under_the_new_targets(org, now_is, case):
     triage(case, org.agent, severity=Severity.URGENT)
 
     assert dues(case) == {
-        # Mon 12:00 plus the 24 h wait
-        Stage.FIRST_RESPONSE: "2025-11-11T12:00:00+08:00",
-        # Tue 23:59:59 plus 24 working hours
+        # a wait on the customer stops neither the first response nor the 72-hour alert
+        Stage.FIRST_RESPONSE: "2025-11-10T12:00:00+08:00",
+        Stage.RESOLUTION: "2025-11-13T10:00:00+08:00",
+        # Tue 23:59:59 and Wed 23:59:59, each one working day later: the wait ended on Tuesday
         Stage.INVESTIGATION: "2025-11-12T23:59:59+08:00",
         Stage.DECISION: "2025-11-13T23:59:59+08:00",
-        Stage.RESOLUTION: "2025-11-14T10:00:00+08:00",
     }
 
 

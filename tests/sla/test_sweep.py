@@ -53,17 +53,19 @@ def sweep(**options) -> int:
 
 
 def test_the_sweep_queues_the_due_clocks_in_chunks_oldest_first(overdue_cases, org, now_is):
-    # a paused case and a met clock are not due
+    # a paused clock is not due: the insurer wait stops the third case's handling clocks, while
+    # its first response and 72-hour settlement alert run on (README "Pauses")
     clocks_pause(complaint=overdue_cases[2], actor=org.handler, reason="insurer", note="")
     expected = list(
-        Clock.objects.filter(complaint__in=overdue_cases[:2], next_action_at__lte=LATER)
+        Clock.objects.filter(complaint__in=overdue_cases, next_action_at__lte=LATER)
         .order_by("next_action_at")
         .values_list("pk", flat=True)
     )
-    assert len(expected) == 4  # first response and settlement of each
+    assert len(expected) == 6  # first response and settlement of each
+    assert not Clock.objects.filter(pk__in=expected, paused_at__isnull=False).exists()
 
     with mock.patch.object(tasks.process_clocks_task, "apply_async") as apply_async:
-        assert sweep(chunk_size=3) == 4
+        assert sweep(chunk_size=3) == 6
 
     assert queued(apply_async) == [expected[:3], expected[3:]]
     expires = {call.kwargs["expires"] for call in apply_async.call_args_list}
