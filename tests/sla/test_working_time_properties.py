@@ -1,9 +1,8 @@
 """Properties of working-time arithmetic and of the pause rule, on the real China calendar. No database.
 
 `working_time_between(a, b)` is how much of [a, b) lies on working days; `add_working_time(a, t)` is
-the earliest moment at which t of it has passed after a. Deadlines of working-day clocks always lie
-on a working day (the end of one, or, after a wait, somewhere inside one), so that is where the
-round trip and the "pausing never shortens a clock" properties are stated.
+the earliest moment at which t of it has passed after a (reminders are placed with them). The pause
+rule here is the service's dispatch by unit; the working-day rule itself is in test_waits.py.
 """
 
 from __future__ import annotations
@@ -135,29 +134,6 @@ def waits(draw) -> tuple[datetime, datetime, datetime, datetime]:
 
 
 @PROPERTIES
-@given(wait=waits())
-def test_pausing_never_shortens_a_working_day_clock(wait):
-    _start, due, paused, resumed = wait
-    assume(paused < due)
-
-    new_due = CHINA.add_working_time(resumed, CHINA.working_time_between(paused, due))
-
-    assert new_due >= due
-    # and exactly the working time that was left lies ahead again
-    assert CHINA.working_time_between(resumed, new_due) == CHINA.working_time_between(paused, due)
-
-
-@PROPERTIES
-@given(wait=waits())
-def test_a_wait_of_no_working_time_changes_nothing(wait):
-    _start, due, paused, _resumed = wait
-    assume(paused < due)
-
-    # resumed the moment it stopped
-    assert CHINA.add_working_time(paused, CHINA.working_time_between(paused, due)) == due
-
-
-@PROPERTIES
 @given(wait=waits(), unit=st.sampled_from([Unit.HOURS, Unit.WORKING_DAYS]))
 def test_the_service_rule_never_shortens_a_clock(wait, unit):
     _start, due, paused, resumed = wait
@@ -171,6 +147,8 @@ def test_the_service_rule_never_shortens_a_clock(wait, unit):
         assert new_due == due  # overdue when it stopped: stays overdue
     elif unit == Unit.HOURS:
         assert new_due - resumed == due - paused  # exactly the elapsed time that was left
+    else:
+        assert new_due == CHINA.deadline_after_wait(due, paused, resumed)
 
 
 @PROPERTIES
