@@ -7,6 +7,7 @@ Registered from SlaConfig.ready() (sla/apps.py), beside the calendar admin in sl
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -15,15 +16,52 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.admin.common import ComplaintRecordAdmin, ReadOnlyInline
-from sla.models import Clock, ClockPause, EscalationSettings, SlaPolicy, SlaTarget
+from sla.models import Clock, ClockPause, EscalationSettings, PauseReason, SlaPolicy, SlaTarget
 from sla.selectors import clock_is_breached
+
+
+class SlaTargetForm(forms.ModelForm):
+    # The stored JSON list of codes, edited as one box per pause reason.
+    pause_reasons = forms.MultipleChoiceField(
+        label=_("pauses that stop this clock"),
+        choices=PauseReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Ticked: the clock stands still while the case waits for this reason. Unticked: it "
+            "keeps running and can breach and escalate. Applies to running clocks from their next "
+            "pause. Defaults: investigation and decision every reason; reply and follow-up visit "
+            "the customer and other; first response and settlement none."
+        ),
+    )
+
+    class Meta:
+        model = SlaTarget
+        fields = [
+            "stage",
+            "amount",
+            "unit",
+            "start_event",
+            "reminder_percent",
+            "breach_level",
+            "pause_reasons",
+        ]
 
 
 class SlaTargetInline(admin.TabularInline):
     # One target per stage: the formset checks the (policy, stage) unique constraint itself, so a
     # stage entered twice comes back as a form error, never as a database error.
     model = SlaTarget
-    fields = ["stage", "amount", "unit", "start_event", "reminder_percent", "breach_level"]
+    form = SlaTargetForm
+    fields = [
+        "stage",
+        "amount",
+        "unit",
+        "start_event",
+        "reminder_percent",
+        "breach_level",
+        "pause_reasons",
+    ]
     extra = 0
     max_num = len(SlaTarget._meta.get_field("stage").choices)
 

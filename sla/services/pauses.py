@@ -19,9 +19,12 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.timeline import record_event
-from sla.models import LIVE, Clock, ClockPause, PauseReason
+from sla.models import LIVE, Clock, ClockPause, PauseReason, Stage
 from sla.selectors import calendar_for_policy, policy_for
 from sla.services.clocks import clock_end_pause, complaint_sync_next_due
+
+# Stages in the order a case meets them, for the timeline and messages.
+STAGE_ORDER = {stage: number for number, stage in enumerate(Stage.values)}
 
 # Whoever works the case may stop its clock for a recognised reason.
 PAUSE_PERMISSIONS = ("investigate_complaint", "triage_complaint", "follow_up_complaint")
@@ -37,10 +40,11 @@ def clocks_pause(*, complaint: Complaint, actor: User, reason: str, note: str = 
     locked = lock_for_change(complaint, must_be_current=False)
     if not locked.is_open:
         raise ConditionNotMet([_("A finished complaint has no running clock.")])
-    unfinished = list(
+    unfinished = sorted(
         Clock.objects.filter(
             complaint=locked, met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
-        ).select_related("target")
+        ).select_related("target"),
+        key=lambda clock: STAGE_ORDER.get(clock.stage, len(STAGE_ORDER)),
     )
     if not unfinished:
         raise ConditionNotMet([_("No clock is running on this complaint.")])

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -46,6 +47,7 @@ def policy_form(policy: SlaPolicy, **changes) -> dict[str, object]:
     for number, target in enumerate(targets):
         for field in ("stage", "amount", "unit", "start_event", "reminder_percent", "breach_level"):
             data[f"targets-{number}-{field}"] = getattr(target, field)
+        data[f"targets-{number}-pause_reasons"] = list(target.pause_reasons)
         data[f"targets-{number}-id"] = target.pk
         data[f"targets-{number}-policy"] = policy.pk
     data.update(changes)
@@ -139,6 +141,67 @@ def test_editing_a_target_through_the_admin_changes_it_and_leaves_running_clocks
     # the running clock copied its target when planned
     clock = Clock.objects.get(pk=running.pk)
     assert (clock.amount, clock.due_at) == (3, running.due_at)
+
+
+def test_the_policy_page_ticks_the_pauses_that_stop_each_clock(admin_client, general):
+    response = admin_client.get(reverse("admin:sla_slapolicy_change", args=[general.pk]))
+
+    formset = response.context["inline_admin_formsets"][0].formset
+    ticked = {form.instance.stage: set(form["pause_reasons"].value()) for form in formset.forms}
+    assert ticked[Stage.RESOLUTION] == set()
+    assert ticked[Stage.REPLY] == {PauseReason.WAITING_CUSTOMER, PauseReason.OTHER}
+    assert ticked[Stage.INVESTIGATION] == set(PauseReason.values)
+    html = response.content.decode()
+    assert f'name="targets-{row_of(general, Stage.REPLY)}-pause_reasons"' in html
+    assert 'type="checkbox"' in html
+
+
+def test_the_company_decides_that_waiting_on_the_customer_does_not_stop_the_investigation(
+    admin_client, general, org, now_is, new_complaint
+):
+    row = row_of(general, Stage.INVESTIGATION)
+    others = [r for r in PauseReason.values if r != PauseReason.WAITING_CUSTOMER]
+
+    response = admin_client.post(
+        reverse("admin:sla_slapolicy_change", args=[general.pk]),
+        policy_form(general, **{f"targets-{row}-pause_reasons": others}),
+    )
+
+    assert response.status_code == 302
+    assert general.targets.get(stage=Stage.INVESTIGATION).pause_reasons == others
+    # the other targets keep theirs
+    assert general.targets.get(stage=Stage.REPLY).pause_reasons == ["waiting_customer", "other"]
+    # and a case waiting on its customer now keeps its investigation clock running
+    now_is(MON_1110_10)
+    complaint = new_complaint()
+    stopped = clocks_pause(
+        complaint=complaint, actor=org.agent, reason=PauseReason.WAITING_CUSTOMER
+    )
+    assert [clock.stage for clock in stopped] == [Stage.DECISION]
+
+
+def test_an_unknown_pause_reason_is_refused_and_nothing_is_saved(admin_client, general):
+    row = row_of(general, Stage.DECISION)
+    before = general.targets.get(stage=Stage.DECISION).pause_reasons
+
+    response = admin_client.post(
+        reverse("admin:sla_slapolicy_change", args=[general.pk]),
+        policy_form(general, **{f"targets-{row}-pause_reasons": ["lunch"]}),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.forms[row].errors
+    assert set(errors) == {"pause_reasons"}
+    assert general.targets.get(stage=Stage.DECISION).pause_reasons == before
+
+
+def test_the_model_refuses_unknown_or_repeated_pause_reasons(general):
+    target = general.targets.get(stage=Stage.DECISION)
+
+    for bad in (["lunch"], ["other", "other"], "other", [1]):
+        target.pause_reasons = bad
+        with pytest.raises(ValidationError):
+            target.full_clean()
 
 
 def test_a_stage_set_twice_is_refused_with_a_message(admin_client, general):

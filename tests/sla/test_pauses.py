@@ -14,12 +14,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
 from accounts.roles import Role
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, State
 from complaints.services import contact_record
+from complaints.views.case.timeline import describe
 from sla.models import (
     DEFAULT_PAUSE_REASONS,
     CalendarDay,
@@ -496,3 +498,20 @@ def test_a_target_that_stops_for_nothing_refuses_the_pause_with_what_keeps_runni
     assert snapshot(case) == before
     assert not ClockPause.objects.exists()
     assert not Clock.objects.filter(complaint=case, paused_at__isnull=False).exists()
+
+
+def test_the_timeline_says_which_clocks_stopped_and_which_kept_running(org, now_is, case):
+    pause(case, org.handler, at(2025, 11, 11, 10), PauseReason.TESTING_APPRAISAL, now_is=now_is)
+    resume(case, org.handler, at(2025, 11, 12, 10), now_is=now_is)
+
+    with translation.override("en"):
+        paused, resumed = (
+            dict(describe(case.events.get(kind=kind)).details)
+            for kind in (CaseEvent.Kind.CLOCKS_PAUSED, CaseEvent.Kind.CLOCKS_RESUMED)
+        )
+
+    assert paused["Why"] == "Testing or appraisal (检测/鉴定)"
+    assert paused["Stopped"] == "Investigation, Decision"
+    assert paused["Kept running"] == "First response, Settlement"
+    assert resumed["Investigation"].endswith("→ 2025-11-14 23:59")
+    assert resumed["Kept running"] == "First response, Settlement"

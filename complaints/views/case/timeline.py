@@ -320,13 +320,21 @@ def _paused(event: CaseEvent, who: str, data: dict) -> Entry:
     details = [(_("Why"), label(PauseReason, data.get("reason")))]
     stages = ", ".join(label(Stage, stage) for stage in data.get("stages") or [])
     if stages:
-        details.append((_("Deadlines"), stages))
+        details.append((_("Stopped"), stages))
+    details.extend(_kept_running(data))
     return Entry(event, sentence, details, _("Note"), tone="warn")
+
+
+def _kept_running(data: dict) -> list[tuple[str, str]]:
+    """The clocks a pause did not stop (the stage targets say which pauses stop which clock)."""
+    running = ", ".join(label(Stage, stage) for stage in data.get("running") or [])
+    return [(_("Kept running"), running)] if running else []
 
 
 def _resumed(event: CaseEvent, who: str, data: dict) -> Entry:
     sentence = _("%(who)s resumed the deadlines.") % {"who": who}
-    return Entry(event, sentence, _clock_moves(data.get("clocks")), tone="warn")
+    details = _clock_moves(data.get("clocks")) + _kept_running(data)
+    return Entry(event, sentence, details, tone="warn")
 
 
 def _replanned(event: CaseEvent, who: str, data: dict) -> Entry:
