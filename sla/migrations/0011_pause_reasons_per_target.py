@@ -36,7 +36,7 @@ def set_defaults(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sla", "0009_calendar_upkeep_schedule"),
+        ("sla", "0010_escalation_reason_legal"),
     ]
 
     operations = [
