@@ -3,6 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# Unread means: not opened and still asking for something. The top bar's count, the inbox's
+# "unread" marks and its Unread filter all use this one condition (and the partial index on it).
+UNREAD = Q(read_at__isnull=True, settled_at__isnull=True)
+
 
 class Notification(models.Model):
     """One message in a person's in-app inbox (and, if sent, their e-mail)."""
@@ -13,6 +17,18 @@ class Notification(models.Model):
         ASSIGNMENT = "assignment", _("Assignment")
         APPROVAL_REQUEST = "approval_request", _("Approval requested")
         CALENDAR = "calendar", _("Calendar to confirm")
+
+    class Settled(models.TextChoices):
+        """Why a notification needs no action any more (its subject was settled)."""
+
+        APPROVED = "approved", _("Decision approved")
+        REFUSED = "refused", _("Decision refused")
+        SUPERSEDED = "superseded", _("Replaced by a new proposal")
+        CLOCK_MET = "clock_met", _("Deadline met")
+        CLOCK_STOPPED = "clock_stopped", _("Deadline no longer runs")
+        CASE_CLOSED = "case_closed", _("Case closed")
+        CASE_REJECTED = "case_rejected", _("Case not accepted")
+        CASE_WITHDRAWN = "case_withdrawn", _("Case withdrawn")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,6 +55,24 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Done: what the message asked for is settled (decided, met, closed); it stays listed, greyed.
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("settled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    settled_reason = models.CharField(
+        _("settled because"),
+        max_length=20,
+        choices=Settled.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
     # Whether an e-mail was due when it was created (sending on, recipient with an address): a
     # periodic job sends those still unsent, e.g. when the broker was down at the commit.
     email_due = models.BooleanField(_("e-mail due"), default=False)
@@ -53,7 +87,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["recipient", "created_at"],
-                condition=Q(read_at__isnull=True),
+                condition=UNREAD,
                 name="notification_unread_idx",
             ),
             models.Index(
@@ -64,4 +98,17 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None and self.settled_at is None
+
+    @property
+    def headline(self) -> str:
+        """The subject without its "[reference] " prefix: the inbox shows the case once, above."""
+        if self.complaint_id is not None:
+            prefix = f"[{self.complaint.reference}] "
+            if self.subject.startswith(prefix):
+                return self.subject.removeprefix(prefix)
         return self.subject

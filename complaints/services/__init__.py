@@ -17,6 +17,8 @@ from complaints.services.investigation import complaint_add_note, complaint_hand
 from complaints.services.notifications import (
     notification_mark_read,
     notifications_mark_all_read,
+    notifications_settle,
+    notifications_settle_case,
     notify,
 )
 from complaints.services.transitions import (
@@ -47,5 +49,7 @@ __all__ = [
     "follow_up_record",
     "notification_mark_read",
     "notifications_mark_all_read",
+    "notifications_settle",
+    "notifications_settle_case",
     "notify",
 ]

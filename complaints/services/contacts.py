@@ -22,6 +22,7 @@ from complaints.models import (
     State,
 )
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.notifications import notifications_settle_case
 from complaints.timeline import record_event
 from sla.models import Stage
 from sla.services.clocks import clocks_meet
@@ -114,6 +115,7 @@ def contact_record(
     if locked.first_response_at is not None and locked.first_response_at != first_response_before:
         save_change(locked, fields=["first_response_at"])
         clocks_meet(complaint=locked, stages=[Stage.FIRST_RESPONSE], at=locked.first_response_at)
+        notifications_settle_case(complaint=locked, by=actor)
     return contact
 
 
@@ -158,6 +160,7 @@ def follow_up_record(
     )
     if reached:
         clocks_meet(complaint=locked, stages=[Stage.FOLLOW_UP], at=follow_up.at)
+        notifications_settle_case(complaint=locked, by=actor, at=follow_up.at)
     record_event(
         complaint=locked,
         kind=CaseEvent.Kind.FOLLOW_UP,

@@ -37,7 +37,11 @@ from complaints.selectors import (
     decisions_of_round,
 )
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
-from complaints.services.notifications import notify
+from complaints.services.notifications import (
+    approval_request_key,
+    notifications_settle,
+    notify,
+)
 from complaints.timeline import record_event
 from sla.services.escalation import escalate_on_facts
 
@@ -95,9 +99,22 @@ def decision_propose(
 
     now = timezone.now()
     # A new proposal replaces whatever this round had before, approved or not.
-    decisions_of_round(complaint=locked).filter(
+    replaced = decisions_of_round(complaint=locked).filter(
         state__in=[Decision.Status.PENDING_APPROVAL, Decision.Status.APPROVED]
-    ).update(state=Decision.Status.SUPERSEDED)
+    )
+    waiting = [
+        pk
+        for pk, state in replaced.values_list("pk", "state")
+        if state == Decision.Status.PENDING_APPROVAL
+    ]
+    replaced.update(state=Decision.Status.SUPERSEDED)
+    # Their approvers have nothing left to decide.
+    notifications_settle(
+        keys=map(approval_request_key, waiting),
+        reason=Notification.Settled.SUPERSEDED,
+        by=actor,
+        at=now,
+    )
     decision = Decision.objects.create(
         complaint=locked,
         round=locked.reopen_count,
@@ -147,7 +164,7 @@ def _request_approval(decision: Decision) -> None:
         recipients=approvers,
         kind=Notification.Kind.APPROVAL_REQUEST,
         complaint=decision.complaint,
-        key=f"approval:{decision.pk}",
+        key=approval_request_key(decision.pk),
         template="approval_request",
         context={"decision": decision},
     )
@@ -201,6 +218,12 @@ def decision_approve(*, decision: Decision, actor: User, comment: str = "") -> D
     locked = _lock_pending(decision, actor)
     _approve(decision=locked, approver=actor, comment=comment)
     save_change(locked.complaint, fields=[])
+    notifications_settle(
+        keys=[approval_request_key(locked.pk)],
+        reason=Notification.Settled.APPROVED,
+        by=actor,
+        at=locked.approved_at,
+    )
     return locked
 
 
@@ -221,6 +244,12 @@ def decision_refuse(*, decision: Decision, actor: User, comment: str) -> Decisio
     locked.state = Decision.Status.REFUSED
     locked.save(update_fields=["state"])
     save_change(locked.complaint, fields=[])
+    notifications_settle(
+        keys=[approval_request_key(locked.pk)],
+        reason=Notification.Settled.REFUSED,
+        by=actor,
+        at=now,
+    )
     record_event(
         complaint=locked.complaint,
         kind=CaseEvent.Kind.DECISION_REJECTED,

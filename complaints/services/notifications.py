@@ -19,7 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Case, CharField, Model, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,8 +30,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from complaints.errors import NotFound
 from complaints.models import Complaint, Notification
+from complaints.models.notifications import UNREAD
 from config.dispatch import dispatch_after_commit
-from sla.models import EscalationSettings
+from sla.models import Clock, EscalationSettings
 
 logger = logging.getLogger(__name__)
 
@@ -357,7 +359,75 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    """Mark every unread notification of `user` read; returns how many changed."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
+    """Mark every unread notification of `user` read; returns how many changed (as the top bar
+    counted them: settled ones were not unread)."""
+    return Notification.objects.filter(UNREAD, recipient=user).update(read_at=timezone.now())
+
+
+# --- settling: the subject of a message was dealt with -------------------------------------------
+#
+# Which kinds can be settled, and by what (each by the service that settles the subject):
+# - approval_request: its decision was approved or refused (decision_approve / decision_refuse),
+#   or replaced by a new proposal (decision_propose); or the case ended.
+# - reminder: its clock was met or stopped (complaint_transition, contact_record, ...: wherever
+#   clocks are met, `notifications_settle_case` follows).
+# - escalation, assignment: the case ended (closed, not accepted, withdrawn). An escalation is
+#   about the case being late or grave, which only its end settles; a later reopening brings new
+#   clocks and new messages.
+# - calendar: not settled here (an administrator confirms the year in the admin).
+# Settling is for every recipient at once, never undone, and leaves `read_at` alone.
+
+_ENDED = {
+    "closed": Notification.Settled.CASE_CLOSED,
+    "rejected": Notification.Settled.CASE_REJECTED,
+    "withdrawn": Notification.Settled.CASE_WITHDRAWN,
+}
+
+
+def approval_request_key(decision_id: int) -> str:
+    """The cause key of the approval requests of one decision (one per approver)."""
+    return f"approval:{decision_id}"
+
+
+def reminder_key(clock_id: int) -> str:
+    return f"reminder:{clock_id}"
+
+
+def notifications_settle(
+    *, keys: Iterable[str], reason: str, by: User | None, at: datetime | None = None
+) -> int:
+    """Mark done, for every recipient, the notifications of these causes not settled before."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    return Notification.objects.filter(key__in=keys, settled_at__isnull=True).update(
+        settled_at=at or timezone.now(), settled_by=by, settled_reason=reason
     )
+
+
+def notifications_settle_case(
+    *, complaint: Complaint, by: User | None, at: datetime | None = None
+) -> int:
+    """After the case's clocks were brought in line: reminders of finished clocks are done, and
+    when the case has ended, everything about it is. One UPDATE, two when the case ended."""
+    at = at or timezone.now()
+    pending = Notification.objects.filter(complaint=complaint, settled_at__isnull=True)
+    keyed = Clock.objects.filter(complaint=complaint).annotate(
+        notification_key=Concat(Value("reminder:"), Cast("pk", CharField()))
+    )
+    met = keyed.filter(met_at__isnull=False).values("notification_key")
+    finished = keyed.filter(Q(met_at__isnull=False) | Q(cancelled_at__isnull=False))
+    settled = pending.filter(
+        kind=Notification.Kind.REMINDER, key__in=finished.values("notification_key")
+    ).update(
+        settled_at=at,
+        settled_by=by,
+        settled_reason=Case(
+            When(key__in=met, then=Value(Notification.Settled.CLOCK_MET.value)),
+            default=Value(Notification.Settled.CLOCK_STOPPED.value),
+        ),
+    )
+    ended = _ENDED.get(complaint.state)
+    if ended is not None:
+        settled += pending.update(settled_at=at, settled_by=by, settled_reason=ended)
+    return settled

@@ -35,6 +35,7 @@ from complaints.models import (
 from complaints.selectors import complaint_is_visible_to
 from complaints.services.common import ensure_visible, lock_for_change, save_change
 from complaints.services.contacts import log_contact
+from complaints.services.notifications import notifications_settle_case
 from complaints.services.reply import reply_email_on_commit
 from complaints.timeline import record_event
 from sla.services.clocks import clocks_after_transition
@@ -220,6 +221,8 @@ def complaint_transition(
             save_change(locked)
             extra = spec.after(locked, actor, data, at) if spec.after else {}
             clocks_after_transition(complaint=locked, name=name, at=at)
+            # Reminders of clocks just met or stopped, and everything about an ended case, are done.
+            notifications_settle_case(complaint=locked, by=actor, at=at)
             record_event(
                 complaint=locked,
                 kind=CaseEvent.Kind.TRANSITION,
