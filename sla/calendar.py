@@ -36,8 +36,8 @@ class WorkingCalendar:
     days_off: frozenset[date]
     working_days: frozenset[date]  # make-up working days and admin overrides
     provisional_years: frozenset[int] = frozenset()
-    # Years whose holidays were loaded at all; None means "do not check". A year outside this set
-    # is only known by its weekly rest days, so a deadline there is provisional too.
+    # Years whose holidays were loaded at all; None means "do not check". A year after all of them
+    # is only known by its weekly rest days and not published yet, so a deadline there is provisional.
     loaded_years: frozenset[int] | None = None
 
     def __post_init__(self) -> None:
@@ -179,11 +179,20 @@ class WorkingCalendar:
         return datetime.combine(moment.date() + timedelta(days=1), time(0), tzinfo=self.time_zone)
 
     def is_provisional(self, moment: datetime) -> bool:
-        """Whether the local date of `moment` (a deadline) lies in a year not yet confirmed."""
+        """Whether the local date of `moment` (a deadline) lies in a year whose official calendar
+        is not published yet: a year loaded as provisional, or one later than every loaded year.
+
+        A year missing before or between loaded ones (last year's history, say) was published long
+        ago, and a calendar with no year loaded at all knows nothing to flag: neither is marked
+        (`manage.py check` and the daily job deal with missing years). Marking them made every
+        deadline of a calendar whose years were not loaded "provisional".
+        """
         year = self.local_date(moment).year
         if year in self.provisional_years:
             return True
-        return self.loaded_years is not None and year not in self.loaded_years
+        if not self.loaded_years or year in self.loaded_years:
+            return False
+        return year > max(self.loaded_years)
 
     def _next_working_day(self, after: date) -> date:
         day = after

@@ -155,7 +155,9 @@ def complaint_deadlines(*, complaint: Complaint, now: datetime | None = None) ->
             met_at=clock.met_at,
             breached=clock_is_breached(clock, now=now),
             paused=clock.paused_at is not None,
-            provisional=clock.provisional,
+            # Only a deadline still to meet may move: the flag of a finished clock is history
+            # (it is not re-planned when its year is confirmed, so it would stay on for good).
+            provisional=clock.provisional and clock.met_at is None and clock.cancelled_at is None,
         )
         for clock in clocks
     ]
