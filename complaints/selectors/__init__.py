@@ -24,6 +24,7 @@ from complaints.selectors.follow_ups import follow_up_summary
 from complaints.selectors.notifications import (
     notification_get_for_user,
     notifications_for,
+    notifications_grouped,
     unread_count,
 )
 from complaints.selectors.search import complaint_search, customer_contact_lookup
@@ -46,5 +47,6 @@ __all__ = [
     "follow_up_summary",
     "notification_get_for_user",
     "notifications_for",
+    "notifications_grouped",
     "unread_count",
 ]

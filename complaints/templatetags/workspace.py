@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from complaints.queues import DUE_SOON
 from sla.models import Stage
@@ -94,12 +95,21 @@ def badge_class_filter(due_at: datetime | None) -> str:
 register.filter("deadline_badge_class", badge_class_filter)
 
 
+def provisional_note(due_at: datetime) -> str:
+    """Why a deadline is marked provisional, naming the year (local time) it falls in."""
+    return _(
+        "The official holiday calendar for %(year)d is not published yet; this date may move."
+    ) % {"year": timezone.localtime(due_at).year}
+
+
 @register.inclusion_tag("staff/tags/deadline_badge.html")
 def deadline_badge(deadline: Deadline) -> dict[str, Any]:
     """One sla.selectors.Deadline as a badge: stage, due time, time left / met / paused."""
     met = deadline.met_at is not None
+    provisional = deadline.provisional and not met
     return {
         "deadline": deadline,
+        "provisional_note": provisional_note(deadline.due_at) if provisional else "",
         "stage_label": Stage(deadline.stage).label if deadline.stage in Stage.values else "",
         "css": "badge-late"
         if deadline.breached and not met
@@ -116,15 +126,24 @@ def escalation_badge(level: int) -> dict[str, Any]:
     return {"level": level}
 
 
-@register.filter
-def money(value: Any) -> str:
-    """An amount as the pages write every amount: ¥5,000.00 (empty when there is none)."""
+def money_text(value: Any) -> str:
+    """An amount in yuan for the current language: "25,700.00 元" in Chinese, "¥25,700.00" in
+    English (empty when there is none). Digits grouped by thousands in both: Django's zh-Hans
+    number format has no separator at all, and staff read amounts by thousands."""
     if value is None or value == "":
         return ""
     try:
-        return f"¥{Decimal(str(value)):,.2f}"
+        amount = f"{Decimal(str(value)):,.2f}"
     except (InvalidOperation, ValueError):
         return str(value)
+    # Translators: an amount of money in yuan; %(amount)s is already formatted ("25,700.00").
+    return pgettext("money", "¥%(amount)s") % {"amount": amount}
+
+
+@register.filter
+def money(value: Any) -> str:
+    """`{{ decision.amount|money }}`: every amount the product shows, pages and e-mails alike."""
+    return money_text(value)
 
 
 @register.filter

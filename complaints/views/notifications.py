@@ -14,7 +14,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from complaints.errors import NotFound
-from complaints.selectors import notification_get_for_user, notifications_for
+from complaints.selectors import (
+    notification_get_for_user,
+    notifications_for,
+    notifications_grouped,
+)
 from complaints.services import notification_mark_read, notifications_mark_all_read
 
 PAGE_SIZE = 25
@@ -31,7 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "staff/notifications/inbox.html",
         {
             "page": page,
-            "notifications": page.object_list,
+            "groups": notifications_grouped(list(page.object_list)),
             "unread_only": unread_only,
             "nav_active": "notifications",
         },
@@ -69,6 +73,11 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
             )
             % {"count": changed},
         )
+    if request.headers.get("HX-Request"):
+        # htmx: reload the whole inbox (marks, counts and the top bar) where the user is.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = _back_to_inbox(request)
+        return response
     return redirect(_back_to_inbox(request))
 
 

@@ -278,3 +278,17 @@ def test_a_decision_with_a_requested_approver_goes_to_that_person(org, complaint
     propose(complaint_in(State.DECISION), org.handler, 10000, requested_approver=org.manager)
 
     assert approval_requests() == ["manager"]
+
+
+def test_the_approval_request_writes_the_amount_for_its_reader(org, complaint_in):
+    org.manager.language = "en"
+    org.manager.save()
+
+    propose(complaint_in(State.DECISION), org.handler, 25700)
+
+    by_user = {n.recipient.username: n for n in Notification.objects.all()}
+    assert by_user["manager"].subject.endswith("Decision awaiting your approval: ¥25,700.00")
+    assert "¥25,700.00" in by_user["manager"].body
+    assert by_user["executive"].subject.endswith("25,700.00 元")
+    assert "25,700.00 元" in by_user["executive"].body
+    assert "25700" not in by_user["executive"].subject + by_user["executive"].body

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from tests.conftest import Org
 pytestmark = pytest.mark.django_db
 
 Kind = Notification.Kind
+INBOX_QUERIES = 9
 
 
 def make(
@@ -47,7 +50,7 @@ def make(
 
 
 def subjects(response) -> list[str]:
-    return [n.subject for n in response.context["notifications"]]
+    return [n.subject for g in response.context["groups"] for n in g.notifications]
 
 
 class TestInbox:
@@ -199,3 +202,115 @@ class TestQueryCounts:
 
         assert len(subjects(response)) == 25
         assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def settle(notifications: list[Notification], by: User | None) -> None:
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        settled_at=timezone.now(),
+        settled_by=by,
+        settled_reason=Notification.Settled.APPROVED,
+    )
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+class TestGroupedAndSettled:
+    def test_grouped_by_case_with_the_reference_once(
+        self, org: Org, client_for, new_complaint
+    ) -> None:
+        first, second = new_complaint(), new_complaint()
+        make(org.handler, 2, complaint=first)
+        make(org.handler, complaint=second)
+        make(org.handler, kind=Kind.CALENDAR)
+        # Subjects as the e-mail templates write them, the reference in front.
+        for n in Notification.objects.filter(complaint__isnull=False):
+            n.subject = f"[{n.complaint.reference}] 提醒：“调查”"
+            n.save()
+
+        response = client_for(org.handler).get(reverse("notifications"))
+
+        groups = response.context["groups"]
+        assert [g.complaint for g in groups] == [None, second, first]
+        assert [len(g.notifications) for g in groups] == [1, 1, 2]
+        inbox = response.content.decode().split('data-testid="inbox"')[1]
+        text = visible_text(inbox)
+        assert text.count(first.reference) == 1
+        assert text.count(second.reference) == 1
+        assert "提醒：“调查”" in text
+
+    def test_a_settled_message_is_listed_done_with_who_and_when(
+        self, org: Org, client_for, new_complaint
+    ) -> None:
+        complaint = new_complaint()
+        done, still = make(org.manager, 2, complaint=complaint, kind=Kind.APPROVAL_REQUEST)
+        settle([done], org.head)
+
+        page = client_for(org.manager).get(reverse("notifications")).content.decode()
+
+        item = page.split(f'id="notification-{done.pk}"')[1].split("</li>")[0]
+        assert 'data-settled="true"' in page.split(f'id="notification-{done.pk}"')[0][-400:]
+        assert "Done: Decision approved by" in item
+        assert org.head.get_full_name() in item
+        assert "btn-primary" not in item  # nothing to act on
+        assert 'data-unread="true"' in page.split(f'id="notification-{still.pk}"')[0][-400:]
+
+    def test_the_top_bar_counts_what_the_list_shows_unread(
+        self, org: Org, client_for, new_complaint
+    ) -> None:
+        complaint = new_complaint()
+        unread = make(org.handler, 4, complaint=complaint)
+        make(org.handler, 2, complaint=complaint, read=True)
+        settle(unread[:2], org.manager)  # settled before anyone read them
+        make(org.handler, kind=Kind.CALENDAR)
+        make(org.head, 3)
+
+        page = client_for(org.handler).get(reverse("notifications")).content.decode()
+        unread_only = client_for(org.handler).get(reverse("notifications") + "?show=unread")
+
+        shown_unread = page.count('data-unread="true"')
+        assert shown_unread == 3
+        assert f'data-testid="unread-count">{shown_unread}<' in page
+        assert len(subjects(unread_only)) == shown_unread
+
+    def test_mark_all_read_answers_htmx_with_a_reload(self, org: Org, client_for) -> None:
+        make(org.handler, 3)
+        client = client_for(org.handler)
+
+        response = client.post(
+            reverse("notifications_mark_all_read"), {"show": "unread"}, HTTP_HX_REQUEST="true"
+        )
+
+        assert response.status_code == 204
+        assert response["HX-Redirect"] == reverse("notifications") + "?show=unread"
+        assert not Notification.objects.filter(recipient=org.handler, read_at__isnull=True)
+
+    def test_mark_all_read_needs_the_csrf_token(self, org: Org) -> None:
+        make(org.handler, 2)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(org.handler)
+
+        response = client.post(reverse("notifications_mark_all_read"))
+
+        assert response.status_code == 403
+        assert Notification.objects.filter(recipient=org.handler, read_at__isnull=True).count() == 2
+
+    def test_the_inbox_query_count_is_pinned(
+        self, org: Org, client_for, new_complaint, django_assert_num_queries
+    ) -> None:
+        client = client_for(org.handler)
+        cases = [new_complaint() for _ in range(3)]
+        for complaint in cases:
+            made = make(org.handler, 5, complaint=complaint, kind=Kind.APPROVAL_REQUEST)
+            settle(made[:2], org.head)
+            settle(made[2:3], org.manager)
+        make(org.handler, 3, kind=Kind.CALENDAR)
+        client.get(reverse("notifications"))  # the session and language settle
+
+        # session, user, the paginator's count, the page (cases and settlers joined), the top
+        # bar: two permission reads, the unread count, role groups, departments for the queues
+        with django_assert_num_queries(INBOX_QUERIES):
+            response = client.get(reverse("notifications"))
+
+        assert len(response.context["groups"]) == 4
