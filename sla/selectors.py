@@ -18,8 +18,10 @@ from sla.models import (
     CalendarDay,
     CalendarYear,
     Clock,
+    Escalation,
     SlaPolicy,
     Stage,
+    Unit,
 )
 
 # calendar id -> (what the cached copy was built from, the copy). Per process; a copy is reused
@@ -171,3 +173,51 @@ def clock_is_breached(clock: Clock, *, now: datetime) -> bool:
     if clock.paused_at is not None:
         return clock.paused_at > clock.due_at
     return clock.cancelled_at is None and now > clock.due_at
+
+
+@dataclass(frozen=True)
+class EscalationFacts:
+    """Why a case stands at its escalation level, as stored codes and numbers (rendered by the
+    pages in the reader's language): the level, the reason code, the stage whose deadline was
+    missed (None for an escalation on the facts) and how late, in whole units of that clock."""
+
+    level: int
+    reason: str
+    stage: str | None = None
+    unit: str | None = None
+    late_by: int = 0  # whole working days or hours past the deadline when it escalated
+
+
+def complaint_escalation(*, complaint: Complaint) -> EscalationFacts | None:
+    """The latest escalation at the case's current level; no query for a case never escalated.
+
+    One query (two for a working-day clock whose calendar copy must be checked): the lateness is
+    the working time between the deadline and the escalation, in whole days, or elapsed hours.
+    """
+    if not complaint.escalation_level:
+        return None
+    escalation = (
+        Escalation.objects.filter(complaint=complaint, level=complaint.escalation_level)
+        .select_related("clock__target__policy__calendar")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if escalation is None:
+        return None
+    clock = escalation.clock
+    if clock is None:
+        return EscalationFacts(level=escalation.level, reason=escalation.reason)
+    past = escalation.at - clock.due_at
+    if clock.unit == Unit.WORKING_DAYS:
+        calendar = working_calendar(calendar=clock.target.policy.calendar)
+        past = calendar.working_time_between(clock.due_at, escalation.at)
+        late_by = past // timedelta(days=1)
+    else:
+        late_by = max(past, timedelta(0)) // timedelta(hours=1)
+    return EscalationFacts(
+        level=escalation.level,
+        reason=escalation.reason,
+        stage=clock.stage,
+        unit=clock.unit,
+        late_by=late_by,
+    )

@@ -15,11 +15,12 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
+from complaints.models import EscalationLevel
 from complaints.queues import DUE_SOON
-from sla.models import Stage
-from sla.selectors import Deadline
+from sla.models import Escalation, Stage, Unit
+from sla.selectors import Deadline, EscalationFacts
 
 register = template.Library()
 
@@ -120,10 +121,59 @@ def deadline_badge(deadline: Deadline) -> dict[str, Any]:
     }
 
 
+def escalation_to_whom(level: int) -> str:
+    """Who hears of a level (sla.services.escalation): the department head, the complaint
+    managers, senior management."""
+    top = EscalationLevel.SENIOR_MANAGEMENT
+    return str(EscalationLevel(min(max(level, 1), top)).label)
+
+
+def escalation_why(facts: EscalationFacts) -> str:
+    """Why, in the reader's language: "decision 2 working days late", or the fact's name."""
+    if facts.stage is None:
+        reasons = dict(Escalation.Reason.choices)
+        return str(reasons.get(facts.reason, facts.reason))
+    stage = str(Stage(facts.stage).label) if facts.stage in Stage.values else facts.stage
+    if facts.late_by <= 0:
+        return _("%(stage)s deadline missed") % {"stage": stage}
+    if facts.unit == Unit.WORKING_DAYS:
+        text = ngettext(
+            "%(stage)s %(count)d working day late",
+            "%(stage)s %(count)d working days late",
+            facts.late_by,
+        )
+    else:
+        text = ngettext(
+            "%(stage)s %(count)d hour late", "%(stage)s %(count)d hours late", facts.late_by
+        )
+    return text % {"stage": stage, "count": facts.late_by}
+
+
 @register.inclusion_tag("staff/tags/escalation_badge.html")
-def escalation_badge(level: int) -> dict[str, Any]:
-    """The escalation level (0 shows nothing): 1 department head, 2 manager, 3 senior management."""
-    return {"level": level}
+def escalation_badge(level: int, facts: EscalationFacts | None = None) -> dict[str, Any]:
+    """The escalation level (0 shows nothing) and to whom it went: "L2 → Complaint manager".
+    Given sla.selectors.complaint_escalation's facts (the case page), also why: ": decision 2
+    working days late". Lists pass the level only (no query per row)."""
+    if not level:
+        return {"level": 0}
+    short = _("L%(level)d") % {"level": level}
+    to_whom = escalation_to_whom(level)
+    why = escalation_why(facts) if facts is not None and facts.level == level else ""
+    if why:
+        full = _("%(level)s → %(to_whom)s: %(why)s") % {
+            "level": short,
+            "to_whom": to_whom,
+            "why": why,
+        }
+    else:
+        full = _("%(level)s → %(to_whom)s") % {"level": short, "to_whom": to_whom}
+    return {
+        "level": level,
+        "short": short,
+        "to_whom": to_whom,
+        "full": full,
+        "detailed": facts is not None,
+    }
 
 
 def money_text(value: Any) -> str:

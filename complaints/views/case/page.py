@@ -38,7 +38,7 @@ from complaints.selectors import case_for_page, decision_eligible_approvers
 from complaints.services import available_transitions, can_approve
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries
-from sla.selectors import complaint_deadlines
+from sla.selectors import complaint_deadlines, complaint_escalation
 from sla.services.pauses import PAUSE_PERMISSIONS
 
 # Transitions that end a case before its outcome: shown in red, confirmed in their own panel.
@@ -109,6 +109,7 @@ class CasePage:
             "contact": contact,
             "can_unmask": contact.masked and _can(user, "unmask_customer_pii"),
             "deadlines": complaint_deadlines(complaint=complaint),
+            "escalation": complaint_escalation(complaint=complaint),
             "timeline": timeline_entries(complaint.events.all()),
             "transitions": self.transition_panels(),
             "decisions": (decisions := self.decision_rows()),
