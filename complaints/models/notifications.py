@@ -29,6 +29,7 @@ class Notification(models.Model):
         CASE_CLOSED = "case_closed", _("Case closed")
         CASE_REJECTED = "case_rejected", _("Case not accepted")
         CASE_WITHDRAWN = "case_withdrawn", _("Case withdrawn")
+        YEAR_CONFIRMED = "year_confirmed", _("Calendar year confirmed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -374,7 +374,8 @@ def notifications_mark_all_read(*, user: User) -> int:
 # - escalation, assignment: the case ended (closed, not accepted, withdrawn). An escalation is
 #   about the case being late or grave, which only its end settles; a later reopening brings new
 #   clocks and new messages.
-# - calendar: not settled here (an administrator confirms the year in the admin).
+# - calendar: its year was confirmed, by an administrator or by the package's notice
+#   (sla.services.calendars).
 # Settling is for every recipient at once, never undone, and leaves `read_at` alone.
 
 _ENDED = {
@@ -391,6 +392,11 @@ def approval_request_key(decision_id: int) -> str:
 
 def reminder_key(clock_id: int) -> str:
     return f"reminder:{clock_id}"
+
+
+def calendar_year_key(calendar_id: int, year: int) -> str:
+    """The cause key of the alert that a calendar's year is not confirmed."""
+    return f"calendar:{calendar_id}:{year}"
 
 
 def notifications_settle(

@@ -10,7 +10,7 @@ from django.db.models import Q
 from accounts.models import User
 from accounts.roles import Role
 from complaints.models import Notification
-from complaints.services.notifications import notify
+from complaints.services.notifications import calendar_year_key, notify
 from sla.models import BusinessCalendar
 from sla.selectors import provisional_years_ahead
 
@@ -37,7 +37,7 @@ def calendars_alert_provisional_years(*, today: date | None = None) -> list[Noti
                     recipients=recipients,
                     kind=Notification.Kind.CALENDAR,
                     complaint=None,
-                    key=f"calendar:{calendar.pk}:{year}",
+                    key=calendar_year_key(calendar.pk, year),
                     template="calendar_year",
                     context={"calendar": calendar, "year": year},
                 )

@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import User
+from complaints.models import Notification
+from complaints.services.notifications import calendar_year_key, notifications_settle
 from sla.holiday_source import PackageYear, package_year
 from sla.models import BusinessCalendar, CalendarChange, CalendarDay, CalendarYear
 
@@ -120,6 +122,13 @@ def calendar_confirm_year(*, calendar: BusinessCalendar, year: int, actor: User)
         row.confirmed_by = actor
         row.confirmed_at = timezone.now()
         row.save()
+        # The alerts asking to confirm it are done.
+        notifications_settle(
+            keys=[calendar_year_key(calendar.pk, year)],
+            reason=Notification.Settled.YEAR_CONFIRMED,
+            by=actor,
+            at=row.confirmed_at,
+        )
         # Only the provisional flag of deadlines in that year changes.
         _record_change(calendar, Reason.YEAR_CONFIRMED, *_year_span(year))
         _new_revision(calendar)
@@ -307,6 +316,13 @@ def _apply_year(calendar: BusinessCalendar, package: PackageYear) -> tuple[YearR
     status_changed = _apply_status(year, package=package, now=now) or year_created
     year.loaded_at = now
     year.save()
+    if status_changed and year.status == Status.CONFIRMED:
+        notifications_settle(
+            keys=[calendar_year_key(calendar.pk, package.year)],
+            reason=Notification.Settled.YEAR_CONFIRMED,
+            by=None,
+            at=now,
+        )
     result = YearRefresh(
         year=package.year,
         status=year.status,

@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError, connection
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerDown
 
@@ -270,6 +271,12 @@ def test_unconfirmed_calendar_years_ahead_are_reported_once_per_calendar_and_yea
     assert calendars_alert_provisional_years(today=today + timedelta(days=1)) == []
     calendar_confirm_year(calendar=china, year=PROVISIONAL_YEAR, actor=admin)
     assert Notification.objects.filter(kind=Notification.Kind.CALENDAR).count() == 2
+    # ... and marks the alerts done, for both readers, by whoever confirmed it
+    assert set(
+        Notification.objects.filter(kind=Notification.Kind.CALENDAR).values_list(
+            "settled_reason", "settled_by"
+        )
+    ) == {(Notification.Settled.YEAR_CONFIRMED, admin.pk)}
 
 
 def test_the_daily_alert_task_counts_what_it_sent(china, now_is):
@@ -282,3 +289,25 @@ def test_the_daily_alert_task_counts_what_it_sent(china, now_is):
 
 def test_no_alert_while_every_year_ahead_is_confirmed(china):
     assert calendars_alert_provisional_years(today=date(2025, 3, 1)) == []
+
+
+def test_the_package_confirming_a_year_marks_its_alerts_done(cn, org):
+    from sla.models import CalendarYear
+    from sla.services import calendar_refresh_from_package
+
+    # 2026 was loaded before the package had its notice, and the alert went out
+    CalendarYear.objects.create(calendar=cn, year=2026, status=CalendarYear.Status.PROVISIONAL)
+    alert = Notification.objects.create(
+        recipient=org.manager,
+        kind=Notification.Kind.CALENDAR,
+        subject="s",
+        body="b",
+        key=f"calendar:{cn.pk}:2026",
+        created_at=timezone.now(),
+    )
+
+    calendar_refresh_from_package(calendar=cn, years=[2026])
+
+    alert.refresh_from_db()
+    assert alert.settled_reason == Notification.Settled.YEAR_CONFIRMED
+    assert alert.settled_by is None and alert.settled_at is not None
