@@ -176,48 +176,56 @@ def clock_is_breached(clock: Clock, *, now: datetime) -> bool:
 
 
 @dataclass(frozen=True)
-class EscalationFacts:
-    """Why a case stands at its escalation level, as stored codes and numbers (rendered by the
-    pages in the reader's language): the level, the reason code, the stage whose deadline was
-    missed (None for an escalation on the facts) and how late, in whole units of that clock."""
+class EscalationReason:
+    """One reason a case went up, as stored codes and numbers (rendered by the pages in the
+    reader's language): the reason code, the stage whose deadline was missed (None for a fact)
+    and how late, in whole units of that clock when it escalated."""
 
-    level: int
     reason: str
     stage: str | None = None
     unit: str | None = None
-    late_by: int = 0  # whole working days or hours past the deadline when it escalated
+    late_by: int = 0  # whole working days or hours past the deadline; 0 = just missed
+
+
+@dataclass(frozen=True)
+class EscalationFacts:
+    """Why a case stands at its escalation level: every reason recorded for that level."""
+
+    level: int
+    reasons: tuple[EscalationReason, ...]
 
 
 def complaint_escalation(*, complaint: Complaint) -> EscalationFacts | None:
-    """The latest escalation at the case's current level; no query for a case never escalated.
+    """The reasons of the case's current escalation level, oldest first; no query for a case
+    never escalated.
 
-    One query (two for a working-day clock whose calendar copy must be checked): the lateness is
-    the working time between the deadline and the escalation, in whole days, or elapsed hours.
+    One query (two when a working-day clock's calendar copy must be checked): the lateness is the
+    working time between the deadline and the escalation in whole days, or elapsed hours.
     """
     if not complaint.escalation_level:
         return None
-    escalation = (
+    escalations = list(
         Escalation.objects.filter(complaint=complaint, level=complaint.escalation_level)
         .select_related("clock__target__policy__calendar")
-        .order_by("-at", "-id")
-        .first()
+        .order_by("at", "id")
     )
-    if escalation is None:
+    if not escalations:
         return None
+    return EscalationFacts(
+        level=complaint.escalation_level,
+        reasons=tuple(_escalation_reason(escalation) for escalation in escalations),
+    )
+
+
+def _escalation_reason(escalation: Escalation) -> EscalationReason:
     clock = escalation.clock
     if clock is None:
-        return EscalationFacts(level=escalation.level, reason=escalation.reason)
-    past = escalation.at - clock.due_at
+        return EscalationReason(reason=escalation.reason)
     if clock.unit == Unit.WORKING_DAYS:
         calendar = working_calendar(calendar=clock.target.policy.calendar)
-        past = calendar.working_time_between(clock.due_at, escalation.at)
-        late_by = past // timedelta(days=1)
+        late_by = calendar.working_time_between(clock.due_at, escalation.at) // timedelta(days=1)
     else:
-        late_by = max(past, timedelta(0)) // timedelta(hours=1)
-    return EscalationFacts(
-        level=escalation.level,
-        reason=escalation.reason,
-        stage=clock.stage,
-        unit=clock.unit,
-        late_by=late_by,
+        late_by = max(escalation.at - clock.due_at, timedelta(0)) // timedelta(hours=1)
+    return EscalationReason(
+        reason=escalation.reason, stage=clock.stage, unit=clock.unit, late_by=late_by
     )

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext, pgettext
 from complaints.models import EscalationLevel
 from complaints.queues import DUE_SOON
 from sla.models import Escalation, Stage, Unit
-from sla.selectors import Deadline, EscalationFacts
+from sla.selectors import Deadline, EscalationFacts, EscalationReason
 
 register = template.Library()
 
@@ -129,24 +129,28 @@ def escalation_to_whom(level: int) -> str:
 
 
 def escalation_why(facts: EscalationFacts) -> str:
-    """Why, in the reader's language: "decision 2 working days late", or the fact's name."""
-    if facts.stage is None:
-        reasons = dict(Escalation.Reason.choices)
-        return str(reasons.get(facts.reason, facts.reason))
-    stage = str(Stage(facts.stage).label) if facts.stage in Stage.values else facts.stage
-    if facts.late_by <= 0:
+    """Why, in the reader's language: "decision 2 working days late", the fact's name, or
+    several of them."""
+    return _("; ").join(_reason_text(reason) for reason in facts.reasons)
+
+
+def _reason_text(reason: EscalationReason) -> str:
+    if reason.stage is None:
+        return str(dict(Escalation.Reason.choices).get(reason.reason, reason.reason))
+    stage = str(Stage(reason.stage).label) if reason.stage in Stage.values else reason.stage
+    if reason.late_by <= 0:
         return _("%(stage)s deadline missed") % {"stage": stage}
-    if facts.unit == Unit.WORKING_DAYS:
+    if reason.unit == Unit.WORKING_DAYS:
         text = ngettext(
             "%(stage)s %(count)d working day late",
             "%(stage)s %(count)d working days late",
-            facts.late_by,
+            reason.late_by,
         )
     else:
         text = ngettext(
-            "%(stage)s %(count)d hour late", "%(stage)s %(count)d hours late", facts.late_by
+            "%(stage)s %(count)d hour late", "%(stage)s %(count)d hours late", reason.late_by
         )
-    return text % {"stage": stage, "count": facts.late_by}
+    return text % {"stage": stage, "count": reason.late_by}
 
 
 @register.inclusion_tag("staff/tags/escalation_badge.html")

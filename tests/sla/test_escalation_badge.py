@@ -129,3 +129,13 @@ def test_the_case_page_shows_the_reason(china, now_is, new_complaint, org):
     html = client.get(reverse("case_detail", args=[complaint.reference])).content.decode()
 
     assert html.count("L3 → Senior management: Media involvement") >= 2  # header and routing
+
+
+def test_every_reason_of_the_level_is_named(china, new_complaint):
+    complaint = new_complaint()
+    escalated(complaint, level=3, reason=Escalation.Reason.MEDIA, when=at(2026, 12, 2, 10))
+    complaint = escalated(
+        complaint, level=3, reason=Escalation.Reason.PERSONAL_INJURY, when=at(2026, 12, 2, 10)
+    )
+
+    assert "L3 → Senior management: Media involvement; Personal injury" in badge(complaint, "en")
