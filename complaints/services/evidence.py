@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
@@ -11,7 +12,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from complaints.errors import ConditionNotMet, InvalidInput
@@ -45,6 +48,112 @@ ALLOWED_CONTENT_TYPES = {
     "application/vnd.ms-excel",
 }
 TEXT_CONTENT_TYPE = "text/plain"
+
+IMAGE = frozenset(t for t in ALLOWED_CONTENT_TYPES if t.startswith("image/"))
+VIDEO = frozenset(t for t in ALLOWED_CONTENT_TYPES if t.startswith("video/"))
+AUDIO = frozenset(t for t in ALLOWED_CONTENT_TYPES if t.startswith("audio/"))
+PDF = frozenset({"application/pdf"})
+WORD = frozenset(
+    {
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+)
+TEXT = frozenset({TEXT_CONTENT_TYPE})
+ANY = frozenset(ALLOWED_CONTENT_TYPES | TEXT)
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """What a declared kind of evidence may be, and how to say it: `expected` reads after
+    "not" for a kind that is one sort of file ("not a photo"), after "upload" otherwise."""
+
+    types: frozenset[str]
+    expected: Promise
+    single: bool = False
+
+
+_IMAGE_OR_PDF = KindRule(IMAGE | PDF, gettext_lazy("an image or a PDF"))
+_DOCUMENT = KindRule(IMAGE | PDF | WORD, gettext_lazy("an image, a PDF or a Word document"))
+
+# Photos are images, videos videos; papers (receipts, records, reports, agreements) are scans,
+# photos or PDFs; statements and correspondence may also be text or recordings. The reasons:
+# a handler reading "photo" opens a picture, and an auditor trusts the kind in the case record.
+KIND_RULES: dict[str, KindRule] = {
+    EvidenceFile.Kind.PHOTO: KindRule(IMAGE, gettext_lazy("a photo"), single=True),
+    EvidenceFile.Kind.VIDEO: KindRule(VIDEO, gettext_lazy("a video"), single=True),
+    EvidenceFile.Kind.AUDIO: KindRule(AUDIO, gettext_lazy("an audio recording"), single=True),
+    EvidenceFile.Kind.RECEIPT: _IMAGE_OR_PDF,
+    EvidenceFile.Kind.MEDICAL_RECORD: _IMAGE_OR_PDF,
+    EvidenceFile.Kind.POLICE_REPORT: _IMAGE_OR_PDF,
+    EvidenceFile.Kind.AGREEMENT: _IMAGE_OR_PDF,
+    EvidenceFile.Kind.CONTRACT: _DOCUMENT,
+    EvidenceFile.Kind.INSPECTION_REPORT: _DOCUMENT,
+    EvidenceFile.Kind.WITNESS_STATEMENT: KindRule(
+        IMAGE | PDF | WORD | TEXT | AUDIO | VIDEO,
+        gettext_lazy("an image, a PDF, a Word document, plain text or a recording"),
+    ),
+    EvidenceFile.Kind.CORRESPONDENCE: KindRule(
+        ANY - VIDEO, gettext_lazy("an image, a document, plain text or an audio recording")
+    ),
+    EvidenceFile.Kind.OTHER: KindRule(ANY, gettext_lazy("a file of an accepted type")),
+}
+
+# Short names of formats, for the file's description ("an image (PNG)").
+FORMAT_NAMES = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WebP",
+    "image/heic": "HEIC",
+    "image/bmp": "BMP",
+    "image/tiff": "TIFF",
+    "video/mp4": "MP4",
+    "video/quicktime": "MOV",
+    "video/webm": "WebM",
+    "video/3gpp": "3GP",
+    "audio/mpeg": "MP3",
+    "audio/mp4": "M4A",
+    "audio/x-wav": "WAV",
+    "audio/amr": "AMR",
+    "audio/aac": "AAC",
+}
+
+
+def describe_content_type(content_type: str) -> str:
+    """What a sniffed type is, in words for the person who uploaded it ("a plain-text file")."""
+    name = FORMAT_NAMES.get(content_type, content_type.rsplit("/", 1)[-1].upper())
+    if content_type in IMAGE:
+        return _("an image (%(format)s)") % {"format": name}
+    if content_type in VIDEO:
+        return _("a video (%(format)s)") % {"format": name}
+    if content_type in AUDIO:
+        return _("an audio recording (%(format)s)") % {"format": name}
+    if content_type in PDF:
+        return _("a PDF document")
+    if content_type in WORD:
+        return _("a Word document")
+    if content_type == TEXT_CONTENT_TYPE:
+        return _("a plain-text file")
+    return _("an Excel spreadsheet")
+
+
+def kind_mismatch(*, kind: str, content_type: str) -> str | None:
+    """Why a file of `content_type` cannot be evidence of `kind`, or None when it can."""
+    rule = KIND_RULES.get(kind)
+    if rule is None or content_type in rule.types:
+        return None
+    found = describe_content_type(content_type)
+    if rule.single:
+        return _("This file is %(found)s, not %(expected)s.") % {
+            "found": found,
+            "expected": rule.expected,
+        }
+    return _("This file is %(found)s; for “%(kind)s” upload %(expected)s.") % {
+        "found": found,
+        "kind": EvidenceFile.Kind(kind).label,
+        "expected": rule.expected,
+    }
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -112,6 +221,9 @@ def evidence_add(
                 ]
             }
         )
+    mismatch = kind_mismatch(kind=kind, content_type=content_type)
+    if mismatch:
+        raise InvalidInput({"file": [mismatch]})
 
     evidence = EvidenceFile(
         complaint=complaint,

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.models import EvidenceFile, State
 from tests.api.conftest import error_of
-from tests.complaints.test_evidence import ELF, png_bytes
+from tests.complaints.test_evidence import ELF, MP4, PDF, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,41 @@ class TestUpload:
         assert response.status_code == 400
         assert set(error_of(response)["fields"]) == {"file"}
         assert not EvidenceFile.objects.exists()
+
+    def test_a_text_file_named_like_a_photo_is_a_file_error_saying_what_it_is(
+        self, org, api_for, complaint_in, case_url
+    ):
+        complaint = complaint_in(State.INVESTIGATION)
+        fake = SimpleUploadedFile("damage.jpg", "空调外壳凹陷".encode(), content_type="image/jpeg")
+
+        response = api_for(org.handler).upload(
+            case_url(complaint, "evidence"), {"kind": "photo", "file": fake}
+        )
+
+        assert response.status_code == 400
+        assert error_of(response)["fields"] == {
+            "file": ["This file is a plain-text file, not a photo."]
+        }
+        assert not EvidenceFile.objects.exists()
+
+    def test_a_pdf_receipt_is_accepted_and_a_video_receipt_is_not(
+        self, org, api_for, complaint_in, case_url
+    ):
+        complaint = complaint_in(State.INVESTIGATION)
+        url = case_url(complaint, "evidence")
+
+        video = SimpleUploadedFile("receipt.pdf", MP4, content_type="application/pdf")
+        refused = api_for(org.handler).upload(url, {"kind": "receipt", "file": video})
+        accepted = api_for(org.handler).upload(
+            url, {"kind": "receipt", "file": SimpleUploadedFile("receipt.pdf", PDF)}
+        )
+
+        assert refused.status_code == 400
+        assert error_of(refused)["fields"]["file"] == [
+            "This file is a video (MP4); for “Receipt or invoice” upload an image or a PDF."
+        ]
+        assert accepted.status_code == 201, accepted.json()
+        assert accepted.json()["content_type"] == "application/pdf"
 
     def test_a_file_over_the_limit_is_a_file_error(
         self, org, api_for, complaint_in, case_url, settings

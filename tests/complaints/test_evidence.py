@@ -10,6 +10,7 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, EvidenceFile, State
@@ -87,19 +88,25 @@ def add(
 
 
 @pytest.mark.parametrize(
-    ("content", "name", "content_type", "extension"),
+    ("content", "name", "kind", "content_type", "extension"),
     [
-        (png_bytes(), "空调铭牌.PNG", "image/png", "png"),
-        (PDF, "维修单.pdf", "application/pdf", "pdf"),
-        ("证人陈述：师傅未更换零件。".encode(), "证言.txt", "text/plain", "txt"),
+        (png_bytes(), "空调铭牌.PNG", "photo", "image/png", "png"),
+        (PDF, "维修单.pdf", "receipt", "application/pdf", "pdf"),
+        (
+            "证人陈述：师傅未更换零件。".encode(),
+            "证言.txt",
+            "witness_statement",
+            "text/plain",
+            "txt",
+        ),
     ],
     ids=["png", "pdf", "text"],
 )
 def test_an_accepted_file_is_stored_with_its_checksum_size_and_real_type(
-    org, case, content, name, content_type, extension, settings
+    org, case, content, name, kind, content_type, extension, settings
 ):
     # when the handler attaches the file
-    evidence = add(case, org.handler, content, name, description="现场照片")
+    evidence = add(case, org.handler, content, name, kind=kind, description="现场照片")
 
     # then the facts are taken from the bytes, and the file is stored under its checksum
     checksum = hashlib.sha256(content).hexdigest()
@@ -213,3 +220,89 @@ def test_evidence_needs_the_role_the_scope_and_an_open_case(org, case, complaint
     with pytest.raises(ConditionNotMet):
         add(complaint_in(State.CLOSED), org.handler, png_bytes(), "a.png")
     assert not EvidenceFile.objects.exists()
+
+
+# --- the declared kind must match the content (issue 12 §1.6) ----------------------------------
+
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "kind", "content_type"),
+    [
+        (png_bytes(), "铭牌.png", "photo", "image/png"),
+        (MP4, "现场.mp4", "video", "video/mp4"),
+        (png_bytes(), "发票.png", "receipt", "image/png"),
+        (PDF, "发票.pdf", "receipt", "application/pdf"),
+        (PDF, "病历.pdf", "medical_record", "application/pdf"),
+        (PDF, "报警回执.pdf", "police_report", "application/pdf"),
+        (png_bytes(), "协议书.png", "agreement", "image/png"),
+        (PDF, "协议书.pdf", "agreement", "application/pdf"),
+        ("证人陈述".encode(), "证言.txt", "witness_statement", "text/plain"),
+        (MP4, "其他.mp4", "other", "video/mp4"),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value.isascii() else None,
+)
+def test_a_file_that_is_what_its_kind_says_is_accepted(
+    org, case, content, name, kind, content_type
+):
+    evidence = add(case, org.handler, content, name, kind=kind)
+
+    assert (evidence.kind, evidence.content_type) == (kind, content_type)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "kind", "message"),
+    [
+        (
+            "这不是照片".encode(),
+            "photo.jpg",
+            "photo",
+            "This file is a plain-text file, not a photo.",
+        ),
+        (PDF, "scan.png", "photo", "This file is a PDF document, not a photo."),
+        (png_bytes(), "clip.mp4", "video", "This file is an image (PNG), not a video."),
+        (
+            MP4,
+            "invoice.pdf",
+            "receipt",
+            "This file is a video (MP4); for “Receipt or invoice” upload an image or a PDF.",
+        ),
+        (
+            "诊断".encode(),
+            "record.pdf",
+            "medical_record",
+            "This file is a plain-text file; for “Medical record” upload an image or a PDF.",
+        ),
+        (
+            MP4,
+            "report.pdf",
+            "police_report",
+            "This file is a video (MP4); for “Police report” upload an image or a PDF.",
+        ),
+        (
+            "协议".encode(),
+            "agreement.png",
+            "agreement",
+            "This file is a plain-text file; for “Agreement (协议书)” upload an image or a PDF.",
+        ),
+    ],
+    ids=[
+        "text-as-photo",
+        "pdf-as-photo",
+        "png-as-video",
+        "mp4-receipt",
+        "text-record",
+        "mp4-police",
+        "text-agreement",
+    ],
+)
+def test_a_file_that_is_not_what_its_kind_says_is_refused_naming_what_it_is(
+    org, case, content, name, kind, message
+):
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        add(case, org.handler, content, name, kind=kind)
+
+    assert refused.value.fields == {"file": [message]}
+    assert not EvidenceFile.objects.exists()
+    assert not case.events.filter(kind=CaseEvent.Kind.EVIDENCE).exists()

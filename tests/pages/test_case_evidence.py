@@ -76,6 +76,21 @@ def test_a_single_refused_file_comes_back_on_the_form(page, org, complaint_in, s
     assert not EvidenceFile.objects.exists()
 
 
+def test_a_text_file_named_like_a_photo_is_refused_as_a_photo(page, org, complaint_in):
+    complaint = complaint_in(State.INVESTIGATION)
+    fake = SimpleUploadedFile("damage.jpg", "空调外壳凹陷".encode(), content_type="image/jpeg")
+
+    response = page.client(org.handler).post(
+        case_url(complaint, "case_evidence"), {"kind": "photo", "files": [fake]}
+    )
+
+    assert response.status_code == 422
+    form = response.context["evidence_form"]
+    assert "This file is a plain-text file, not a photo." in form.errors["files"][0]
+    assert "This file is a plain-text file, not a photo." in text(response)
+    assert not EvidenceFile.objects.exists()
+
+
 def test_no_file_chosen_is_marked(page, org, complaint_in):
     complaint = complaint_in(State.INVESTIGATION)
 
