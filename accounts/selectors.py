@@ -8,6 +8,12 @@ from accounts.models import Department, User
 from accounts.roles import Role
 
 
+def departments_for_picker(*, active_only: bool = True) -> QuerySet[Department]:
+    """Departments for a picker, siblings by name; shown in tree order by accounts.tree."""
+    departments = Department.objects.order_by("name")
+    return departments.filter(is_active=True) if active_only else departments
+
+
 def department_subtree_ids(*, department: Department) -> set[int]:
     """The department and every department below it (the tree is small; one query)."""
     children_of: dict[int | None, list[int]] = {}

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.tree import in_tree_order, tree_label
 from complaints.admin.common import scope_to_visible
 from complaints.admin.complaint_form import (
     REFUSAL_ATTR,
@@ -30,7 +31,8 @@ from complaints.admin.inlines import (
     HandoffInline,
 )
 from complaints.errors import ComplaintError, InvalidInput
-from complaints.models import Category, Complaint
+from complaints.models import Complaint
+from complaints.selectors.categories import categories_for_picker
 from complaints.services import TRANSITIONS, complaint_transition, complaint_triage
 
 # Transitions that need no input can run on many cases at once from the list. Withdrawal is one
@@ -59,11 +61,12 @@ def _transition_action(name: str) -> Callable:
 
 
 class CategoryListFilter(admin.RelatedFieldListFilter):
-    """A category's name includes its parent's: load them together, not one query per category."""
+    """Categories as a tree, parents before their children (one query)."""
 
     def field_choices(self, field, request, model_admin):
         return [
-            (category.pk, str(category)) for category in Category.objects.select_related("parent")
+            (category.pk, tree_label(category.name, depth))
+            for category, depth in in_tree_order(categories_for_picker(active_only=False))
         ]
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from accounts.selectors import departments_for_picker
 from complaints.forms.base import (
     YES_NO,
     MultipleFileField,
@@ -16,6 +17,7 @@ from complaints.forms.base import (
     datetime_local,
     yes_no,
 )
+from complaints.forms.pickers import tree_picker
 from complaints.models import (
     Category,
     Channel,
@@ -29,6 +31,7 @@ from complaints.models import (
     Remedy,
     Severity,
 )
+from complaints.selectors.categories import categories_for_picker
 from complaints.services.transitions import TransitionSpec
 from sla.models import PauseReason
 
@@ -51,10 +54,6 @@ def active_people():
         .select_related("department")
         .order_by("department__name", "last_name", "first_name", "username")
     )
-
-
-def active_departments():
-    return Department.objects.filter(is_active=True).order_by("name")
 
 
 class TriageForm(VersionedForm):
@@ -94,10 +93,8 @@ class TriageForm(VersionedForm):
             },
         )
         super().__init__(*args, version=complaint.version, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related(
-            "parent"
-        )
-        self.fields["department"].queryset = active_departments()
+        tree_picker(self.fields["category"], categories_for_picker())
+        tree_picker(self.fields["department"], departments_for_picker())
         self.fields["assignee"].queryset = active_people()
 
     def service_arguments(self) -> dict[str, Any]:
@@ -130,7 +127,7 @@ class HandoffForm(VersionedForm):
 
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
         super().__init__(*args, version=complaint.version, **kwargs)
-        self.fields["to_department"].queryset = active_departments()
+        tree_picker(self.fields["to_department"], departments_for_picker())
         self.fields["to_user"].queryset = active_people()
 
 

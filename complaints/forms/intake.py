@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.forms.base import MultipleFileField, ServiceForm, datetime_local
+from complaints.forms.pickers import tree_picker
 from complaints.models import Category, Channel, EvidenceFile, Remedy, Severity
+from complaints.selectors.categories import categories_for_picker
 from complaints.services import Flags
 from complaints.services.intake_desk import EvidenceUpload
 
@@ -110,9 +112,7 @@ class IntakeForm(ServiceForm):
     def __init__(self, *args: Any, can_answer_on_spot: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related(
-            "parent"
-        )
+        tree_picker(self.fields["category"], categories_for_picker())
         # The browser asks for these at once; the service checks them again (and phone or e-mail).
         for name in ("customer_name", "subject", "description"):
             self.fields[name].widget.attrs["required"] = True

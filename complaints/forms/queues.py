@@ -12,10 +12,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, User
+from accounts.models import User
+from accounts.selectors import departments_for_picker
 from complaints.filters import ComplaintFilter
-from complaints.models import FINAL_STATES, OPEN_STATES, Category, State
+from complaints.forms.pickers import tree_picker
+from complaints.models import FINAL_STATES, OPEN_STATES, State
 from complaints.queues import ORDERINGS, Queue
+from complaints.selectors.categories import categories_for_picker
 
 # Query parameters that are not filters: changing them keeps the "filters applied" state.
 NOT_FILTERS = {"page", "ordering"}
@@ -67,10 +70,10 @@ def queue_filterset(
             choices=_with_blank(fields[name].choices, blank)
         )
 
-    # Category names show their parent: join it so the options cost one query.
-    fields["category"].queryset = Category.objects.select_related("parent")
+    # Old cases keep inactive categories and departments: the filters offer every one, as a tree.
+    tree_picker(fields["category"], categories_for_picker(active_only=False))
     fields["category"].empty_label = _("Any category")
-    fields["department"].queryset = Department.objects.order_by("name")
+    tree_picker(fields["department"], departments_for_picker(active_only=False))
     fields["department"].empty_label = _("Any department")
     fields["assignee"].queryset = User.objects.filter(is_active=True).order_by("username")
     fields["assignee"].empty_label = _("Anyone")
