@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from complaints.api.idempotency import idempotency_keys_purge
+from complaints.services.customer_emails import customer_emails_resend, customer_emails_send
 from complaints.services.notifications import (
     notification_emails_resend,
     notification_emails_send,
@@ -28,6 +29,21 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
     return sent
 
 
+@shared_task(
+    name="complaints.tasks.send_customer_emails_task",
+    acks_late=True,
+    autoretry_for=(OSError, OperationalError),
+    max_retries=5,
+    retry_backoff=True,
+)
+def send_customer_emails_task(email_ids: list[int]) -> int:
+    """E-mail these customer messages. A retry resends only those still unmarked."""
+    sent, failures = customer_emails_send(email_ids=email_ids)
+    if failures:
+        raise failures[0]
+    return sent
+
+
 @shared_task(name="complaints.tasks.purge_idempotency_keys_task", acks_late=True)
 def purge_idempotency_keys_task() -> int:
     """Forget API idempotency keys past their retention (daily, by beat)."""
@@ -36,5 +52,6 @@ def purge_idempotency_keys_task() -> int:
 
 @shared_task(name="complaints.tasks.resend_notification_emails_task", acks_late=True)
 def resend_notification_emails_task() -> int:
-    """Send the notification e-mails that were due but never went (every 5 minutes, by beat)."""
-    return notification_emails_resend()
+    """Send the e-mails, to staff and to customers, that were due but never went (every 5 minutes,
+    by beat)."""
+    return notification_emails_resend() + customer_emails_resend()

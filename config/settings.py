@@ -161,6 +161,7 @@ CELERY_TASK_QUEUES = {name: {} for name in ("sla", "notify", "reports", "hooks",
 CELERY_TASK_ROUTES = {
     "sla.tasks.*": {"queue": "sla"},
     "complaints.tasks.send_notification_emails_task": {"queue": "notify"},
+    "complaints.tasks.send_customer_emails_task": {"queue": "notify"},
     "complaints.tasks.resend_notification_emails_task": {"queue": "notify"},
 }
 

@@ -28,7 +28,7 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ("name", "phone", "email", "address", "region", "note")
+        fields = ("name", "phone", "email", "address", "region", "language", "note")
 
     def clean_phone(self) -> str:
         try:
@@ -61,7 +61,17 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ("region",)
     search_fields = ("name", "phone", "email")
     readonly_fields = ("created_at", "updated_at")
-    fields = ("name", "phone", "email", "address", "region", "note", "created_at", "updated_at")
+    fields = (
+        "name",
+        "phone",
+        "email",
+        "address",
+        "region",
+        "language",
+        "note",
+        "created_at",
+        "updated_at",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         customers = super().get_queryset(request).annotate(_complaint_count=Count("complaints"))

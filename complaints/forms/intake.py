@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,12 @@ class IntakeForm(ServiceForm):
     )
     customer_address = forms.CharField(label=_("Address"), max_length=255, required=False)
     customer_region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    customer_language = forms.ChoiceField(
+        label=_("Language for e-mails"),
+        choices=[("", _("— the site's language —")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The acknowledgment and later e-mails are written in it."),
+    )
 
     subject = forms.CharField(
         label=_("Subject"),
@@ -134,6 +141,7 @@ class IntakeForm(ServiceForm):
             "customer_email": data["customer_email"],
             "customer_address": data["customer_address"],
             "customer_region": data["customer_region"],
+            "customer_language": data["customer_language"],
             "product_or_service": data["product_or_service"],
             "order_ref": data["order_ref"],
             "expected_resolution": data["expected_resolution"],

@@ -17,7 +17,7 @@ from .complaint import (
     ReferenceSequence,
     State,
 )
-from .contacts import CustomerContact, FollowUp
+from .contacts import CustomerContact, CustomerEmail, FollowUp
 from .customers import Customer
 from .decisions import Decision, DecisionApproval
 from .idempotency import IdempotencyKey
@@ -36,6 +36,7 @@ __all__ = [
     "ContactPurpose",
     "Customer",
     "CustomerContact",
+    "CustomerEmail",
     "Decision",
     "DecisionApproval",
     "EscalationLevel",

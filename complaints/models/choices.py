@@ -85,6 +85,7 @@ class ContactPurpose(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
     PROGRESS = "progress", _("Progress update")
     REPLY = "reply", _("Outcome reply")
+    REJECTION = "rejection", _("Notice of non-acceptance")
 
 
 class FollowUpMethod(models.TextChoices):

@@ -41,6 +41,42 @@ class CustomerContact(models.Model):
         return f"{self.get_direction_display()} {self.get_channel_display()} {timezone.localtime(self.at):%Y-%m-%d}"
 
 
+class CustomerEmail(models.Model):
+    """An e-mail to the customer: what their contact row says was sent, kept until it has gone.
+
+    Rendered in the customer's language when the contact is recorded and handed to the mail
+    server after the commit by the notify queue; one the broker never got is sent later by the
+    resend job (complaints.services.customer_emails).
+    """
+
+    contact = models.OneToOneField(
+        CustomerContact, verbose_name=_("contact"), on_delete=models.PROTECT, related_name="email"
+    )
+    to = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail to a customer")
+        verbose_name_plural = _("e-mails to customers")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The resend job's question: which are still unsent, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="customeremail_unsent_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+
 class FollowUp(models.Model):
     """回访: a satisfaction visit after the reply. `reached` False is a failed attempt."""
 

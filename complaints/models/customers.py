@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,16 @@ class Customer(models.Model):
     address = models.CharField(_("address"), max_length=255, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # What we write to them in; empty: the site's language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The language of our letters and e-mails to the customer."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

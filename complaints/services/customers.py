@@ -36,6 +36,7 @@ def customer_get_or_create(
     email: str = "",
     address: str = "",
     region: str = "",
+    language: str = "",
 ) -> tuple[Customer, bool]:
     """Reuse the known customer (filling in details they lacked) or create one; never a duplicate."""
     errors = customer_details_errors(name=name, phone=phone, email=email)
@@ -46,12 +47,19 @@ def customer_get_or_create(
 
     existing = customer_find(phone=phone, email=email)
     if existing is not None:
-        _fill_blanks(existing, phone=phone, email=email, address=address, region=region)
+        _fill_blanks(
+            existing, phone=phone, email=email, address=address, region=region, language=language
+        )
         return existing, False
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
-                name=name.strip(), phone=phone, email=email, address=address, region=region
+                name=name.strip(),
+                phone=phone,
+                email=email,
+                address=address,
+                region=region,
+                language=language,
             )
     except IntegrityError:
         # Another intake created the same phone number a moment ago: use that record.

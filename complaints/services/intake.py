@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import CaseEvent, Category, Channel, Complaint, ReferenceSequence, Severity
+from complaints.services.customer_emails import Delivery, acknowledge_receipt, delivery_for
 from complaints.services.customers import customer_get_or_create
 from complaints.timeline import record_event
 from sla.models import EscalationSettings, StartEvent
@@ -94,6 +96,7 @@ def complaint_create(
     customer_email: str = "",
     customer_address: str = "",
     customer_region: str = "",
+    customer_language: str = "",
     received_at: datetime | None = None,
     product_or_service: str = "",
     order_ref: str = "",
@@ -124,6 +127,8 @@ def complaint_create(
         errors["amount_claimed"] = [_("The amount cannot be negative.")]
     if severity and severity not in Severity.values:
         errors["severity"] = [_("Choose a severity from the list.")]
+    if customer_language and customer_language not in dict(settings.LANGUAGES):
+        errors["customer_language"] = [_("Choose a language from the list.")]
     if errors:
         raise InvalidInput(errors)
 
@@ -133,6 +138,7 @@ def complaint_create(
         email=customer_email,
         address=customer_address,
         region=customer_region,
+        language=customer_language,
     )
     flags, from_channel = flags_with_channel(flags=flags, channel=channel)
     floor = minimum_severity(flags=flags, amount=amount_claimed)
@@ -162,6 +168,9 @@ def complaint_create(
     )
     # The receipt starts the clocks, even when the complaint is entered later than it arrived.
     clocks_start(complaint=complaint, event=StartEvent.RECEIVED, at=received_at)
+    # The customer is told at once, by e-mail when we have an address (never counted as the
+    # first response); the created entry says whether they could be.
+    acknowledgement = delivery_for(customer)
     record_event(
         complaint=complaint,
         kind=CaseEvent.Kind.CREATED,
@@ -176,7 +185,10 @@ def complaint_create(
             # The urgent facts as codes; those the channel set are named, the others were given.
             **({"flags": flags.names()} if flags.names() else {}),
             **({"flags_from_channel": from_channel} if from_channel else {}),
+            "acknowledgement": acknowledgement,
         },
     )
+    if acknowledgement == Delivery.EMAILED:
+        acknowledge_receipt(complaint=complaint)
     escalate_on_facts(complaint=complaint, at=now)
     return complaint

@@ -35,6 +35,7 @@ from complaints.models import (
 from complaints.selectors import complaint_is_visible_to
 from complaints.services.common import ensure_visible, lock_for_change, save_change
 from complaints.services.contacts import log_contact
+from complaints.services.customer_emails import Delivery, delivery_for, rejection_notice
 from complaints.services.notifications import notifications_settle_case
 from complaints.services.reply import reply_email_on_commit
 from complaints.timeline import record_event
@@ -94,10 +95,16 @@ def _after_reply(complaint: Complaint, actor: User, data: Input, at: datetime) -
         summary=_text(data, "content"),
         at=at,
     )
-    emailed = reply_email_on_commit(
-        complaint=complaint, channel=contact.channel, content=contact.summary
-    )
+    emailed = reply_email_on_commit(complaint=complaint, contact=contact)
     return {"contact_id": contact.pk, "channel": contact.channel, "emailed": emailed}
+
+
+def _after_reject(complaint: Complaint, actor: User, data: Input, at: datetime) -> dict[str, Any]:
+    # The rules require the customer to be told the ground: by e-mail when we have an address.
+    notice = delivery_for(complaint.customer)
+    if notice == Delivery.EMAILED:
+        rejection_notice(complaint=complaint, explanation=_text(data, "comment"), at=at)
+    return {"notice": notice}
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {
@@ -117,6 +124,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             gettext_lazy("Reject (不予受理)"),
             validate=_validate_reject,
             method_kwargs=lambda data: {"reason": _text(data, "reason")},
+            after=_after_reject,
             customer_visible=True,
             inputs=("reason",),
         ),

@@ -73,6 +73,37 @@ class TestCreate:
             "provisional",
         }
 
+    def test_the_customer_is_acknowledged_by_e_mail_in_their_language(
+        self, org, api_for, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        payload = {
+            **NEW_COMPLAINT,
+            "customer": {
+                **NEW_COMPLAINT["customer"],
+                "email": "zhao@example.com",
+                "language": "en",
+            },
+        }
+
+        with django_capture_on_commit_callbacks(execute=True):
+            body = api_for(org.agent).post("complaints/", payload).json()
+
+        [message] = mailoutbox
+        assert message.to == ["zhao@example.com"]
+        assert message.subject == f"We have received your complaint {body['reference']}"
+        complaint = Complaint.objects.get(reference=body["reference"])
+        assert complaint.first_response_at is None
+        assert complaint.contacts.get().purpose == "acknowledgement"
+
+    def test_an_unknown_customer_language_is_a_field_error(self, org, api_for):
+        payload = {**NEW_COMPLAINT, "customer": {**NEW_COMPLAINT["customer"], "language": "fr"}}
+
+        response = api_for(org.agent).post("complaints/", payload)
+
+        assert response.status_code == 400
+        assert set(error_of(response)["fields"]) == {"customer.language"}
+        assert not Complaint.objects.exists()
+
     def test_times_are_iso_8601_with_an_offset(self, org, api_for):
         body = api_for(org.agent).post("complaints/", NEW_COMPLAINT).json()
 

@@ -13,6 +13,7 @@ from complaints.models import CaseEvent, State
 from complaints.services import (
     complaint_add_note,
     complaint_hand_off,
+    complaint_transition,
     contact_record,
     decision_propose,
     evidence_add,
@@ -203,6 +204,32 @@ def test_the_timeline_tells_the_story_in_words(page, org, complaint_in, flow):
     assert "wrote an internal note." in html
     assert f"{agent_name} recorded the complaint (Phone)." in html
     assert '"changes"' not in html and "{&#x27;" not in html  # no raw JSON
+
+
+def test_the_timeline_says_when_the_customer_could_not_be_acknowledged(page, org, new_complaint):
+    complaint = new_complaint()  # phone only: no e-mail address
+
+    html = text(page.get(org.agent, complaint))
+
+    assert "Acknowledgment to the customer" in html
+    assert "could not be sent: the customer has no e-mail address" in html
+
+
+def test_the_timeline_shows_the_automatic_acknowledgment_and_the_rejection_notice(
+    page, org, new_complaint, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = new_complaint(customer_email="wang@example.com")
+        complaint = complaint_transition(
+            complaint=complaint, name="reject", actor=org.agent, data={"reason": "duplicate"}
+        )
+
+    html = text(page.get(org.manager, complaint))
+
+    assert "The customer was sent an acknowledgment automatically (E-mail)." in html
+    assert "The customer was sent the notice of non-acceptance automatically (E-mail)." in html
+    assert html.count("sent by e-mail") == 2  # on the receipt and on the rejection
+    assert "Notice to the customer" in html
 
 
 def test_internal_and_customer_visible_entries_are_told_apart(page, org, new_complaint):

@@ -111,7 +111,9 @@ class TestDetails:
         response = client_for(org.handler).get(url(case.customer_id))
 
         of_case = [c.pk for c in response.context["contacts"] if c.complaint_id == case.pk]
-        assert of_case == [later.pk, earlier.pk]
+        # the automatic acknowledgment of the intake (the customer has an e-mail address) is newest
+        acknowledgement = case.contacts.get(purpose="acknowledgement")
+        assert of_case == [acknowledgement.pk, later.pk, earlier.pk]
         page = response.content.decode()
         assert "客户来信补充照片。" in page
         assert page.index("客户来信补充照片。") < page.index("已致电客户确认故障情况。")

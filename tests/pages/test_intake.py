@@ -90,6 +90,31 @@ def test_saving_records_the_complaint_and_opens_the_case(client_for, org):
     assert f"Complaint {complaint.reference} is recorded." in response.content.decode()
 
 
+def test_a_letter_with_an_e_mail_address_is_acknowledged_in_the_chosen_language(
+    client_for, org, django_capture_on_commit_callbacks, mailoutbox
+):
+    form = valid_form(
+        org, channel="letter", customer_email="li@example.com", customer_language="en"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(org.agent).post(INTAKE, form)
+
+    complaint = Complaint.objects.get()
+    [message] = mailoutbox
+    assert message.to == ["li@example.com"]
+    assert message.subject == f"We have received your complaint {complaint.reference}"
+    assert complaint.customer.language == "en"
+    assert complaint.contacts.get().purpose == "acknowledgement"
+
+
+def test_the_form_offers_the_customers_language(client_for, org):
+    html = client_for(org.agent).get(INTAKE).content.decode()
+
+    assert 'name="customer_language"' in html
+    assert '<option value="en">English</option>' in html
+
+
 def test_a_complaint_received_earlier_keeps_its_time_of_receipt(client_for, org):
     yesterday = timezone.localtime() - timedelta(days=1)
 

@@ -118,6 +118,7 @@ def _create(request: Request, data: dict[str, Any]) -> Complaint:
             customer_email=customer["email"],
             customer_address=customer["address"],
             customer_region=customer["region"],
+            customer_language=customer["language"],
             received_at=data.get("received_at"),
             product_or_service=data["product_or_service"],
             order_ref=data["order_ref"],

@@ -115,7 +115,21 @@ def _created(event: CaseEvent, who: str, data: dict) -> Entry:
             if name in TRIAGE_FIELD_LABELS
         ]
         details.append((_("Urgent facts"), pgettext("list separator", ", ").join(facts)))
+    acknowledgement = _customer_told(data.get("acknowledgement"))
+    if acknowledgement:
+        details.append((_("Acknowledgment to the customer"), acknowledgement))
     return Entry(event, sentence, details, tone="start")
+
+
+def _customer_told(delivery: str | None) -> str:
+    """What became of an automatic e-mail to the customer (a Delivery code), for people."""
+    if delivery == "emailed":
+        return _("sent by e-mail")
+    if delivery == "no_email":
+        return _("could not be sent: the customer has no e-mail address")
+    if delivery == "email_off":
+        return _("not sent: e-mail is switched off")
+    return ""
 
 
 def _transition(event: CaseEvent, who: str, data: dict) -> Entry:
@@ -151,6 +165,9 @@ def _transition(event: CaseEvent, who: str, data: dict) -> Entry:
         details.append((_("Sent by"), label(Channel, data.get("channel"))))
         if data.get("emailed"):
             details.append((_("E-mail"), _("sent to the customer's address")))
+    notice = _customer_told(data.get("notice"))
+    if notice:
+        details.append((_("Notice to the customer"), notice))
     tone = "danger" if event.transition in ("reject", "withdraw") else "move"
     return Entry(event, sentence, details, comment_label=_("Comment"), tone=tone)
 
@@ -251,6 +268,15 @@ def _contact(event: CaseEvent, who: str, data: dict) -> Entry:
     values = {"who": who, "channel": label(Channel, data.get("channel"))}
     if data.get("direction") == ContactDirection.INBOUND:
         sentence = _("The customer contacted us (%(channel)s); %(who)s logged it.") % values
+    elif event.actor is None and data.get("purpose") == ContactPurpose.ACKNOWLEDGEMENT:
+        sentence = (
+            _("The customer was sent an acknowledgment automatically (%(channel)s).") % values
+        )
+    elif event.actor is None and data.get("purpose") == ContactPurpose.REJECTION:
+        sentence = (
+            _("The customer was sent the notice of non-acceptance automatically (%(channel)s).")
+            % values
+        )
     else:
         sentence = _("%(who)s contacted the customer (%(channel)s).") % values
     details = [(_("Purpose"), label(ContactPurpose, data.get("purpose")))]

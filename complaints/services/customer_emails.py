@@ -1,0 +1,221 @@
+"""E-mails to customers: the acknowledgment of a complaint, the notice of non-acceptance (不予受理)
+and the reply. One path for all three.
+
+Each is rendered in the customer's language (theirs, or the site's) inside the transaction of what
+caused it, recorded as an outbound e-mail contact on the case, stored as a `CustomerEmail`, and
+handed to the mail server by the notify queue after the commit: a change that rolls back sends
+nothing, and a broker or mail server that is down never undoes a change already recorded. The
+resend job (beat, every five minutes) sends what the broker never got; each e-mail is locked and
+marked sent in one short transaction, so it goes out once (at least once if a worker dies between
+the SMTP hand-off and the commit), as the staff notifications do.
+
+Automatic messages are recorded without a person (`by` empty): they never count as the first
+response, whose clock keeps running until someone actually talks to the customer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.models import (
+    Channel,
+    Complaint,
+    ContactDirection,
+    ContactPurpose,
+    Customer,
+    CustomerContact,
+    CustomerEmail,
+)
+from complaints.services.contacts import log_contact
+from complaints.services.notifications import render_message
+from config.dispatch import dispatch_after_commit
+from sla.models import Clock, EscalationSettings, Stage
+
+logger = logging.getLogger(__name__)
+
+# complaints.tasks.send_customer_emails_task, queued by name (config.dispatch).
+SEND_TASK = "complaints.tasks.send_customer_emails_task"
+
+
+class Delivery:
+    """Whether an automatic e-mail could go, as stored in the timeline's data (a code)."""
+
+    EMAILED = "emailed"
+    NO_ADDRESS = "no_email"  # phone only: nothing can be sent yet (SMS is not offered)
+    SWITCHED_OFF = "email_off"  # the organisation has e-mail switched off (the demo history)
+
+
+def customer_language(customer: Customer) -> str:
+    """The language we write to the customer in: theirs, or the site's."""
+    return customer.language or settings.LANGUAGE_CODE
+
+
+def delivery_for(customer: Customer) -> str:
+    """Whether an e-mail to this customer can go now (a Delivery code)."""
+    if not customer.email:
+        return Delivery.NO_ADDRESS
+    if not EscalationSettings.current().send_email:
+        return Delivery.SWITCHED_OFF
+    return Delivery.EMAILED
+
+
+def customer_email_send(
+    *,
+    complaint: Complaint,
+    purpose: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    contact: CustomerContact | None = None,
+    at: datetime | None = None,
+) -> CustomerEmail | None:
+    """E-mail templates/emails/<template>.* to the complaint's customer after the commit.
+
+    `contact` given: the e-mail belongs to that contact (a reply a person recorded). Otherwise it
+    is an automatic message, recorded here as the system's outbound e-mail contact with what was
+    sent as its summary. Returns None, recording nothing, when it cannot go (see `delivery_for`).
+    The caller holds the case lock.
+    """
+    customer = complaint.customer
+    if delivery_for(customer) != Delivery.EMAILED:
+        return None
+    language = customer_language(customer)
+    subject, text, html = render_message(
+        template=template,
+        context={**(context or {}), "complaint": complaint, "customer": customer},
+        language=language,
+    )
+    if contact is None:
+        contact = log_contact(
+            complaint=complaint,
+            actor=None,
+            channel=Channel.EMAIL,
+            direction=ContactDirection.OUTBOUND,
+            purpose=purpose,
+            summary=f"{subject}\n\n{text}".strip(),
+            at=at,
+        )
+    email = CustomerEmail.objects.create(
+        contact=contact,
+        to=customer.email,
+        language=language,
+        subject=subject,
+        body=text,
+        body_html=html,
+        created_at=timezone.now(),
+    )
+    dispatch_after_commit(SEND_TASK, [email.pk])
+    return email
+
+
+def promised_deadlines(complaint: Complaint) -> dict[str, datetime]:
+    """The running deadlines of this round that the customer is promised, by stage."""
+    clocks = Clock.objects.filter(
+        complaint=complaint,
+        round=complaint.reopen_count,
+        stage__in=[Stage.FIRST_RESPONSE, Stage.DECISION],
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).values_list("stage", "due_at")
+    return dict(clocks)
+
+
+def acknowledge_receipt(*, complaint: Complaint) -> CustomerEmail | None:
+    """Tell the customer the complaint is recorded: its reference, what happens next and by when.
+
+    Called by complaint_create once the clocks are open; never counted as the first response.
+    """
+    due = promised_deadlines(complaint)
+    return customer_email_send(
+        complaint=complaint,
+        purpose=ContactPurpose.ACKNOWLEDGEMENT,
+        template="customer_acknowledgement",
+        context={
+            "first_response_due": due.get(Stage.FIRST_RESPONSE),
+            "decision_due": due.get(Stage.DECISION),
+        },
+    )
+
+
+def rejection_notice(
+    *, complaint: Complaint, explanation: str = "", at: datetime | None = None
+) -> CustomerEmail | None:
+    """Tell the customer the complaint is not accepted (不予受理): the ground (rendered from its
+    code in their language), the staff's explanation if any, and where else they can turn.
+    Called in the reject transition's transaction."""
+    return customer_email_send(
+        complaint=complaint,
+        purpose=ContactPurpose.REJECTION,
+        template="customer_rejection",
+        context={"explanation": explanation},
+        at=at,
+    )
+
+
+def customer_emails_send(*, email_ids: Iterable[int]) -> tuple[int, list[Exception]]:
+    """Send the given customer e-mails not sent yet; returns how many went and what failed."""
+    sent = 0
+    failures: list[Exception] = []
+    for pk in email_ids:
+        try:
+            sent += _send_one(pk)
+        except Exception as error:  # reported to the task, which retries
+            logger.warning("E-mail %s to a customer failed: %s", pk, error)
+            failures.append(error)
+    return sent, failures
+
+
+def _send_one(pk: int) -> int:
+    with transaction.atomic():
+        # skip_locked: if another worker is sending this one right now, it is theirs.
+        email = (
+            CustomerEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, emailed_at__isnull=True)
+            .first()
+        )
+        if email is None:
+            return 0
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to],
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        message.send()
+        CustomerEmail.objects.filter(pk=pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+    return 1
+
+
+# Unsent e-mails younger than this are left to the task queued at their commit.
+RESEND_AFTER = timedelta(minutes=2)
+# An acknowledgment days late would confuse more than help; the contact row still says it was due.
+RESEND_WITHIN = timedelta(days=1)
+
+
+def customer_emails_resend(*, now: datetime | None = None) -> int:
+    """Send the customer e-mails that were due but never went (the broker was down at the commit)."""
+    now = now or timezone.now()
+    ids = list(
+        CustomerEmail.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - RESEND_AFTER,
+            created_at__gte=now - RESEND_WITHIN,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    sent, failures = customer_emails_send(email_ids=ids)
+    if failures:
+        logger.warning("%d of %d unsent customer e-mails failed again", len(failures), len(ids))
+    return sent
