@@ -218,7 +218,7 @@ def test_a_rejected_complaint_gets_a_notice_with_the_ground_and_where_else_to_tu
     assert message.to == ["wang@example.com"]
     assert message.subject == f"您的投诉 {complaint.reference} 不予受理"
     with translation.override("zh-hans"):
-        ground = "超过投诉时限"
+        ground = "超过投诉时效"
         assert ground in str(complaint.get_rejection_reason_display())
     for part in (complaint.reference, ground, "购买已超过三年。", "12315", "消费者协会"):
         assert part in message.body
