@@ -117,7 +117,9 @@ def test_the_acknowledgment_is_in_the_customers_language(
     [message] = mailoutbox
     assert message.subject == f"We have received your complaint {complaint.reference}"
     decision = formatted(due(complaint, Stage.DECISION), "DATE_FORMAT", "en")
-    assert f"tell you our decision by {decision}" in message.body
+    first_response = formatted(due(complaint, Stage.FIRST_RESPONSE), "DATETIME_FORMAT", "en")
+    assert f"By {first_response}, a member of our staff will contact you." in message.body
+    assert f"By {decision}, we will look into the matter and tell you our decision." in message.body
     assert complaint.customer.language == "en"
     assert CustomerEmail.objects.get().language == "en"
 
