@@ -1,4 +1,10 @@
-"""The one way to write a case's timeline. Call it inside the transaction of the change it records."""
+"""The one way to write a case's timeline. Call it inside the transaction of the change it records.
+
+It also keeps the case's participants (`CaseParticipant`): whoever does work on a case (the actor of
+an entry of WORK_KINDS) and whoever the case is assigned to when such an entry is written. Every
+change of assignee writes one (assigned, handed off, triaged), so nobody who held or touched a case
+is missed, and no service has to remember.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from complaints.models import CaseEvent, Complaint
+from complaints.models import WORK_KINDS, CaseEvent, CaseParticipant, Complaint
 
 
 def new_event(
@@ -65,9 +71,32 @@ def record_event(
         at=at,
     )
     event.save(force_insert=True)
+    _record_participants([event])
     return event
 
 
 def record_events(*, events: Sequence[CaseEvent]) -> list[CaseEvent]:
     """Store many events built by `new_event` in one insert (a batch job's timeline entries)."""
-    return CaseEvent.objects.bulk_create(events) if events else []
+    if not events:
+        return []
+    stored = CaseEvent.objects.bulk_create(events)
+    _record_participants(stored)
+    return stored
+
+
+def _record_participants(events: Sequence[CaseEvent]) -> None:
+    """The actor of a work entry and the case's assignee become participants (one insert, none
+    when there is nobody new to name)."""
+    pairs: set[tuple[int, int]] = set()
+    for event in events:
+        if event.kind not in WORK_KINDS:
+            continue  # reminders, escalations, re-planning: the system's entries name nobody new
+        if event.actor_id is not None:
+            pairs.add((event.complaint_id, event.actor_id))
+        if event.complaint.assignee_id is not None:
+            pairs.add((event.complaint_id, event.complaint.assignee_id))
+    if pairs:
+        CaseParticipant.objects.bulk_create(
+            [CaseParticipant(complaint_id=case, user_id=user) for case, user in sorted(pairs)],
+            ignore_conflicts=True,
+        )

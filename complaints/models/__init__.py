@@ -23,12 +23,14 @@ from .decisions import Decision, DecisionApproval
 from .idempotency import IdempotencyKey
 from .investigation import EvidenceFile, Handoff
 from .notifications import Notification
-from .timeline import CaseEvent, TimelineIsAppendOnly
+from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
 
 __all__ = [
     "FINAL_STATES",
     "OPEN_STATES",
+    "WORK_KINDS",
     "CaseEvent",
+    "CaseParticipant",
     "Category",
     "Channel",
     "Complaint",

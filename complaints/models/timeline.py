@@ -84,3 +84,63 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TimelineIsAppendOnly("Case events cannot be deleted.")
+
+
+# The timeline entries that are someone working on the case (their actor becomes a participant).
+# Left out: reminders and escalations (the system acts; recipients are told, they did nothing yet),
+# unmasking contact details (a read, audited) and re-planning after a calendar change (the
+# administrator edited a calendar, not this case).
+WORK_KINDS: frozenset[str] = frozenset(
+    {
+        CaseEvent.Kind.CREATED,
+        CaseEvent.Kind.TRANSITION,
+        CaseEvent.Kind.TRIAGED,
+        CaseEvent.Kind.ASSIGNED,
+        CaseEvent.Kind.HANDOFF,
+        CaseEvent.Kind.NOTE,
+        CaseEvent.Kind.EVIDENCE,
+        CaseEvent.Kind.DECISION_PROPOSED,
+        CaseEvent.Kind.DECISION_APPROVED,
+        CaseEvent.Kind.DECISION_REJECTED,
+        CaseEvent.Kind.CONTACT,
+        CaseEvent.Kind.FOLLOW_UP,
+        CaseEvent.Kind.CLOCKS_PAUSED,
+        CaseEvent.Kind.CLOCKS_RESUMED,
+    }
+)
+
+
+class CaseParticipant(models.Model):
+    """Someone who worked on a case: they keep reading it after it left their hands, never write.
+
+    "Worked on" is read from the timeline: the actor of a WORK_KINDS entry (received it, moved it
+    on, triaged, assigned or handed it off, wrote a note, added evidence, proposed or decided a
+    decision, recorded a contact or a follow-up visit, paused or resumed its deadlines), and
+    everyone the case was assigned to. A denormalised index of the timeline, kept by
+    `complaints.timeline.record_event` in the same transaction, so that "cases I worked on" is one
+    indexed lookup instead of a scan of the timeline.
+    """
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (user, complaint) index serves lookups by person
+    )
+
+    class Meta:
+        verbose_name = _("case participant")
+        verbose_name_plural = _("case participants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "complaint"], name="caseparticipant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.complaint_id}"

@@ -6,7 +6,10 @@ The names every door uses are importable from here.
 from complaints.selectors.access import (
     complaint_get_for_user,
     complaint_is_visible_to,
+    complaint_is_workable_by,
+    complaints_in_branch,
     complaints_visible_to,
+    complaints_workable_by,
 )
 from complaints.selectors.case import case_for_page, customer_history
 from complaints.selectors.customers import (
@@ -33,8 +36,11 @@ __all__ = [
     "case_for_page",
     "complaint_get_for_user",
     "complaint_is_visible_to",
+    "complaint_is_workable_by",
     "complaint_search",
+    "complaints_in_branch",
     "complaints_visible_to",
+    "complaints_workable_by",
     "customer_complaints",
     "customer_contact_history",
     "customer_contact_lookup",

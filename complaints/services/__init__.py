@@ -1,5 +1,6 @@
 """Every change to complaints goes through these functions, whichever door it comes in by."""
 
+from complaints.services.common import ensure_workable
 from complaints.services.contacts import contact_record, follow_up_record
 from complaints.services.customers import (
     customer_contact_unmask,
@@ -45,6 +46,7 @@ __all__ = [
     "decision_approve",
     "decision_propose",
     "decision_refuse",
+    "ensure_workable",
     "evidence_add",
     "follow_up_record",
     "notification_mark_read",

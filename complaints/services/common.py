@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
 from complaints.errors import Conflict, NotFound, PermissionDenied
 from complaints.models import Complaint
-from complaints.selectors import complaint_is_visible_to
+from complaints.selectors import complaint_is_visible_to, complaint_is_workable_by
 
 
-def ensure_visible(*, actor: User, complaint: Complaint) -> None:
-    """A case outside the actor's scope reads as missing, never as forbidden."""
-    if not complaint_is_visible_to(user=actor, complaint=complaint):
-        raise NotFound()
+def ensure_workable(*, actor: User, complaint: Complaint) -> None:
+    """Only those in charge of a case change it. A case the actor may not read is missing, never
+    forbidden; one they only read (they worked on it, it has moved on) is a refusal that says why."""
+    if complaint_is_workable_by(user=actor, complaint=complaint):
+        return
+    if complaint_is_visible_to(user=actor, complaint=complaint):
+        raise PermissionDenied(
+            _(
+                "You worked on this complaint before; it is in other hands now and you can only read it."
+            )
+        )
+    raise NotFound()
 
 
 def ensure_can_act(*, actor: User, complaint: Complaint, perms: tuple[str, ...]) -> None:
-    """Out of scope reads as missing; in scope but without any of `perms` is a refusal."""
-    ensure_visible(actor=actor, complaint=complaint)
+    """Out of scope reads as missing; read-only or without any of `perms` is a refusal."""
+    ensure_workable(actor=actor, complaint=complaint)
     if not any(actor.has_perm(f"complaints.{perm}") for perm in perms):
         raise PermissionDenied()
 

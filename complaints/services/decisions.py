@@ -18,7 +18,6 @@ from complaints.errors import (
     ConditionNotMet,
     Conflict,
     InvalidInput,
-    NotFound,
     PermissionDenied,
 )
 from complaints.models import (
@@ -32,11 +31,15 @@ from complaints.models import (
     State,
 )
 from complaints.selectors import (
-    complaint_is_visible_to,
     decision_eligible_approvers,
     decisions_of_round,
 )
-from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.common import (
+    ensure_can_act,
+    ensure_workable,
+    lock_for_change,
+    save_change,
+)
 from complaints.services.notifications import (
     approval_request_key,
     notifications_settle,
@@ -195,8 +198,7 @@ def _approve(*, decision: Decision, approver: User, comment: str) -> None:
 
 
 def _lock_pending(decision: Decision, actor: User) -> Decision:
-    if not complaint_is_visible_to(user=actor, complaint=decision.complaint):
-        raise NotFound()
+    ensure_workable(actor=actor, complaint=decision.complaint)
     # Lock order everywhere: the case first, then its decision.
     case = lock_for_change(decision.complaint, must_be_current=False)
     locked = Decision.objects.select_for_update().get(pk=decision.pk)

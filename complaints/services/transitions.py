@@ -32,8 +32,8 @@ from complaints.models import (
     ContactPurpose,
     RejectionReason,
 )
-from complaints.selectors import complaint_is_visible_to
-from complaints.services.common import ensure_visible, lock_for_change, save_change
+from complaints.selectors import complaint_is_workable_by
+from complaints.services.common import ensure_workable, lock_for_change, save_change
 from complaints.services.contacts import log_contact
 from complaints.services.customer_emails import Delivery, delivery_for, rejection_notice
 from complaints.services.notifications import notifications_settle_case
@@ -163,7 +163,7 @@ def transitions_from_state(complaint: Complaint) -> list[str]:
 
 def available_transitions(*, complaint: Complaint, user: User) -> list[TransitionSpec]:
     """What `user` may do to the case right now: state, role and conditions all allow it."""
-    if not complaint_is_visible_to(user=user, complaint=complaint):
+    if not complaint_is_workable_by(user=user, complaint=complaint):
         return []
     return [
         spec
@@ -199,7 +199,7 @@ def complaint_transition(
     if spec is None:
         raise UnknownTransition()
     data = data or {}
-    ensure_visible(actor=actor, complaint=complaint)
+    ensure_workable(actor=actor, complaint=complaint)
     try:
         with transaction.atomic():
             locked = lock_for_change(complaint, expected_version=expected_version)

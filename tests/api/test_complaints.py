@@ -346,7 +346,12 @@ class TestTriage:
 
         assert response.status_code == 200
         assert response.json()["department"] == "legal"
-        assert api_for(org.head).get(f"complaints/{complaint.reference}/").status_code == 404
+        # the head worked on it (triaged it): they read it still, and change it no more
+        assert api_for(org.head).get(f"complaints/{complaint.reference}/").status_code == 200
+        again = api_for(org.head).patch(
+            f"complaints/{complaint.reference}/", {"severity": "urgent"}
+        )
+        assert again.status_code == 403
 
     def test_a_finished_case_cannot_be_triaged(self, org, api_for, complaint_in):
         complaint = complaint_in(State.CLOSED)

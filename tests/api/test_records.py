@@ -192,9 +192,12 @@ class TestHandoffs:
         stored = Complaint.objects.get(pk=complaint.pk)
         assert (stored.department, stored.assignee) == (org.legal, org.other_handler)
         assert Handoff.objects.filter(complaint=complaint).count() == 1
-        # Now it is the legal handler's case, and no longer the service handler's.
+        # Now it is the legal handler's case.
         assert api_for(org.other_handler).get(case_url(complaint)).status_code == 200
-        assert api_for(org.handler).get(case_url(complaint)).status_code == 404
+        # the giver still reads the case they worked on (issue 12, 1.5), and writes no more to it
+        assert api_for(org.handler).get(case_url(complaint)).status_code == 200
+        note = api_for(org.handler).post(case_url(complaint, "notes"), {"text": "补充"})
+        assert note.status_code == 403
 
     def test_a_handoff_without_a_note_is_a_field_error(self, org, api_for, complaint_in, case_url):
         complaint = complaint_in(State.INVESTIGATION)

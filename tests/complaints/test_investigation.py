@@ -7,7 +7,7 @@ import pytest
 from accounts.roles import Role
 from complaints.errors import ConditionNotMet, Conflict, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, Handoff, State
-from complaints.selectors import complaint_is_visible_to
+from complaints.selectors import complaint_is_visible_to, complaint_is_workable_by
 from complaints.services import complaint_add_note, complaint_assign, complaint_hand_off
 from tests.complaints.conftest import snapshot
 from tests.factories import DepartmentFactory, UserFactory
@@ -70,7 +70,9 @@ def test_a_case_is_handed_to_legal_and_back(org, case):
     assert (moved.department, moved.assignee) == (org.legal, org.other_handler)
     assert moved.state == State.INVESTIGATION
     assert complaint_is_visible_to(user=org.other_handler, complaint=moved)
-    assert not complaint_is_visible_to(user=org.handler, complaint=moved)
+    # the giver reads it still (they worked on it) but is no longer in charge of it
+    assert complaint_is_visible_to(user=org.handler, complaint=moved)
+    assert not complaint_is_workable_by(user=org.handler, complaint=moved)
 
     # when 法务部 hands it back to the 服务部 handler
     back = complaint_hand_off(

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +19,7 @@ from complaints.api.serializers.complaints import ComplaintSerializer
 from complaints.errors import NotFound
 from complaints.models import Complaint
 from complaints.selectors import complaint_get_for_user
+from complaints.services import ensure_workable
 
 # References are short and plain (CP-2026-000123); anything else cannot exist, so it is a 404
 # without a query (and a NUL byte never reaches PostgreSQL).
@@ -37,10 +39,15 @@ def signed_in_user(request: Request) -> User:
 
 
 def load_complaint(request: Request, reference: str) -> Complaint:
-    """The case if the user may see it; out of scope and missing are the same 404."""
+    """The case if the user may see it; out of scope and missing are the same 404. A change asked
+    by someone who only reads the case (they passed it on) is a 403 before its body is read."""
     if not REFERENCE_SHAPE.match(reference):
         raise NotFound()
-    return complaint_get_for_user(user=signed_in_user(request), reference=reference)
+    user = signed_in_user(request)
+    complaint = complaint_get_for_user(user=user, reference=reference)
+    if request.method not in SAFE_METHODS:
+        ensure_workable(actor=user, complaint=complaint)
+    return complaint
 
 
 def expected_version(request: Request, data: dict[str, Any]) -> int | None:

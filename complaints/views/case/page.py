@@ -34,7 +34,11 @@ from complaints.forms.case import (
 )
 from complaints.models import Complaint, Decision, State
 from complaints.privacy import contact_details
-from complaints.selectors import case_for_page, decision_eligible_approvers
+from complaints.selectors import (
+    case_for_page,
+    complaint_is_workable_by,
+    decision_eligible_approvers,
+)
 from complaints.services import available_transitions, can_approve
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries
@@ -71,6 +75,22 @@ class DecisionRow:
     refuse_open: bool
 
 
+# What the page offers to those in charge only (None or False for a read-only reader).
+WRITE_CONTEXT = (
+    "can_unmask",
+    "transitions",
+    "note_form",
+    "triage_form",
+    "handoff_form",
+    "evidence_form",
+    "decision_form",
+    "contact_form",
+    "follow_up_form",
+    "pause_form",
+    "can_resume",
+)
+
+
 def _can(user: User, *perms: str) -> bool:
     return any(user.has_perm(f"complaints.{perm}") for perm in perms)
 
@@ -103,7 +123,7 @@ class CasePage:
         running = [c for c in clocks if c.met_at is None and c.cancelled_at is None]
         evidence = list(complaint.evidence.all())
         follow_ups = [f for f in complaint.follow_ups.all() if f.round == complaint.reopen_count]
-        return {
+        context = {
             "complaint": complaint,
             "customer": complaint.customer,
             "contact": contact,
@@ -148,6 +168,12 @@ class CasePage:
             and any(c.paused_at is not None for c in running),
             "open_panel": next(iter(self.bound), ""),
         }
+        if not complaint_is_workable_by(user=user, complaint=complaint):
+            # Someone who worked on the case and passed it on reads it; no form, no button.
+            context.update(dict.fromkeys(WRITE_CONTEXT), transitions=[], read_only=True)
+            for row in context["decisions"]:
+                row.approvable, row.approve_form, row.refuse_form = False, None, None
+        return context
 
     def transition_panels(self) -> list[TransitionPanel]:
         panels = []

@@ -22,7 +22,7 @@ from complaints import errors
 from complaints.forms.base import ServiceForm
 from complaints.models import Complaint, State
 from complaints.selectors import complaints_visible_to
-from complaints.services import TRANSITIONS
+from complaints.services import TRANSITIONS, ensure_workable
 from complaints.views.case.page import load_case, render_case
 from complaints.views.case.timeline import timeline_entries
 
@@ -55,6 +55,11 @@ class Action:
 
 def perform(request: HttpRequest, reference: str, action: Action) -> HttpResponse:
     complaint = load_case(request, reference)
+    try:
+        # Someone who only reads the case (they passed it on) is refused before any form is read.
+        ensure_workable(actor=request.user, complaint=complaint)
+    except errors.PermissionDenied as error:
+        raise HttpForbidden(error.message) from error
     form = action.form(complaint, request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, complaint, action, form, status=422)
