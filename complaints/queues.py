@@ -1,8 +1,16 @@
 """The staff work queues: named, role-dependent slices of the complaints a user may see.
 
-Every queue narrows `complaints_visible_to(user)`, so a queue can never show a case its user may
-not open. Working queues hold open cases only; "All" holds open cases too unless a state filter
-asks for closed ones. Tab counts are capped (COUNT_CAP) so they stay cheap on big tables.
+Two kinds, both inside `complaints_visible_to(user)`, so a queue can never show a case its user may
+not open:
+- a branch queue is exactly one branch of the user's reading circle (my cases, my department,
+  handled by me) and asks `complaints_in_branch` for it: one plain condition, which PostgreSQL
+  estimates well and serves from one index in deadline order;
+- a working queue (to triage, due soon, overdue, escalated, all) narrows the cases the user is in
+  charge of (`complaints_workable_by`): a case someone only reads since they passed it on is not
+  theirs to chase, and stays under "Handled by me".
+Working and branch queues hold open cases only; "All" and "Handled by me" hold open cases too
+unless a state filter asks for closed ones. Tab counts are capped (COUNT_CAP) so they stay cheap on
+big tables.
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.selectors import department_scope_ids, user_roles
+from accounts.selectors import user_roles
 from complaints.models import OPEN_STATES, Complaint, State
-from complaints.selectors import complaints_visible_to
+from complaints.selectors import complaints_in_branch, complaints_workable_by
+from complaints.selectors.access import ASSIGNED, DEPARTMENT, PARTICIPATED
 
 # Less than this left and a deadline is "due soon" (its queue, and its amber badge).
 DUE_SOON = timedelta(hours=24)
@@ -30,23 +39,18 @@ DUE_SOON = timedelta(hours=24)
 class Queue:
     slug: str
     label: str | Promise
-    # What the queue holds, for this user at this moment (open state is added separately).
-    condition: Callable[[User, datetime], Q]
+    # What the queue holds, for this user at this moment (open state is added separately), among
+    # the cases they are in charge of; or None for a branch queue.
+    condition: Callable[[User, datetime], Q] | None
     # Whether the user has this queue at all (others get a 404 for its address).
     available: Callable[[User], bool]
     # The default sort: working queues put the nearest deadline first.
     default_ordering: str = "due"
     empty_text: str | Promise = ""
-
-
-def _mine(user: User, now: datetime) -> Q:
-    return Q(assignee=user)
-
-
-def _department(user: User, now: datetime) -> Q:
-    if not user.department_id:
-        return Q(pk__in=[])
-    return Q(department_id__in=department_scope_ids(user=user))
+    # A branch queue: the branch of the reading circle it is (complaints.selectors.access).
+    branch: str | None = None
+    # Whether a state filter may bring in closed, rejected and withdrawn cases.
+    may_include_closed: bool = False
 
 
 def _triage(user: User, now: datetime) -> Q:
@@ -83,16 +87,18 @@ QUEUES: tuple[Queue, ...] = (
     Queue(
         "mine",
         _("My cases"),
-        _mine,
+        None,
         _works_cases,
         empty_text=_("No open case is assigned to you."),
+        branch=ASSIGNED,
     ),
     Queue(
         "department",
         _("My department"),
-        _department,
+        None,
         lambda user: user.has_perm("complaints.view_department_complaints"),
         empty_text=_("Your department has no open case."),
+        branch=DEPARTMENT,
     ),
     Queue(
         "triage",
@@ -129,6 +135,16 @@ QUEUES: tuple[Queue, ...] = (
         lambda user: user.has_perm("complaints.view_all_complaints"),
         default_ordering="-received_at",
         empty_text=_("No complaint matches."),
+        may_include_closed=True,
+    ),
+    Queue(
+        "handled",
+        _("Handled by me"),
+        None,
+        _works_cases,
+        empty_text=_("You have not worked on any open case."),
+        branch=PARTICIPATED,
+        may_include_closed=True,
     ),
 )
 QUEUES_BY_SLUG = {queue.slug: queue for queue in QUEUES}
@@ -165,15 +181,23 @@ def natural_queue(*, user: User) -> str:
     return available[0].slug if available else "due-soon"
 
 
+def queue_cases(*, user: User, queue: Queue, now: datetime) -> QuerySet[Complaint]:
+    """The queue's cases in any state: its branch, or its condition over the cases in charge."""
+    if queue.branch is not None:
+        return complaints_in_branch(user=user, branch=queue.branch)
+    condition = queue.condition(user, now) if queue.condition is not None else Q()
+    return complaints_workable_by(user=user).filter(condition)
+
+
 def queue_complaints(
     *, user: User, queue: Queue, include_closed: bool = False, now: datetime | None = None
 ) -> QuerySet[Complaint]:
     """The queue's cases with everything a list row shows joined in (no query per row).
 
-    `include_closed` lets the All queue show final states when the user filters for them.
+    `include_closed` lets "All" and "Handled by me" show final states when the user filters for them.
     """
     now = now or timezone.now()
-    complaints = complaints_visible_to(user=user).filter(queue.condition(user, now))
+    complaints = queue_cases(user=user, queue=queue, now=now)
     if not include_closed:
         complaints = complaints.filter(state__in=OPEN_STATES)
     return complaints.select_related("customer", "category", "department", "assignee")
@@ -193,9 +217,10 @@ def queue_counts(
     own index, where one aggregate over every visible case would read them all.
     """
     now = now or timezone.now()
-    visible_open = complaints_visible_to(user=user).filter(state__in=OPEN_STATES).order_by()
     return {
-        queue.slug: visible_open.filter(queue.condition(user, now))
+        queue.slug: queue_cases(user=user, queue=queue, now=now)
+        .filter(state__in=OPEN_STATES)
+        .order_by()
         .values("pk")[: COUNT_CAP + 1]
         .count()
         for queue in queues

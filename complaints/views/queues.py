@@ -43,7 +43,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     if current is None:
         raise Http404
     now = timezone.now()
-    allow_closed = current.slug == "all"
+    allow_closed = current.may_include_closed
     complaints = queue_complaints(
         user=user,
         queue=current,
