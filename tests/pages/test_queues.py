@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.models import Complaint, Severity, State
+from complaints.models import CaseParticipant, Complaint, Severity, State
 from tests.conftest import Org
 from tests.factories import CategoryFactory, ComplaintFactory
 
@@ -422,6 +422,52 @@ class TestQueryCounts:
 
         assert len(references(response)) == 25
         assert len(many.captured_queries) == len(few.captured_queries)
+
+    # Session, user, permissions (two), one capped count per tab, the page count, the rows,
+    # filter choices (categories, departments, people), unread count and roles; a head adds the
+    # check that they head their department and its subtree.
+    @pytest.mark.parametrize(
+        ("who", "slug", "queries"),
+        [
+            ("handler", "mine", 19),
+            ("handler", "department", 19),
+            ("handler", "due-soon", 19),
+            ("handler", "escalated", 19),
+            ("handler", "handled", 19),
+            ("head", "department", 21),
+            ("head", "triage", 21),
+            ("head", "due-soon", 21),
+            ("head", "escalated", 21),
+            ("head", "handled", 21),
+            ("agent", "triage", 19),
+            ("agent", "all", 19),
+            ("agent", "handled", 19),
+            ("manager", "all", 19),
+            ("manager", "due-soon", 19),
+            ("manager", "escalated", 19),
+            ("manager", "handled", 19),
+            ("executive", "all", 16),
+            ("auditor", "all", 15),
+        ],
+    )
+    def test_each_queue_page_has_a_pinned_query_count(
+        self, org: Org, client_for, django_assert_num_queries, who: str, slug: str, queries: int
+    ) -> None:
+        cases = bulk(org, 30, escalation_level=1)
+        CaseParticipant.objects.bulk_create(
+            [
+                CaseParticipant(complaint=case, user=person)
+                for case in cases
+                for person in (org.handler, org.head, org.agent, org.manager)
+            ]
+        )
+        client = client_for(getattr(org, who))
+        client.get(queue_url(slug))  # the session's first request may write to it
+
+        with django_assert_num_queries(queries):
+            response = client.get(queue_url(slug))
+
+        assert len(references(response)) == 25
 
     def test_rows_need_no_query_each(self, org: Org, client_for) -> None:
         bulk(org, 30)
