@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -213,18 +215,36 @@ def queue_counts(
 ) -> dict[str, int]:
     """Open cases per queue for the tab strip, each counted only up to COUNT_CAP + 1.
 
-    One small query per tab (a role has at most seven): each stops after COUNT_CAP + 1 rows of its
-    own index, where one aggregate over every visible case would read them all.
+    One capped count per tab (a role has at most eight), each stopping after COUNT_CAP + 1 rows of
+    its own index where one aggregate over every visible case would read them all; sent together as
+    one statement of scalar subqueries, so a page pays one round trip for its tabs, not eight.
     """
     now = now or timezone.now()
-    return {
-        queue.slug: queue_cases(user=user, queue=queue, now=now)
-        .filter(state__in=OPEN_STATES)
-        .order_by()
-        .values("pk")[: COUNT_CAP + 1]
-        .count()
-        for queue in queues
-    }
+    counts: dict[str, int] = {}
+    parts: list[str] = []
+    params: list[object] = []
+    asked: list[str] = []
+    for queue in queues:
+        capped = (
+            queue_cases(user=user, queue=queue, now=now)
+            .filter(state__in=OPEN_STATES)
+            .order_by()
+            .values("pk")[: COUNT_CAP + 1]
+        )
+        try:
+            sql, sql_params = capped.query.sql_with_params()
+        except EmptyResultSet:  # e.g. a department queue without a department: nothing to ask
+            counts[queue.slug] = 0
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS tab{len(parts)})")
+        params.extend(sql_params)
+        asked.append(queue.slug)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            row = cursor.fetchone()
+        counts.update(zip(asked, row, strict=True))
+    return {queue.slug: counts[queue.slug] for queue in queues}
 
 
 # The sort choices of the list; "due" puts cases without a running deadline last on every database.

@@ -125,4 +125,5 @@ def test_a_queue_page_reads_an_index_and_joins_customers_row_by_row(seeded, who,
     on_customers = [n for n in every if n.get("Relation Name") == "complaints_customer"]
     assert on_customers and all(n["Node Type"] == "Index Scan" for n in on_customers), on_customers
     on_complaints = [n for n in every if n.get("Relation Name") == "complaints_complaint"]
-    assert on_complaints and all("Index" in n["Node Type"] for n in on_complaints), on_complaints
+    # an index scan, or bitmap scans of indexes (the working queues' OR of the scope's branches)
+    assert on_complaints and all(n["Node Type"] != "Seq Scan" for n in on_complaints), on_complaints
