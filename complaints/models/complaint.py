@@ -222,6 +222,14 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 name="complaint_open_due_idx",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
+            # Escalated open cases (few): the scope's columns ride along, so a department-scoped
+            # user's count is read from the index alone.
+            models.Index(
+                fields=["next_due_at"],
+                include=["department", "assignee", "received_by"],
+                name="complaint_open_escalated_idx",
+                condition=models.Q(escalation_level__gt=0, state__in=OPEN_STATES),
+            ),
             # "Handled by me": the person's participations merged with the open cases by id.
             models.Index(
                 fields=["id"],
