@@ -205,20 +205,21 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["channel"], name="complaint_channel_idx"),
             models.Index(fields=["next_due_at"], name="complaint_next_due_idx"),
             # The queues read open cases only (a fifth of the table and shrinking relative to it):
-            # partial indexes serve their pages in deadline order and their capped tab counts
-            # from the index alone (issue 12, §3).
+            # partial indexes serve their pages in their whole sort order (deadline, then receipt
+            # and id: working-day deadlines all end at 23:59:59, so ties are many) and their capped
+            # tab counts from the index alone (issue 12, §3).
             models.Index(
-                fields=["assignee", "next_due_at"],
+                fields=["assignee", "next_due_at", "received_at", "id"],
                 name="complaint_open_asgn_due_idx",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
             models.Index(
-                fields=["department", "next_due_at"],
+                fields=["department", "next_due_at", "received_at", "id"],
                 name="complaint_open_dept_due_idx",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
             models.Index(
-                fields=["next_due_at"],
+                fields=["next_due_at", "received_at", "id"],
                 name="complaint_open_due_idx",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
