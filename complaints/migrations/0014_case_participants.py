@@ -51,7 +51,7 @@ def fill_from_records(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0012_notification_email_due"),
+        ("complaints", "0013_channels_government_and_legal_notice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
