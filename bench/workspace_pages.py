@@ -5,7 +5,7 @@ open case with four running clocks and its `next_due_at`, every case with its "r
 row; one case gets 50 timeline events. Then, warm, times server-side rendering (Django's test
 client in this process: URL routing, middleware, queries, templates; no network) of:
 - queue pages (25 rows, default sort by due time) for a handler, a department head and a manager,
-  "Handled by me" included (every twentieth case was handled first in the previous department);
+  "Handled by me" included (every seventh case was handled first in the previous department);
 - the case page with 50 timeline events;
 - searching from the queues: a customer's phone number, a customer's name, words of the subject.
 Prints median and 95th percentile of `--runs` requests each, and the query count.
@@ -84,14 +84,15 @@ SELECT id, received_by_id FROM complaints_complaint
 UNION ALL SELECT id, assignee_id FROM complaints_complaint;
 """
 
-# Every twentieth case was handled first by the handler of the previous department, who handed it
-# on and keeps reading it ("Handled by me"); idempotent, so a kept database gets it once.
+# Every seventh case (open and closed) was handled first by the handler of the previous
+# department, who handed it on and keeps reading it ("Handled by me"); idempotent, so a kept
+# database gets it once.
 HANDOFFS_SQL = """
 INSERT INTO complaints_caseparticipant (complaint_id, user_id)
 SELECT c.id, (%(handlers)s)[1 + (array_position(%(departments)s, c.department_id) + %(department_count)s - 2)
                              %% %(department_count)s]
 FROM complaints_complaint c
-WHERE c.id %% 20 = 0
+WHERE c.id %% 7 = 0
 ON CONFLICT DO NOTHING;
 ANALYZE complaints_caseparticipant;
 """
