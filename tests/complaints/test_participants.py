@@ -146,7 +146,7 @@ def test_who_worked_on_a_case_is_read_from_what_they_did(org, handed_off, flow):
 def test_the_data_migration_fills_participants_from_existing_records(org, handed_off):
     recorded = participants(handed_off)
     CaseParticipant.objects.all().delete()
-    migration = importlib.import_module("complaints.migrations.0014_case_participants")
+    migration = importlib.import_module("complaints.migrations.0016_case_participants")
 
     migration.fill_from_records(apps, SimpleNamespace(connection=connection))
 

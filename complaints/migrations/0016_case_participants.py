@@ -51,7 +51,7 @@ def fill_from_records(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0013_channels_government_and_legal_notice"),
+        ("complaints", "0015_customer_emails_and_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
