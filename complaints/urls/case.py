@@ -26,6 +26,7 @@ urlpatterns = [
     path("complaints/new/", intake, name="intake"),
     path("complaints/new/customer/", customer_lookup, name="customer_lookup"),
     path(_case, case.case_detail, name="case_detail"),
+    path(f"{_case}panels/<str:key>/", case.case_panel, name="case_panel"),
     path(f"{_case}steps/<slug:name>/", case.case_transition, name="case_transition"),
     path(f"{_case}triage/", case.case_triage, name="case_triage"),
     path(f"{_case}handoff/", case.case_handoff, name="case_handoff"),

@@ -19,7 +19,7 @@ from complaints.views.case.decisions import (
     case_decision_refuse,
 )
 from complaints.views.case.files import case_evidence, case_evidence_file
-from complaints.views.case.page import case_detail
+from complaints.views.case.page import case_detail, case_panel
 
 __all__ = [
     "case_contact",
@@ -33,6 +33,7 @@ __all__ = [
     "case_follow_up",
     "case_handoff",
     "case_note",
+    "case_panel",
     "case_pause",
     "case_resume",
     "case_transition",

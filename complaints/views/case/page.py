@@ -3,17 +3,25 @@
 The page shows only the actions this user may take now; the services still decide when a form is
 posted. A refused form comes back bound (what was typed kept, errors on its fields) through
 `render_case`, which every action view uses too.
+
+Most actions are folded behind a button and their forms are built only when opened: with
+JavaScript the button fetches the panel (`case_panel`, an htmx fragment); without it the button is
+a link to this page with `?open=<key>`, which renders that one panel open. A page that never
+builds the forms nobody opens renders in a fraction of the time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
@@ -59,9 +67,25 @@ def load_case(request: HttpRequest, reference: str) -> Complaint:
 @dataclass
 class TransitionPanel:
     spec: TransitionSpec
-    form: TransitionForm
+    form: TransitionForm | None  # None: folded, the page shows the button that opens it
     danger: bool
     open: bool
+
+    @property
+    def key(self) -> str:
+        return f"transition:{self.spec.name}"
+
+
+# The folded panels other than the steps: key → the template that renders it open.
+PANEL_TEMPLATES = {
+    "triage": "staff/case/panels/triage.html",
+    "handoff": "staff/case/panels/handoff.html",
+    "evidence": "staff/case/panels/evidence.html",
+    "decision": "staff/case/panels/decision.html",
+    "contact": "staff/case/panels/contact.html",
+    "pause": "staff/case/panels/pause.html",
+}
+STEP_TEMPLATE = "staff/case/panels/step.html"
 
 
 @dataclass
@@ -105,24 +129,78 @@ class CasePage:
         *,
         bound: dict[str, ServiceForm] | None = None,
         unmasked: bool = False,
+        opened: str = "",
     ) -> None:
         self.request = request
         self.user: User = request.user
         self.complaint = complaint
         self.bound = bound or {}
         self.unmasked = unmasked
+        # The folded panel asked for (?open=<key>): rendered open, its form built.
+        self.opened = opened
+        self.open_keys = {opened} if opened else set()
 
     def form(self, key: str, factory) -> Any:
         return self.bound.get(key) or factory()
+
+    def folded_form(self, key: str, factory) -> Any:
+        """A folded panel's form: bound after a refusal, fresh when opened, else not built."""
+        if key in self.bound:
+            return self.bound[key]
+        return factory() if key in self.open_keys else None
+
+    def running_clocks(self) -> list:
+        return [
+            c for c in self.complaint.clocks.all() if c.met_at is None and c.cancelled_at is None
+        ]
+
+    @cached_property
+    def workable(self) -> bool:
+        """In charge of the case (may act on it), not only a reader who worked on it before."""
+        return complaint_is_workable_by(user=self.user, complaint=self.complaint)
+
+    def offered_panels(self) -> dict[str, Any]:
+        """The folded panels this user may open now: key → the factory of its form."""
+        complaint, user = self.complaint, self.user
+        if not self.workable:
+            return {}
+        is_open = complaint.is_open
+        running = self.running_clocks()
+        offered: dict[str, Any] = {}
+        if is_open and _can(user, "triage_complaint"):
+            offered["triage"] = lambda: TriageForm(complaint=complaint)
+        if is_open and _can(user, "investigate_complaint"):
+            offered["handoff"] = lambda: HandoffForm(complaint=complaint)
+        if is_open and _can(user, "receive_complaint", "investigate_complaint"):
+            offered["evidence"] = EvidenceForm
+        if complaint.state == State.DECISION and _can(user, "propose_decision"):
+            offered["decision"] = lambda: DecisionForm(
+                complaint=complaint, approvers=eligible_approvers(complaint, user)
+            )
+        if _can(user, "contact_customer"):
+            offered["contact"] = ContactForm
+        if is_open and _can(user, *PAUSE_PERMISSIONS) and any(c.paused_at is None for c in running):
+            offered["pause"] = PauseForm
+        return offered
 
     def context(self) -> dict[str, Any]:
         complaint, user = self.complaint, self.user
         is_open = complaint.is_open
         contact = contact_details(customer=complaint.customer, user=user, unmasked=self.unmasked)
-        clocks = list(complaint.clocks.all())
-        running = [c for c in clocks if c.met_at is None and c.cancelled_at is None]
+        running = self.running_clocks()
         evidence = list(complaint.evidence.all())
         follow_ups = [f for f in complaint.follow_ups.all() if f.round == complaint.reopen_count]
+        offered = self.offered_panels()
+        decisions = self.decision_rows()
+        # A reopened case starts a new round: last round's decisions do not count for it.
+        round_has_decision = any(row.current for row in decisions)
+        if "decision" in offered and not round_has_decision:
+            # The round's first decision is the step the case waits for: its form stands open.
+            self.open_keys.add("decision")
+
+        def folded(key: str) -> Any:
+            return self.folded_form(key, offered[key]) if key in offered else None
+
         context = {
             "complaint": complaint,
             "customer": complaint.customer,
@@ -132,9 +210,8 @@ class CasePage:
             "escalation": complaint_escalation(complaint=complaint),
             "timeline": timeline_entries(complaint.events.all()),
             "transitions": self.transition_panels(),
-            "decisions": (decisions := self.decision_rows()),
-            # A reopened case starts a new round: last round's decisions do not count for it.
-            "round_has_decision": any(row.current for row in decisions),
+            "decisions": decisions,
+            "round_has_decision": round_has_decision,
             "images": [e for e in evidence if e.content_type.startswith("image/")],
             "files": [e for e in evidence if not e.content_type.startswith("image/")],
             "evidence_count": len(evidence),
@@ -142,52 +219,65 @@ class CasePage:
             "note_form": self.form("note", NoteForm)
             if _can(user, "comment_on_complaint")
             else None,
-            "triage_form": self.form("triage", lambda: TriageForm(complaint=complaint))
-            if is_open and _can(user, "triage_complaint")
-            else None,
-            "handoff_form": self.form("handoff", lambda: HandoffForm(complaint=complaint))
-            if is_open and _can(user, "investigate_complaint")
-            else None,
-            "evidence_form": self.form("evidence", EvidenceForm)
-            if is_open and _can(user, "receive_complaint", "investigate_complaint")
-            else None,
-            "decision_form": self.decision_form(),
-            "contact_form": self.form("contact", ContactForm)
-            if _can(user, "contact_customer")
-            else None,
+            "panels": set(offered),
+            "triage_form": folded("triage"),
+            "handoff_form": folded("handoff"),
+            "evidence_form": folded("evidence"),
+            "decision_form": folded("decision"),
+            "contact_form": folded("contact"),
             "follow_up_form": self.form("follow_up", FollowUpForm)
             if complaint.state == State.FOLLOW_UP and _can(user, "follow_up_complaint")
             else None,
-            "pause_form": self.form("pause", PauseForm)
-            if is_open
-            and _can(user, *PAUSE_PERMISSIONS)
-            and any(c.paused_at is None for c in running)
-            else None,
+            "pause_form": folded("pause"),
             "can_resume": is_open
             and _can(user, *PAUSE_PERMISSIONS)
             and any(c.paused_at is not None for c in running),
-            "open_panel": next(iter(self.bound), ""),
+            "open_panel": next(iter(self.bound), "") or self.opened,
         }
-        if not complaint_is_workable_by(user=user, complaint=complaint):
+        if not self.workable:
             # Someone who worked on the case and passed it on reads it; no form, no button.
-            context.update(dict.fromkeys(WRITE_CONTEXT), transitions=[], read_only=True)
+            context.update(
+                dict.fromkeys(WRITE_CONTEXT), transitions=[], panels=set(), read_only=True
+            )
             for row in context["decisions"]:
                 row.approvable, row.approve_form, row.refuse_form = False, None, None
         return context
 
     def transition_panels(self) -> list[TransitionPanel]:
-        panels = []
+        panels: list[TransitionPanel] = []
+        if not self.workable:
+            return panels
         current = self.current_decision()
         for spec in available_transitions(complaint=self.complaint, user=self.user):
-            key = f"transition:{spec.name}"
-            bound = self.bound.get(key)
-            form = bound or TransitionForm(
-                spec=spec, complaint=self.complaint, initial=self.reply_initial(spec, current)
+            form = self.folded_form(
+                f"transition:{spec.name}",
+                lambda spec=spec: TransitionForm(
+                    spec=spec, complaint=self.complaint, initial=self.reply_initial(spec, current)
+                ),
             )
             panels.append(
-                TransitionPanel(spec, form, spec.name in DANGER_TRANSITIONS, open=bound is not None)
+                TransitionPanel(spec, form, spec.name in DANGER_TRANSITIONS, open=form is not None)
             )
         return panels
+
+    def panel(self, key: str) -> tuple[str, dict[str, Any]]:
+        """One folded panel, opened: its template and context (the htmx fragment).
+
+        Raises Http404 for a panel this user may not open on this case now.
+        """
+        self.opened, self.open_keys = key, {key}
+        context: dict[str, Any] = {"complaint": self.complaint, "open_panel": key, "focus": True}
+        if key.startswith("transition:"):
+            panel = next((p for p in self.transition_panels() if p.key == key), None)
+            if panel is None:
+                raise Http404(key)
+            return STEP_TEMPLATE, {**context, "panel": panel}
+        offered = self.offered_panels()
+        if key not in offered or key not in PANEL_TEMPLATES:
+            raise Http404(key)
+        if key == "decision":
+            context["round_has_decision"] = any(row.current for row in self.decision_rows())
+        return PANEL_TEMPLATES[key], {**context, f"{key}_form": offered[key]()}
 
     def reply_initial(self, spec: TransitionSpec, decision: Decision | None) -> dict[str, str]:
         """The reply form starts from what was decided, in the channel the complaint came by."""
@@ -239,17 +329,6 @@ class CasePage:
         refuse = self.bound.get(f"{key}:refuse") or RefuseForm(id_prefix=f"refuse{decision.pk}")
         return approve, refuse
 
-    def decision_form(self) -> DecisionForm | None:
-        complaint = self.complaint
-        if complaint.state != State.DECISION or not _can(self.user, "propose_decision"):
-            return None
-        return self.form(
-            "decision",
-            lambda: DecisionForm(
-                complaint=complaint, approvers=eligible_approvers(complaint, self.user)
-            ),
-        )
-
 
 def eligible_approvers(complaint: Complaint, user: User, amount: Decimal = Decimal(0)):
     """Who could approve a proposal of `amount` by `user` on this case (before it exists)."""
@@ -263,13 +342,29 @@ def render_case(
     *,
     bound: dict[str, ServiceForm] | None = None,
     unmasked: bool = False,
+    opened: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    page = CasePage(request, complaint, bound=bound, unmasked=unmasked)
+    page = CasePage(request, complaint, bound=bound, unmasked=unmasked, opened=opened)
     return render(request, "staff/case/detail.html", page.context(), status=status)
 
 
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return render_case(request, load_case(request, reference))
+    return render_case(request, load_case(request, reference), opened=request.GET.get("open", ""))
+
+
+@login_required
+@require_GET
+def case_panel(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    """One folded action panel, opened: the htmx fragment its button fetches.
+
+    Without htmx (a link followed, a bookmark) it is the case page with that panel open.
+    """
+    complaint = load_case(request, reference)
+    if not request.htmx:
+        url = reverse("case_detail", args=[reference])
+        return redirect(f"{url}?{urlencode({'open': key})}")
+    template, context = CasePage(request, complaint).panel(key)
+    return render(request, template, context)
