@@ -2,15 +2,17 @@
 
 Seeds N complaints (default 1,000,000) across 10 departments and 200,000 customers: 20 % open, each
 open case with four running clocks and its `next_due_at`, every case with its "received" timeline
-row; one case gets 50 timeline events. Then, warm, times server-side rendering (Django's test
-client in this process: URL routing, middleware, queries, templates; no network) of:
+row; one case gets 50 timeline events (notes), three more 10, 50 and 200 events of mixed kinds. Then,
+warm, times server-side rendering (Django's test client in this process: URL routing, middleware,
+queries, templates; no network) of:
 - queue pages (25 rows, default sort by due time) for a handler, a department head and a manager,
   "Handled by me" included (every seventh case was handled first in the previous department);
-- the case page with 50 timeline events;
+- the case page with 50 timeline events, and with 10, 50 and 200: the time each event adds is the
+  least-squares slope of the median over those three;
 - searching from the queues: a customer's phone number, a customer's name, words of the subject.
 Prints median and 95th percentile of `--runs` requests each, and the query count.
 
-Usage: python bench/workspace_pages.py [--size 1000000] [--runs 50] [--keep]
+Usage: python bench/workspace_pages.py [--size 1000000] [--runs 50] [--keep] [--only case]
 Needs: PostgreSQL on BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 """
 
@@ -105,6 +107,55 @@ SELECT %(complaint)s, 'note', %(actor)s, now() - (g || ' minutes')::interval, ''
 FROM generate_series(1, %(count)s) AS g;
 """
 
+# Events of the kinds a real case collects (note, contact, step, triage change, reminder), in turn.
+MIXED_EVENTS_SQL = """
+INSERT INTO complaints_caseevent (complaint_id, kind, actor_id, at, from_state, to_state,
+                                  transition, comment, customer_visible, data)
+SELECT %(complaint)s,
+       (ARRAY['note', 'contact', 'transition', 'triaged', 'reminder'])[1 + g %% 5],
+       %(actor)s, now() - (g || ' minutes')::interval,
+       CASE WHEN g %% 5 = 2 THEN 'triage' ELSE '' END,
+       CASE WHEN g %% 5 = 2 THEN 'investigation' ELSE '' END,
+       CASE WHEN g %% 5 = 2 THEN 'start_investigation' ELSE '' END,
+       CASE WHEN g %% 5 IN (0, 1) THEN '第' || g || '次跟进：已联系仓库核实发货记录，等待物流公司回复。'
+            ELSE '' END,
+       g %% 5 = 1,
+       (ARRAY['{}',
+              '{"channel": "phone", "direction": "outbound", "purpose": "progress"}',
+              '{}',
+              '{"changes": {"severity": ["general", "complex"]}}',
+              '{"stage": "investigation", "recipient": "handler0", "due_at": "2026-03-02T15:59:59Z"}'
+       ])[1 + g %% 5]::jsonb
+FROM generate_series(1, %(count)s) AS g;
+"""
+SLOPE_EVENTS = (10, 50, 200)
+
+
+def slope_cases() -> list:
+    """Three investigation cases with 10, 50 and 200 events (topped up; a kept database is reused)."""
+    from django.db import connection
+
+    from complaints.models import Complaint
+
+    cases = list(Complaint.objects.filter(state="investigation").order_by("pk")[1:4])
+    for case, wanted in zip(cases, SLOPE_EVENTS, strict=True):
+        missing = wanted - case.events.count()
+        if missing > 0:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    MIXED_EVENTS_SQL,
+                    {"complaint": case.pk, "actor": case.assignee_id, "count": missing},
+                )
+    return cases
+
+
+def slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of (events, milliseconds)."""
+    mean_x = statistics.fmean(x for x, _ in points)
+    mean_y = statistics.fmean(y for _, y in points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
 
 def plain_static_files() -> None:
     """Templates resolve {% static %} without a collectstatic manifest."""
@@ -179,11 +230,12 @@ def timed(client, url: str, runs: int) -> dict:
     for _ in range(3):  # warm: caches, prepared plans, the OS page cache
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    times = []
+    times, cpu_times = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         client.get(url)
         times.append(time.perf_counter() - started)
+        cpu_times.append(time.thread_time() - cpu_started)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     times.sort()
@@ -191,6 +243,8 @@ def timed(client, url: str, runs: int) -> dict:
         "median_ms": statistics.median(times) * 1000,
         "p95_ms": times[int(len(times) * 0.95) - 1] * 1000,
         "queries": len(queries),
+        # This process's CPU (not PostgreSQL's): steadier than wall time on a shared machine.
+        "cpu_median_ms": statistics.median(cpu_times) * 1000,
     }
 
 
@@ -200,7 +254,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="reuse the seeded database")
     parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
-    parser.add_argument("--only", default="", help="time only the pages whose label starts so")
+    parser.add_argument("--only", default="", help="run only the pages whose label has this text")
     args = parser.parse_args()
     if not args.keep:
         recreate_database(DB_NAME)
@@ -240,6 +294,7 @@ def main() -> None:
                 "department_count": len(departments),
             },
         )
+    mixed = slope_cases()
     customer = Customer.objects.order_by("pk")[min(12345, Customer.objects.count() - 1)]
     phone_national = customer.phone.removeprefix("+86")
 
@@ -260,19 +315,33 @@ def main() -> None:
         ("queue: manager, all", manager, "/queues/all/"),
         ("queue: manager, overdue", manager, "/queues/overdue/"),
         (f"case page ({case.events.count()} events)", manager, f"/complaints/{case.reference}/"),
+        *[
+            (f"case page, mixed ({wanted} events)", manager, f"/complaints/{c.reference}/")
+            for c, wanted in zip(mixed, SLOPE_EVENTS, strict=True)
+        ],
         ("search a customer's phone", manager, f"/queues/all/?search={phone_national}"),
         ("search a customer's name", manager, f"/queues/all/?search={customer.name}"),
         ("search a word, closed cases too", manager, "/queues/all/?search=包装破损&state=closed"),
         ("search a word in a department", head, "/queues/department/?search=积分被无故"),
     ]
     print(f"{'page':<34} {'median':>9} {'p95':>9} {'queries':>8}")
+    medians: dict[str, tuple[float, float]] = {}
     for label, client, url in checks:
-        if not label.startswith(args.only):
+        if args.only not in label:
             continue
         result = timed(client, url, args.runs)
+        medians[label] = (result["median_ms"], result["cpu_median_ms"])
         print(
             f"{label:<34} {result['median_ms']:>6.1f} ms {result['p95_ms']:>6.1f} ms "
             f"{result['queries']:>8}"
+        )
+    found = [medians.get(f"case page, mixed ({n} events)") for n in SLOPE_EVENTS]
+    if all(found):
+        wall = slope([(n, ms[0]) for n, ms in zip(SLOPE_EVENTS, found, strict=True)])
+        cpu = slope([(n, ms[1]) for n, ms in zip(SLOPE_EVENTS, found, strict=True)])
+        print(
+            f"case page, time per timeline event: {wall:.3f} ms wall, {cpu:.3f} ms CPU of this "
+            "process (least-squares slope of the medians at 10, 50, 200 events)"
         )
 
 

@@ -11,7 +11,7 @@ from complaints.selectors.access import (
     complaints_visible_to,
     complaints_workable_by,
 )
-from complaints.selectors.case import case_for_page, customer_history
+from complaints.selectors.case import case_for_page, case_for_panel, customer_history
 from complaints.selectors.customers import (
     customer_complaints,
     customer_contact_history,
@@ -34,6 +34,7 @@ from complaints.selectors.search import complaint_search, customer_contact_looku
 
 __all__ = [
     "case_for_page",
+    "case_for_panel",
     "complaint_get_for_user",
     "complaint_is_visible_to",
     "complaint_is_workable_by",

@@ -45,6 +45,19 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
     return complaint
 
 
+def case_for_panel(*, user: User, reference: str) -> Complaint:
+    """The case with what deciding which actions it offers needs: its decisions and clocks.
+
+    For one folded action panel of the case page, fetched on its own (not the timeline, evidence
+    or follow-ups). Raises NotFound for a case outside the user's scope.
+    """
+    complaint = complaint_get_for_user(user=user, reference=reference)
+    prefetch_related_objects(
+        [complaint], Prefetch("decisions", queryset=decisions_with_people()), "clocks"
+    )
+    return complaint
+
+
 @dataclass(frozen=True)
 class PastComplaint:
     complaint: Complaint

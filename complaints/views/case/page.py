@@ -44,6 +44,7 @@ from complaints.models import Complaint, Decision, State
 from complaints.privacy import contact_details
 from complaints.selectors import (
     case_for_page,
+    case_for_panel,
     complaint_is_workable_by,
     decision_eligible_approvers,
 )
@@ -362,7 +363,10 @@ def case_panel(request: HttpRequest, reference: str, key: str) -> HttpResponse:
 
     Without htmx (a link followed, a bookmark) it is the case page with that panel open.
     """
-    complaint = load_case(request, reference)
+    try:
+        complaint = case_for_panel(user=request.user, reference=reference)
+    except NotFound as error:
+        raise Http404(error.message) from error
     if not request.htmx:
         url = reverse("case_detail", args=[reference])
         return redirect(f"{url}?{urlencode({'open': key})}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -59,13 +60,21 @@ class Entry:
     def css(self) -> str:
         return f"event tone-{self.tone} {'is-internal' if self.internal else 'is-customer'}"
 
+    @cached_property
+    def at_local(self) -> datetime:
+        return timezone.localtime(self.event.at)
+
     @property
     def at_iso(self) -> str:
-        return timezone.localtime(self.event.at).isoformat()
+        return self.at_local.isoformat()
 
     @property
     def at_text(self) -> str:
-        return timezone.localtime(self.event.at).strftime("%Y-%m-%d %H:%M")
+        return self.at_local.strftime("%Y-%m-%d %H:%M")
+
+    @property
+    def anchor(self) -> str:
+        return f"event-{self.event.pk}"
 
 
 def person(user: User | None) -> str:
