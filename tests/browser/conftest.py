@@ -127,10 +127,16 @@ def fill_fields(container: Locator, values: dict[str, str]) -> None:
             field.fill(value)
 
 
+def open_panel(panel: Locator) -> None:
+    """Open a folded action (a step, triage, handoff, ...): its button fetches the form."""
+    panel.get_by_test_id("opener").click()
+    expect(panel).to_have_attribute("open", "")
+
+
 def take_step(page: Page, name: str, **values: str) -> None:
     """Open a step of "Next steps", fill in what it asks, and confirm it."""
     panel = page.get_by_test_id(f"transition-{name}")
-    panel.locator("summary").click()
+    open_panel(panel)
     fill_fields(panel, values)
     panel.get_by_test_id(f"confirm-{name}").click()
 

@@ -30,6 +30,7 @@ from tests.browser.conftest import (
     expect_state,
     fill_fields,
     open_case,
+    open_panel,
     screenshot,
     take_step,
 )
@@ -164,7 +165,7 @@ def test_a_case_goes_from_the_first_call_to_closed_through_two_handling_rounds(
     take_step(head, "start_triage")
     expect_message(head, "The case is now at the “Triage” stage.")
     expect_state(head, "Triage")
-    head.get_by_test_id("triage-panel").locator("summary").click()
+    open_panel(head.get_by_test_id("triage-panel"))
     fill_fields(
         head.get_by_test_id("triage-panel"),
         {
@@ -198,7 +199,7 @@ def test_a_case_goes_from_the_first_call_to_closed_through_two_handling_rounds(
     expect(events(handler, "note").first).to_contain_text("室外机电容鼓包")
     legal = sign_in(org.other_handler)
     assert legal.goto(f"/complaints/{reference}/").status == 404  # not 法务部's case, yet
-    handler.get_by_test_id("handoff-panel").locator("summary").click()
+    open_panel(handler.get_by_test_id("handoff-panel"))
     fill_fields(
         handler.get_by_test_id("handoff-panel"),
         {
@@ -217,7 +218,7 @@ def test_a_case_goes_from_the_first_call_to_closed_through_two_handling_rounds(
     open_case(legal, reference)
     expect(legal.get_by_test_id("case-department")).to_have_text(org.legal.name)
     expect(events(legal, "handoff").first).to_contain_text("请法务评估赔偿责任")
-    legal.get_by_test_id("handoff-panel").locator("summary").click()
+    open_panel(legal.get_by_test_id("handoff-panel"))
     fill_fields(
         legal.get_by_test_id("handoff-panel"),
         {
