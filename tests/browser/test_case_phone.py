@@ -158,3 +158,17 @@ def test_an_opened_panel_is_the_one_its_action_posts(org, complaint_in, sign_in)
     expect_message(page, "The triage details are saved.")
     take_step(page, "start_investigation", comment="已分派。")
     expect_state(page, "Investigation")
+
+
+def test_a_step_gone_meanwhile_opens_the_page_as_it_is_now(org, complaint_in, sign_in, flow):
+    complaint = complaint_in(State.INVESTIGATION)
+    page = sign_in(org.handler)
+    open_case(page, complaint.reference)
+    # Someone else completes the investigation while this page is open.
+    flow.run(complaint, "complete_investigation")
+
+    page.get_by_test_id("transition-complete_investigation").get_by_test_id("opener").click()
+
+    expect_state(page, "Decision")
+    assert "open=transition%3Acomplete_investigation" in page.url
+    expect(page.get_by_test_id("transition-complete_investigation")).to_have_count(0)
