@@ -7,11 +7,15 @@ folded actions open in place with htmx, or, without JavaScript, as the page with
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from complaints.models import State
 from complaints.services import complaint_add_note, contact_record
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import (
     CHROMIUM,  # noqa: F401  (the session browser fixture skips without it)
     expect_message,
@@ -172,3 +176,23 @@ def test_a_step_gone_meanwhile_opens_the_page_as_it_is_now(org, complaint_in, si
     expect_state(page, "Decision")
     assert "open=transition%3Acomplete_investigation" in page.url
     expect(page.get_by_test_id("transition-complete_investigation")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_every_opened_panel_is_accessible(org, complaint_in, sign_in, live_server, language):
+    """The folded forms are no longer in the page until opened: check each one open, both widths."""
+    complaint = complaint_in(State.INVESTIGATION)
+    page = sign_in(org.manager, language=language)
+    base = live_server.url + reverse("case_detail", args=[complaint.reference])
+    keys = [
+        "triage",
+        "handoff",
+        "evidence",
+        "pause",
+        "contact",
+        "transition:complete_investigation",
+        "transition:withdraw",
+    ]
+    for key in keys:
+        assert_accessible(page, f"{base}?{urlencode({'open': key})}", name=f"{key} ({language})")
+        expect(page.locator("details[open] form")).to_have_count(1)
