@@ -178,3 +178,19 @@ class TestHandledByMe:
         response = client_for(org.auditor).get(reverse("queue", args=["handled"]))
 
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "key", ["handoff", "evidence", "contact", "pause", "transition:complete_investigation"]
+)
+def test_the_giver_opens_no_action_panel(org, page, handed_off, key):
+    # The folded panels are fetched on their own: a reader gets none, with or without htmx.
+    client = page.client(org.handler)
+
+    fragment = client.get(case_url(handed_off, "case_panel", key), HTTP_HX_REQUEST="true")
+    opened = client.get(case_url(handed_off), {"open": key})
+
+    assert fragment.status_code == 404
+    assert opened.status_code == 200
+    assert opened.context["panels"] == set()
+    assert "<select" not in opened.content.decode().split('data-testid="timeline"')[0]
