@@ -85,7 +85,7 @@ def test_two_sweeps_at_once_record_each_reminder_and_escalation_once(due_cases, 
         assert_each_once(overdue, reminded)
 
         # and a third sweep finds nothing left to do
-        assert tasks.sweep_clocks_task.apply().get() == 0
+        assert tasks.sweep_clocks_task.apply().result == 0
 
 
 def test_two_workers_on_the_same_chunk_record_everything_once(due_cases, mailoutbox):
