@@ -71,3 +71,21 @@ def user_roles(*, user: User) -> list[Role]:
         return []
     names = set(user.groups.values_list("name", flat=True))
     return [role for role in Role if role.value in names]
+
+
+# Permissions that change records: what the admin site is for. The roles' view_* permissions open
+# only read-only admin screens, which the workspace already shows better.
+_CHANGING_ACTIONS = ("add_", "change_", "delete_")
+
+
+def user_can_administer(*, user: User) -> bool:
+    """Whether the admin site is a door for `user`: an active staff member who may change
+    something there (the administrator; a superuser). Reads the permissions Django already keeps
+    on the user for the request, so no query once any permission was checked."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        perm.partition(".")[2].startswith(_CHANGING_ACTIONS) for perm in user.get_all_permissions()
+    )

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.selectors import user_roles
+from accounts.selectors import user_can_administer, user_roles
 from complaints.queues import Queue, queues_for
 from complaints.selectors import unread_count
 
@@ -37,6 +37,11 @@ class Workspace:
     @cached_property
     def can_receive(self) -> bool:
         return self.user.has_perm("complaints.receive_complaint")
+
+    @cached_property
+    def can_administer(self) -> bool:
+        """The admin link: only for those the admin site is made for (accounts.selectors)."""
+        return user_can_administer(user=self.user)
 
     @cached_property
     def unread(self) -> int:

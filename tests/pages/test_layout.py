@@ -100,7 +100,7 @@ class TestNavigation:
 
     def test_the_admin_link_is_for_staff_users_only(self, org: Org, client_for) -> None:
         assert 'data-testid="nav-admin"' not in nav_of(client_for(org.manager))
-        User.objects.filter(pk=org.manager.pk).update(is_staff=True)
+        User.objects.filter(pk=org.manager.pk).update(is_staff=True, is_superuser=True)
         org.manager.refresh_from_db()
 
         assert 'data-testid="nav-admin"' in nav_of(client_for(org.manager))
