@@ -26,7 +26,7 @@ def role_label(group_name: str) -> str:
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ("name", "code", "kind", "parent", "head", "contact_email", "is_active")
+        fields = ("name", "name_en", "code", "kind", "parent", "head", "contact_email", "is_active")
 
     def clean_parent(self) -> Department | None:
         parent = self.cleaned_data.get("parent")
@@ -47,6 +47,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     form = DepartmentForm
     list_display = (
         "name",
+        "name_en",
         "code",
         "kind",
         "head",
@@ -57,9 +58,9 @@ class DepartmentAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "is_active")
     list_select_related = ("head", "parent")
-    search_fields = ("name", "code", "contact_email")
+    search_fields = ("name", "name_en", "code", "contact_email")
     autocomplete_fields = ("head", "parent")
-    fields = ("name", "code", "kind", "parent", "head", "contact_email", "is_active")
+    fields = ("name", "name_en", "code", "kind", "parent", "head", "contact_email", "is_active")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Department]:
         return super().get_queryset(request).annotate(_member_count=Count("members"))

@@ -6,7 +6,17 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+
+def localized_name(name: str, name_en: str) -> str:
+    """The name in the active language: Chinese (the stored name) unless the reader reads another
+    language and an English name is set. The one rule for every bilingual name of reference data."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if name_en and not language.lower().startswith("zh"):
+        return name_en
+    return name
 
 
 class Department(models.Model):
@@ -19,6 +29,13 @@ class Department(models.Model):
         MANAGEMENT = "management", _("Management")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_("Shown to people who read English; the Chinese name when empty."),
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.BUSINESS)
     head = models.ForeignKey(
@@ -46,7 +63,12 @@ class Department(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language (see `localized_name`)."""
+        return localized_name(self.name, self.name_en)
 
     def chain(self) -> list[Department]:
         """This department and its ancestors, nearest first (the escalation path)."""

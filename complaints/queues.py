@@ -202,7 +202,7 @@ def queue_complaints(
     complaints = queue_cases(user=user, queue=queue, now=now)
     if not include_closed:
         complaints = complaints.filter(state__in=OPEN_STATES)
-    return complaints.select_related("customer", "category", "department", "assignee")
+    return complaints.select_related("customer", "category", "department", "assignee__department")
 
 
 # Tab counts stop here and read "999+": past that a number tells nobody anything, and counting a

@@ -29,6 +29,7 @@ class CategoryForm(forms.ModelForm):
         model = Category
         fields = (
             "name",
+            "name_en",
             "code",
             "parent",
             "description",
@@ -74,6 +75,7 @@ class CategoryAdmin(admin.ModelAdmin):
     form = CategoryForm
     list_display = (
         "__str__",
+        "name_en",
         "code",
         "parent",
         "default_department",
@@ -85,7 +87,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = (TopLevelCategoryFilter, "is_active", "default_severity", "default_department")
     # __str__ reads the parent's name, and the parent column reads the grandparent's.
     list_select_related = ("parent__parent", "default_department")
-    search_fields = ("name", "code", "parent__name")
+    search_fields = ("name", "name_en", "code", "parent__name")
     autocomplete_fields = ("parent", "default_department")
     # Each top-level category followed by its children: a readable tree in a flat list.
     ordering = (
@@ -97,6 +99,7 @@ class CategoryAdmin(admin.ModelAdmin):
     )
     fields = (
         "name",
+        "name_en",
         "code",
         "parent",
         "description",

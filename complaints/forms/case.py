@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from accounts.people import person_label
 from accounts.selectors import departments_for_picker
 from complaints.forms.base import (
     YES_NO,
@@ -44,8 +45,7 @@ class PersonChoiceField(forms.ModelChoiceField):
     """People shown with their department, so two namesakes are told apart."""
 
     def label_from_instance(self, obj: User) -> str:
-        name = obj.get_full_name() or obj.username
-        return f"{name} · {obj.department}" if obj.department_id else name
+        return person_label(obj)
 
 
 def active_people():
@@ -234,7 +234,7 @@ class DecisionForm(VersionedForm):
 
 
 def _approver_label(user: User) -> str:
-    name = user.get_full_name() or user.username
+    name = person_label(user)
     return str(
         _("%(name)s (limit %(limit)s)") % {"name": name, "limit": f"{user.approval_limit:,.0f}"}
     )

@@ -17,7 +17,8 @@ from accounts.tree import in_tree_order, tree_label
 
 
 class TreeChoiceIterator(ModelChoiceIterator):
-    """The field's queryset in tree order, each option its name indented by depth (one query)."""
+    """The field's queryset in tree order, each option its name (in the reader's language)
+    indented by depth (one query)."""
 
     def __iter__(self) -> Iterator[tuple[Any, str]]:
         if self.field.empty_label is not None:
@@ -25,7 +26,7 @@ class TreeChoiceIterator(ModelChoiceIterator):
         for node, depth in in_tree_order(self.queryset):
             yield (
                 ModelChoiceIteratorValue(self.field.prepare_value(node), node),
-                tree_label(node.name, depth),
+                tree_label(node.local_name, depth),
             )
 
 

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.people import person_label
 from accounts.selectors import departments_for_picker
 from complaints.filters import ComplaintFilter
 from complaints.forms.pickers import tree_picker
@@ -75,7 +76,10 @@ def queue_filterset(
     fields["category"].empty_label = _("Any category")
     tree_picker(fields["department"], departments_for_picker(active_only=False))
     fields["department"].empty_label = _("Any department")
-    fields["assignee"].queryset = User.objects.filter(is_active=True).order_by("username")
+    fields["assignee"].queryset = (
+        User.objects.filter(is_active=True).select_related("department").order_by("username")
+    )
+    fields["assignee"].label_from_instance = person_label
     fields["assignee"].empty_label = _("Anyone")
 
     fields["overdue"].widget.choices = [

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import localized_name
+
 from .choices import Severity
 
 
@@ -10,6 +12,13 @@ class Category(models.Model):
     """A node of the complaint category tree, with where such complaints go by default."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(
+        _("English name"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_("Shown to people who read English; the Chinese name when empty."),
+    )
     code = models.SlugField(_("code"), max_length=60, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -40,4 +49,11 @@ class Category(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+        if self.parent_id and self.parent is not None:
+            return f"{self.parent.local_name} / {self.local_name}"
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language, without the parent (see `localized_name`)."""
+        return localized_name(self.name, self.name_en)

@@ -94,6 +94,11 @@ class DecisionApproval(models.Model):
         _("approver's limit at the time"), max_digits=12, decimal_places=2
     )
     comment = models.TextField(_("comment"), blank=True)
+    # Set when the proposal was approved as it was made, within the proposer's own limit: the
+    # reason is a fact, put into words in the reader's language (`reason_text`), never stored text.
+    within_own_limit = models.BooleanField(
+        _("approved within the proposer's own limit"), default=False, db_default=False
+    )
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -103,3 +108,13 @@ class DecisionApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} – {self.approver}"
+
+    @property
+    def reason_text(self) -> str:
+        """The approver's comment, or the automatic approval's reason in the reader's language."""
+        if self.within_own_limit:
+            return str(WITHIN_OWN_LIMIT_TEXT)
+        return self.comment
+
+
+WITHIN_OWN_LIMIT_TEXT = _("Within the proposer's limit.")

@@ -115,7 +115,13 @@ def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
     """The complaint with this reference if `user` may read it; otherwise NotFound, never a hint."""
     complaint = (
         complaints_visible_to(user=user)
-        .select_related("customer", "category", "department", "assignee", "received_by")
+        .select_related(
+            "customer",
+            "category__parent",
+            "department",
+            "assignee__department",
+            "received_by__department",
+        )
         .filter(reference=reference)
         .first()
     )

@@ -35,11 +35,13 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
         [complaint],
         Prefetch(
             "events",
-            queryset=CaseEvent.objects.select_related("actor").order_by("-at", "-id"),
+            queryset=CaseEvent.objects.select_related("actor__department").order_by("-at", "-id"),
         ),
-        Prefetch("evidence", queryset=EvidenceFile.objects.select_related("uploaded_by")),
+        Prefetch(
+            "evidence", queryset=EvidenceFile.objects.select_related("uploaded_by__department")
+        ),
         Prefetch("decisions", queryset=decisions_with_people()),
-        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("by")),
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("by__department")),
         "clocks",
     )
     return complaint

@@ -60,7 +60,7 @@ def customer_complaints(*, user: User, customer: Customer) -> QuerySet[Complaint
     return (
         complaints_visible_to(user=user)
         .filter(customer=customer)
-        .select_related("category", "department", "assignee")
+        .select_related("category", "department", "assignee__department")
         .annotate(
             decided_outcome=Subquery(approved.values("outcome")[:1]),
             decided_remedy=Subquery(approved.values("remedy")[:1]),
@@ -78,6 +78,6 @@ def customer_contact_history(
     visible = complaints_visible_to(user=user).filter(customer=customer).values("pk")
     return list(
         CustomerContact.objects.filter(complaint__in=visible)
-        .select_related("complaint", "by")
+        .select_related("complaint", "by__department")
         .order_by("-at", "-id")[:limit]
     )

@@ -12,9 +12,11 @@ from complaints.models import Complaint, Decision, DecisionApproval
 def decisions_with_people() -> QuerySet[Decision]:
     """Decisions with the people on them and their approvals, as the case page and the API show them."""
     return Decision.objects.select_related(
-        "proposed_by", "requested_approver", "approved_by"
+        "proposed_by__department", "requested_approver__department", "approved_by__department"
     ).prefetch_related(
-        Prefetch("approvals", queryset=DecisionApproval.objects.select_related("approver"))
+        Prefetch(
+            "approvals", queryset=DecisionApproval.objects.select_related("approver__department")
+        )
     )
 
 

@@ -141,7 +141,7 @@ def decision_propose(
     # Whoever still holds the case as it was before this proposal must reload before acting on it.
     save_change(locked, fields=[])
     if amount <= actor.approval_limit:
-        _approve(decision=decision, approver=actor, comment=_("Within the proposer's limit."))
+        _approve(decision=decision, approver=actor, within_own_limit=True)
     elif requested_approver is not None:
         if not can_approve(user=requested_approver, decision=decision):
             raise InvalidInput(
@@ -173,7 +173,9 @@ def _request_approval(decision: Decision) -> None:
     )
 
 
-def _approve(*, decision: Decision, approver: User, comment: str) -> None:
+def _approve(
+    *, decision: Decision, approver: User, comment: str = "", within_own_limit: bool = False
+) -> None:
     now = timezone.now()
     DecisionApproval.objects.create(
         decision=decision,
@@ -181,19 +183,24 @@ def _approve(*, decision: Decision, approver: User, comment: str) -> None:
         verdict=DecisionApproval.Verdict.APPROVED,
         approver_limit=approver.approval_limit,
         comment=comment,
+        within_own_limit=within_own_limit,
         at=now,
     )
     decision.state = Decision.Status.APPROVED
     decision.approved_by = approver
     decision.approved_at = now
     decision.save(update_fields=["state", "approved_by", "approved_at"])
+    # The automatic approval's reason is a code; the timeline puts it into the reader's words.
+    data = _event_data(decision)
+    if within_own_limit:
+        data["within_own_limit"] = True
     record_event(
         complaint=decision.complaint,
         kind=CaseEvent.Kind.DECISION_APPROVED,
         actor=approver,
         at=now,
         comment=comment,
-        data=_event_data(decision),
+        data=data,
     )
 
 

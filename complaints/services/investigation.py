@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from accounts.people import person_snapshot, snapshot
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint, Handoff
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
@@ -73,10 +74,10 @@ def complaint_hand_off(
         comment=handoff.note,
         data={
             "handoff_id": handoff.pk,
-            "from_department": str(handoff.from_department or ""),
-            "from_user": str(handoff.from_user or ""),
-            "to_department": str(to_department),
-            "to_user": str(to_user or ""),
+            "from_department": snapshot(handoff.from_department),
+            "from_user": person_snapshot(handoff.from_user),
+            "to_department": snapshot(to_department),
+            "to_user": person_snapshot(to_user),
         },
     )
     notify_assignee(complaint=locked, actor=actor, cause=f"assignment:{event.pk}")

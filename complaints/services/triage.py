@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from accounts.people import person_snapshot, snapshot
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Category, Complaint, Severity
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
@@ -133,8 +134,11 @@ def complaint_triage(
 
 
 def _display(value: Any) -> Any:
+    """A changed value as the timeline keeps it: codes as they are, rows as name snapshots."""
+    if isinstance(value, User):
+        return person_snapshot(value)
     if hasattr(value, "pk"):
-        return str(value)
+        return snapshot(value)
     return value
 
 
@@ -161,7 +165,7 @@ def complaint_assign(
         kind=CaseEvent.Kind.ASSIGNED,
         actor=actor,
         comment=comment,
-        data={"from": str(previous) if previous else None, "to": str(assignee)},
+        data={"from": person_snapshot(previous), "to": person_snapshot(assignee)},
     )
     if previous != assignee:
         notify_assignee(complaint=locked, actor=actor, cause=f"assignment:{event.pk}")

@@ -17,6 +17,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from accounts.models import User
+from accounts.people import person_label
 from complaints.models import EscalationLevel
 from complaints.queues import DUE_SOON
 from sla.models import Escalation, Stage, Unit
@@ -234,3 +236,9 @@ def kind_icon(kind: str) -> str:
         'stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">'
         f"{paths}</svg>"
     )
+
+
+@register.filter
+def person(user: User | None) -> str:
+    """A staff member as colleagues read them: "王志强 · 服务部" (accounts.people)."""
+    return person_label(user)

@@ -26,6 +26,7 @@ from demo.data.definitions import (
     Scenario,
     UserDef,
 )
+from demo.data.english import CATEGORY_NAMES_EN, DEPARTMENT_NAMES_EN
 from demo.data.organisation import DEMO_PASSWORD, DEPARTMENT_STAFF, DEPARTMENTS, USERS
 from demo.data.phrases import (
     ACKNOWLEDGEMENTS,
@@ -58,10 +59,12 @@ __all__ = [
     "ACKNOWLEDGEMENTS",
     "APPROVAL_COMMENTS",
     "ASSIGN_COMMENTS",
+    "CATEGORY_NAMES_EN",
     "CATEGORY_TREE",
     "CHANNEL_PREFIX",
     "DEMO_PASSWORD",
     "DEPARTMENTS",
+    "DEPARTMENT_NAMES_EN",
     "DEPARTMENT_STAFF",
     "DISSATISFIED_COMMENTS",
     "DUPLICATE_COMMENT",

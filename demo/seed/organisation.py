@@ -46,12 +46,21 @@ def _ensure_departments() -> dict[str, Department]:
             department = Department.objects.create(
                 code=definition.code,
                 name=definition.name,
+                name_en=data.DEPARTMENT_NAMES_EN.get(definition.code, ""),
                 kind=definition.kind,
                 parent=departments.get(definition.parent) if definition.parent else None,
                 contact_email=definition.email,
             )
+        _fill_english_name(department, data.DEPARTMENT_NAMES_EN.get(definition.code, ""))
         departments[definition.code] = department
     return departments
+
+
+def _fill_english_name(row: Department | Category, name_en: str) -> None:
+    """A demo seeded before English names existed gets them; one set by hand is kept."""
+    if name_en and not row.name_en:
+        row.name_en = name_en
+        row.save(update_fields=["name_en"])
 
 
 def _ensure_users(departments: dict[str, Department]) -> dict[str, User]:
@@ -97,6 +106,7 @@ def _ensure_category(
         code=definition.code,
         defaults={
             "name": definition.name,
+            "name_en": data.CATEGORY_NAMES_EN.get(definition.code, ""),
             "parent": parent,
             "default_department": departments[definition.department],
             "default_severity": definition.severity,
@@ -104,6 +114,7 @@ def _ensure_category(
             "sort_order": sort_order,
         },
     )
+    _fill_english_name(category, data.CATEGORY_NAMES_EN.get(definition.code, ""))
     categories[definition.code] = category
     for position, child in enumerate(definition.children, start=1):
         _ensure_category(child, category, position * 10, departments, categories)

@@ -60,7 +60,9 @@ class Recipients:
     def department_head(self, *, department_id: int | None) -> User | None:
         """The active head nearest the department, walking up the parent chain."""
         if self._departments is None:
-            self._departments = {d.pk: d for d in Department.objects.select_related("head")}
+            self._departments = {
+                d.pk: d for d in Department.objects.select_related("head__department")
+            }
         seen: set[int] = set()
         node = self._departments.get(department_id) if department_id is not None else None
         while node is not None and node.pk not in seen:

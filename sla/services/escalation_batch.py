@@ -27,6 +27,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from accounts.people import person_snapshot
 from complaints.models import CaseEvent, Complaint, Notification
 from complaints.services.notifications import Message, notify_many
 from complaints.timeline import new_event, record_events
@@ -158,7 +159,7 @@ def _process(
             for complaint in Complaint.objects.select_for_update(
                 skip_locked=skip_locked, of=("self",)
             )
-            .select_related("department", "assignee")
+            .select_related("department", "assignee__department")
             .filter(pk__in=Clock.objects.filter(pk__in=clock_ids).values("complaint_id"))
             .order_by("pk")
         }
@@ -298,7 +299,7 @@ def _reminders_record(*, clocks: list[Clock], recipients: Recipients, at: dateti
                 data={
                     "stage": reminder.clock.stage,
                     "due_at": reminder.clock.due_at,
-                    "recipient": str(reminder.recipient) if reminder.recipient else None,
+                    "recipient": person_snapshot(reminder.recipient),
                 },
             )
             for reminder in new

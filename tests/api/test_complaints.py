@@ -15,6 +15,7 @@ from tests.api.conftest import NEW_COMPLAINT, error_of
 pytestmark = pytest.mark.django_db
 
 COMPLAINT_KEYS = {
+    "reopen_count",
     "reference",
     "version",
     "state",

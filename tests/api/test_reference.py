@@ -99,6 +99,8 @@ class TestOrganisation:
         assert service == {
             "code": "service",
             "name": "服务部",
+            "name_en": "",
+            "label": "服务部",
             "kind": "business",
             "parent": "management",
             "head": "head",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.people import snapshot as name_snapshot
 from accounts.roles import Role
 from complaints.errors import ConditionNotMet, Conflict, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, Handoff, State
@@ -94,7 +95,7 @@ def test_a_case_is_handed_to_legal_and_back(org, case):
         (org.other_handler, back.pk),
     ]
     assert events[0].comment == "客户提出诉讼，请法务评估。"
-    assert events[0].data["to_department"] == str(org.legal)
+    assert events[0].data["to_department"] == name_snapshot(org.legal)
     assert returned.version == case.version + 2
 
 

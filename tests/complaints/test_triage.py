@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.people import person_snapshot
 from accounts.roles import Role
 from complaints.errors import ConditionNotMet, Conflict, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, Severity, State
@@ -52,7 +53,7 @@ def test_triage_changes_only_what_is_given_and_records_old_and_new(org, case):
     event = triaged_events(case).get()
     assert (event.actor, event.comment) == (org.agent, "涉及多次维修")
     assert event.data["changes"]["severity"] == [Severity.GENERAL, Severity.COMPLEX]
-    assert event.data["changes"]["assignee"] == [None, str(org.handler)]
+    assert event.data["changes"]["assignee"] == [None, person_snapshot(org.handler)]
     assert set(event.data["changes"]) == {"category", "severity", "assignee"}
 
 
@@ -95,7 +96,10 @@ def test_moving_the_case_to_another_department_releases_the_old_assignee(org, ca
     # then nobody of 服务部 holds it any more
     assert result.department == org.legal
     assert result.assignee is None
-    assert triaged_events(case).get().data["changes"]["assignee"] == [str(org.handler), None]
+    assert triaged_events(case).get().data["changes"]["assignee"] == [
+        person_snapshot(org.handler),
+        None,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -170,7 +174,7 @@ def test_the_head_assigns_a_member_of_the_owning_department(org, case):
     assert Complaint.objects.get(pk=case.pk).assignee == colleague
     event = result.events.filter(kind=CaseEvent.Kind.ASSIGNED).order_by("-id").first()
     assert (event.actor, event.comment) == (org.head, "张工休假")
-    assert event.data == {"from": str(org.handler), "to": str(colleague)}
+    assert event.data == {"from": person_snapshot(org.handler), "to": person_snapshot(colleague)}
 
 
 def test_an_assignee_outside_the_owning_department_is_refused(org, case):

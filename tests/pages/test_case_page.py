@@ -109,7 +109,9 @@ def test_showing_contact_details_is_a_logged_post(page, org, new_complaint):
     assert event.actor == org.agent
     # and the timeline says so in words
     sentences = [e.sentence for e in page.get(org.agent, complaint).context["timeline"]]
-    assert f"{org.agent.get_full_name()} viewed the customer's contact details." in sentences
+    assert (
+        f"{org.agent.get_full_name()} · 客服部 viewed the customer's contact details." in sentences
+    )
 
 
 def test_showing_contact_details_by_htmx_swaps_the_card(page, org, new_complaint):
@@ -195,8 +197,9 @@ def test_the_timeline_tells_the_story_in_words(page, org, complaint_in, flow):
     complaint_add_note(complaint=complaint, actor=org.manager, text="客户情绪激动，注意沟通方式。")
 
     html = text(page.get(org.manager, complaint))
-    agent_name = org.agent.get_full_name()
-    handler_name = org.handler.get_full_name()
+    # People are named with their department (no English name set here: the Chinese one).
+    agent_name = f"{org.agent.get_full_name()} · 客服部"
+    handler_name = f"{org.handler.get_full_name()} · 服务部"
 
     assert f"{agent_name} moved the case from Triage to Investigation." in html
     assert f"{handler_name} handed the case over from" in html

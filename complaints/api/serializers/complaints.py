@@ -92,7 +92,16 @@ class ComplaintSerializer(serializers.Serializer):
     flags = FlagsSerializer(source="*")
     department = code_of("department", null=True)
     assignee = username_of("assignee", null=True)
-    escalation_level = serializers.ChoiceField(choices=EscalationLevel.choices)
+    escalation_level = serializers.ChoiceField(
+        choices=EscalationLevel.choices,
+        help_text=_(
+            "How far up the case has been escalated: 0 not escalated, 1 department head, "
+            "2 complaint manager, 3 senior management."
+        ),
+    )
+    reopen_count = serializers.IntegerField(
+        help_text=_("How many times the case was reopened for another handling round.")
+    )
     deadlines = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

@@ -43,7 +43,15 @@ class ApprovalSerializer(serializers.Serializer):
     approver = username_of("approver")
     verdict = serializers.ChoiceField(choices=DecisionApproval.Verdict.choices)
     approver_limit = serializers.DecimalField(max_digits=12, decimal_places=2)
-    comment = serializers.CharField()
+    within_own_limit = serializers.BooleanField(
+        help_text=_("Approved as proposed, within the proposer's own approval limit.")
+    )
+    comment = serializers.CharField(
+        source="reason_text",
+        help_text=_(
+            "The approver's comment; for an automatic approval, its reason in your language."
+        ),
+    )
     at = serializers.DateTimeField()
 
 

@@ -71,6 +71,10 @@ class CustomerDetailSerializer(CustomerSerializer):
 class DepartmentSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+    name_en = serializers.CharField(help_text=_("English name; empty when not set."))
+    label = serializers.CharField(
+        source="local_name", help_text=_("The name in the request's language.")
+    )
     kind = serializers.ChoiceField(choices=Department.Kind.choices)
     # SerializerMetaclass takes declared fields out of the class, so `parent` never replaces
     # Field.parent at run time; the stubs cannot know that.
@@ -82,6 +86,10 @@ class DepartmentSerializer(serializers.Serializer):
 class CategorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
+    name_en = serializers.CharField(help_text=_("English name; empty when not set."))
+    label = serializers.CharField(
+        source="local_name", help_text=_("The name in the request's language.")
+    )
     parent = code_of("parent", null=True)  # type: ignore[assignment]  # as in DepartmentSerializer
     default_department = code_of("default_department", null=True)
     default_severity = serializers.ChoiceField(choices=Severity.choices)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.people import person_label
 from complaints import errors
 from complaints.forms.base import ServiceForm
 from complaints.forms.case import (
@@ -110,7 +111,7 @@ def _hand_off(request: HttpRequest, complaint: Complaint, form: HandoffForm) -> 
         expected_version=data["expected_version"],
     )
     return _("The case is handed over to %(to)s.") % {
-        "to": handoff.to_user or handoff.to_department
+        "to": person_label(handoff.to_user) or handoff.to_department.local_name
     }
 
 

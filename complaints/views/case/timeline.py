@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
+from accounts.people import person_label, snapshot_label
 from complaints.models import (
     CaseEvent,
     Channel,
@@ -34,6 +35,7 @@ from complaints.models import (
     Severity,
     State,
 )
+from complaints.models.decisions import WITHIN_OWN_LIMIT_TEXT
 from complaints.services.transitions import TRANSITIONS
 from complaints.templatetags.workspace import money
 from sla.models import Escalation, PauseReason, Stage
@@ -49,6 +51,8 @@ class Entry:
     # The event's free text, under the label that says what it is ("Note", "Findings", ...).
     comment_label: str = ""
     tone: str = "info"
+    # Text the product itself gave the event, in the reader's words; None: the event's comment.
+    system_comment: str | None = None
 
     @property
     def internal(self) -> bool:
@@ -76,11 +80,20 @@ class Entry:
     def anchor(self) -> str:
         return f"event-{self.event.pk}"
 
+    @property
+    def comment(self) -> str:
+        return self.event.comment if self.system_comment is None else self.system_comment
+
 
 def person(user: User | None) -> str:
     if user is None:
         return _("The system")
-    return user.get_full_name() or user.username
+    return person_label(user)
+
+
+def named(value: Any) -> str:
+    """A person, department or category kept in the event's data, in the reader's language."""
+    return snapshot_label(value) or "—"
 
 
 def label(choices: type[models.Choices], value: Any) -> str:
@@ -212,7 +225,7 @@ def _triage_value(name: str, value: Any) -> str:
         return label(Severity, value)
     if isinstance(value, bool):
         return yes_no(value)
-    return str(value) if value not in (None, "") else "—"
+    return named(value)
 
 
 def _triaged(event: CaseEvent, who: str, data: dict) -> Entry:
@@ -226,28 +239,27 @@ def _triaged(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _assigned(event: CaseEvent, who: str, data: dict) -> Entry:
-    sentence = _("%(who)s assigned the case to %(to)s.") % {"who": who, "to": data.get("to") or "—"}
-    details = [(_("Previously"), data["from"])] if data.get("from") else []
+    sentence = _("%(who)s assigned the case to %(to)s.") % {"who": who, "to": named(data.get("to"))}
+    details = [(_("Previously"), named(data["from"]))] if data.get("from") else []
     return Entry(event, sentence, details, comment_label=_("Comment"))
 
 
 def _handoff(event: CaseEvent, who: str, data: dict) -> Entry:
-    source = data.get("from_user") or data.get("from_department") or "—"
-    target = data.get("to_user") or data.get("to_department") or "—"
+    names = {
+        key: snapshot_label(data.get(key))
+        for key in ("from_department", "from_user", "to_department", "to_user")
+    }
     sentence = _("%(who)s handed the case over from %(from)s to %(to)s.") % {
         "who": who,
-        "from": source,
-        "to": target,
+        "from": names["from_user"] or names["from_department"] or "—",
+        "to": names["to_user"] or names["to_department"] or "—",
     }
     details = [
         (
             _("From"),
-            " / ".join(filter(None, [data.get("from_department"), data.get("from_user")])) or "—",
+            " / ".join(filter(None, [names["from_department"], names["from_user"]])) or "—",
         ),
-        (
-            _("To"),
-            " / ".join(filter(None, [data.get("to_department"), data.get("to_user")])) or "—",
-        ),
+        (_("To"), " / ".join(filter(None, [names["to_department"], names["to_user"]])) or "—"),
     ]
     return Entry(event, sentence, details, comment_label=_("Handoff note"), tone="move")
 
@@ -277,9 +289,21 @@ def _decision_proposed(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, _decision_details(data), _("Rationale"), tone="decision")
 
 
+# What the automatic approval's comment said when it was stored as a sentence (before the code).
+_FROZEN_AUTOMATIC_APPROVAL = {"Within the proposer's limit.", "在提出人的审批权限额度以内。"}
+
+
 def _decision_approved(event: CaseEvent, who: str, data: dict) -> Entry:
     sentence = _("%(who)s approved the decision.") % {"who": who}
-    return Entry(event, sentence, _decision_details(data), _("Comment"), tone="ok")
+    automatic = data.get("within_own_limit") or event.comment in _FROZEN_AUTOMATIC_APPROVAL
+    return Entry(
+        event,
+        sentence,
+        _decision_details(data),
+        _("Comment"),
+        tone="ok",
+        system_comment=str(WITHIN_OWN_LIMIT_TEXT) if automatic else None,
+    )
 
 
 def _decision_refused(event: CaseEvent, who: str, data: dict) -> Entry:
@@ -346,7 +370,7 @@ def _escalated(event: CaseEvent, who: str, data: dict) -> Entry:
 
 def _reminder(event: CaseEvent, who: str, data: dict) -> Entry:
     sentence = _("%(recipient)s was reminded of the %(stage)s deadline.") % {
-        "recipient": data.get("recipient") or _("Nobody"),
+        "recipient": snapshot_label(data.get("recipient")) or _("Nobody"),
         "stage": label(Stage, data.get("stage")),
     }
     return Entry(event, sentence, [(_("Due"), when(data.get("due_at")))], tone="warn")

@@ -1,0 +1,58 @@
+"""English names of the demo departments and categories, by code (the Chinese names are the
+stored names; these fill `name_en` so the demo reads in English too)."""
+
+from __future__ import annotations
+
+DEPARTMENT_NAMES_EN = {
+    "management": "General Manager's Office",
+    "customer-service": "Customer Service",
+    "product": "Product",
+    "service": "Service",
+    "legal": "Legal",
+    "marketing": "Marketing",
+    "quality": "Quality Control",
+    "risk-control": "Risk Control",
+    "purchasing": "Purchasing",
+    "finance": "Finance",
+}
+
+CATEGORY_NAMES_EN = {
+    "sales": "Sales",
+    "price": "Price disputes",
+    "contract-terms": "Contract terms",
+    "misleading-advertising": "Misleading advertising",
+    "after-sales": "After-sales service",
+    "repair-quality": "Repair quality",
+    "service-attitude": "Staff attitude",
+    "parts": "Spare parts",
+    "vehicle-maintenance": "Vehicle repair and maintenance",
+    "product-quality": "Product quality",
+    "quality-defect": "Quality defects",
+    "safety-hazard": "Safety hazards",
+    "delivery-installation": "Delivery and installation",
+    "delivery-delay": "Late delivery",
+    "installation": "Installation quality",
+    "transit-damage": "Damaged in transit",
+    "auction": "Auctions",
+    "authenticity": "Authenticity and condition of lots",
+    "appraisal": "Appraisal and valuation",
+    "auction-procedure": "Auction rules and procedure",
+    "auction-settlement": "Commission and settlement",
+    "agency-service": "Business agency services",
+    "annual-review": "Annual inspections and reports",
+    "agency-fees": "Agency fees",
+    "service": "Service issues",
+    "service-process": "Service process and efficiency",
+    "staff-conduct": "Conflicts with staff",
+    "security-check": "Anti-theft alarms and stops",
+    "billing": "Charges and refunds",
+    "refund": "Refunds",
+    "invoice": "Invoices",
+    "personal-injury": "Personal injury",
+    "property-loss": "Loss of property",
+    "lost-belongings": "Lost personal belongings",
+    "vehicle-property": "Vehicles and their contents",
+    "consigned-goods": "Goods damaged in safekeeping",
+    "privacy": "Personal data protection",
+    "other": "Other",
+}
