@@ -12,7 +12,15 @@ from django.utils import translation
 
 from accounts.models import Department, User
 from accounts.people import person_label, person_snapshot, snapshot, snapshot_label
-from complaints.models import CaseEvent, Category, Decision, Notification, State
+from complaints.models import (
+    CaseEvent,
+    Category,
+    Decision,
+    Notification,
+    RejectionReason,
+    Remedy,
+    State,
+)
 from complaints.services import complaint_assign, complaint_hand_off, complaint_triage
 from complaints.timeline import record_event
 from tests.conftest import Org
@@ -245,3 +253,15 @@ class TestPeople:
         assert f"{org.head.get_full_name()} · Service has assigned" in body
         assert "Owning department: Service" in body
         assert f"({org.head.username})" not in body
+
+
+@pytest.mark.parametrize("choices", [RejectionReason, Remedy])
+def test_rejection_reasons_and_remedies_are_coded_lists_read_in_both_languages(choices) -> None:
+    # Not data: codes whose labels go through the translations, so nothing to add beside them.
+    for value in choices.values:
+        with translation.override("en"):
+            english = str(choices(value).label)
+        with translation.override("zh-hans"):
+            chinese = str(choices(value).label)
+        assert english.isascii() and english != chinese
+        assert any("\u4e00" <= char <= "\u9fff" for char in chinese), value
