@@ -3,10 +3,12 @@ as codes and data and put into words for each reader (issue 12, §1.7 and §2.4)
 
 from __future__ import annotations
 
+import importlib
 import re
 from html import unescape
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,6 +18,7 @@ from complaints.models import (
     CaseEvent,
     Category,
     Decision,
+    DecisionApproval,
     Notification,
     RejectionReason,
     Remedy,
@@ -162,6 +165,33 @@ class TestAutomaticApproval:
         html = page_text(client_for(org.manager, language="en"), complaint)
 
         assert AUTOMATIC_EN in html and AUTOMATIC_ZH not in html
+
+    def test_the_migration_turns_stored_sentences_into_the_fact(
+        self, org: Org, complaint_in, flow
+    ) -> None:
+        migration = importlib.import_module(
+            "complaints.migrations.0013_english_names_and_automatic_approvals"
+        )
+        complaint = complaint_in(State.DECISION)
+        approval = flow.propose(complaint, amount=100, actor=org.handler).approvals.get()
+        DecisionApproval.objects.filter(pk=approval.pk).update(
+            comment=AUTOMATIC_ZH, within_own_limit=False
+        )
+        by_hand = DecisionApproval.objects.create(
+            decision=approval.decision,
+            approver=org.head,
+            verdict=DecisionApproval.Verdict.APPROVED,
+            approver_limit=org.head.approval_limit,
+            comment="同意。",
+            at=approval.at,
+        )
+
+        migration.mark_automatic_approvals(django_apps, None)
+
+        approval.refresh_from_db()
+        by_hand.refresh_from_db()
+        assert (approval.comment, approval.within_own_limit) == ("", True)
+        assert (by_hand.comment, by_hand.within_own_limit) == ("同意。", False)
 
 
 # --- people by their names ----------------------------------------------------------------------
