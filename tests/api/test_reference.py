@@ -100,7 +100,7 @@ class TestOrganisation:
             "code": "service",
             "name": "服务部",
             "name_en": "",
-            "label": "服务部",
+            "display_name": "服务部",
             "kind": "business",
             "parent": "management",
             "head": "head",

@@ -72,7 +72,7 @@ class DepartmentSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField(help_text=_("English name; empty when not set."))
-    label = serializers.CharField(
+    display_name = serializers.CharField(
         source="local_name", help_text=_("The name in the request's language.")
     )
     kind = serializers.ChoiceField(choices=Department.Kind.choices)
@@ -87,7 +87,7 @@ class CategorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField(help_text=_("English name; empty when not set."))
-    label = serializers.CharField(
+    display_name = serializers.CharField(
         source="local_name", help_text=_("The name in the request's language.")
     )
     parent = code_of("parent", null=True)  # type: ignore[assignment]  # as in DepartmentSerializer
