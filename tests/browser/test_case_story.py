@@ -178,7 +178,10 @@ def test_a_case_goes_from_the_first_call_to_closed_through_two_handling_rounds(
     )
     head.get_by_test_id("save-triage").click()
     expect_message(head, "The triage details are saved.")
-    expect(head.get_by_test_id("case-assignee")).to_have_text(org.handler.get_full_name())
+    # People are named with their department (accounts.people).
+    expect(head.get_by_test_id("case-assignee")).to_have_text(
+        f"{org.handler.get_full_name()} · {org.service.name}"
+    )
     expect(head.get_by_test_id("case-category")).to_have_text(str(parts))
     expect(head.get_by_test_id("case-severity")).to_have_text("Complex")
     expect(events(head, "triaged").first).to_contain_text("General → Complex")
@@ -210,7 +213,10 @@ def test_a_case_goes_from_the_first_call_to_closed_through_two_handling_rounds(
     )
     handler.get_by_test_id("save-handoff").click()
     # The handler still reads the case they worked on, and may no longer change it.
-    expect_message(handler, f"The case is handed over to {org.other_handler}.")
+    expect_message(
+        handler,
+        f"The case is handed over to {org.other_handler.get_full_name()} · {org.legal.name}.",
+    )
     expect(handler.get_by_test_id("case-read-only")).to_be_visible()
     expect(handler.get_by_test_id("handoff-panel")).to_have_count(0)
 
@@ -228,7 +234,9 @@ def test_a_case_goes_from_the_first_call_to_closed_through_two_handling_rounds(
         },
     )
     legal.get_by_test_id("save-handoff").click()
-    expect_message(legal, f"The case is handed over to {org.handler}.")
+    expect_message(
+        legal, f"The case is handed over to {org.handler.get_full_name()} · {org.service.name}."
+    )
     expect(legal.get_by_test_id("case-read-only")).to_be_visible()
 
     # Back with the handler: the investigation ends and a compensation above their limit waits.
@@ -254,7 +262,7 @@ def test_a_case_goes_from_the_first_call_to_closed_through_two_handling_rounds(
     asked = pending.locator("dt", has_text="Approval asked from").locator(
         "xpath=following-sibling::dd[1]"
     )
-    expect(asked).to_have_text(org.head.get_full_name())
+    expect(asked).to_have_text(f"{org.head.get_full_name()} · {org.service.name}")
 
     # The head sees the approval waiting: the queue and the case, in English and in Chinese.
     head.get_by_test_id("queue-tab-department").click()
