@@ -14,7 +14,7 @@ def mark_automatic_approvals(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0013_channels_government_and_legal_notice"),
+        ("complaints", "0014_notification_settled"),
     ]
 
     operations = [
