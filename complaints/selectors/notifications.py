@@ -24,7 +24,9 @@ def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     notifications = Notification.objects.filter(recipient=user)
     if unread_only:
         notifications = notifications.filter(UNREAD)
-    return notifications.select_related("complaint", "settled_by__department").order_by("-created_at", "-id")
+    return notifications.select_related("complaint", "settled_by__department").order_by(
+        "-created_at", "-id"
+    )
 
 
 @dataclass
