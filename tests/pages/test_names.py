@@ -170,7 +170,7 @@ class TestAutomaticApproval:
         self, org: Org, complaint_in, flow
     ) -> None:
         migration = importlib.import_module(
-            "complaints.migrations.0016_english_names_and_automatic_approvals"
+            "complaints.migrations.0018_english_names_and_automatic_approvals"
         )
         complaint = complaint_in(State.DECISION)
         approval = flow.propose(complaint, amount=100, actor=org.handler).approvals.get()

@@ -14,7 +14,7 @@ def mark_automatic_approvals(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0015_customer_emails_and_language"),
+        ("complaints", "0017_open_case_queue_indexes"),
     ]
 
     operations = [
