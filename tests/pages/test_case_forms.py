@@ -364,6 +364,8 @@ def test_pausing_and_resuming_the_deadlines(page, org, complaint_in):
     html = text(page.get(org.handler, complaint))
     assert 'data-testid="resume-clocks"' in html
     assert "paused the deadlines." in html
+    # the message names the deadlines that stopped, not "the deadlines"
+    assert "Paused until you resume them: Investigation, Decision." in html
 
     resumed = page.post(org.handler, stored(complaint), "case_resume", {})
     assert resumed.status_code == 302

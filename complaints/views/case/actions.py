@@ -183,8 +183,11 @@ def case_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _pause(request: HttpRequest, complaint: Complaint, form: PauseForm) -> str:
-    clocks_pause(complaint=complaint, actor=request.user, **form.cleaned_data)
-    return _("The deadlines are paused until you resume them.")
+    stopped = clocks_pause(complaint=complaint, actor=request.user, **form.cleaned_data)
+    # A reason stops only the deadlines its targets name; the others keep running (timeline).
+    return _("Paused until you resume them: %(stages)s.") % {
+        "stages": ", ".join(str(clock.get_stage_display()) for clock in stopped)
+    }
 
 
 def _resume(request: HttpRequest, complaint: Complaint, form: ServiceForm) -> str:
