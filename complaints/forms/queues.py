@@ -17,6 +17,7 @@ from accounts.people import person_label
 from accounts.selectors import departments_for_picker
 from complaints.filters import ComplaintFilter
 from complaints.forms.pickers import tree_picker
+from complaints.forms.widgets import FastNullBooleanSelect, FastSelect, FastSelectMultiple
 from complaints.models import FINAL_STATES, OPEN_STATES, State
 from complaints.queues import ORDERINGS, Queue
 from complaints.selectors.categories import categories_for_picker
@@ -31,7 +32,7 @@ ORDERING_CHOICES = [
 ]
 
 
-class CompactMultipleSelect(forms.SelectMultiple):
+class CompactMultipleSelect(FastSelectMultiple):
     """A one-line select feeding a multiple-choice filter: one value, or none for "any".
 
     The filter accepts several values (the API sends `?state=a&state=b`); the bar offers one, which
@@ -82,6 +83,10 @@ def queue_filterset(
     fields["assignee"].label_from_instance = person_label
     fields["assignee"].empty_label = _("Anyone")
 
+    # The long lists (every category, department and person) write their options in Python.
+    for name in ("category", "department", "assignee"):
+        fields[name].widget = FastSelect(choices=fields[name].choices)
+    fields["overdue"].widget = FastNullBooleanSelect()
     fields["overdue"].widget.choices = [
         ("unknown", _("Any")),
         ("true", _("Overdue")),
