@@ -21,8 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 
 from complaints.models import (
@@ -35,7 +33,7 @@ from complaints.models import (
     CustomerEmail,
 )
 from complaints.services.contacts import log_contact
-from complaints.services.notifications import render_message
+from complaints.services.notifications import outbox_send_once, render_message
 from config.dispatch import dispatch_after_commit
 from sla.models import Clock, EscalationSettings, Stage
 
@@ -173,28 +171,7 @@ def customer_emails_send(*, email_ids: Iterable[int]) -> tuple[int, list[Excepti
 
 
 def _send_one(pk: int) -> int:
-    with transaction.atomic():
-        # skip_locked: if another worker is sending this one right now, it is theirs.
-        email = (
-            CustomerEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, emailed_at__isnull=True)
-            .first()
-        )
-        if email is None:
-            return 0
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        message.send()
-        CustomerEmail.objects.filter(pk=pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-    return 1
+    return outbox_send_once(CustomerEmail.objects.all(), pk, recipient=lambda email: email.to)
 
 
 # Unsent e-mails younger than this are left to the task queued at their commit.

@@ -11,7 +11,7 @@ order, marking first, would lose the e-mail whenever the mail server refuses it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, Model, Q, Value, When
+from django.db.models import Case, CharField, Model, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -293,28 +293,35 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> tuple[int, l
 
 
 def _send_one(pk: int) -> int:
+    return outbox_send_once(
+        Notification.objects.select_related("recipient"),
+        pk,
+        recipient=lambda notification: notification.recipient.email,
+    )
+
+
+def outbox_send_once(rows: QuerySet, pk: int, *, recipient: Callable[[Any], str]) -> int:
+    """Send one stored e-mail (subject, body, body_html, emailed_at) of `rows` at most once.
+
+    The staff notifications and the customer e-mails both keep their messages this way; returns 1
+    when it went, 0 when it had gone already, another worker holds it, or it has no address.
+    """
     with transaction.atomic():
         # skip_locked: if another worker is sending this one right now, it is theirs.
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
+        row = (
+            rows.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk, emailed_at__isnull=True)
             .first()
         )
-        if notification is None or not notification.recipient.email:
+        if row is None or not (to := recipient(row)):
             return 0
         message = EmailMultiAlternatives(
-            subject=notification.subject,
-            body=notification.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notification.recipient.email],
+            subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
         )
-        if notification.body_html:
-            message.attach_alternative(notification.body_html, "text/html")
+        if row.body_html:
+            message.attach_alternative(row.body_html, "text/html")
         message.send()
-        Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
+        rows.model.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return 1
 
 
