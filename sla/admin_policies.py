@@ -53,15 +53,7 @@ class SlaTargetInline(admin.TabularInline):
     # stage entered twice comes back as a form error, never as a database error.
     model = SlaTarget
     form = SlaTargetForm
-    fields = [
-        "stage",
-        "amount",
-        "unit",
-        "start_event",
-        "reminder_percent",
-        "breach_level",
-        "pause_reasons",
-    ]
+    fields = SlaTargetForm.Meta.fields
     extra = 0
     max_num = len(SlaTarget._meta.get_field("stage").choices)
 
