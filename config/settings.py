@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_ratelimit",
     "accounts",
     "complaints",
     "sla",
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Answers a request refused by a rate limit with RATELIMIT_VIEW (429) instead of a bare 403.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,6 +178,32 @@ COMPLAINTS_API_IDEMPOTENCY_HOURS = int(os.environ.get("COMPLAINTS_API_IDEMPOTENC
 # Where staff reach the workspace; e-mails link to case pages under it.
 COMPLAINTS_SITE_URL = os.environ.get("COMPLAINTS_SITE_URL", "http://127.0.0.1:8000")
 COMPLAINTS_DEFAULT_PHONE_REGION = os.environ.get("COMPLAINTS_DEFAULT_PHONE_REGION", "CN")
+# Where customers reach the public complaint pages (tracking and survey links in e-mails);
+# empty: the same address as the staff site.
+COMPLAINTS_PUBLIC_URL = os.environ.get("COMPLAINTS_PUBLIC_URL", "")
+# How long a tracking or survey link sent to a customer stays valid; a new one can be requested.
+COMPLAINTS_PUBLIC_LINK_MAX_AGE_DAYS = int(
+    os.environ.get("COMPLAINTS_PUBLIC_LINK_MAX_AGE_DAYS", "90")
+)
+# The META key a trusted reverse proxy sets to the client's address (HTTP_X_FORWARDED_FOR or
+# HTTP_X_REAL_IP). Empty: REMOTE_ADDR, and any such header a client sends is ignored.
+COMPLAINTS_TRUSTED_PROXY_HEADER = os.environ.get("COMPLAINTS_TRUSTED_PROXY_HEADER", "")
+# Rate limits of the public pages (django-ratelimit syntax, counted in CACHES["default"]).
+COMPLAINTS_PUBLIC_RATES = {
+    "public-submit": os.environ.get("COMPLAINTS_RATE_SUBMIT", "10/h"),
+    "public-submit-contact": os.environ.get("COMPLAINTS_RATE_SUBMIT_CONTACT", "5/h"),
+    "public-track": os.environ.get("COMPLAINTS_RATE_TRACK", "60/h"),
+    "public-track-lookup": os.environ.get("COMPLAINTS_RATE_TRACK_LOOKUP", "10/h"),
+    "public-survey": os.environ.get("COMPLAINTS_RATE_SURVEY", "10/h"),
+}
+RATELIMIT_VIEW = "complaints.views.public.abuse.rate_limited"
+# django-ratelimit lists only django-redis among Redis caches; Django's own RedisCache increments
+# atomically too (INCRBY), so W001 is silenced. Without REDIS_URL (the embedded `make run`) the
+# counts live in each web process's memory (E003): limits then hold per process, not per site.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if os.environ.get("REDIS_URL") else ["django_ratelimit.E003"]
+)
+RATELIMIT_IP_META_KEY = "complaints.views.public.abuse.client_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

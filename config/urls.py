@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("complaints.api.urls")),
     path("accounts/", include("accounts.urls")),
+    path("complaint/", include("complaints.urls.public")),
     path("", include("complaints.urls")),
 ]
 

@@ -1,0 +1,52 @@
+"""Anti-abuse for the public pages: the client's real address, and rate limits kept in the cache.
+
+Rate limits use django-ratelimit (Redis in production through CACHES["default"]). Each public
+action is a group with its rate in COMPLAINTS_PUBLIC_RATES, e.g.
+
+    @ratelimit(group="public-submit", key=client_ip_key, rate=rate_for, method="POST")
+
+and per-contact limits add a second decorator with a key made from the posted phone or e-mail.
+A refused request is answered by `rate_limited` (HTTP 429, in the reader's language).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or, behind a trusted proxy, the address that proxy saw.
+
+    COMPLAINTS_TRUSTED_PROXY_HEADER names the META key the proxy sets (e.g. HTTP_X_FORWARDED_FOR
+    or HTTP_X_REAL_IP). With X-Forwarded-For the proxy appends the address it saw at the end, so
+    the last entry is taken (entries before it are whatever the client sent and are not trusted).
+    Without the setting the header is ignored: anyone can send one.
+    """
+    header = settings.COMPLAINTS_TRUSTED_PROXY_HEADER
+    if header:
+        value = request.META.get(header, "")
+        candidate = value.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            pass
+    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+
+
+def client_ip_key(group: str, request: HttpRequest) -> str:
+    """django-ratelimit key function: one bucket per client address."""
+    return client_ip(request)
+
+
+def rate_for(group: str, request: HttpRequest) -> str | None:
+    """django-ratelimit rate function: the group's rate from settings (None: no limit)."""
+    return settings.COMPLAINTS_PUBLIC_RATES.get(group)
+
+
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """RATELIMIT_VIEW: too many requests from this address or for this contact."""
+    return render(request, "public/rate_limited.html", status=429)
