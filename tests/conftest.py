@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
 from accounts.models import Department, User
 from accounts.roles import ROLE_PERMISSIONS, Role
@@ -35,6 +36,9 @@ def _test_settings(settings, tmp_path):
     # real-worker test (tests/sla/test_worker_e2e.py) turns this off again.
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.CELERY_TASK_EAGER_PROPAGATES = True
+    # The cache outlives each test's rolled-back transaction: what it holds (the queue filter's
+    # lists, rate-limit counts) must not leak from one test into the next.
+    cache.clear()
 
 
 # Rows the data migrations create besides the role groups: the default calendar, the default SLA

@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -51,6 +54,45 @@ def _with_blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
     return [("", label), *list(choices)]
 
 
+# The long lists of the bar (every category and department as a tree, every active person) are
+# the same for every user of a language, and building them (three queries, a few hundred labels)
+# cost more than the queue's own query. They are kept in the cache (shared by every process with
+# Redis) and forgotten whenever a category, department or person is saved or deleted
+# (complaints.apps), or after LONG_CHOICES_SECONDS at the latest.
+LONG_CHOICES = ("category", "department", "assignee")
+LONG_CHOICES_SECONDS = 300
+
+
+def _long_choices_key(language: str) -> str:
+    return f"queue-filter-choices:{language}"
+
+
+def forget_long_choices() -> None:
+    cache.delete_many([_long_choices_key(code) for code, _name in settings.LANGUAGES])
+
+
+def long_choices_changed(
+    sender: type, update_fields: frozenset[str] | None = None, **kwargs: Any
+) -> None:
+    """post_save / post_delete of a category, department or person (complaints.apps)."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in only stamps last_login: the lists do not change
+    forget_long_choices()
+
+
+def _long_choices(fields: Mapping[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    key = _long_choices_key(get_language() or settings.LANGUAGE_CODE)
+    choices = cache.get(key)
+    if choices is None:
+        # Each field's own choices (tree order, labels, option values), iterated once.
+        choices = {
+            name: [(str(value), str(label)) for value, label in fields[name].choices]
+            for name in LONG_CHOICES
+        }
+        cache.set(key, choices, LONG_CHOICES_SECONDS)
+    return choices
+
+
 def queue_filterset(
     data: Mapping[str, Any], *, queue: Queue, queryset: Any, allow_closed: bool
 ) -> ComplaintFilter:
@@ -83,9 +125,10 @@ def queue_filterset(
     fields["assignee"].label_from_instance = person_label
     fields["assignee"].empty_label = _("Anyone")
 
-    # The long lists (every category, department and person) write their options in Python.
-    for name in ("category", "department", "assignee"):
-        fields[name].widget = FastSelect(choices=fields[name].choices)
+    # The long lists come from the cache and write their options in Python; the fields keep their
+    # querysets to check a chosen value.
+    for name, choices in _long_choices(fields).items():
+        fields[name].widget = FastSelect(choices=choices)
     fields["overdue"].widget = FastNullBooleanSelect()
     fields["overdue"].widget.choices = [
         ("unknown", _("Any")),

@@ -10,6 +10,7 @@ from complaints.selectors.access import (
     complaints_in_branch,
     complaints_visible_to,
     complaints_workable_by,
+    workable_branches,
 )
 from complaints.selectors.case import case_for_page, case_for_panel, customer_history
 from complaints.selectors.customers import (
@@ -56,4 +57,5 @@ __all__ = [
     "notifications_for",
     "notifications_grouped",
     "unread_count",
+    "workable_branches",
 ]

@@ -46,11 +46,26 @@ def _worked_on(user: User) -> Q:
     return Q(Exists(CaseParticipant.objects.filter(user=user, complaint=OuterRef("pk"))))
 
 
-def _in_charge(user: User) -> Q:
-    own = Q(assignee=user) | Q(received_by=user)
+def _in_charge_branches(user: User) -> list[Q]:
+    branches = [Q(assignee=user), Q(received_by=user)]
     if user.has_perm(VIEW_DEPARTMENT):
-        own |= Q(department_id__in=department_scope_ids(user=user))
+        branches.append(Q(department_id__in=department_scope_ids(user=user)))
+    return branches
+
+
+def _in_charge(user: User) -> Q:
+    own = Q()
+    for branch in _in_charge_branches(user):
+        own |= branch
     return own
+
+
+def workable_branches(*, user: User) -> list[Q] | None:
+    """The branches whose union is `complaints_workable_by(user)`, for lists that read each branch
+    on its own index (complaints.queues.BranchUnion); None when the user is in charge of all."""
+    if not _active(user) or user.has_perm(VIEW_ALL):
+        return None
+    return _in_charge_branches(user)
 
 
 def complaints_visible_to(*, user: User | AnonymousUser) -> QuerySet[Complaint]:

@@ -71,8 +71,7 @@ def time_left(due_at: datetime | None) -> str:
     return time_left_text(due_at)
 
 
-@register.filter
-def deadline_state(due_at: datetime | None) -> str:
+def deadline_state_text(due_at: datetime | None, *, now: datetime | None = None) -> str:
     """The state a running deadline's colour stands for, in words: "Due soon" or "On time".
 
     Colour alone must not carry it (WCAG 1.4.1): the queue's phone cards show the word, the
@@ -80,7 +79,8 @@ def deadline_state(due_at: datetime | None) -> str:
     """
     if due_at is None:
         return ""
-    return {"badge-late": "", "badge-warn": _("Due soon")}.get(badge_class(due_at), _("On time"))
+    state = badge_class(due_at, now=now)
+    return {"badge-late": "", "badge-warn": _("Due soon")}.get(state, _("On time"))
 
 
 @register.simple_tag

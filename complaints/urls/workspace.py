@@ -7,6 +7,7 @@ from complaints.views import customers, notifications, queues
 urlpatterns = [
     path("", queues.home, name="home"),
     path("queues/<slug:slug>/", queues.queue, name="queue"),
+    path("queue-counts/", queues.queue_tab_counts, name="queue_tab_counts"),
     path("notifications/", notifications.inbox, name="notifications"),
     path(
         "notifications/read-all/",

@@ -19,7 +19,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _seen(self) -> int:
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        cases = self.object_list
+        if hasattr(cases, "count_up_to"):  # complaints.queues.BranchUnion
+            return cases.count_up_to(self.cap + 1)
+        return cases.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

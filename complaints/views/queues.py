@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from accounts.models import User
 from complaints.forms.queues import (
     ORDERING_CHOICES,
     filters_applied,
@@ -17,7 +18,9 @@ from complaints.forms.queues import (
 )
 from complaints.queues import (
     COUNT_CAP,
+    BranchUnion,
     natural_queue,
+    queue_branches,
     queue_complaints,
     queue_counts,
     queue_get_for_user,
@@ -25,8 +28,17 @@ from complaints.queues import (
     queues_for,
 )
 from complaints.views.paging import CappedPaginator
+from complaints.views.queue_rows import queue_rows
 
 PAGE_SIZE = 25
+
+
+def unwrapped_user(request: HttpRequest) -> User:
+    """The signed-in user itself, not the lazy wrapper on the request: a queue page asks it for
+    permissions a few hundred times, and every attribute read through the wrapper costs a detour
+    (an AttributeError caught inside Django's LazyObject)."""
+    user = request.user
+    return getattr(user, "_wrapped", user)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,31 +50,40 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    user = request.user
+    user = unwrapped_user(request)
     current = queue_get_for_user(user=user, slug=slug)
     if current is None:
         raise Http404
     now = timezone.now()
     allow_closed = current.may_include_closed
-    complaints = queue_complaints(
-        user=user,
-        queue=current,
-        include_closed=allow_closed and wants_closed(request.GET),
-        now=now,
-    )
+    include_closed = allow_closed and wants_closed(request.GET)
+    complaints = queue_complaints(user=user, queue=current, include_closed=include_closed, now=now)
     filterset = queue_filterset(
         request.GET, queue=current, queryset=complaints, allow_closed=allow_closed
     )
     ordering = ordering_for(request.GET, queue=current)
-    page = CappedPaginator(queue_order(filterset.qs, ordering=ordering), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    branches = (
+        None
+        if request.GET.get("search", "").strip()  # text indexes narrow a search better
+        else queue_branches(user=user, queue=current, include_closed=include_closed, now=now)
     )
+    cases = (
+        BranchUnion(
+            filterset.qs,
+            branches=[filterset.filter_queryset(branch) for branch in branches],
+            ordering=ordering,
+        )
+        if branches
+        else queue_order(filterset.qs, ordering=ordering)
+    )
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "current_queue": current,
         "filter": filterset,
         "form": filterset.form,
         "page": page,
         "complaints": page.object_list,
+        "rows": queue_rows(page.object_list, now=now),
         "ordering": ordering,
         "ordering_choices": ORDERING_CHOICES,
         "filtered": filters_applied(request.GET),
@@ -73,9 +94,25 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         # The filter bar swaps only the results; the tab counts do not change with filters.
         response = render(request, "staff/queues/_results.html", context)
     else:
-        context["queue_counts"] = queue_counts(user=user, queues=queues_for(user=user), now=now)
-        context["count_cap"] = COUNT_CAP
+        # The tabs' counts come by queue_tab_counts, after the page.
         response = render(request, "staff/queues/queue.html", context)
     # One address, two bodies (whole page or results only): caches must tell them apart.
     patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+def queue_tab_counts(request: HttpRequest) -> HttpResponse:
+    """The queue tabs with their capped counts (staff/queues/_tabs.html), fetched by the queue
+    page after it loads and every minute after: counting every tab (one statement, up to eight
+    capped counts) is as much work as the list itself, and the list should not wait for it."""
+    user = unwrapped_user(request)
+    current = queue_get_for_user(user=user, slug=request.GET.get("current", ""))
+    context = {
+        "current_queue": current,
+        "queue_counts": queue_counts(user=user, queues=queues_for(user=user)),
+        "count_cap": COUNT_CAP,
+    }
+    response = render(request, "staff/queues/_tabs.html", context)
+    response["Cache-Control"] = "no-store"
     return response

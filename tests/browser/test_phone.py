@@ -92,6 +92,8 @@ def test_queue_tabs_scroll_and_the_current_one_is_in_view(org, complaint_in, sig
     page = on_phone(sign_in(org.manager))
     page.goto("/queues/all/")
     tabs = page.get_by_test_id("queue-nav")
+    # The counts arrive after the page and replace the bar
+    expect(page.get_by_test_id("queue-count-triage")).to_have_text("1")
     # The tabs are wider than the screen and scroll inside their bar, not the page
     assert tabs.evaluate("nav => nav.scrollWidth > nav.clientWidth")
     assert tabs.evaluate("nav => getComputedStyle(nav).overflowX") == "auto"
