@@ -178,35 +178,22 @@ def _checksum(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-@transaction.atomic
-def evidence_add(
-    *,
-    complaint: Complaint,
-    actor: User,
-    kind: str,
-    upload: UploadedFile,
-    description: str = "",
-) -> EvidenceFile:
-    ensure_can_act(
-        actor=actor, complaint=complaint, perms=("receive_complaint", "investigate_complaint")
-    )
-    if not complaint.is_open:
-        raise ConditionNotMet([_("Evidence can only be added while the complaint is open.")])
-    errors: dict[str, list[str]] = {}
-    if kind not in EvidenceFile.Kind.values:
-        errors["kind"] = [_("Choose what kind of evidence this is.")]
+def _size_errors(upload: UploadedFile) -> dict[str, list[str]]:
     max_bytes = settings.COMPLAINTS_EVIDENCE_MAX_BYTES
     # Django's upload handlers always set the size; a file without one reads as empty.
     size = upload.size or 0
     if size == 0:
-        errors["file"] = [_("The file is empty.")]
-    elif size > max_bytes:
-        errors["file"] = [
-            _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
-        ]
-    if errors:
-        raise InvalidInput(errors)
+        return {"file": [_("The file is empty.")]}
+    if size > max_bytes:
+        message = _("The file is %(size)s; the limit is %(limit)s.") % {
+            "size": filesizeformat(size),
+            "limit": filesizeformat(max_bytes),
+        }
+        return {"file": [message]}
+    return {}
+
+
+def _sniffed_type(upload: UploadedFile) -> str:
     head = upload.read(8192)
     upload.seek(0)
     content_type = sniff_content_type(head)
@@ -221,6 +208,42 @@ def evidence_add(
                 ]
             }
         )
+    return content_type
+
+
+def evidence_content_type(upload: UploadedFile) -> str:
+    """What a file really is (its sniffed content type) if it may be evidence at all: not empty,
+    within the size limit, of an accepted type. Raises InvalidInput on "file" otherwise."""
+    errors = _size_errors(upload)
+    if errors:
+        raise InvalidInput(errors)
+    return _sniffed_type(upload)
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    kind: str,
+    upload: UploadedFile,
+    description: str = "",
+) -> EvidenceFile:
+    """Attach a checked file to the case. `actor` None: the customer sent it through the
+    customers' page (the caller has established that the case is theirs)."""
+    if actor is not None:
+        ensure_can_act(
+            actor=actor, complaint=complaint, perms=("receive_complaint", "investigate_complaint")
+        )
+    if not complaint.is_open:
+        raise ConditionNotMet([_("Evidence can only be added while the complaint is open.")])
+    errors: dict[str, list[str]] = {}
+    if kind not in EvidenceFile.Kind.values:
+        errors["kind"] = [_("Choose what kind of evidence this is.")]
+    errors.update(_size_errors(upload))
+    if errors:
+        raise InvalidInput(errors)
+    content_type = _sniffed_type(upload)
     mismatch = kind_mismatch(kind=kind, content_type=content_type)
     if mismatch:
         raise InvalidInput({"file": [mismatch]})
@@ -230,7 +253,7 @@ def evidence_add(
         kind=kind,
         original_name=(upload.name or "upload")[:255],
         content_type=content_type,
-        size=size,
+        size=upload.size or 0,
         sha256=_checksum(upload),
         description=description,
         uploaded_by=actor,

@@ -59,7 +59,7 @@ def can_answer_on_spot(user: User) -> bool:
 
 
 def evidence_add_each(
-    *, complaint: Complaint, actor: User, uploads: Sequence[EvidenceUpload]
+    *, complaint: Complaint, actor: User | None, uploads: Sequence[EvidenceUpload]
 ) -> EvidenceOutcome:
     """Add each file on its own; the refused ones are reported with the service's reasons.
 
