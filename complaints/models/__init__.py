@@ -23,6 +23,7 @@ from .decisions import Decision, DecisionApproval
 from .idempotency import IdempotencyKey
 from .investigation import EvidenceFile, Handoff
 from .notifications import Notification
+from .public import PublicSubmission
 from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "IdempotencyKey",
     "Notification",
     "Outcome",
+    "PublicSubmission",
     "ReferenceSequence",
     "RejectionReason",
     "Remedy",

@@ -1,0 +1,26 @@
+"""Read queries of the customers' complaint form: the complaint a form key or a link names."""
+
+from __future__ import annotations
+
+from complaints.models import Complaint
+
+
+def submission_find(*, submission_key: str) -> Complaint | None:
+    """The complaint a form with this one-time key already created, if any."""
+    # Annotated: under Python 3.11 mypy reads django-fsm's mixin, and so Complaint.objects, as Any.
+    complaint: Complaint | None = (
+        Complaint.objects.select_related("customer")
+        .filter(public_submission__submission_key=submission_key)
+        .first()
+    )
+    return complaint
+
+
+def complaint_for_receipt(*, public_token: str) -> Complaint | None:
+    """The complaint whose receipt page a signed link opens (by its random public token)."""
+    complaint: Complaint | None = (
+        Complaint.objects.filter(public_token=public_token)
+        .only("pk", "reference", "public_token", "reopen_count", "received_at", "state")
+        .first()
+    )
+    return complaint
