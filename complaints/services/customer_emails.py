@@ -32,6 +32,7 @@ from complaints.models import (
     CustomerContact,
     CustomerEmail,
 )
+from complaints.public_links import tracking_url
 from complaints.services.contacts import log_contact
 from complaints.services.notifications import outbox_send_once, render_message
 from config.dispatch import dispatch_after_commit
@@ -126,7 +127,8 @@ def promised_deadlines(complaint: Complaint) -> dict[str, datetime]:
 
 
 def acknowledge_receipt(*, complaint: Complaint) -> CustomerEmail | None:
-    """Tell the customer the complaint is recorded: its reference, what happens next and by when.
+    """Tell the customer the complaint is recorded: its reference, what happens next and by when,
+    and the signed link to follow it online.
 
     Called by complaint_create once the clocks are open; never counted as the first response.
     """
@@ -138,6 +140,7 @@ def acknowledge_receipt(*, complaint: Complaint) -> CustomerEmail | None:
         context={
             "first_response_due": due.get(Stage.FIRST_RESPONSE),
             "decision_due": due.get(Stage.DECISION),
+            "tracking_url": tracking_url(complaint),
         },
     )
 
