@@ -17,6 +17,7 @@ from complaints.models import Complaint
 
 TRACKING_SALT = "complaints.public.tracking"
 SURVEY_SALT = "complaints.public.survey"
+SUBMITTED_SALT = "complaints.public.submitted"
 
 
 class LinkInvalid(Exception):
@@ -84,3 +85,13 @@ def tracking_url(complaint: Complaint) -> str:
 
 def survey_url(complaint: Complaint) -> str:
     return public_url(reverse("public:survey", kwargs={"token": survey_token(complaint)}))
+
+
+def submitted_token(complaint: Complaint) -> str:
+    """Opens the page shown right after sending the form (the receipt), never the case itself."""
+    return signing.dumps({"t": complaint.public_token}, salt=SUBMITTED_SALT, compress=True)
+
+
+def read_submitted_token(token: str) -> str:
+    """The complaint's public_token; raises LinkExpired or LinkInvalid."""
+    return _load(token, salt=SUBMITTED_SALT)["t"]

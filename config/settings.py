@@ -197,6 +197,18 @@ COMPLAINTS_PUBLIC_RATES = {
     "public-survey": os.environ.get("COMPLAINTS_RATE_SURVEY", "10/h"),
 }
 RATELIMIT_VIEW = "complaints.views.public.abuse.rate_limited"
+# The customers' complaint form: the largest request it reads (all files together; a larger one
+# is answered with a clear page before its body is read) and how many files it takes at once.
+COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES = int(
+    os.environ.get("COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES", str(60 * 1024 * 1024))
+)
+COMPLAINTS_PUBLIC_MAX_FILES = int(os.environ.get("COMPLAINTS_PUBLIC_MAX_FILES", "6"))
+# The privacy notice customers agree to (个人信息保护法): whom they ask about their data, and how
+# long it is kept after the case is closed.
+COMPLAINTS_PRIVACY_CONTACT = os.environ.get(
+    "COMPLAINTS_PRIVACY_CONTACT", "privacy@example.com · 400-000-0000"
+)
+COMPLAINTS_PRIVACY_RETENTION_YEARS = int(os.environ.get("COMPLAINTS_PRIVACY_RETENTION_YEARS", "3"))
 # django-ratelimit lists only django-redis among Redis caches; Django's own RedisCache increments
 # atomically too (INCRBY), so W001 is silenced. Without REDIS_URL (the embedded `make run`) the
 # counts live in each web process's memory (E003): limits then hold per process, not per site.
