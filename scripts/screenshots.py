@@ -9,7 +9,12 @@ department head 陈建华 (head / demo1234) and shoots with the system Chromium 
     queue-{en,zh-hans}-{1366,390}.png   the department queue, the first screen
     case-{en,zh-hans}-{1366,390}.png    the most overdue case of that queue, the whole page
 
-Re-runnable: each run starts from an empty database and overwrites the eight files. The demo's
+and, without signing in, the customers' portal (a complaint sent in each language):
+
+    public-submit-{en,zh-hans}-{1366,390}.png     the complaint form, the whole page
+    public-submitted-{en,zh-hans}-{1366,390}.png  the receipt shown after sending it
+
+Re-runnable: each run starts from an empty database and overwrites the sixteen files. The demo's
 dates follow today's date, so the deadlines shown move from one run to the next.
 """
 
@@ -97,7 +102,60 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                 page.screenshot(path=str(path), full_page=True)
                 written.append(path)
             context.close()
+            written += shoot_portal(browser, base_url, out, language)
         browser.close()
+    return written
+
+
+# What a customer types on the portal, in each language.
+PORTAL_ANSWERS = {
+    "zh-hans": {
+        "customer_name": "李女士",
+        "customer_phone": "139 1234 5678",
+        "region": "上海市",
+        "product_or_service": "KFR-35GW 空调",
+        "description": "安装后第二天就漏水，地板被泡坏了。师傅说是管路问题，但一直没人来修。",
+    },
+    "en": {
+        "customer_name": "Ms Li",
+        "customer_phone": "139 1234 5679",
+        "region": "Shanghai",
+        "product_or_service": "KFR-35GW air conditioner",
+        "description": "It leaked the day after it was installed and the floor is ruined.",
+    },
+}
+
+
+def shoot_portal(browser, base_url: str, out: Path, language: str) -> list[Path]:
+    """The complaint form and its receipt, as a customer without an account sees them."""
+    written = []
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=VIEWPORTS[1366],
+        locale="zh-CN" if language == "zh-hans" else "en-US",
+    )
+    context.add_cookies([{"name": "django_language", "value": language, "url": base_url}])
+    page = context.new_page()
+    for width, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        page.goto("/complaint/")
+        path = out / f"public-submit-{language}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        written.append(path)
+    form = page.locator("[data-testid=submit-form]")
+    for name, value in PORTAL_ANSWERS[language].items():
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("[name=remedy_sought]").select_option("repair")
+    form.locator("[name=consent]").check()
+    form.locator("[data-testid=submit-button]").click()
+    page.wait_for_selector("[data-testid=submitted]")
+    for width, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        page.reload()
+        path = out / f"public-submitted-{language}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        written.append(path)
+    context.close()
     return written
 
 
