@@ -9,10 +9,6 @@ from django.urls import reverse
 
 from complaints.forms.public import new_submission_key
 from complaints.services.public_intake import PRIVACY_NOTICE_VERSION
-
-# The browser tests' fixtures (Chromium, a browser per person, the calendar cache the live server
-# shares), for the portal's own browser test.
-from tests.browser.conftest import _fresh_calendar_cache, chromium, open_browser  # noqa: F401
 from tests.complaints.test_evidence import PDF, png_bytes
 
 SUBMIT_URL = "/complaint/"

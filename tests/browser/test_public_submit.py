@@ -1,4 +1,7 @@
-"""A customer on a phone sends a complaint in Chinese with a photo (issue 13, tests: browser)."""
+"""A customer on a phone sends a complaint in Chinese with a photo (issue 13, tests: browser).
+
+Here rather than in tests/public/ because the browser fixtures (one Chromium per session) live
+in tests/browser/conftest.py."""
 
 from __future__ import annotations
 
