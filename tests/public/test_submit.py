@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -271,7 +272,7 @@ def test_a_new_form_is_a_new_complaint(submit):
 # --- files --------------------------------------------------------------------------------------
 
 
-def test_photos_and_pdfs_become_the_cases_evidence_sent_by_the_customer(client, submit):
+def test_photos_and_pdfs_become_the_cases_evidence_sent_by_the_customer(org, client, submit):
     response = submit(evidence_files=[photo(), pdf()])
 
     submitted_path(response)
@@ -282,3 +283,9 @@ def test_photos_and_pdfs_become_the_cases_evidence_sent_by_the_customer(client, 
     assert files["发票.pdf"].kind == EvidenceFile.Kind.OTHER
     assert all(file.uploaded_by is None for file in files.values())
     assert complaint.events.filter(kind=CaseEvent.Kind.EVIDENCE, actor=None).count() == 2
+
+    # Staff read that the customer sent them.
+    staff = Client()
+    staff.force_login(org.manager)
+    page = staff.get(f"/complaints/{complaint.reference}/").content.decode()
+    assert "客户提交了证据：空调.png。" in page

@@ -137,6 +137,7 @@ def test_script_payloads_are_shown_as_text_on_the_staff_case_page_and_in_the_e_m
     assert_escaped(html)
     for name in ("product_or_service", "order_ref", "description"):
         assert f"{name} &lt;script&gt;" in html
+    assert "客户提交了投诉" in html or "The customer filed" in html
 
     [message] = mailoutbox
     html_body = message.alternatives[0][0]
