@@ -16,6 +16,14 @@ from django.utils import timezone
 from accounts.models import User
 from complaints.models import WORK_KINDS, CaseEvent, CaseParticipant, Complaint
 
+# In an event's data: the customer did this on the public pages (the actor is empty, as for the
+# system's own entries; this marker tells the two apart).
+BY_CUSTOMER: dict[str, str] = {"by": "customer"}
+
+
+def by_customer(event: CaseEvent) -> bool:
+    return event.actor_id is None and (event.data or {}).get("by") == BY_CUSTOMER["by"]
+
 
 def new_event(
     *,

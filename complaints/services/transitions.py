@@ -38,7 +38,7 @@ from complaints.services.contacts import log_contact
 from complaints.services.customer_emails import Delivery, delivery_for, rejection_notice
 from complaints.services.notifications import notifications_settle_case
 from complaints.services.reply import reply_email_on_commit
-from complaints.timeline import record_event
+from complaints.timeline import BY_CUSTOMER, record_event
 from sla.services.clocks import clocks_after_transition
 
 Input = Mapping[str, Any]
@@ -54,7 +54,7 @@ class TransitionSpec:
     # Keyword arguments for the model's transition method, taken from the input.
     method_kwargs: Callable[[Input], dict[str, Any]] = lambda data: {}
     # Writes that belong to the transition (e.g. the reply's contact row); runs after the save.
-    after: Callable[[Complaint, User, Input, datetime], dict[str, Any]] | None = None
+    after: Callable[[Complaint, User | None, Input, datetime], dict[str, Any]] | None = None
     customer_visible: bool = False
     inputs: tuple[str, ...] = field(default=())
 
@@ -85,7 +85,9 @@ def _validate_reply(complaint: Complaint, data: Input) -> dict[str, list[str]]:
     return errors
 
 
-def _after_reply(complaint: Complaint, actor: User, data: Input, at: datetime) -> dict[str, Any]:
+def _after_reply(
+    complaint: Complaint, actor: User | None, data: Input, at: datetime
+) -> dict[str, Any]:
     contact = log_contact(
         complaint=complaint,
         actor=actor,
@@ -99,7 +101,9 @@ def _after_reply(complaint: Complaint, actor: User, data: Input, at: datetime) -
     return {"contact_id": contact.pk, "channel": contact.channel, "emailed": emailed}
 
 
-def _after_reject(complaint: Complaint, actor: User, data: Input, at: datetime) -> dict[str, Any]:
+def _after_reject(
+    complaint: Complaint, actor: User | None, data: Input, at: datetime
+) -> dict[str, Any]:
     # The rules require the customer to be told the ground: by e-mail when we have an address.
     notice = delivery_for(complaint.customer)
     if notice == Delivery.EMAILED:
@@ -151,6 +155,13 @@ TRANSITIONS: dict[str, TransitionSpec] = {
 }
 
 
+# What the customer may do through the public pages. They pass no staff permission or scope
+# check (the signed link is their authority); state and conditions apply as for anyone: withdraw
+# an open complaint, reopen it by a dissatisfied survey answer, close it by a satisfied one where
+# COMPLAINTS_CLOSE_ON_SATISFIED_SURVEY says so.
+CUSTOMER_TRANSITIONS = frozenset({"withdraw", "reopen", "close"})
+
+
 def _method(complaint: Complaint, name: str) -> Any:
     """The bound transition method; Any, as django-fsm reads its `_django_fsm` attribute."""
     return getattr(complaint, name)
@@ -186,11 +197,15 @@ def complaint_transition(
     *,
     complaint: Complaint,
     name: str,
-    actor: User,
+    actor: User | None,
     data: Input | None = None,
     expected_version: int | None = None,
+    by_customer: bool = False,
 ) -> Complaint:
     """Run transition `name` on the case as `actor`; returns the case as saved.
+
+    `by_customer`: the customer acts from the public pages (`actor` None); only the transitions
+    of CUSTOMER_TRANSITIONS, with no staff permission check, recorded as the customer's.
 
     Raises UnknownTransition, NotFound, Conflict, TransitionNotAllowed, PermissionDenied,
     ConditionNotMet or InvalidInput, in that order of checking, and changes nothing when it does.
@@ -199,7 +214,13 @@ def complaint_transition(
     if spec is None:
         raise UnknownTransition()
     data = data or {}
-    ensure_workable(actor=actor, complaint=complaint)
+    if by_customer:
+        if actor is not None or name not in CUSTOMER_TRANSITIONS:
+            raise PermissionDenied()
+    elif actor is None:
+        raise PermissionDenied()
+    else:
+        ensure_workable(actor=actor, complaint=complaint)
     try:
         with transaction.atomic():
             locked = lock_for_change(complaint, expected_version=expected_version)
@@ -211,10 +232,12 @@ def complaint_transition(
                     allowed=[
                         allowed.name
                         for allowed in available_transitions(complaint=locked, user=actor)
-                    ],
+                    ]
+                    if actor is not None
+                    else [],
                 )
             transition = method._django_fsm.get_transition(locked.state)
-            if not transition.has_perm(locked, actor):
+            if actor is not None and not transition.has_perm(locked, actor):
                 raise PermissionDenied()
             unmet = unmet_conditions(locked, name)
             if unmet:
@@ -241,7 +264,11 @@ def complaint_transition(
                 transition=name,
                 comment=_text(data, "comment"),
                 customer_visible=spec.customer_visible,
-                data={**{key: data.get(key) for key in spec.inputs}, **extra},
+                data={
+                    **{key: data.get(key) for key in spec.inputs},
+                    **extra,
+                    **(BY_CUSTOMER if by_customer else {}),
+                },
             )
     except ConcurrentTransition as exc:
         # The row lock makes this rare; it still guards writers that bypass lock_for_change.
