@@ -86,6 +86,8 @@ class ContactPurpose(models.TextChoices):
     PROGRESS = "progress", _("Progress update")
     REPLY = "reply", _("Outcome reply")
     REJECTION = "rejection", _("Notice of non-acceptance")
+    # A new tracking link the customer asked for on the public pages.
+    TRACKING_LINK = "tracking_link", _("Tracking link")
 
 
 class FollowUpMethod(models.TextChoices):
@@ -94,3 +96,5 @@ class FollowUpMethod(models.TextChoices):
     EMAIL = "email", _("E-mail")
     WECHAT = "wechat", _("WeChat")
     VISIT = "visit", _("Visit")
+    # The customer answered the satisfaction survey on the public pages themselves.
+    WEB = "web", _("Online survey")

@@ -97,10 +97,13 @@ class FollowUp(models.Model):
     )
     resolved = models.BooleanField(_("resolved in the customer's view"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Empty when the customer answered the online survey (method `web`) themselves.
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     at = models.DateTimeField(_("at"))

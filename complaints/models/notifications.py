@@ -17,6 +17,7 @@ class Notification(models.Model):
         ASSIGNMENT = "assignment", _("Assignment")
         APPROVAL_REQUEST = "approval_request", _("Approval requested")
         CALENDAR = "calendar", _("Calendar to confirm")
+        CUSTOMER = "customer", _("From the customer")
 
     class Settled(models.TextChoices):
         """Why a notification needs no action any more (its subject was settled)."""
