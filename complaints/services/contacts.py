@@ -23,7 +23,7 @@ from complaints.models import (
 )
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.services.notifications import notifications_settle_case
-from complaints.timeline import record_event
+from complaints.timeline import BY_CUSTOMER, record_event
 from sla.models import Stage
 from sla.services.clocks import clocks_meet
 
@@ -37,10 +37,12 @@ def log_contact(
     summary: str,
     purpose: str = ContactPurpose.GENERAL,
     at: datetime | None = None,
+    by_customer: bool = False,
 ) -> CustomerContact:
     """Write the contact row and its timeline entry; the caller holds the case lock.
 
     The first outbound contact by a person is the first response; an automatic message is not.
+    `by_customer`: the customer wrote on the public pages (inbound, shown back to them).
     """
     contact = CustomerContact.objects.create(
         complaint=complaint,
@@ -60,12 +62,13 @@ def log_contact(
         actor=actor,
         at=contact.at,
         comment=summary,
-        customer_visible=direction == ContactDirection.OUTBOUND,
+        customer_visible=by_customer or direction == ContactDirection.OUTBOUND,
         data={
             "contact_id": contact.pk,
             "channel": channel,
             "direction": direction,
             "purpose": purpose,
+            **(BY_CUSTOMER if by_customer else {}),
         },
     )
     return contact

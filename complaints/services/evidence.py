@@ -21,7 +21,7 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint, EvidenceFile
 from complaints.models.investigation import evidence_upload_to
 from complaints.services.common import ensure_can_act
-from complaints.timeline import record_event
+from complaints.timeline import BY_CUSTOMER, record_event
 
 # Types recognised from the file's first bytes; the name's extension is never trusted.
 ALLOWED_CONTENT_TYPES = {
@@ -178,22 +178,81 @@ def _checksum(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def _size_errors(upload: UploadedFile) -> dict[str, list[str]]:
+@transaction.atomic
+def evidence_add(
+    *,
+    complaint: Complaint,
+    actor: User | None,
+    kind: str,
+    upload: UploadedFile,
+    description: str = "",
+) -> EvidenceFile:
+    """Check a file and attach it to the case. `actor` None: the customer sent it from the
+    public pages (the caller has established that the case is theirs); the entry is theirs."""
+    if actor is not None:
+        ensure_can_act(
+            actor=actor, complaint=complaint, perms=("receive_complaint", "investigate_complaint")
+        )
+    if not complaint.is_open:
+        raise ConditionNotMet([_("Evidence can only be added while the complaint is open.")])
+    errors: dict[str, list[str]] = {}
+    if kind not in EvidenceFile.Kind.values:
+        errors["kind"] = [_("Choose what kind of evidence this is.")]
+    size_error = _size_error(upload)
+    if size_error:
+        errors["file"] = [size_error]
+    if errors:
+        raise InvalidInput(errors)
+    content_type = _sniffed(upload)
+    mismatch = kind_mismatch(kind=kind, content_type=content_type)
+    if mismatch:
+        raise InvalidInput({"file": [mismatch]})
+    return evidence_store(
+        complaint=complaint,
+        actor=actor,
+        kind=kind,
+        upload=upload,
+        content_type=content_type,
+        description=description,
+        by_customer=actor is None,
+    )
+
+
+def evidence_check_upload(upload: UploadedFile) -> str:
+    """The checks every evidence file passes (size, content sniffed from its first bytes);
+    returns its real content type or raises InvalidInput({"file": [...]})."""
+    size_error = _size_error(upload)
+    if size_error:
+        raise InvalidInput({"file": [size_error]})
+    return _sniffed(upload)
+
+
+def kind_for_content_type(content_type: str) -> str:
+    """The evidence kind a file the customer sent is filed under (they are not asked to choose)."""
+    if content_type in IMAGE:
+        return EvidenceFile.Kind.PHOTO
+    if content_type in VIDEO:
+        return EvidenceFile.Kind.VIDEO
+    if content_type in AUDIO:
+        return EvidenceFile.Kind.AUDIO
+    return EvidenceFile.Kind.OTHER
+
+
+def _size_error(upload: UploadedFile) -> str | None:
     max_bytes = settings.COMPLAINTS_EVIDENCE_MAX_BYTES
     # Django's upload handlers always set the size; a file without one reads as empty.
     size = upload.size or 0
     if size == 0:
-        return {"file": [_("The file is empty.")]}
+        return _("The file is empty.")
     if size > max_bytes:
-        message = _("The file is %(size)s; the limit is %(limit)s.") % {
+        return _("The file is %(size)s; the limit is %(limit)s.") % {
             "size": filesizeformat(size),
             "limit": filesizeformat(max_bytes),
         }
-        return {"file": [message]}
-    return {}
+    return None
 
 
-def _sniffed_type(upload: UploadedFile) -> str:
+def _sniffed(upload: UploadedFile) -> str:
     head = upload.read(8192)
     upload.seek(0)
     content_type = sniff_content_type(head)
@@ -211,43 +270,19 @@ def _sniffed_type(upload: UploadedFile) -> str:
     return content_type
 
 
-def evidence_content_type(upload: UploadedFile) -> str:
-    """What a file really is (its sniffed content type) if it may be evidence at all: not empty,
-    within the size limit, of an accepted type. Raises InvalidInput on "file" otherwise."""
-    errors = _size_errors(upload)
-    if errors:
-        raise InvalidInput(errors)
-    return _sniffed_type(upload)
-
-
-@transaction.atomic
-def evidence_add(
+def evidence_store(
     *,
     complaint: Complaint,
     actor: User | None,
     kind: str,
     upload: UploadedFile,
+    content_type: str,
     description: str = "",
+    by_customer: bool = False,
 ) -> EvidenceFile:
-    """Attach a checked file to the case. `actor` None: the customer sent it through the
-    customers' page (the caller has established that the case is theirs)."""
-    if actor is not None:
-        ensure_can_act(
-            actor=actor, complaint=complaint, perms=("receive_complaint", "investigate_complaint")
-        )
-    if not complaint.is_open:
-        raise ConditionNotMet([_("Evidence can only be added while the complaint is open.")])
-    errors: dict[str, list[str]] = {}
-    if kind not in EvidenceFile.Kind.values:
-        errors["kind"] = [_("Choose what kind of evidence this is.")]
-    errors.update(_size_errors(upload))
-    if errors:
-        raise InvalidInput(errors)
-    content_type = _sniffed_type(upload)
-    mismatch = kind_mismatch(kind=kind, content_type=content_type)
-    if mismatch:
-        raise InvalidInput({"file": [mismatch]})
-
+    """Store a checked file (evidence_check_upload) and its timeline entry; the caller has
+    decided who may add it. `by_customer`: the customer sent it from the public pages (`actor`
+    None), and the entry is shown to them."""
     evidence = EvidenceFile(
         complaint=complaint,
         kind=kind,
@@ -273,6 +308,7 @@ def evidence_add(
         actor=actor,
         at=evidence.uploaded_at,
         comment=description,
+        customer_visible=by_customer,
         data={
             "evidence_id": evidence.pk,
             "name": evidence.original_name,
@@ -280,6 +316,7 @@ def evidence_add(
             "content_type": content_type,
             "size": evidence.size,
             "sha256": evidence.sha256,
+            **(BY_CUSTOMER if by_customer else {}),
         },
     )
     return evidence

@@ -18,7 +18,7 @@ from accounts.models import User
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
-from complaints.timeline import record_event
+from complaints.timeline import BY_CUSTOMER, record_event
 from sla.models import LIVE, Clock, ClockPause, PauseReason, Stage
 from sla.selectors import calendar_for_policy, policy_for
 from sla.services.clocks import clock_end_pause, complaint_sync_next_due
@@ -90,16 +90,34 @@ def clocks_pause(*, complaint: Complaint, actor: User, reason: str, note: str = 
 def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
     ensure_can_act(actor=actor, complaint=complaint, perms=PAUSE_PERMISSIONS)
     locked = lock_for_change(complaint, must_be_current=False)
-    paused = list(
-        Clock.objects.filter(
-            complaint=locked,
-            met_at__isnull=True,
-            cancelled_at__isnull=True,
-            paused_at__isnull=False,
-        )
-    )
+    paused = _resume(locked, by=actor)
     if not paused:
         raise ConditionNotMet([_("No clock is paused on this complaint.")])
+    return paused
+
+
+def clocks_resume_waiting_on_customer(*, complaint: Complaint) -> list[Clock]:
+    """The customer answered (added information on the public pages): the clocks stopped while
+    waiting on them run again. Waits on anyone else (an insurer, an appraisal) go on. The caller
+    holds the case lock; returns the clocks resumed (none: nothing was waiting on the customer)."""
+    return _resume(complaint, by=None, reason=PauseReason.WAITING_CUSTOMER, data=BY_CUSTOMER)
+
+
+def _resume(
+    locked: Complaint, *, by: User | None, reason: str | None = None, data: dict | None = None
+) -> list[Clock]:
+    """Resume the locked case's paused clocks (those paused for `reason`, or all); timeline too."""
+    waiting = Clock.objects.filter(
+        complaint=locked,
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+        paused_at__isnull=False,
+    )
+    if reason is not None:
+        waiting = waiting.filter(pause_reason=reason)
+    paused = list(waiting)
+    if not paused:
+        return []
     calendar = calendar_for_policy(
         policy=policy_for(severity=locked.severity, category=locked.category)
     )
@@ -110,7 +128,7 @@ def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
     now = timezone.now()
     moved = []
     for clock in paused:
-        before = clock_end_pause(clock, at=now, by=actor, calendar=calendar)
+        before = clock_end_pause(clock, at=now, by=by, calendar=calendar)
         clock.save()
         moved.append({"stage": clock.stage, "from": before, "to": clock.due_at})
     complaint_sync_next_due(complaint=locked)
@@ -118,8 +136,8 @@ def clocks_resume(*, complaint: Complaint, actor: User) -> list[Clock]:
     record_event(
         complaint=locked,
         kind=CaseEvent.Kind.CLOCKS_RESUMED,
-        actor=actor,
+        actor=by,
         at=now,
-        data={"clocks": moved, "running": kept_running},
+        data={"clocks": moved, "running": kept_running, **(data or {})},
     )
     return paused
