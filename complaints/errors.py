@@ -79,3 +79,17 @@ class Conflict(ComplaintError):
 class UnknownTransition(ComplaintError):
     code = "unknown_transition"
     default_message = _("There is no such action.")
+
+
+class SurveyClosed(ComplaintError):
+    """The survey link is of an earlier handling round, or the case no longer awaits an answer."""
+
+    code = "survey_closed"
+    default_message = _("This survey is no longer open.")
+
+
+class SurveyAnswered(ComplaintError):
+    """The customer already answered the survey of this handling round."""
+
+    code = "survey_answered"
+    default_message = _("You have already answered this survey. Thank you.")

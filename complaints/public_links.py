@@ -59,6 +59,18 @@ def read_tracking_token(token: str) -> str:
     return _load(token, salt=TRACKING_SALT)["t"]
 
 
+def read_expired_tracking_token(token: str) -> str:
+    """The public_token of a genuine tracking link, however old (to send a fresh one to the
+    contact on file, never to show the case); raises LinkInvalid."""
+    try:
+        value = signing.loads(token, salt=TRACKING_SALT)
+    except signing.BadSignature as exc:
+        raise LinkInvalid() from exc
+    if not isinstance(value, dict) or not isinstance(value.get("t"), str):
+        raise LinkInvalid()
+    return value["t"]
+
+
 def survey_token(complaint: Complaint) -> str:
     return signing.dumps(
         {"t": complaint.public_token, "r": complaint.reopen_count}, salt=SURVEY_SALT, compress=True

@@ -7,6 +7,7 @@ from django.db import OperationalError
 
 from complaints.api.idempotency import idempotency_keys_purge
 from complaints.services.customer_emails import customer_emails_resend, customer_emails_send
+from complaints.services.customer_portal import tracking_link_send
 from complaints.services.notifications import (
     notification_emails_resend,
     notification_emails_send,
@@ -55,3 +56,15 @@ def resend_notification_emails_task() -> int:
     """Send the e-mails, to staff and to customers, that were due but never went (every 5 minutes,
     by beat)."""
     return notification_emails_resend() + customer_emails_resend()
+
+
+@shared_task(
+    name="complaints.tasks.send_tracking_link_task",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def send_tracking_link_task(complaint_id: int) -> bool:
+    """Record and queue a fresh tracking link to the customer (asked for on the public pages)."""
+    return tracking_link_send(complaint_id=complaint_id)

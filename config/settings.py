@@ -185,6 +185,10 @@ COMPLAINTS_PUBLIC_URL = os.environ.get("COMPLAINTS_PUBLIC_URL", "")
 COMPLAINTS_PUBLIC_LINK_MAX_AGE_DAYS = int(
     os.environ.get("COMPLAINTS_PUBLIC_LINK_MAX_AGE_DAYS", "90")
 )
+# A satisfied answer to the online survey closes the case at once (else staff close it).
+COMPLAINTS_CLOSE_ON_SATISFIED_SURVEY = os.environ.get(
+    "COMPLAINTS_CLOSE_ON_SATISFIED_SURVEY", ""
+).lower() in ("1", "true", "yes")
 # The META key a trusted reverse proxy sets to the client's address (HTTP_X_FORWARDED_FOR or
 # HTTP_X_REAL_IP). Empty: REMOTE_ADDR, and any such header a client sends is ignored.
 COMPLAINTS_TRUSTED_PROXY_HEADER = os.environ.get("COMPLAINTS_TRUSTED_PROXY_HEADER", "")

@@ -9,6 +9,7 @@ back sends nothing; a mail server that is down never undoes a reply already reco
 from __future__ import annotations
 
 from complaints.models import Channel, Complaint, ContactPurpose, CustomerContact
+from complaints.public_links import survey_url
 from complaints.services.customer_emails import customer_email_send
 
 
@@ -24,7 +25,8 @@ def reply_email_on_commit(*, complaint: Complaint, contact: CustomerContact) -> 
         complaint=complaint,
         purpose=ContactPurpose.REPLY,
         template="customer_reply",
-        context={"content": contact.summary},
+        # The send_reply transition has run: the case awaits the survey of this handling round.
+        context={"content": contact.summary, "survey_url": survey_url(complaint)},
         contact=contact,
     )
     return email is not None
