@@ -38,6 +38,7 @@ from complaints.models import (
 from complaints.models.decisions import WITHIN_OWN_LIMIT_TEXT
 from complaints.services.transitions import TRANSITIONS
 from complaints.templatetags.workspace import money
+from complaints.timeline import by_customer
 from sla.models import Escalation, PauseReason, Stage
 
 Kind = CaseEvent.Kind
@@ -125,7 +126,8 @@ def timeline_entries(events: Iterable[CaseEvent]) -> list[Entry]:
 
 def describe(event: CaseEvent) -> Entry:
     writer = WRITERS.get(event.kind, _generic)
-    return writer(event, person(event.actor), event.data or {})
+    who = _("The customer") if by_customer(event) else person(event.actor)
+    return writer(event, who, event.data or {})
 
 
 def _created(event: CaseEvent, who: str, data: dict) -> Entry:
@@ -179,8 +181,20 @@ def _transition(event: CaseEvent, who: str, data: dict) -> Entry:
         sentence = _("%(who)s answered the complaint on the spot (%(from)s → %(to)s).") % values
     elif event.transition == "reject":
         sentence = _("%(who)s did not accept the complaint (不予受理).") % values
+    elif event.transition == "withdraw" and by_customer(event):
+        sentence = _("The customer withdrew the complaint on the tracking page.")
     elif event.transition == "withdraw":
         sentence = _("%(who)s recorded that the customer withdrew the complaint.") % values
+    elif event.transition == "reopen" and by_customer(event):
+        sentence = (
+            _(
+                "The customer's survey answer reopened the case for a second handling "
+                "(%(from)s → %(to)s)."
+            )
+            % values
+        )
+    elif event.transition == "close" and by_customer(event):
+        sentence = _("The case closed on the customer's satisfied survey answer.")
     elif event.transition == "reopen":
         sentence = (
             _("%(who)s reopened the case for a second handling (%(from)s → %(to)s).") % values
@@ -318,11 +332,17 @@ def _decision_refused(event: CaseEvent, who: str, data: dict) -> Entry:
 
 def _contact(event: CaseEvent, who: str, data: dict) -> Entry:
     values = {"who": who, "channel": label(Channel, data.get("channel"))}
-    if data.get("direction") == ContactDirection.INBOUND:
+    if by_customer(event):
+        sentence = _("The customer added information on the tracking page.")
+    elif data.get("direction") == ContactDirection.INBOUND:
         sentence = _("The customer contacted us (%(channel)s); %(who)s logged it.") % values
     elif event.actor is None and data.get("purpose") == ContactPurpose.ACKNOWLEDGEMENT:
         sentence = (
             _("The customer was sent an acknowledgment automatically (%(channel)s).") % values
+        )
+    elif event.actor is None and data.get("purpose") == ContactPurpose.TRACKING_LINK:
+        sentence = (
+            _("The customer was sent a new tracking link automatically (%(channel)s).") % values
         )
     elif event.actor is None and data.get("purpose") == ContactPurpose.REJECTION:
         sentence = (
@@ -331,6 +351,8 @@ def _contact(event: CaseEvent, who: str, data: dict) -> Entry:
         )
     else:
         sentence = _("%(who)s contacted the customer (%(channel)s).") % values
+    if by_customer(event):
+        return Entry(event, sentence, [], comment_label=_("Message"), tone="contact")
     details = [(_("Purpose"), label(ContactPurpose, data.get("purpose")))]
     return Entry(event, sentence, details, comment_label=_("What was said"), tone="contact")
 
@@ -345,7 +367,10 @@ def _follow_up(event: CaseEvent, who: str, data: dict) -> Entry:
             % values
         )
         return Entry(event, sentence, [], _("Comment"), tone="contact")
-    sentence = _("%(who)s made the follow-up visit (%(method)s).") % values
+    if by_customer(event):
+        sentence = _("The customer answered the satisfaction survey online.")
+    else:
+        sentence = _("%(who)s made the follow-up visit (%(method)s).") % values
     details = [
         (_("Satisfaction"), f"{data.get('satisfaction') or '—'} / 5"),
         (_("Resolved in the customer's view"), yes_no(data.get("resolved"))),
@@ -410,7 +435,10 @@ def _kept_running(data: dict) -> list[tuple[str, str]]:
 
 
 def _resumed(event: CaseEvent, who: str, data: dict) -> Entry:
-    sentence = _("%(who)s resumed the deadlines.") % {"who": who}
+    if by_customer(event):
+        sentence = _("The customer's answer resumed the deadlines that were waiting on them.")
+    else:
+        sentence = _("%(who)s resumed the deadlines.") % {"who": who}
     details = _clock_moves(data.get("clocks")) + _kept_running(data)
     return Entry(event, sentence, details, tone="warn")
 
