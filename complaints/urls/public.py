@@ -3,13 +3,17 @@ information, withdraw and answer the satisfaction survey."""
 
 from django.urls import path
 
-from complaints.views.public import submit, tracking_pending
+from complaints.views.public import submit, survey, tracking
 
 app_name = "public"
 
 urlpatterns: list = [
     path("", submit.submit, name="submit"),
     path("submitted/<str:token>/", submit.submitted, name="submitted"),
-    # Until the tracking page lands: the signed link opens a stand-in (tracking_pending).
-    path("track/<str:token>/", tracking_pending.track, name="track"),
+    path("track/", tracking.track_lookup, name="track_lookup"),
+    path("track/resend/", tracking.resend_link, name="resend_link"),
+    path("track/<str:token>/", tracking.track, name="track"),
+    path("track/<str:token>/add/", tracking.track_add, name="track_add"),
+    path("track/<str:token>/withdraw/", tracking.track_withdraw, name="track_withdraw"),
+    path("survey/<str:token>/", survey.survey, name="survey"),
 ]

@@ -1,0 +1,202 @@
+"""Tracking a complaint: by its signed link or by reference and contact; adding information and
+withdrawing from the tracking page. Unknown, wrong and tampered all answer alike."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from complaints import errors
+from complaints.forms.public_tracking import AddInformationForm, TrackLookupForm, WithdrawForm
+from complaints.models import Complaint
+from complaints.privacy import mask_email, mask_phone
+from complaints.public_links import (
+    LinkExpired,
+    LinkInvalid,
+    read_expired_tracking_token,
+    read_tracking_token,
+    survey_token,
+    tracking_token,
+)
+from complaints.selectors.public import complaint_for_contact, complaint_for_link, tracking_for
+from complaints.services.customer_portal import (
+    customer_add_information,
+    customer_withdraw,
+    tracking_link_request,
+)
+from complaints.views.public.abuse import client_ip_key, rate_for
+from complaints.views.public.progress import STAGE_WORDS, public_entries, steps_for
+
+TRACK = "public-track"
+LOOKUP = "public-track-lookup"
+
+
+def _reference_key(group: str, request: HttpRequest) -> str:
+    """A second bucket per complaint reference: guessing one case's contact from many addresses."""
+    return "ref:" + request.POST.get("reference", "").strip().upper()[:20]
+
+
+def _not_found_message() -> str:
+    return _(
+        "We could not find a complaint with this reference and contact. Check both against "
+        "our acknowledgment and try again."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(group=LOOKUP, key=client_ip_key, rate=rate_for, method="POST")
+@ratelimit(group=LOOKUP, key=_reference_key, rate=rate_for, method="POST")
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    """Reference + the phone or e-mail given → the tracking page (a fresh signed link)."""
+    form = TrackLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = complaint_for_contact(
+                reference=form.cleaned_data["reference"], contact=form.cleaned_data["contact"]
+            )
+        except errors.InvalidInput:
+            complaint = None
+        if complaint is not None:
+            return redirect("public:track", token=tracking_token(complaint))
+        form.add_error(None, _not_found_message())
+    return render(request, "public/track_lookup.html", {"form": form})
+
+
+@require_POST
+@ratelimit(group=LOOKUP, key=client_ip_key, rate=rate_for, method="POST")
+@ratelimit(group=LOOKUP, key=_reference_key, rate=rate_for, method="POST")
+def resend_link(request: HttpRequest) -> HttpResponse:
+    """A fresh tracking link to the contact on file, for an expired link (its token) or for a
+    reference + contact. The same answer whether or not anything matched."""
+    complaint: Complaint | None = None
+    if request.POST.get("token"):
+        try:
+            complaint = complaint_for_link(
+                public_token=read_expired_tracking_token(request.POST["token"])
+            )
+        except LinkInvalid:
+            complaint = None
+    else:
+        form = TrackLookupForm(request.POST)
+        if not form.is_valid():
+            return render(request, "public/track_lookup.html", {"form": form}, status=200)
+        try:
+            complaint = complaint_for_contact(
+                reference=form.cleaned_data["reference"], contact=form.cleaned_data["contact"]
+            )
+        except errors.InvalidInput:
+            complaint = None
+    if complaint is not None:
+        tracking_link_request(complaint=complaint)
+    return render(request, "public/link_sent.html")
+
+
+def _open(request: HttpRequest, token: str) -> Complaint | HttpResponse:
+    """The case the link names, or the page that says why not."""
+    try:
+        complaint = complaint_for_link(public_token=read_tracking_token(token))
+    except LinkExpired:
+        return render(request, "public/link_expired.html", {"token": token}, status=410)
+    except LinkInvalid:
+        complaint = None
+    if complaint is None:
+        return render(request, "public/track_unknown.html", status=404)
+    return complaint
+
+
+def _page(
+    request: HttpRequest,
+    complaint: Complaint,
+    token: str,
+    *,
+    add_form: AddInformationForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    files_dropped: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    tracking = tracking_for(complaint=complaint)
+    title, explanation = STAGE_WORDS[complaint.state]
+    customer = complaint.customer
+    context = {
+        "complaint": complaint,
+        "token": token,
+        "tracking": tracking,
+        "stage_title": title,
+        "stage_text": explanation,
+        "steps": steps_for(complaint.state),
+        "entries": public_entries(tracking.events),
+        "first_response": tracking.promises.get("first_response"),
+        "decision": tracking.promises.get("decision"),
+        # The customer's own contacts, masked: whoever holds the link sees no more than that.
+        "masked_phone": mask_phone(customer.phone),
+        "masked_email": mask_email(customer.email),
+        "survey_url": (
+            reverse("public:survey", kwargs={"token": survey_token(complaint)})
+            if tracking.survey_open
+            else ""
+        ),
+        "add_form": add_form or AddInformationForm(),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "files_dropped": files_dropped,
+    }
+    return render(request, "public/track.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+@ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    opened = _open(request, token)
+    if isinstance(opened, HttpResponse):
+        return opened
+    return _page(request, opened, token)
+
+
+@require_POST
+@ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
+def track_add(request: HttpRequest, token: str) -> HttpResponse:
+    opened = _open(request, token)
+    if isinstance(opened, HttpResponse):
+        return opened
+    form = AddInformationForm(request.POST)
+    uploads = request.FILES.getlist("files")
+    if form.is_valid():
+        try:
+            customer_add_information(
+                complaint=opened, message=form.cleaned_data["message"], uploads=uploads
+            )
+        except errors.InvalidInput as error:
+            form.add_service_errors(error)
+        except errors.ComplaintError as error:  # finished in the meantime
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you. We have added this to your complaint."))
+            return redirect(reverse("public:track", kwargs={"token": token}) + "#progress")
+    # Browsers never re-fill a file field: say so when files were chosen.
+    return _page(request, opened, token, add_form=form, files_dropped=bool(uploads), status=400)
+
+
+@require_POST
+@ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
+def track_withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    opened = _open(request, token)
+    if isinstance(opened, HttpResponse):
+        return opened
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            customer_withdraw(complaint=opened, reason=form.cleaned_data["reason"])
+        except errors.InvalidInput as error:
+            form.add_service_errors(error)
+        except errors.Conflict:
+            form.add_error(None, _("Your complaint changed a moment ago. Please try again."))
+        except errors.ComplaintError:  # not open any more
+            form.add_error(None, _("This complaint can no longer be withdrawn."))
+        else:
+            messages.success(request, _("Your complaint is withdrawn."))
+            return redirect("public:track", token=token)
+    return _page(request, opened, token, withdraw_form=form, status=400)
