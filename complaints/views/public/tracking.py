@@ -171,8 +171,9 @@ def track_add(request: HttpRequest, token: str) -> HttpResponse:
             )
         except errors.InvalidInput as error:
             form.add_service_errors(error)
-        except errors.ComplaintError as error:  # finished in the meantime
-            form.add_error(None, error.message)
+        except errors.ComplaintError as error:  # finished in the meantime: the page says so
+            messages.error(request, error.message)
+            return redirect("public:track", token=token)
         else:
             messages.success(request, _("Thank you. We have added this to your complaint."))
             return redirect(reverse("public:track", kwargs={"token": token}) + "#progress")
@@ -195,7 +196,8 @@ def track_withdraw(request: HttpRequest, token: str) -> HttpResponse:
         except errors.Conflict:
             form.add_error(None, _("Your complaint changed a moment ago. Please try again."))
         except errors.ComplaintError:  # not open any more
-            form.add_error(None, _("This complaint can no longer be withdrawn."))
+            messages.error(request, _("This complaint can no longer be withdrawn."))
+            return redirect("public:track", token=token)
         else:
             messages.success(request, _("Your complaint is withdrawn."))
             return redirect("public:track", token=token)
