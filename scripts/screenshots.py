@@ -8,6 +8,9 @@ department head 陈建华 (head / demo1234) and shoots with the system Chromium 
 
     queue-{en,zh-hans}-{1366,390}.png   the department queue, the first screen
     case-{en,zh-hans}-{1366,390}.png    the most overdue case of that queue, the whole page
+    track-{en,zh-hans}-{1366,390}.png   a replied case's public tracking page (the customer added
+                                        a message first), the whole page
+    survey-{en,zh-hans}-{1366,390}.png  its satisfaction survey, the whole page
 
 and, without signing in, the customers' portal (a complaint sent in each language):
 
@@ -58,6 +61,63 @@ def wait_for(url: str, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"the server did not answer at {url}")
+
+
+# Run in the demo database: a case awaiting the survey gets a customer's message, and its signed
+# links are printed (the server signs with the same key, so they open there).
+PUBLIC_LINKS = """
+from complaints.models import Complaint
+from complaints.public_links import survey_token, tracking_token
+from complaints.services.customer_portal import customer_add_information
+case = Complaint.objects.filter(state="follow_up").order_by("-replied_at").first()
+customer_add_information(complaint=case, message="维修后第二天又不制冷了，附上维修单照片。请尽快安排上门。")
+case.refresh_from_db()
+print(f"/complaint/track/{tracking_token(case)}/ /complaint/survey/{survey_token(case)}/")
+"""
+
+
+def public_links(env: dict[str, str]) -> tuple[str, str]:
+    printed = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", PUBLIC_LINKS],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return printed[-2], printed[-1]
+
+
+def shoot_public(base_url: str, out: Path, links: tuple[str, str]) -> list[Path]:
+    """The customer's tracking page and survey, without signing in."""
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    track, survey = links
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for language in LANGUAGES:
+            for width, viewport in VIEWPORTS.items():
+                context = browser.new_context(
+                    base_url=base_url,
+                    viewport=viewport,
+                    # The file picker's own words follow the browser's language.
+                    locale="zh-CN" if language == "zh-hans" else "en-US",
+                )
+                context.add_cookies(
+                    [{"name": "django_language", "value": language, "url": base_url}]
+                )
+                page = context.new_page()
+                for name, path in (("track", track), ("survey", survey)):
+                    page.goto(path)
+                    shot = out / f"{name}-{language}-{width}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+                    written.append(shot)
+                context.close()
+        browser.close()
+    return written
 
 
 def shoot(base_url: str, out: Path) -> list[Path]:
@@ -174,6 +234,7 @@ def main() -> None:
         manage(env, "migrate", "--noinput", "--verbosity", "0")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         manage(env, "seed_demo")
+        links = public_links(env)
         port = free_port()
         server = subprocess.Popen(
             [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -185,7 +246,7 @@ def main() -> None:
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_for(base_url + "/accounts/login/")
-            for path in shoot(base_url, args.out):
+            for path in [*shoot(base_url, args.out), *shoot_public(base_url, args.out, links)]:
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
         finally:
             server.terminate()

@@ -4,6 +4,7 @@ complaints.services.customer_portal."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.forms.base import MultipleFileInput, ServiceForm
@@ -37,8 +38,6 @@ class AddInformationForm(ServiceForm):
     files = forms.Field(
         label=_("More evidence"),
         required=False,
-        help_text=_("Photos, PDF, short videos; up to %(count)d files at a time.")
-        % {"count": MAX_FILES},
         widget=MultipleFileInput(
             attrs={
                 "multiple": True,
@@ -46,6 +45,13 @@ class AddInformationForm(ServiceForm):
             }
         ),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Formatted per request: a lazy text formatted at import would keep one language.
+        self.fields["files"].help_text = gettext(
+            "Photos, PDF, short videos; up to %(count)d files at a time."
+        ) % {"count": MAX_FILES}
 
 
 class WithdrawForm(ServiceForm):

@@ -87,7 +87,12 @@ def steps_for(state: str) -> list[Step]:
     if at is None:
         return []
     return [
-        Step(label=str(name), done=number < at or state == State.CLOSED, current=number == at)
+        # Answered (follow-up) and closed: their own step is done too.
+        Step(
+            label=str(name),
+            done=number < at or (number == at and state in (State.FOLLOW_UP, State.CLOSED)),
+            current=number == at,
+        )
         for number, name in enumerate(STEPS)
     ]
 
@@ -152,8 +157,8 @@ def _transition(event: CaseEvent) -> PublicEntry | None:
             ground = ""
         text = "\n".join(filter(None, [ground, event.comment]))
         return PublicEntry(event.at, _("We could not accept your complaint."), text)
+    # send_reply says nothing of its own: its contact entry carries the answer itself.
     sentences = {
-        "send_reply": _("We sent you our answer."),
         "close": _("Your complaint was closed."),
         "reopen": _("We are looking into your complaint again."),
         "withdraw": _("The complaint was withdrawn."),
