@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from complaints.models import CaseEvent, Channel, ContactPurpose, RejectionReason, State
 from complaints.timeline import by_customer
@@ -18,11 +18,11 @@ Kind = CaseEvent.Kind
 # The stage, as the customer reads it: a title and one sentence about what happens now.
 STAGE_WORDS = {
     State.INTAKE: (
-        gettext_lazy("Received"),
+        pgettext_lazy("customer stage", "Received"),
         gettext_lazy("We have received your complaint and are passing it to the right team."),
     ),
     State.TRIAGE: (
-        gettext_lazy("Received"),
+        pgettext_lazy("customer stage", "Received"),
         gettext_lazy("We have received your complaint and are passing it to the right team."),
     ),
     State.INVESTIGATION: (
@@ -57,7 +57,7 @@ STAGE_WORDS = {
 
 # The steps shown as a progress bar, and which step each state is at.
 STEPS = [
-    gettext_lazy("Received"),
+    pgettext_lazy("customer stage", "Received"),
     gettext_lazy("Looking into it"),
     gettext_lazy("Decision"),
     gettext_lazy("Answer"),
