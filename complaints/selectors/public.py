@@ -20,7 +20,11 @@ _NOBODY = "\x00unknown\x00"
 
 def complaint_for_link(*, public_token: str) -> Complaint | None:
     """The case a genuine signed link names (None: no such case any more)."""
-    return Complaint.objects.select_related("customer").filter(public_token=public_token).first()
+    # Annotated: under Python 3.11 mypy reads django-fsm's mixin, and so Complaint.objects, as Any.
+    complaint: Complaint | None = (
+        Complaint.objects.select_related("customer").filter(public_token=public_token).first()
+    )
+    return complaint
 
 
 def complaint_for_contact(*, reference: str, contact: str) -> Complaint | None:
