@@ -222,6 +222,8 @@ _ICON_PATHS = {
     "assignment": '<circle cx="12" cy="8" r="4"/><path d="M4 21v-1a7 7 0 0 1 14 0v1"/>',
     "approval_request": '<path d="M20 6 9 17l-5-5"/>',
     "calendar": '<rect x="3" y="4" width="18" height="18" rx="2"/><path d="M16 2v4M8 2v4M3 10h18"/>',
+    # A speech bubble: the customer wrote, withdrew or answered the survey.
+    "customer": '<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/>',
 }
 _ICON_DEFAULT = '<circle cx="12" cy="12" r="9"/>'
 
