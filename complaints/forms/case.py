@@ -272,7 +272,9 @@ class ContactForm(ServiceForm):
 
 
 class FollowUpForm(ServiceForm):
-    method = forms.ChoiceField(label=_("How"), choices=FollowUpMethod.choices, initial="phone")
+    method = forms.ChoiceField(
+        label=_("How"), choices=FollowUpMethod.staff_choices, initial="phone"
+    )
     reached = forms.TypedChoiceField(
         label=_("Customer reached?"),
         choices=YES_NO,

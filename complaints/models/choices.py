@@ -98,3 +98,8 @@ class FollowUpMethod(models.TextChoices):
     VISIT = "visit", _("Visit")
     # The customer answered the satisfaction survey on the public pages themselves.
     WEB = "web", _("Online survey")
+
+    @classmethod
+    def staff_choices(cls) -> list[tuple[str, str]]:
+        """What staff record a visit by: an online answer only ever comes from the customer."""
+        return [(value, label) for value, label in cls.choices if value != cls.WEB]

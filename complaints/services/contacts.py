@@ -139,7 +139,7 @@ def follow_up_record(
     if locked.state != State.FOLLOW_UP:
         raise ConditionNotMet([_("Follow-up visits are recorded after the reply is sent.")])
     errors: dict[str, list[str]] = {}
-    if method not in FollowUpMethod.values:
+    if method not in FollowUpMethod.values or method == FollowUpMethod.WEB:
         errors["method"] = [_("Choose how the customer was contacted.")]
     if reached:
         if satisfaction is None or not 1 <= satisfaction <= 5:

@@ -64,7 +64,7 @@ class ContactSerializer(serializers.Serializer):
 
 
 class FollowUpInputSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=FollowUpMethod.choices)
+    method = serializers.ChoiceField(choices=FollowUpMethod.staff_choices())
     reached = serializers.BooleanField(
         help_text=_("False records a failed attempt (no satisfaction, no verdict).")
     )
@@ -83,7 +83,8 @@ class FollowUpSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(allow_null=True)
     resolved = serializers.BooleanField(allow_null=True)
     comment = serializers.CharField()
-    by = username_of("by")
+    # Null for the customer's own answer to the online survey (method `web`).
+    by = username_of("by", null=True)
     at = serializers.DateTimeField()
 
 

@@ -204,3 +204,24 @@ def test_the_staff_follow_up_panel_names_the_customer(client, customer_case, org
     html = client.get(f"/complaints/{complaint.reference}/").content.decode()
 
     assert "the customer, online" in html
+
+
+def test_staff_cannot_record_an_online_answer_for_the_customer(customer_case, org):
+    from complaints.errors import InvalidInput
+    from complaints.forms.case import FollowUpForm
+    from complaints.services import follow_up_record
+
+    complaint = customer_case("follow_up")
+
+    with pytest.raises(InvalidInput) as error:
+        follow_up_record(
+            complaint=complaint,
+            actor=org.agent,
+            method=FollowUpMethod.WEB,
+            reached=True,
+            satisfaction=5,
+            resolved=True,
+        )
+
+    assert set(error.value.fields) == {"method"}
+    assert "web" not in dict(FollowUpForm().fields["method"].choices)
