@@ -28,7 +28,7 @@ from complaints.errors import InvalidInput
 from complaints.models import Channel, Complaint, EvidenceFile, PublicSubmission
 from complaints.selectors.public_submissions import submission_find
 from complaints.services.customers import customer_details_errors
-from complaints.services.evidence import IMAGE, PDF, VIDEO, evidence_content_type
+from complaints.services.evidence import IMAGE, PDF, VIDEO, evidence_check_upload
 from complaints.services.intake import complaint_create
 from complaints.services.intake_desk import EvidenceOutcome, EvidenceUpload, evidence_add_each
 
@@ -63,7 +63,7 @@ def subject_from(description: str) -> str:
 
 def public_evidence_kind(upload: UploadedFile) -> str:
     """The evidence kind of a customer's file, from what it really is; raises InvalidInput."""
-    content_type = evidence_content_type(upload)
+    content_type = evidence_check_upload(upload)
     for types, kind in PUBLIC_EVIDENCE_KINDS:
         if content_type in types:
             return kind

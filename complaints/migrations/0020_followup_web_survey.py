@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0018_english_names_and_automatic_approvals"),
+        ("complaints", "0019_public_submission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
