@@ -288,4 +288,4 @@ def test_photos_and_pdfs_become_the_cases_evidence_sent_by_the_customer(org, cli
     staff = Client()
     staff.force_login(org.manager)
     page = staff.get(f"/complaints/{complaint.reference}/").content.decode()
-    assert "客户提交了证据：空调.png。" in page
+    assert "客户 添加了证据：空调.png。" in page

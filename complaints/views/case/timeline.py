@@ -285,12 +285,8 @@ def _note(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _evidence(event: CaseEvent, who: str, data: dict) -> Entry:
-    name = data.get("name", "")
-    if event.actor is None:
-        # Only the customer adds evidence without a staff account (the customers' pages).
-        sentence = _("The customer sent evidence: %(name)s.") % {"name": name}
-    else:
-        sentence = _("%(who)s added evidence: %(name)s.") % {"who": who, "name": name}
+    # `who` reads "The customer" for files sent from the customers' pages.
+    sentence = _("%(who)s added evidence: %(name)s.") % {"who": who, "name": data.get("name", "")}
     details = [(_("Kind"), label(EvidenceFile.Kind, data.get("kind")))]
     return Entry(event, sentence, details, comment_label=_("Description"))
 
