@@ -13,12 +13,14 @@ queries, templates; no network) of:
 Prints median and 95th percentile of `--runs` requests each, and the query count.
 
 Usage: python bench/workspace_pages.py [--size 1000000] [--runs 50] [--keep] [--only case]
-Needs: PostgreSQL on BENCH_PG (default postgres://postgres@127.0.0.1:5432).
+Needs: PostgreSQL on BENCH_PG (default postgres://postgres@127.0.0.1:5432) and Redis on BENCH_REDIS
+(default redis://127.0.0.1:6379/4, emptied at the start) for the cache.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -258,8 +260,13 @@ def main() -> None:
     args = parser.parse_args()
     if not args.keep:
         recreate_database(DB_NAME)
-    setup_django(DB_NAME)
+    # The cache on Redis, as in production (README: Production): the queue pages keep the names
+    # of departments, categories and people and the filter bar's lists there.
+    setup_django(DB_NAME, REDIS_URL=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/4"))
     plain_static_files()
+    from django.core.cache import cache
+
+    cache.clear()
 
     from django.core.management import call_command
     from django.db import connection
@@ -314,6 +321,10 @@ def main() -> None:
         ("queue: head, handled by me", head, "/queues/handled/"),
         ("queue: manager, all", manager, "/queues/all/"),
         ("queue: manager, overdue", manager, "/queues/overdue/"),
+        # The tabs' counts, which every queue page fetches once loaded (and each minute after).
+        ("queue tab counts: handler", handler, "/queue-counts/?current=mine"),
+        ("queue tab counts: head", head, "/queue-counts/?current=department"),
+        ("queue tab counts: manager", manager, "/queue-counts/?current=all"),
         (f"case page ({case.events.count()} events)", manager, f"/complaints/{case.reference}/"),
         *[
             (f"case page, mixed ({wanted} events)", manager, f"/complaints/{c.reference}/")

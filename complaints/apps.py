@@ -9,10 +9,20 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.models import Department, User
-        from complaints.forms.queues import long_choices_changed
+        from complaints.forms.queues import forget_long_choices
         from complaints.models import Category
+        from complaints.selectors.reference_labels import forget_reference_labels
 
-        # The queue filter bar's cached lists of categories, departments and people.
+        def reference_table_changed(
+            sender: type, update_fields: frozenset[str] | None = None, **kwargs: object
+        ) -> None:
+            if update_fields is not None and set(update_fields) <= {"last_login"}:
+                return  # a sign-in only stamps last_login: no name changes
+            forget_reference_labels()
+            forget_long_choices()
+
+        # What is cached of categories, departments and people: the names queue rows print and
+        # the queue filter bar's lists.
         for model in (Category, Department, User):
-            post_save.connect(long_choices_changed, sender=model)
-            post_delete.connect(long_choices_changed, sender=model)
+            post_save.connect(reference_table_changed, sender=model, weak=False)
+            post_delete.connect(reference_table_changed, sender=model, weak=False)

@@ -222,15 +222,15 @@ def queue_complaints(
     complaints = queue_cases(user=user, queue=queue, now=now)
     if not include_closed:
         complaints = complaints.filter(state__in=OPEN_STATES)
-    # The customer comes in the same query; the small tables (categories, departments, staff)
-    # come by id in a query each: joining all five made PostgreSQL spend longer choosing a join
-    # order than running the query (2 ms of planning at a million complaints).
-    # Only the columns a row shows: a description can run to pages.
-    return (
-        complaints.select_related("customer")
-        .only(*ROW_FIELDS)
-        .prefetch_related("category", "department", "assignee__department")
-    )
+    return with_row_fields(complaints)
+
+
+def with_row_fields(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The cases with what a list row shows, and only that (a description can run to pages). The
+    customer comes in the same query; the names of categories, departments and staff from
+    complaints.selectors.reference_labels (joining all five made PostgreSQL spend longer choosing
+    a join order than running the query)."""
+    return complaints.select_related("customer").only(*ROW_FIELDS)
 
 
 # Tab counts stop here and read "999+": past that a number tells nobody anything, and counting a
@@ -298,8 +298,9 @@ class BranchUnion:
     for one page at a million complaints). Each branch alone is one index in deadline order, so a
     page of rows [start:stop] is fetched as: the first `stop` ids of each branch (the same
     conditions without the OR), then the page from those ids. That is exact: every case of the
-    queue is in at least one branch, so its first `stop` cases are among the first `stop` of the
-    branches; the outer query keeps every condition and the total order (pk breaks ties).
+    queue is in at least one branch and every case of a branch is in the queue, so its first
+    `stop` cases are among the first `stop` of the branches, in the same total order (pk breaks
+    ties).
     Behaves as the sorted queryset for the paginator: slicing, `order_by()` and `count()`.
     """
 
@@ -325,7 +326,9 @@ class BranchUnion:
     def count_up_to(self, limit: int) -> int:
         """How many cases, counting no further than `limit`: the union of the branches' ids, each
         read from its own index."""
-        ids = [branch.order_by().values("pk") for branch in self.branches]
+        # Exact up to `limit` with each branch stopped at `limit`: a branch with that many
+        # decides alone, and when none has, the union of all of them is the whole queue.
+        ids = [branch.order_by().values("pk")[:limit] for branch in self.branches]
         return ids[0].union(*ids[1:])[:limit].count()
 
     def __getitem__(self, page: slice) -> QuerySet[Complaint]:
@@ -333,7 +336,10 @@ class BranchUnion:
             raise TypeError("BranchUnion pages by slices with an end, e.g. [25:50]")
         heads = [branch.order_by(*self.keys).values("pk")[: page.stop] for branch in self.branches]
         candidates = heads[0].union(*heads[1:], all=True)
-        return self.complaints.filter(pk__in=candidates).order_by(*self.keys)[page]
+        # Every candidate is in the queue (its branch's query holds every condition): the page
+        # only sorts them again; `page` counted from the start, as the heads are.
+        rows = with_row_fields(Complaint.objects.filter(pk__in=candidates))
+        return rows.order_by(*self.keys)[page]
 
 
 def queue_branches(

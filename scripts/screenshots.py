@@ -154,6 +154,8 @@ def shoot(base_url: str, out: Path) -> list[Path]:
             for width, viewport in VIEWPORTS.items():
                 page.set_viewport_size(viewport)
                 page.goto("/queues/department/")
+                # The tabs' counts arrive just after the page.
+                page.wait_for_selector("[data-testid=queue-count-department]")
                 path = out / f"queue-{language}-{width}.png"
                 page.screenshot(path=str(path))
                 written.append(path)

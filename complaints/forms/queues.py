@@ -71,15 +71,6 @@ def forget_long_choices() -> None:
     cache.delete_many([_long_choices_key(code) for code, _name in settings.LANGUAGES])
 
 
-def long_choices_changed(
-    sender: type, update_fields: frozenset[str] | None = None, **kwargs: Any
-) -> None:
-    """post_save / post_delete of a category, department or person (complaints.apps)."""
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # a sign-in only stamps last_login: the lists do not change
-    forget_long_choices()
-
-
 def _long_choices(fields: Mapping[str, Any]) -> dict[str, list[tuple[str, str]]]:
     key = _long_choices_key(get_language() or settings.LANGUAGE_CODE)
     choices = cache.get(key)
