@@ -14,13 +14,12 @@ def departments_for_picker(*, active_only: bool = True) -> QuerySet[Department]:
     return departments.filter(is_active=True) if active_only else departments
 
 
-def department_subtree_ids(*, department: Department) -> set[int]:
-    """The department and every department below it (the tree is small; one query)."""
+def _subtree(root: int, parent_of: list[tuple[int, int | None]]) -> set[int]:
     children_of: dict[int | None, list[int]] = {}
-    for dept_id, parent_id in Department.objects.values_list("id", "parent_id"):
+    for dept_id, parent_id in parent_of:
         children_of.setdefault(parent_id, []).append(dept_id)
     found: set[int] = set()
-    stack = [department.pk]
+    stack = [root]
     while stack:
         current = stack.pop()
         if current in found:
@@ -30,25 +29,34 @@ def department_subtree_ids(*, department: Department) -> set[int]:
     return found
 
 
+def department_subtree_ids(*, department: Department) -> set[int]:
+    """The department and every department below it (the tree is small; one query)."""
+    return _subtree(department.pk, list(Department.objects.values_list("id", "parent_id")))
+
+
 def department_scope_ids(*, user: User) -> set[int]:
     """Departments whose complaints a department-scoped user works on: a head sees the subtree.
 
-    Kept on the user object for as long as it lives (one request, as Django keeps permissions): a
-    page asks several times (visibility of the list, of the counts, the department queue).
+    One query over the (small) department table answers both whether the user heads their own
+    department and which departments lie below it. Kept on the user object for as long as it
+    lives (one request, as Django keeps permissions): a page asks several times (visibility of the
+    list, of the counts, the department queue).
     """
     cached = getattr(user, "_department_scope_cache", None)
     if cached is not None and cached[0] == user.department_id:
         return set(cached[1])
     if user.department_id is None:
         scope: set[int] = set()
-    elif (
-        user.headed_departments.filter(pk=user.department_id).exists()
-        # Always set when department_id is; the check only tells the type checker.
-        and user.department is not None
-    ):
-        scope = department_subtree_ids(department=user.department)
     else:
-        scope = {user.department_id}
+        tree = list(Department.objects.values_list("id", "parent_id", "head_id"))
+        heads_own = any(
+            dept_id == user.department_id and head_id == user.pk for dept_id, _p, head_id in tree
+        )
+        scope = (
+            _subtree(user.department_id, [(dept_id, parent_id) for dept_id, parent_id, _h in tree])
+            if heads_own
+            else {user.department_id}
+        )
     user._department_scope_cache = (user.department_id, frozenset(scope))
     return scope
 

@@ -148,7 +148,7 @@ def _queries(client, url, **extra) -> int:
         # first decision of a round stands open with its approvers (head: scope and approvers).
         ("manager", State.INVESTIGATION, 13),
         ("handler", State.INVESTIGATION, 14),
-        ("head", State.DECISION, 18),
+        ("head", State.DECISION, 17),
         ("agent", State.TRIAGE, 13),
     ],
 )
