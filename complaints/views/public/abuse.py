@@ -42,6 +42,13 @@ def client_ip_key(group: str, request: HttpRequest) -> str:
     return client_ip(request)
 
 
+def link_key(group: str, request: HttpRequest) -> str:
+    """django-ratelimit key function: one bucket per signed link (the case it names), so a
+    tracking or survey link hammered from many addresses is held back too."""
+    match = request.resolver_match
+    return "link:" + str((match.kwargs if match else {}).get("token", ""))
+
+
 def rate_for(group: str, request: HttpRequest) -> str | None:
     """django-ratelimit rate function: the group's rate from settings (None: no limit)."""
     return settings.COMPLAINTS_PUBLIC_RATES.get(group)

@@ -29,7 +29,7 @@ from complaints.services.customer_portal import (
     customer_withdraw,
     tracking_link_request,
 )
-from complaints.views.public.abuse import client_ip_key, rate_for
+from complaints.views.public.abuse import client_ip_key, link_key, rate_for
 from complaints.views.public.progress import STAGE_WORDS, public_entries, steps_for
 
 TRACK = "public-track"
@@ -149,6 +149,7 @@ def _page(
 
 @require_http_methods(["GET"])
 @ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
+@ratelimit(group=TRACK, key=link_key, rate=rate_for)
 def track(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):
@@ -158,6 +159,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
+@ratelimit(group=TRACK, key=link_key, rate=rate_for)
 def track_add(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):
@@ -183,6 +185,7 @@ def track_add(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
+@ratelimit(group=TRACK, key=link_key, rate=rate_for)
 def track_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):

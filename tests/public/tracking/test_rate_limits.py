@@ -103,3 +103,26 @@ def test_the_limit_page_answers_in_chinese(client, customer_case):
 
     assert refused.status_code == 429
     assert "请求过于频繁" in refused.content.decode()
+
+
+def test_one_tracking_link_is_limited_from_any_address(client, customer_case):
+    complaint = customer_case("triage")
+    url = track_url(complaint)
+    for n in range(3):
+        assert client.get(url, REMOTE_ADDR=f"198.51.100.{n}").status_code == 200
+
+    assert client.get(url, REMOTE_ADDR="198.51.100.99").status_code == 429
+    # Another case's link from that same new address is not held back.
+    other = customer_case("triage", customer_phone="13900001111")
+    assert client.get(track_url(other), REMOTE_ADDR="198.51.100.99").status_code == 200
+
+
+def test_one_survey_link_is_limited_from_any_address(client, customer_case):
+    complaint = customer_case("follow_up")
+    url = survey_url(complaint)
+    for n in range(2):
+        client.post(url, {"satisfaction": "9"}, REMOTE_ADDR=f"203.0.113.{n}")
+
+    refused = client.post(url, {"satisfaction": "5"}, REMOTE_ADDR="203.0.113.50")
+
+    assert refused.status_code == 429
