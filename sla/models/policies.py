@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -199,5 +202,34 @@ class EscalationSettings(models.Model):
 
     @classmethod
     def current(cls) -> EscalationSettings:
+        """The row (made with the defaults the first time); within `held()`, the copy read there."""
+        held = _held_settings.get()
+        if held is not None:
+            return held
         settings, _created = cls.objects.get_or_create(pk=1)
         return settings
+
+    @classmethod
+    @contextmanager
+    def held(cls) -> Iterator[EscalationSettings]:
+        """Read the row once for a unit of work: every `current()` inside (on this thread or task)
+        answers that copy instead of asking the database again. An intake consults the settings
+        for the severity floor, each clock's schedule, the acknowledgment and the escalation
+        checks: one read, and one set of thresholds for the whole of it. Nested, the outer copy
+        holds. Also a decorator (`@EscalationSettings.held()`)."""
+        outer = _held_settings.get()
+        if outer is not None:
+            yield outer
+            return
+        settings = cls.current()
+        token = _held_settings.set(settings)
+        try:
+            yield settings
+        finally:
+            _held_settings.reset(token)
+
+
+# The copy `EscalationSettings.held()` read for the unit of work in progress, if any.
+_held_settings: ContextVar[EscalationSettings | None] = ContextVar(
+    "escalation_settings_held", default=None
+)
