@@ -15,6 +15,7 @@ from accounts.models import Department, User
 from accounts.roles import ROLE_PERMISSIONS, Role
 from complaints.models import Category, Complaint
 from complaints.services import complaint_create
+from complaints.services.intake import reference_sequences_forget
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
 
 
@@ -47,6 +48,15 @@ DATA_MIGRATIONS = [
     ("sla.migrations.0002_default_calendar", "create_default_calendar"),
     ("sla.migrations.0005_default_policies", "create_policies"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_sequences():
+    # A test's transaction rolls back the year's reference sequence it made (PostgreSQL), but the
+    # process would remember it: each test starts from what the database really has.
+    reference_sequences_forget()
+    yield
+    reference_sequences_forget()
 
 
 @pytest.fixture(autouse=True)

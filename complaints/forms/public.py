@@ -123,7 +123,10 @@ class PublicComplaintForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tree_picker(self.fields["category"], categories_for_picker())
+        # With the department it routes to: complaint_create reads it, no second query.
+        tree_picker(
+            self.fields["category"], categories_for_picker().select_related("default_department")
+        )
         if not self.is_bound:
             self.fields["submission_key"].initial = new_submission_key()
             self.fields["notice_version"].initial = PRIVACY_NOTICE_VERSION

@@ -5,7 +5,7 @@ Every query starts from `complaints_visible_to`, so the page sees exactly what t
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -19,13 +19,18 @@ def customer_find(*, phone: str = "", email: str = "") -> Customer | None:
     """The customer with this phone, else with this e-mail (phone is the stronger identity)."""
     phone = normalize_phone(phone)
     email = normalize_email(email)
-    if phone:
-        customer = Customer.objects.filter(phone=phone).first()
-        if customer is not None:
-            return customer
-    if email:
-        return Customer.objects.filter(email=email).order_by("created_at").first()
-    return None
+    if not phone:
+        return (
+            Customer.objects.filter(email=email).order_by("created_at").first() if email else None
+        )
+    if not email:
+        return Customer.objects.filter(phone=phone).first()
+    # Both, in one query: the phone's owner first, else the first customer with the address.
+    return (
+        Customer.objects.filter(Q(phone=phone) | Q(email=email))
+        .order_by(Case(When(phone=phone, then=Value(0)), default=Value(1)), "created_at")
+        .first()
+    )
 
 
 def customer_get_for_user(*, user: User, pk: int) -> Customer:

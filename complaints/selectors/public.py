@@ -6,8 +6,6 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.errors import InvalidInput
 from complaints.models import CaseEvent, Complaint, FollowUp, FollowUpMethod, State
@@ -97,22 +95,29 @@ class Tracking:
 def tracking_for(*, complaint: Complaint) -> Tracking:
     """What the tracking page shows: customer-visible entries (oldest first), the first-response
     and decision deadlines of the latest round, whether the case waits on the customer, and
-    whether the survey awaits their answer. Three queries (four in follow-up)."""
+    whether the survey awaits their answer. Two queries (three in follow-up)."""
     events = list(
         CaseEvent.objects.filter(complaint=complaint, customer_visible=True).order_by("at", "id")
     )
-    clocks = Clock.objects.filter(
-        complaint=complaint, stage__in=[Stage.FIRST_RESPONSE, Stage.DECISION]
-    ).order_by("round", "id")
-    waiting = Clock.objects.filter(
-        Q(paused_at__isnull=False, pause_reason=PauseReason.WAITING_CUSTOMER),
-        complaint=complaint,
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
+    # Every clock of the case at once (a few per handling round): the promised ones, and those
+    # paused until the customer answers.
+    clocks = list(
+        Clock.objects.filter(complaint=complaint)
+        .only("stage", "due_at", "met_at", "cancelled_at", "paused_at", "pause_reason")
+        .order_by("round", "id")
     )
+    waiting_ids = {
+        clock.pk
+        for clock in clocks
+        if clock.paused_at is not None
+        and clock.pause_reason == PauseReason.WAITING_CUSTOMER
+        and clock.met_at is None
+        and clock.cancelled_at is None
+    }
     promises: dict[str, Promise] = {}
-    waiting_ids = set(waiting.values_list("pk", flat=True))
     for clock in clocks:  # the latest round's clock of a stage wins
+        if clock.stage not in (Stage.FIRST_RESPONSE, Stage.DECISION):
+            continue
         promises[clock.stage] = Promise(
             stage=clock.stage,
             due_at=clock.due_at,

@@ -116,13 +116,17 @@ def customer_email_send(
 
 def promised_deadlines(complaint: Complaint) -> dict[str, datetime]:
     """The running deadlines of this round that the customer is promised, by stage."""
-    clocks = Clock.objects.filter(
-        complaint=complaint,
-        round=complaint.reopen_count,
-        stage__in=[Stage.FIRST_RESPONSE, Stage.DECISION],
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-    ).values_list("stage", "due_at")
+    clocks = (
+        Clock.objects.filter(
+            complaint=complaint,
+            round=complaint.reopen_count,
+            stage__in=[Stage.FIRST_RESPONSE, Stage.DECISION],
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .order_by()  # Meta.ordering would join the case for its receipt time
+        .values_list("stage", "due_at")
+    )
     return dict(clocks)
 
 

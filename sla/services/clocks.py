@@ -6,7 +6,7 @@ clock changes in the same commit as the step that changed it (no signals, nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery
@@ -125,27 +125,53 @@ def clocks_start(
     return created
 
 
+def clocks_start_with_new_case(*, complaint: Complaint, at: datetime) -> list[Clock]:
+    """Write a case that is not saved yet together with the clocks its receipt starts.
+
+    The clocks are planned first, so the case is inserted with its next_due_at already set: the
+    same rows as clocks_start after the insert, three statements fewer (no look-up of clocks a
+    new case cannot have, no update and re-read of next_due_at).
+    """
+    clocks = _planned(complaint=complaint, event=StartEvent.RECEIVED, at=at)
+    complaint.next_due_at = min((clock.due_at for clock in clocks), default=None)
+    complaint.save(force_insert=True)
+    return Clock.objects.bulk_create(clocks)
+
+
 def _start(
     *, complaint: Complaint, event: str, at: datetime, stages: Iterable[str] | None = None
 ) -> list[Clock]:
+    existing = set(
+        Clock.objects.filter(complaint=complaint, round=complaint.reopen_count)
+        .order_by()  # Meta.ordering would join the case for its receipt time
+        .values_list("stage", flat=True)
+    )
+    return Clock.objects.bulk_create(
+        _planned(complaint=complaint, event=event, at=at, stages=stages, existing=existing)
+    )
+
+
+def _planned(
+    *,
+    complaint: Complaint,
+    event: str,
+    at: datetime,
+    stages: Iterable[str] | None = None,
+    existing: Collection[str] = (),
+) -> list[Clock]:
+    """The clocks (unsaved) of the current round that start at `event`, but for `existing` stages."""
     policy = policy_for(severity=complaint.severity, category=complaint.category)
     if policy is None:
         return []
     calendar = calendar_for_policy(policy=policy)
     wanted = set(stages) if stages is not None else None
-    existing = set(
-        Clock.objects.filter(complaint=complaint, round=complaint.reopen_count).values_list(
-            "stage", flat=True
-        )
-    )
-    clocks = [
+    return [
         _plan(complaint=complaint, target=target, calendar=calendar, start=at)
         for target in policy.targets.all()
         if (target.start_event == event or wanted is not None)
         and (wanted is None or target.stage in wanted)
         and target.stage not in existing
     ]
-    return Clock.objects.bulk_create(clocks)
 
 
 def complaint_sync_next_due(*, complaint: Complaint) -> None:
@@ -162,8 +188,11 @@ def complaint_sync_next_due(*, complaint: Complaint) -> None:
         .annotate(earliest=Min("due_at"))
         .values("earliest")
     )
-    Complaint.objects.filter(pk=complaint.pk).update(next_due_at=Subquery(earliest))
-    complaint.refresh_from_db(fields=["next_due_at"])
+    case = Complaint.objects.filter(pk=complaint.pk)
+    case.update(next_due_at=Subquery(earliest))
+    # Read back as a value: refresh_from_db() would cost a second query (django-fsm's mixin loads
+    # the state of the partly loaded copy it builds).
+    complaint.next_due_at = case.values_list("next_due_at", flat=True).get()
 
 
 def _unfinished(complaint: Complaint) -> QuerySet[Clock]:

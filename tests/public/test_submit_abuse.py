@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from complaints.models import Complaint, CustomerEmail
@@ -160,10 +161,16 @@ def test_the_page_costs_few_queries(client, org, django_assert_max_num_queries):
 def test_a_submission_costs_a_bounded_number_of_queries(
     client, org, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    """Pinned at today's figure (SQLite, savepoints included): the intake service's own work
-    (reference, clocks, timeline, acknowledgment, escalation checks) is most of it."""
+    """Pinned at today's figure, savepoints included (40 before issue 13's performance work: the
+    escalation settings read eight times, the deadline written and read back, a lookup per
+    contact detail...). On PostgreSQL a test transaction never commits, so each intake makes the
+    year's reference sequence again (four statements that a running process makes once)."""
     submitted_path(client.post(SUBMIT_URL, form_data(customer_phone="13900000000")))
-    with django_assert_max_num_queries(40), django_capture_on_commit_callbacks(execute=False):
+    pinned = 25 if connection.vendor == "sqlite" else 28
+    with (
+        django_assert_max_num_queries(pinned),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
         submitted_path(
             client.post(
                 SUBMIT_URL, form_data(category=str(org.category.pk), evidence_files=[photo()])
