@@ -191,15 +191,25 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def postgres_pids() -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
+    """The server processes of this database's connections (gunicorn keeps its own open for
+    CONN_MAX_AGE); PostgreSQL's shared writers and other databases' work are not counted."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def cpu_used(before: dict[int, float], pids: list[int]) -> float:
+    """CPU seconds since `before` of the processes alive now (one started meanwhile counts whole)."""
+    return sum(cpu_seconds([pid]) - before.get(pid, 0.0) for pid in pids)
+
+
+def cpu_snapshot(pids: list[int]) -> dict[int, float]:
+    return {pid: cpu_seconds([pid]) for pid in pids}
 
 
 # --- load -------------------------------------------------------------------------------------
@@ -282,11 +292,11 @@ def measure_submissions(server: Server, base: str, args: argparse.Namespace) -> 
     server.settle()
     first_new = (Complaint.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     mark = len(server.lines())
-    cpu_app, cpu_db = cpu_seconds(server.pids()), cpu_seconds(postgres_pids())
+    cpu_app, cpu_db = cpu_snapshot(server.pids()), cpu_snapshot(postgres_pids())
     result = wrk(base, "submit.lua", environ, connections=args.concurrency, seconds=args.duration)
     server.settle()
-    result["cpu_app_s"] = cpu_seconds(server.pids()) - cpu_app
-    result["cpu_db_s"] = cpu_seconds(postgres_pids()) - cpu_db
+    result["cpu_app_s"] = cpu_used(cpu_app, server.pids())
+    result["cpu_db_s"] = cpu_used(cpu_db, postgres_pids())
     result["served"] = served_submissions(server.lines()[mark:])
     result["created"] = Complaint.objects.filter(pk__gte=first_new).count()
     return result
@@ -296,11 +306,11 @@ def measure_tracking(server: Server, base: str, paths: list[str], args) -> dict:
     environ = {"BENCH_PATHS": " ".join(paths), "BENCH_EXPECT": "200"}
     wrk(base, "get.lua", environ, connections=2, seconds=5)
     server.settle()
-    cpu_app, cpu_db = cpu_seconds(server.pids()), cpu_seconds(postgres_pids())
+    cpu_app, cpu_db = cpu_snapshot(server.pids()), cpu_snapshot(postgres_pids())
     result = wrk(base, "get.lua", environ, connections=args.concurrency, seconds=args.duration)
     server.settle()
-    result["cpu_app_s"] = cpu_seconds(server.pids()) - cpu_app
-    result["cpu_db_s"] = cpu_seconds(postgres_pids()) - cpu_db
+    result["cpu_app_s"] = cpu_used(cpu_app, server.pids())
+    result["cpu_db_s"] = cpu_used(cpu_db, postgres_pids())
     return result
 
 

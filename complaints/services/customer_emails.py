@@ -16,7 +16,7 @@ response, whose clock keeps running until someone actually talks to the customer
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -130,13 +130,26 @@ def promised_deadlines(complaint: Complaint) -> dict[str, datetime]:
     return dict(clocks)
 
 
-def acknowledge_receipt(*, complaint: Complaint) -> CustomerEmail | None:
+def acknowledge_receipt(
+    *, complaint: Complaint, clocks: Sequence[Clock] | None = None
+) -> CustomerEmail | None:
     """Tell the customer the complaint is recorded: its reference, what happens next and by when,
     and the signed link to follow it online.
 
-    Called by complaint_create once the clocks are open; never counted as the first response.
+    Called by complaint_create once the clocks are open, with those clocks (`clocks`: the
+    deadlines are taken from them rather than read back); never counted as the first response.
     """
-    due = promised_deadlines(complaint)
+    if clocks is None:
+        due = promised_deadlines(complaint)
+    else:  # what promised_deadlines would read
+        due = {
+            clock.stage: clock.due_at
+            for clock in clocks
+            if clock.round == complaint.reopen_count
+            and clock.stage in (Stage.FIRST_RESPONSE, Stage.DECISION)
+            and clock.met_at is None
+            and clock.cancelled_at is None
+        }
     return customer_email_send(
         complaint=complaint,
         purpose=ContactPurpose.ACKNOWLEDGEMENT,

@@ -215,7 +215,7 @@ def complaint_create(
         legal_risk=flags.legal_risk,
     )
     # Written with the clocks its receipt starts, even when it is entered later than it arrived.
-    clocks_start_with_new_case(complaint=complaint, at=received_at)
+    clocks = clocks_start_with_new_case(complaint=complaint, at=received_at)
     # The customer is told at once, by e-mail when we have an address (never counted as the
     # first response); the created entry says whether they could be.
     acknowledgement = delivery_for(customer)
@@ -237,7 +237,7 @@ def complaint_create(
         },
     )
     if acknowledgement == Delivery.EMAILED:
-        acknowledge_receipt(complaint=complaint)
+        acknowledge_receipt(complaint=complaint, clocks=clocks)
     # escalate_on_facts without its look-up of live decisions: a new case has none yet, so its
     # largest amount is the amount claimed.
     escalations_record(
