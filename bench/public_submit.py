@@ -70,13 +70,17 @@ def log(message: str) -> None:
 
 # --- the data ---------------------------------------------------------------------------------
 
-# The seeded references use the numbers of every year up to N/6: new ones continue after them.
+# The seeded references use the numbers of every year up to N/6: new ones continue after them,
+# whether intake counts in the year's row or in its PostgreSQL sequence (made from the row).
 REFERENCE_SQL = """
 INSERT INTO complaints_referencesequence (year, last_number)
 SELECT split_part(reference, '-', 2)::int, max(split_part(reference, '-', 3)::int)
 FROM complaints_complaint GROUP BY 1
 ON CONFLICT (year) DO UPDATE SET last_number = GREATEST(
     complaints_referencesequence.last_number, EXCLUDED.last_number);
+SELECT setval(c.oid::regclass, r.last_number)
+FROM complaints_referencesequence r
+JOIN pg_class c ON c.relname = 'complaint_reference_' || r.year AND c.relkind = 'S';
 """
 
 
@@ -535,6 +539,9 @@ def main() -> None:
         f"tracking >= 300 requests/s: {'met' if tracking['rps'] >= 300 else 'NOT met'}"
     )
     flush_redis((cache_db, broker_db))
+    if not met:
+        errors = server.error_log.read_text(errors="replace").splitlines()
+        print("\nthe end of gunicorn's error log:", *errors[-15:], sep="\n  ")
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -192,7 +192,8 @@ def complaint_create(
     flags, from_channel = flags_with_channel(flags=flags, channel=channel)
     floor = minimum_severity(flags=flags, amount=amount_claimed)
     chosen = severity or (category.default_severity if category else Severity.GENERAL)
-    complaint = Complaint(
+    # Annotated: under Python 3.11 mypy reads django-fsm's mixin, and so Complaint, as Any.
+    complaint: Complaint = Complaint(
         reference=next_reference(received_at=received_at),
         customer=customer,
         channel=channel,

@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from complaints.domain.contact_details import normalize_phone
 from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import CaseEvent, Complaint, Customer, Severity, State
+from complaints.selectors.customers import customer_find
 from complaints.services import Flags
 from sla.models import EscalationSettings
 from tests.factories import CategoryFactory
@@ -107,6 +110,19 @@ def test_the_phone_number_wins_over_the_email(new_complaint):
     again = new_complaint(customer_phone="13811112222", customer_email="b@example.com")
 
     assert again.customer == by_phone.customer != by_email.customer
+
+
+def test_an_unknown_phone_with_a_shared_address_finds_the_first_customer_with_it(db):
+    # Two records share an address (a family's e-mail); the phone given belongs to neither.
+    first = Customer.objects.create(name="王先生", phone="+8613811112222", email="home@example.com")
+    Customer.objects.create(name="王太太", phone="+8613833334444", email="home@example.com")
+    Customer.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=30))
+
+    with CaptureQueriesContext(connection) as queries:
+        found = customer_find(phone="13955556666", email="Home@Example.com")
+
+    assert found == first
+    assert len(queries) == 1  # phone and address in one look-up
 
 
 def test_a_new_customer_is_created_when_neither_phone_nor_email_match(new_complaint):
