@@ -83,11 +83,13 @@ def _reset_producer_pools() -> None:
 
 
 @pytest.fixture
-def broker(settings):
+def broker(settings, monkeypatch):
     server = PrivateRedis()
     server.start()
     previous = current_app.conf.broker_url
     settings.CELERY_TASK_ALWAYS_EAGER = False  # from here on, tasks go to the broker
+    # Celery reads a CELERY_BROKER_URL environment variable (CI sets one) before its settings.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
     current_app.conf.broker_url = server.url
     _reset_producer_pools()
     yield server
