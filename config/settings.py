@@ -82,6 +82,7 @@ TEMPLATES = [
 DATABASES = {"default": database_config(os.environ.get("DATABASE_URL"), var_dir=VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_config(os.environ.get("REDIS_URL"))}
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserWithDepartmentBackend"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

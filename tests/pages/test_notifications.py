@@ -20,7 +20,7 @@ from tests.conftest import Org
 pytestmark = pytest.mark.django_db
 
 Kind = Notification.Kind
-INBOX_QUERIES = 9
+INBOX_QUERIES = 8
 
 
 def make(
@@ -308,8 +308,8 @@ class TestGroupedAndSettled:
         make(org.handler, 3, kind=Kind.CALENDAR)
         client.get(reverse("notifications"))  # the session and language settle
 
-        # session, user, the paginator's count, the page (cases and settlers joined), the top
-        # bar: two permission reads, the unread count, role groups, departments for the queues
+        # session, user (with their department), the paginator's count, the page (cases and
+        # settlers joined), the top bar: two permission reads, the unread count, role groups
         with django_assert_num_queries(INBOX_QUERIES):
             response = client.get(reverse("notifications"))
 
