@@ -1,21 +1,27 @@
 """Anti-abuse for the public pages: the client's real address, and rate limits kept in the cache.
 
 Rate limits use django-ratelimit (Redis in production through CACHES["default"]). Each public
-action is a group with its rate in COMPLAINTS_PUBLIC_RATES, e.g.
+action is a group with its rate in COMPLAINTS_PUBLIC_RATES, counted under one or more keys, e.g.
 
-    @ratelimit(group="public-submit", key=client_ip_key, rate=rate_for, method="POST")
+    @limited("public-track", client_ip_key, link_key)
 
-and per-contact limits add a second decorator with a key made from the posted phone or e-mail.
-A refused request is answered by `rate_limited` (HTTP 429, in the reader's language).
+(per client address and per link). A refused request is answered by `rate_limited` (HTTP 429,
+in the reader's language).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_ratelimit import ALL
+from django_ratelimit.decorators import ratelimit
+
+View = Callable[..., HttpResponse]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -52,6 +58,20 @@ def link_key(group: str, request: HttpRequest) -> str:
 def rate_for(group: str, request: HttpRequest) -> str | None:
     """django-ratelimit rate function: the group's rate from settings (None: no limit)."""
     return settings.COMPLAINTS_PUBLIC_RATES.get(group)
+
+
+def limited(
+    group: str, *keys: Callable[[str, HttpRequest], str], method: Sequence[Any] | str = ALL
+) -> Callable[[View], View]:
+    """The group's rate (COMPLAINTS_PUBLIC_RATES), counted separately under each key: e.g. per
+    client address and per link, so neither one address nor one link can go past it."""
+
+    def decorate(view: View) -> View:
+        for key in reversed(keys):
+            view = ratelimit(group=group, key=key, rate=rate_for, method=method)(view)
+        return view
+
+    return decorate
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -16,7 +16,6 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from complaints import errors
 from complaints.domain.contact_details import normalize_email, normalize_phone
@@ -34,7 +33,7 @@ from complaints.services.public_intake import (
     complaint_submit_public,
     submission_errors,
 )
-from complaints.views.public.abuse import client_ip, client_ip_key, rate_for
+from complaints.views.public.abuse import client_ip, client_ip_key, limited
 from sla.models import Stage
 
 
@@ -87,8 +86,8 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-@ratelimit(group="public-submit", key=client_ip_key, rate=rate_for, method="POST")
-@ratelimit(group="public-submit-contact", key=contact_key, rate=rate_for, method="POST")
+@limited("public-submit", client_ip_key, method="POST")
+@limited("public-submit-contact", contact_key, method="POST")
 def _submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, PublicComplaintForm())

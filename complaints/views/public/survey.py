@@ -6,21 +6,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from complaints import errors
 from complaints.forms.public_tracking import SurveyForm
 from complaints.public_links import LinkExpired, LinkInvalid, read_survey_token, tracking_token
 from complaints.selectors.public import complaint_for_link, survey_is_open, web_survey_answered
 from complaints.services.customer_portal import survey_answer
-from complaints.views.public.abuse import client_ip_key, link_key, rate_for
+from complaints.views.public.abuse import client_ip_key, limited, link_key
 
 SURVEY = "public-survey"
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(group=SURVEY, key=client_ip_key, rate=rate_for, method="POST")
-@ratelimit(group=SURVEY, key=link_key, rate=rate_for, method="POST")
+@limited(SURVEY, client_ip_key, link_key, method="POST")
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = read_survey_token(token)

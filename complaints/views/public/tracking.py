@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from complaints import errors
 from complaints.forms.public_tracking import AddInformationForm, TrackLookupForm, WithdrawForm
@@ -29,7 +28,7 @@ from complaints.services.customer_portal import (
     customer_withdraw,
     tracking_link_request,
 )
-from complaints.views.public.abuse import client_ip_key, link_key, rate_for
+from complaints.views.public.abuse import client_ip_key, limited, link_key
 from complaints.views.public.progress import STAGE_WORDS, public_entries, steps_for
 
 TRACK = "public-track"
@@ -49,8 +48,7 @@ def _not_found_message() -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(group=LOOKUP, key=client_ip_key, rate=rate_for, method="POST")
-@ratelimit(group=LOOKUP, key=_reference_key, rate=rate_for, method="POST")
+@limited(LOOKUP, client_ip_key, _reference_key, method="POST")
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """Reference + the phone or e-mail given → the tracking page (a fresh signed link)."""
     form = TrackLookupForm(request.POST or None)
@@ -68,8 +66,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@ratelimit(group=LOOKUP, key=client_ip_key, rate=rate_for, method="POST")
-@ratelimit(group=LOOKUP, key=_reference_key, rate=rate_for, method="POST")
+@limited(LOOKUP, client_ip_key, _reference_key, method="POST")
 def resend_link(request: HttpRequest) -> HttpResponse:
     """A fresh tracking link to the contact on file, for an expired link (its token) or for a
     reference + contact. The same answer whether or not anything matched."""
@@ -148,8 +145,7 @@ def _page(
 
 
 @require_http_methods(["GET"])
-@ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
-@ratelimit(group=TRACK, key=link_key, rate=rate_for)
+@limited(TRACK, client_ip_key, link_key)
 def track(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):
@@ -158,8 +154,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-@ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
-@ratelimit(group=TRACK, key=link_key, rate=rate_for)
+@limited(TRACK, client_ip_key, link_key)
 def track_add(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):
@@ -184,8 +179,7 @@ def track_add(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-@ratelimit(group=TRACK, key=client_ip_key, rate=rate_for)
-@ratelimit(group=TRACK, key=link_key, rate=rate_for)
+@limited(TRACK, client_ip_key, link_key)
 def track_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):
