@@ -301,7 +301,7 @@ class BranchUnion:
     queue is in at least one branch and every case of a branch is in the queue, so its first
     `stop` cases are among the first `stop` of the branches, in the same total order (pk breaks
     ties).
-    Behaves as the sorted queryset for the paginator: slicing, `order_by()` and `count()`.
+    What CappedPaginator asks of it: slicing and `count_up_to`.
     """
 
     ordered = True
@@ -316,12 +316,6 @@ class BranchUnion:
         self.complaints = complaints
         self.branches = list(branches)
         self.keys = ORDERINGS.get(ordering, ORDERINGS["due"])
-
-    def order_by(self, *keys: object) -> QuerySet[Complaint]:
-        return self.complaints.order_by(*keys)
-
-    def count(self) -> int:
-        return self.complaints.count()
 
     def count_up_to(self, limit: int) -> int:
         """How many cases, counting no further than `limit`: the union of the branches' ids, each

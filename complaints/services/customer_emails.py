@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +34,7 @@ from complaints.models import (
 )
 from complaints.public_links import tracking_url
 from complaints.services.contacts import log_contact
-from complaints.services.notifications import outbox_send_once, render_message
+from complaints.services.notifications import outbox_resend_ids, outbox_send_each, render_message
 from config.dispatch import dispatch_after_commit
 from sla.models import Clock, EscalationSettings, Stage
 
@@ -179,39 +179,14 @@ def rejection_notice(
 
 def customer_emails_send(*, email_ids: Iterable[int]) -> tuple[int, list[Exception]]:
     """Send the given customer e-mails not sent yet; returns how many went and what failed."""
-    sent = 0
-    failures: list[Exception] = []
-    for pk in email_ids:
-        try:
-            sent += _send_one(pk)
-        except Exception as error:  # reported to the task, which retries
-            logger.warning("E-mail %s to a customer failed: %s", pk, error)
-            failures.append(error)
-    return sent, failures
-
-
-def _send_one(pk: int) -> int:
-    return outbox_send_once(CustomerEmail.objects.all(), pk, recipient=lambda email: email.to)
-
-
-# Unsent e-mails younger than this are left to the task queued at their commit.
-RESEND_AFTER = timedelta(minutes=2)
-# An acknowledgment days late would confuse more than help; the contact row still says it was due.
-RESEND_WITHIN = timedelta(days=1)
+    return outbox_send_each(
+        CustomerEmail.objects.all(), email_ids, recipient=lambda email: email.to, what="customer"
+    )
 
 
 def customer_emails_resend(*, now: datetime | None = None) -> int:
     """Send the customer e-mails that were due but never went (the broker was down at the commit)."""
-    now = now or timezone.now()
-    ids = list(
-        CustomerEmail.objects.filter(
-            emailed_at__isnull=True,
-            created_at__lte=now - RESEND_AFTER,
-            created_at__gte=now - RESEND_WITHIN,
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
+    ids = outbox_resend_ids(CustomerEmail.objects.all(), now=now or timezone.now())
     sent, failures = customer_emails_send(email_ids=ids)
     if failures:
         logger.warning("%d of %d unsent customer e-mails failed again", len(failures), len(ids))

@@ -281,22 +281,11 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> tuple[int, l
     One failure does not stop the others; the caller retries the failed ones (the sent ones are
     marked, so a retry skips them).
     """
-    sent = 0
-    failures: list[Exception] = []
-    for pk in notification_ids:
-        try:
-            sent += _send_one(pk)
-        except Exception as error:  # reported to the task, which retries
-            logger.warning("E-mail for notification %s failed: %s", pk, error)
-            failures.append(error)
-    return sent, failures
-
-
-def _send_one(pk: int) -> int:
-    return outbox_send_once(
+    return outbox_send_each(
         Notification.objects.select_related("recipient"),
-        pk,
+        notification_ids,
         recipient=lambda notification: notification.recipient.email,
+        what="notification",
     )
 
 
@@ -325,22 +314,32 @@ def outbox_send_once(rows: QuerySet, pk: int, *, recipient: Callable[[Any], str]
     return 1
 
 
+def outbox_send_each(
+    rows: QuerySet, ids: Iterable[int], *, recipient: Callable[[Any], str], what: str
+) -> tuple[int, list[Exception]]:
+    """outbox_send_once for each id; a failure is logged and collected, the others still go."""
+    sent = 0
+    failures: list[Exception] = []
+    for pk in ids:
+        try:
+            sent += outbox_send_once(rows, pk, recipient=recipient)
+        except Exception as error:  # reported to the task, which retries
+            logger.warning("E-mail for %s %s failed: %s", what, pk, error)
+            failures.append(error)
+    return sent, failures
+
+
 # Unsent e-mails younger than this are left to the task queued at their commit.
 RESEND_AFTER = timedelta(minutes=2)
-# Older ones are stale news by e-mail; the inbox still has them.
+# Older ones are stale news by e-mail (a notice or an acknowledgment a day late confuses more
+# than it helps); the inbox and the case's contact rows still have them.
 RESEND_WITHIN = timedelta(days=1)
 
 
-def notification_emails_resend(*, now: datetime | None = None) -> int:
-    """Send the e-mails that were due but never went, e.g. the broker was down at the commit.
-
-    Runs every few minutes from beat. `_send_one` locks each row and re-checks it, so a resend
-    racing the original task still sends each e-mail once.
-    """
-    now = now or timezone.now()
-    ids = list(
-        Notification.objects.filter(
-            email_due=True,
+def outbox_resend_ids(rows: QuerySet, *, now: datetime) -> list[int]:
+    """The oldest 500 of `rows` that were due but never went (the broker was down at the commit)."""
+    return list(
+        rows.filter(
             emailed_at__isnull=True,
             created_at__lte=now - RESEND_AFTER,
             created_at__gte=now - RESEND_WITHIN,
@@ -348,6 +347,15 @@ def notification_emails_resend(*, now: datetime | None = None) -> int:
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+def notification_emails_resend(*, now: datetime | None = None) -> int:
+    """Send the e-mails that were due but never went, e.g. the broker was down at the commit.
+
+    Runs every few minutes from beat. outbox_send_once locks each row and re-checks it, so a
+    resend racing the original task still sends each e-mail once.
+    """
+    ids = outbox_resend_ids(Notification.objects.filter(email_due=True), now=now or timezone.now())
     sent, failures = notification_emails_send(notification_ids=ids)
     if failures:
         logger.warning("%d of %d unsent e-mails failed again", len(failures), len(ids))
