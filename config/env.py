@@ -68,5 +68,5 @@ def broker_config(url: str | None, *, var_dir: Path) -> tuple[str, dict[str, Any
 
 def cache_config(redis_url: str | None) -> dict[str, Any]:
     if redis_url:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        return {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": redis_url}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +14,15 @@ class SlaConfig(AppConfig):
         from sla.receivers import load_calendar_years_after_migrate
 
         post_migrate.connect(load_calendar_years_after_migrate, sender=self)
+
+        from complaints.models import Category
+        from sla.models import SlaPolicy, SlaTarget
+        from sla.selectors import forget_policy_book
+
+        def policy_book_changed(sender: type, **kwargs: object) -> None:
+            forget_policy_book()
+
+        # What choosing a case's policy reads from the cache (sla.selectors.policy_book).
+        for model in (SlaPolicy, SlaTarget, Category):
+            post_save.connect(policy_book_changed, sender=model, weak=False)
+            post_delete.connect(policy_book_changed, sender=model, weak=False)

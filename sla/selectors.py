@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.models import Category, Complaint
@@ -106,24 +108,65 @@ def due_clocks(*, now: datetime) -> QuerySet[Clock]:
     return Clock.objects.filter(LIVE, next_action_at__lte=now).order_by("next_action_at")
 
 
-def policy_for(*, severity: str, category: Category | None) -> SlaPolicy | None:
-    """The active policy for a severity: the one of the nearest category up the tree, else general."""
-    chain: list[int] = []
-    node = category
-    while node is not None and node.pk not in chain:
-        chain.append(node.pk)
-        node = node.parent
-    candidates = list(
-        SlaPolicy.objects.filter(is_active=True, severity=severity)
-        .filter(Q(category_id__in=chain) | Q(category__isnull=True))
+# Every active policy with its targets, and the category tree's parent links: what choosing a
+# case's policy needs. Read on every intake, severity change and re-plan; changed a few times a
+# year. Kept in the cache (shared by every process with Redis) and forgotten whenever a policy, a
+# target or a category is saved or deleted (sla.apps), at once and again at the commit, so that
+# no process can rebuild it from what was there before the change committed.
+POLICY_BOOK_KEY = "sla-policy-book"
+POLICY_BOOK_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    # (severity, category id or None for the general policy) -> the active policy, targets loaded
+    policies: dict[tuple[str, int | None], SlaPolicy]
+    parents: dict[int, int | None]
+
+    def policy_for(self, *, severity: str, category_id: int | None) -> SlaPolicy | None:
+        """The policy of the nearest category up the tree that has one, else the general one."""
+        seen: set[int] = set()
+        node = category_id
+        while node is not None and node not in seen:
+            policy = self.policies.get((severity, node))
+            if policy is not None:
+                return policy
+            seen.add(node)
+            node = self.parents.get(node)
+        return self.policies.get((severity, None))
+
+
+def _policy_book_build() -> PolicyBook:
+    policies = (
+        SlaPolicy.objects.filter(is_active=True)
+        .select_related("calendar")
         .prefetch_related("targets")
     )
-    if not candidates:
-        return None
-    rank: dict[int | None, int] = {
-        category_id: position for position, category_id in enumerate(chain)
-    }
-    return min(candidates, key=lambda policy: rank.get(policy.category_id, len(chain)))
+    return PolicyBook(
+        policies={(policy.severity, policy.category_id): policy for policy in policies},
+        parents=dict(Category.objects.values_list("pk", "parent_id")),
+    )
+
+
+def policy_book() -> PolicyBook:
+    book: PolicyBook | None = cache.get(POLICY_BOOK_KEY)
+    if book is None:
+        book = _policy_book_build()
+        cache.set(POLICY_BOOK_KEY, book, POLICY_BOOK_SECONDS)
+    return book
+
+
+def forget_policy_book() -> None:
+    """Drop the cached book now and once the current transaction commits (sla.apps)."""
+    cache.delete(POLICY_BOOK_KEY)
+    transaction.on_commit(lambda: cache.delete(POLICY_BOOK_KEY))
+
+
+def policy_for(*, severity: str, category: Category | None) -> SlaPolicy | None:
+    """The active policy for a severity: the one of the nearest category up the tree, else general."""
+    return policy_book().policy_for(
+        severity=severity, category_id=category.pk if category is not None else None
+    )
 
 
 def calendar_for_policy(*, policy: SlaPolicy | None) -> WorkingCalendar:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from config.env import broker_config, cache_config, database_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,3 +93,28 @@ def test_settings_module_reads_the_environment(tmp_path):
     assert deployed["name"] == "complaints"
     assert deployed["broker"] == "redis://broker.internal:6379/1"
     assert deployed["cache"].endswith("RedisCache")
+
+
+def test_the_redis_cache_makes_one_client_per_server_and_works_through_it():
+    import redis
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    from config.cache import ReusedClientRedisCache
+
+    url = "redis://127.0.0.1:6379/7"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    cache = ReusedClientRedisCache(url, {})
+    cache.clear()
+
+    assert cache.add("counter", 0, 60)
+    assert not cache.add("counter", 5, 60)
+    assert cache.incr("counter") == 1
+    assert cache.get("counter") == 1
+    cache.set("book", {"policies": [1, 2]}, 60)
+    assert cache.get("book") == {"policies": [1, 2]}
+    assert isinstance(cache._cache, RedisCacheClient)
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.clear()

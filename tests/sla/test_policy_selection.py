@@ -118,7 +118,9 @@ def test_an_inactive_policy_is_never_chosen(org):
 
     assert policy_for(severity=Severity.GENERAL, category=org.category).code == "default-general"
 
-    SlaPolicy.objects.filter(severity=Severity.GENERAL).update(is_active=False)
+    for policy in SlaPolicy.objects.filter(severity=Severity.GENERAL):
+        policy.is_active = False
+        policy.save()  # as the admin does: the cached policy book is forgotten
 
     assert policy_for(severity=Severity.GENERAL, category=org.category) is None
 
@@ -180,3 +182,65 @@ def test_a_policy_with_its_own_calendar_counts_its_working_days(org, china, now_
 
     # Sat 15, Mon 17, Tue 18 (the China calendar would give Wed 19)
     assert local(clocks_of(complaint)[Stage.INVESTIGATION].due_at) == "2025-11-18T23:59:59+08:00"
+
+
+# --- the cached policy book -----------------------------------------------------------------------
+
+
+def test_choosing_a_policy_again_reads_nothing_from_the_database(org, django_assert_num_queries):
+    policy_for(severity=Severity.GENERAL, category=org.category)  # builds the book
+
+    with django_assert_num_queries(0):
+        chosen = policy_for(severity=Severity.GENERAL, category=org.category)
+        targets = {target.stage for target in chosen.targets.all()}
+
+    assert chosen.code == "default-general"
+    assert Stage.INVESTIGATION in targets
+
+
+def test_a_policy_saved_in_the_admin_is_chosen_at_once(org):
+    assert policy_for(severity=Severity.GENERAL, category=org.category).code == "default-general"
+
+    special = category_policy(org.category, investigation=2)
+
+    assert policy_for(severity=Severity.GENERAL, category=org.category) == special
+    target = special.targets.get()
+    target.amount = 4
+    target.save()
+    chosen = policy_for(severity=Severity.GENERAL, category=org.category)
+    assert [t.amount for t in chosen.targets.all()] == [4]
+    special.delete()
+    assert policy_for(severity=Severity.GENERAL, category=org.category).code == "default-general"
+
+
+def test_a_category_moved_under_another_takes_its_new_parents_policy(org):
+    old_parent = CategoryFactory(code="old-parent")
+    new_parent = CategoryFactory(code="new-parent")
+    child = CategoryFactory(code="child", parent=old_parent)
+    on_new_parent = category_policy(new_parent, investigation=2)
+    assert policy_for(severity=Severity.GENERAL, category=child).code == "default-general"
+
+    child.parent = new_parent
+    child.save()
+
+    assert policy_for(severity=Severity.GENERAL, category=child) == on_new_parent
+
+
+def test_the_book_is_forgotten_again_when_the_change_commits(
+    org, django_capture_on_commit_callbacks
+):
+    # Another process may rebuild the book between the save and the commit, from the rows as
+    # they were: the second forgetting at the commit drops that copy.
+    with django_capture_on_commit_callbacks() as callbacks:
+        special = category_policy(org.category, investigation=2)
+        special.is_active = False
+        special.save()
+        policy_for(severity=Severity.GENERAL, category=org.category)  # a rebuild before commit
+        special.is_active = True
+        SlaPolicy.objects.filter(pk=special.pk).update(is_active=True)  # no signal
+        assert policy_for(severity=Severity.GENERAL, category=org.category).code != special.code
+    assert callbacks  # forgetting at the commit was scheduled
+
+    for callback in callbacks:
+        callback()
+    assert policy_for(severity=Severity.GENERAL, category=org.category) == special
