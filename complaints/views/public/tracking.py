@@ -22,7 +22,12 @@ from complaints.public_links import (
     survey_token,
     tracking_token,
 )
-from complaints.selectors.public import complaint_for_contact, complaint_for_link, tracking_for
+from complaints.selectors.public import (
+    TRACKING_PAGE_FIELDS,
+    complaint_for_contact,
+    complaint_for_link,
+    tracking_for,
+)
 from complaints.services.customer_portal import (
     customer_add_information,
     customer_withdraw,
@@ -93,10 +98,12 @@ def resend_link(request: HttpRequest) -> HttpResponse:
     return render(request, "public/link_sent.html")
 
 
-def _open(request: HttpRequest, token: str) -> Complaint | HttpResponse:
-    """The case the link names, or the page that says why not."""
+def _open(
+    request: HttpRequest, token: str, *, fields: tuple[str, ...] = ()
+) -> Complaint | HttpResponse:
+    """The case the link names (only `fields` of it, if given), or the page that says why not."""
     try:
-        complaint = complaint_for_link(public_token=read_tracking_token(token))
+        complaint = complaint_for_link(public_token=read_tracking_token(token), fields=fields)
     except LinkExpired:
         return render(request, "public/link_expired.html", {"token": token}, status=410)
     except LinkInvalid:
@@ -147,7 +154,7 @@ def _page(
 @require_http_methods(["GET"])
 @limited(TRACK, client_ip_key, link_key)
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    opened = _open(request, token)
+    opened = _open(request, token, fields=TRACKING_PAGE_FIELDS)
     if isinstance(opened, HttpResponse):
         return opened
     return _page(request, opened, token)
