@@ -105,6 +105,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.reply_to_customer",
         "complaints.withdraw_complaint",
         "complaints.unmask_customer_pii",
+        "reports.view_dashboard",
     ],
     Role.COMPLAINT_MANAGER: [
         *_VIEW_ALL,
@@ -124,6 +125,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.follow_up_complaint",
         "complaints.withdraw_complaint",
         "complaints.view_customer_pii",
+        "reports.view_dashboard",
     ],
     Role.EXECUTIVE: [
         *_VIEW_ALL,
@@ -132,10 +134,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.comment_on_complaint",
         "complaints.approve_decision",
         "complaints.unmask_customer_pii",
+        "reports.view_dashboard",
     ],
     Role.AUDITOR: [
         *_VIEW_ALL,
         "complaints.view_all_complaints",
+        "reports.view_dashboard",
     ],
 }
 

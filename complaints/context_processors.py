@@ -39,6 +39,11 @@ class Workspace:
         return self.user.has_perm("complaints.receive_complaint")
 
     @cached_property
+    def can_see_dashboard(self) -> bool:
+        """The dashboard link (reports): department heads, managers, executives and auditors."""
+        return self.user.has_perm("reports.view_dashboard")
+
+    @cached_property
     def can_administer(self) -> bool:
         """The admin link: only for those the admin site is made for (accounts.selectors)."""
         return user_can_administer(user=self.user)

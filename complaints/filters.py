@@ -53,6 +53,8 @@ class ComplaintFilter(django_filters.FilterSet):
         to_field_name="username",
         label=_("assignee"),
     )
+    # The region written on the case, exactly (the dashboard's region figures link with it).
+    region = django_filters.CharFilter(field_name="region", label=_("region"))
     escalation_level = django_filters.MultipleChoiceFilter(
         choices=EscalationLevel.choices, label=_("escalation level"), distinct=False
     )

@@ -162,6 +162,20 @@ NATURAL_QUEUE: tuple[tuple[Role, str], ...] = (
 )
 
 
+# Who starts from the managers' dashboard (reports) instead of a queue, when it is the first of
+# their roles in NATURAL_QUEUE's order.
+DASHBOARD_FIRST = (Role.COMPLAINT_MANAGER, Role.EXECUTIVE)
+
+
+def lands_on_dashboard(*, user: User) -> bool:
+    """Whether the user's day starts on the dashboard (complaint managers, senior management)."""
+    if not user.has_perm("reports.view_dashboard"):
+        return False
+    held = set(user_roles(user=user))
+    first = next((role for role, _slug in NATURAL_QUEUE if role in held), None)
+    return first in DASHBOARD_FIRST
+
+
 def queues_for(*, user: User) -> list[Queue]:
     """The queues this user has, in tab order."""
     return [queue for queue in QUEUES if queue.available(user)]

@@ -214,6 +214,16 @@ COMPLAINTS_PRIVACY_CONTACT = os.environ.get(
     "COMPLAINTS_PRIVACY_CONTACT", "privacy@example.com · 400-000-0000"
 )
 COMPLAINTS_PRIVACY_RETENTION_YEARS = int(os.environ.get("COMPLAINTS_PRIVACY_RETENTION_YEARS", "3"))
+# The managers' dashboard (reports). Recurring problems: a category, product or region is rising
+# when, over the last REPORTS_RISE_WINDOW_DAYS days, it has at least REPORTS_RISE_MIN_CASES cases
+# and at least REPORTS_RISE_MIN_PERCENT % more than both the window before and the same window a
+# year earlier. A repeat complainant has more than REPORTS_REPEAT_MIN_COMPLAINTS complaints
+# received within REPORTS_REPEAT_WINDOW_DAYS days.
+REPORTS_RISE_WINDOW_DAYS = int(os.environ.get("REPORTS_RISE_WINDOW_DAYS", "30"))
+REPORTS_RISE_MIN_CASES = int(os.environ.get("REPORTS_RISE_MIN_CASES", "5"))
+REPORTS_RISE_MIN_PERCENT = int(os.environ.get("REPORTS_RISE_MIN_PERCENT", "50"))
+REPORTS_REPEAT_MIN_COMPLAINTS = int(os.environ.get("REPORTS_REPEAT_MIN_COMPLAINTS", "2"))
+REPORTS_REPEAT_WINDOW_DAYS = int(os.environ.get("REPORTS_REPEAT_WINDOW_DAYS", "90"))
 # django-ratelimit lists only django-redis among Redis caches; Django's own RedisCache increments
 # atomically too (INCRBY), so W001 is silenced. Without REDIS_URL (the embedded `make run`) the
 # counts live in each web process's memory (E003): limits then hold per process, not per site.

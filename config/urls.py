@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("complaints.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("complaint/", include("complaints.urls.public")),
+    path("", include("reports.urls")),
     path("", include("complaints.urls")),
 ]
 

@@ -19,6 +19,7 @@ from complaints.forms.queues import (
 from complaints.queues import (
     COUNT_CAP,
     BranchUnion,
+    lands_on_dashboard,
     natural_queue,
     queue_branches,
     queue_complaints,
@@ -42,9 +43,11 @@ def unwrapped_user(request: HttpRequest) -> User:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed in: the queue the user's role starts from; otherwise the sign-in page."""
+    """Signed in: the dashboard or the queue the user's role starts from; else the sign-in page."""
     if not request.user.is_authenticated:
         return redirect("login")
+    if lands_on_dashboard(user=request.user):
+        return redirect("reports:dashboard")
     return redirect("queue", slug=natural_queue(user=request.user))
 
 

@@ -29,8 +29,6 @@ class TestHome:
             ("agent", "triage"),
             ("handler", "mine"),
             ("head", "department"),
-            ("manager", "all"),
-            ("executive", "all"),
             ("auditor", "all"),
         ],
     )
@@ -41,6 +39,16 @@ class TestHome:
 
         assert response.status_code == 302
         assert response["Location"] == reverse("queue", args=[queue])
+        assert client_for(getattr(org, who)).get(response["Location"]).status_code == 200
+
+    @pytest.mark.parametrize("who", ["manager", "executive"])
+    def test_managers_and_executives_land_on_the_dashboard(
+        self, org: Org, client_for, who: str
+    ) -> None:
+        response = client_for(getattr(org, who)).get(reverse("home"))
+
+        assert response.status_code == 302
+        assert response["Location"] == reverse("reports:dashboard")
         assert client_for(getattr(org, who)).get(response["Location"]).status_code == 200
 
     def test_anonymous_visitors_go_to_sign_in(self, org: Org) -> None:

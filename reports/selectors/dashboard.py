@@ -1,0 +1,102 @@
+"""Every figure of the managers' dashboard, read in a fixed number of queries (one per family)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from reports.domain import Periods, periods_at
+from reports.selectors.backlog import Backlog, backlog_summary, overdue_by_stage
+from reports.selectors.deadlines import Compliance, Durations, durations, sla_compliance
+from reports.selectors.outcomes import (
+    Rates,
+    Redress,
+    Satisfaction,
+    redress,
+    reopen_and_escalation,
+    satisfaction,
+)
+from reports.selectors.recurring import (
+    RepeatComplainant,
+    RiseRule,
+    Rising,
+    repeat_complainants,
+    rising,
+)
+from reports.selectors.scope import ReportScope
+from reports.selectors.volume import (
+    DIMENSIONS,
+    NewCases,
+    Share,
+    monthly_volume,
+    new_cases,
+    volume_by,
+)
+from sla.selectors import working_calendar
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    periods: Periods
+    backlog: Backlog
+    new: NewCases
+    overdue_by_stage: dict[str, int]
+    compliance: dict[str, Compliance]
+    durations: Durations
+    satisfaction: Satisfaction
+    rates: Rates
+    redress: Redress
+    trend: list[tuple[date, int]]
+    breakdowns: dict[str, list[Share]]
+    rule: RiseRule
+    rising: dict[str, list[Rising]]
+    repeat_threshold: int
+    repeat_days: int
+    repeat: list[RepeatComplainant]
+
+
+def rise_rule() -> RiseRule:
+    return RiseRule(
+        window_days=settings.REPORTS_RISE_WINDOW_DAYS,
+        min_cases=settings.REPORTS_RISE_MIN_CASES,
+        min_percent=settings.REPORTS_RISE_MIN_PERCENT,
+    )
+
+
+def dashboard_figures(*, scope: ReportScope, now: datetime | None = None) -> Dashboard:
+    """The dashboard of `scope` at `now`, in local days of settings.TIME_ZONE."""
+    periods = periods_at(now or timezone.now(), ZoneInfo(settings.TIME_ZONE))
+    rule = rise_rule()
+    return Dashboard(
+        periods=periods,
+        backlog=backlog_summary(scope=scope, periods=periods),
+        new=new_cases(scope=scope, periods=periods),
+        overdue_by_stage=overdue_by_stage(scope=scope, periods=periods),
+        compliance=sla_compliance(scope=scope, periods=periods),
+        durations=durations(scope=scope, periods=periods, calendar=working_calendar()),
+        satisfaction=satisfaction(scope=scope, periods=periods),
+        rates=reopen_and_escalation(scope=scope, periods=periods),
+        redress=redress(scope=scope, periods=periods),
+        trend=monthly_volume(scope=scope, periods=periods),
+        breakdowns={
+            dimension: volume_by(scope=scope, periods=periods, dimension=dimension)
+            for dimension in DIMENSIONS
+        },
+        rule=rule,
+        rising={
+            dimension: rising(scope=scope, periods=periods, dimension=dimension, rule=rule)
+            for dimension in ("category", "product", "region")
+        },
+        repeat_threshold=settings.REPORTS_REPEAT_MIN_COMPLAINTS,
+        repeat_days=settings.REPORTS_REPEAT_WINDOW_DAYS,
+        repeat=repeat_complainants(
+            scope=scope,
+            periods=periods,
+            more_than=settings.REPORTS_REPEAT_MIN_COMPLAINTS,
+            days=settings.REPORTS_REPEAT_WINDOW_DAYS,
+        ),
+    )

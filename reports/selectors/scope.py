@@ -1,0 +1,47 @@
+"""Whose cases a dashboard counts: everything, or a department head's subtree.
+
+Complaint managers, senior management and auditors (who see every case) count every case; a
+department head counts the cases owned by their department and the departments below it, by the
+case's owning department now (a case handed from one department to another counts where it is).
+The figures of a department-scoped user leave out the cases they only read because they are
+assigned to them or worked on them elsewhere: a department's dashboard is its department's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from accounts.models import User
+from accounts.selectors import department_scope_ids
+
+VIEW_DASHBOARD = "reports.view_dashboard"
+VIEW_ALL = "complaints.view_all_complaints"
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """None: every case; else the ids of the owning departments counted (maybe none)."""
+
+    departments: frozenset[int] | None
+
+    @property
+    def everything(self) -> bool:
+        return self.departments is None
+
+    def cases(self, prefix: str = "") -> Q:
+        """The scope as a condition on complaints, or on rows reaching one through `prefix`
+        (e.g. "complaint__"): no condition at all for everything, so no join is added."""
+        if self.departments is None:
+            return Q()
+        return Q(**{f"{prefix}department_id__in": sorted(self.departments)})
+
+
+def report_scope_for(*, user: User) -> ReportScope | None:
+    """The user's dashboard scope, or None if they may not open dashboards at all."""
+    if not (user.is_active and user.has_perm(VIEW_DASHBOARD)):
+        return None
+    if user.has_perm(VIEW_ALL):
+        return ReportScope(departments=None)
+    return ReportScope(departments=frozenset(department_scope_ids(user=user)))

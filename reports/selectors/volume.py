@@ -1,0 +1,104 @@
+"""How many complaints came in: today, this week, this month, per month, and by dimension.
+
+Every figure counts complaints by their receipt time (`received_at`) in local calendar days of
+settings.TIME_ZONE, in every state (withdrawn and rejected complaints were received too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from accounts.models import localized_name
+from complaints.models import Complaint
+from reports.domain import Periods
+from reports.selectors.scope import ReportScope
+
+
+@dataclass(frozen=True)
+class NewCases:
+    today: int
+    week: int
+    month: int
+
+
+def new_cases(*, scope: ReportScope, periods: Periods) -> NewCases:
+    """Complaints received since local midnight today, since Monday and since the 1st."""
+    earliest = min(periods.week_start, periods.month_start)
+    row = Complaint.objects.filter(
+        scope.cases(), received_at__gte=earliest, received_at__lte=periods.now
+    ).aggregate(
+        today=Count("pk", filter=Q(received_at__gte=periods.day_start)),
+        week=Count("pk", filter=Q(received_at__gte=periods.week_start)),
+        month=Count("pk", filter=Q(received_at__gte=periods.month_start)),
+    )
+    return NewCases(today=row["today"], week=row["week"], month=row["month"])
+
+
+def monthly_volume(*, scope: ReportScope, periods: Periods) -> list[tuple[date, int]]:
+    """Complaints received per local calendar month, the last twelve months (this one last)."""
+    rows = (
+        Complaint.objects.filter(
+            scope.cases(), received_at__gte=periods.trend_start, received_at__lte=periods.now
+        )
+        .annotate(month=TruncMonth("received_at", tzinfo=periods.tz))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    )
+    counted = {_as_date(month): n for month, n in rows}
+    return [(month, counted.get(month, 0)) for month in periods.months()]
+
+
+def _as_date(value: object) -> date:
+    # TruncMonth of a datetime column is a local datetime on PostgreSQL and SQLite alike.
+    return value.date() if hasattr(value, "date") else value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Share:
+    """One row of a breakdown: the stored key (a code, an id or the text), its label, the count."""
+
+    key: str
+    label: str
+    count: int
+
+
+# The breakdowns: (the columns grouped by, how a row's label is made from them).
+DIMENSIONS = ("category", "channel", "department", "region", "severity")
+
+
+def volume_by(*, scope: ReportScope, periods: Periods, dimension: str) -> list[Share]:
+    """Complaints received this local month, by one dimension, largest first.
+
+    category and department: the case's own (a sub-category is its own row; a case handed to
+    another department counts under the department that owns it now); region: the region written
+    on the case (empty: not given); channel and severity: their codes.
+    """
+    cases = Complaint.objects.filter(
+        scope.cases(), received_at__gte=periods.month_start, received_at__lte=periods.now
+    ).order_by()
+    return breakdown(cases, dimension=dimension)
+
+
+def breakdown(cases: QuerySet[Complaint], *, dimension: str) -> list[Share]:
+    """Count `cases` by one of DIMENSIONS (labels joined in the same query), largest first."""
+    if dimension in ("category", "department"):
+        rows = (
+            cases.values_list(f"{dimension}__code", f"{dimension}__name", f"{dimension}__name_en")
+            .annotate(n=Count("pk"))
+            .order_by("-n", f"{dimension}__name")
+        )
+        return [
+            Share(key=code or "", label=localized_name(name, name_en) if code else "", count=n)
+            for code, name, name_en, n in rows
+        ]
+    if dimension in ("channel", "severity", "region"):
+        field = Complaint._meta.get_field(dimension)
+        names = dict(field.choices) if field.choices else {}
+        rows = cases.values_list(dimension).annotate(n=Count("pk")).order_by("-n", dimension)
+        return [Share(key=value, label=str(names.get(value, value)), count=n) for value, n in rows]
+    raise ValueError(f"unknown dimension: {dimension!r}")
