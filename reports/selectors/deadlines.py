@@ -9,7 +9,14 @@ from django.db.models.functions import TruncDate
 
 from complaints.models import Complaint, State
 from reports.domain import Periods, weighted_percentile
-from reports.selectors.distribution import MEDIAN, P90, Distribution, Seconds, distribution_of
+from reports.selectors.distribution import (
+    MEDIAN,
+    NOTHING,
+    P90,
+    Distribution,
+    Seconds,
+    distribution_of,
+)
 from reports.selectors.scope import ReportScope
 from sla.calendar import WorkingCalendar
 from sla.models import Clock, Stage
@@ -121,7 +128,7 @@ def working_days_to(
     counted = [(float(calendar.working_days_between(start, end)), n) for start, end, n in pairs]
     total = sum(n for _days, n in counted)
     if not total:
-        return Distribution(count=0, mean=None, median=None, p90=None)
+        return NOTHING
     return Distribution(
         count=total,
         mean=sum(days * n for days, n in counted) / total,

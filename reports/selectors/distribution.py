@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import DurationField, ExpressionWrapper, F, Func, QuerySet
 from django.db.models import FloatField as FloatOutput
@@ -26,6 +27,9 @@ class Distribution:
     mean: float | None
     median: float | None
     p90: float | None
+
+
+NOTHING = Distribution(count=0, mean=None, median=None, p90=None)
 
 
 class Seconds(Func):
@@ -49,7 +53,10 @@ class Seconds(Func):
 def distribution_of(values: QuerySet) -> Distribution:
     """`values`: a queryset of one annotated column named `v` (`.values_list("v")`), nulls
     already left out."""
-    sql, params = values.order_by().query.sql_with_params()
+    try:
+        sql, params = values.order_by().query.sql_with_params()
+    except EmptyResultSet:  # e.g. a head whose department is gone: nothing to count
+        return NOTHING
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -75,7 +82,7 @@ def distribution_of(values: QuerySet) -> Distribution:
         )
         rows = cursor.fetchall()
     if not rows:
-        return Distribution(count=0, mean=None, median=None, p90=None)
+        return NOTHING
     at = {rn: float(v) for v, rn, _n, _mean in rows}
     count, mean = rows[0][2], float(rows[0][3])
     return Distribution(

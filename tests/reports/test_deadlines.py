@@ -1,0 +1,106 @@
+"""SLA compliance per stage clock this month, and the time taken to answer, decide and close."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from complaints.models import State
+from reports.selectors.deadlines import durations, first_response_hours, sla_compliance
+from reports.selectors.scope import ReportScope
+from sla.calendar import WorkingCalendar
+from tests.reports.conftest import local
+
+EVERYTHING = ReportScope(departments=None)
+
+# Weekends off, National Day 1-7 October off, Saturday 10 October a make-up working day (调休).
+CALENDAR = WorkingCalendar(
+    time_zone=ZoneInfo("Asia/Shanghai"),
+    rest_weekdays=frozenset({6, 7}),
+    days_off=frozenset(date(2026, 10, day) for day in range(1, 8)),
+    working_days=frozenset({date(2026, 10, 10)}),
+)
+
+
+def test_compliance_per_stage_clock_this_month(case, clock, periods) -> None:
+    a = case(local(2026, 10, 2), state=State.INVESTIGATION)
+    clock(a, "first_response", local(2026, 10, 5), met_at=local(2026, 10, 4))  # on time
+    clock(a, "investigation", local(2026, 10, 9, 23, 59))  # missed, still running
+    b = case(local(2026, 10, 2), state=State.DECISION)
+    clock(b, "first_response", local(2026, 10, 5), met_at=local(2026, 10, 6))  # late
+    # Paused before its deadline and still waiting: not missed (its deadline moves on resuming).
+    clock(b, "investigation", local(2026, 10, 9), paused_at=local(2026, 10, 8))
+    # Paused only after its deadline had passed: missed.
+    clock(b, "decision", local(2026, 10, 9), paused_at=local(2026, 10, 10))
+    c = case(local(2026, 9, 1), state=State.DECISION)
+    clock(c, "decision", local(2026, 9, 20))  # missed last month: not this month's figure
+    clock(c, "reply", local(2026, 9, 29), met_at=local(2026, 9, 28))  # met last month
+    # Reopened: round 0's investigation was met in September, round 1's this month on time.
+    clock(c, "investigation", local(2026, 9, 10), met_at=local(2026, 9, 9))
+    clock(c, "investigation", local(2026, 10, 13), met_at=local(2026, 10, 12), round=1)
+    gone = case(local(2026, 9, 28), state=State.WITHDRAWN)
+    clock(gone, "reply", local(2026, 10, 2), cancelled_at=local(2026, 10, 3))  # stopped unmet
+
+    compliance = sla_compliance(scope=EVERYTHING, periods=periods)
+
+    def figures(stage: str) -> tuple[int, int, int]:
+        item = compliance[stage]
+        return item.on_time, item.late, item.breached_open
+
+    assert figures("first_response") == (1, 1, 0)
+    assert compliance["first_response"].rate == 0.5
+    assert figures("investigation") == (1, 0, 1)
+    assert figures("decision") == (0, 0, 1)
+    assert compliance["decision"].rate == 0
+    assert figures("reply") == (0, 0, 0)
+    assert compliance["reply"].rate is None
+
+
+def test_first_response_in_hours_mean_median_and_90th_percentile(case, periods) -> None:
+    case(local(2026, 10, 2, 10), first_response_at=local(2026, 10, 2, 12))  # 2 h
+    case(local(2026, 10, 3, 9), first_response_at=local(2026, 10, 3, 10))  # 1 h
+    case(local(2026, 10, 5, 9), first_response_at=local(2026, 10, 5, 15))  # 6 h
+    case(local(2026, 9, 29, 9), first_response_at=local(2026, 9, 30, 9))  # September's
+    case(local(2026, 10, 12, 9))  # not answered yet
+
+    figures = first_response_hours(scope=EVERYTHING, periods=periods)
+
+    assert figures.count == 3
+    assert figures.mean == pytest.approx(3.0)
+    assert figures.median == pytest.approx(2.0)
+    # percentile_cont: 0.9 × (3 − 1) = 1.8 → 2 h + 0.8 × (6 h − 2 h).
+    assert figures.p90 == pytest.approx(5.2)
+
+
+def test_no_first_response_this_month_gives_no_figures(case, periods) -> None:
+    figures = first_response_hours(scope=EVERYTHING, periods=periods)
+
+    assert (figures.count, figures.mean, figures.median, figures.p90) == (0, None, None, None)
+
+
+def test_decision_and_close_in_working_days(case, periods) -> None:
+    # Received 23:30 on the eve of the holidays: 1-7 October are off, 8 and 9 count.
+    case(local(2026, 9, 30, 23, 30), decided_at=local(2026, 10, 9, 10))  # 2
+    case(local(2026, 10, 8, 9), decided_at=local(2026, 10, 8, 17))  # same day: 0
+    # Friday to Monday over the make-up Saturday: 10 and 12 October.
+    case(local(2026, 10, 9, 9), decided_at=local(2026, 10, 12, 10))  # 2
+    # 28, 29, 30 September, then 8, 9, 10, 12, 13 October.
+    case(local(2026, 9, 25, 9), decided_at=local(2026, 10, 13, 10))  # 8
+    case(local(2026, 9, 1), decided_at=local(2026, 9, 30))  # decided in September
+    case(local(2026, 9, 20), state=State.INVESTIGATION, reopen_count=1)  # reopened, undecided
+    # Closed: 2 October to 9 October is 2 working days (8, 9).
+    case(local(2026, 10, 2), state=State.CLOSED, closed_at=local(2026, 10, 9, 16))
+    case(local(2026, 10, 2), state=State.WITHDRAWN, withdrawn_at=local(2026, 10, 9))
+    case(local(2026, 10, 2), state=State.REJECTED, rejected_at=local(2026, 10, 9))
+
+    figures = durations(scope=EVERYTHING, periods=periods, calendar=CALENDAR)
+
+    decision = figures.decision_working_days
+    assert decision.count == 4
+    assert decision.mean == pytest.approx(3.0)  # (2 + 0 + 2 + 8) / 4
+    assert decision.median == pytest.approx(2.0)
+    assert decision.p90 == pytest.approx(6.2)  # 0.9 × 3 = 2.7 → 2 + 0.7 × (8 − 2)
+    close = figures.close_working_days
+    assert (close.count, close.mean, close.median, close.p90) == (1, 2.0, 2.0, 2.0)
