@@ -129,3 +129,7 @@ def follow_up(org):
 
 
 __all__ = ["NOW", "SHANGHAI", "State", "local"]
+
+
+# The page tests' signed-in clients.
+from tests.pages.conftest import client_for  # noqa: E402, F401

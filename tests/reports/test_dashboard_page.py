@@ -1,0 +1,148 @@
+"""The dashboard page: who opens it, where it links, and its pinned number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import State
+from tests.conftest import Org
+from tests.factories import ComplaintFactory
+
+URL = reverse("reports:dashboard")
+
+
+@pytest.fixture
+def cases(org: Org) -> None:
+    """A few open and closed cases of this month, in two departments."""
+    now = timezone.now()
+    for minutes, state, department, level in (
+        (10, State.TRIAGE, org.service, 0),
+        (20, State.INVESTIGATION, org.service, 1),
+        (30, State.INVESTIGATION, org.legal, 3),
+        (40, State.CLOSED, org.service, 0),
+    ):
+        ComplaintFactory(
+            received_at=now - timedelta(minutes=minutes),
+            state=state,
+            department=department,
+            category=org.category,
+            escalation_level=level,
+            next_due_at=now - timedelta(minutes=5) if level else None,
+        )
+
+
+def kpi_link(page: str, kpi: str) -> tuple[int, str | None]:
+    block = re.search(rf'data-testid="kpi-{kpi}".*?class="kpi-value">(.*?)</span>', page, re.S)
+    assert block, kpi
+    link = re.search(r'<a href="([^"]+)">(\d+)</a>', block.group(1))
+    if link:
+        return int(link.group(2)), unescape(link.group(1))
+    return int(re.sub(r"\D", "", block.group(1))), None
+
+
+class TestAccess:
+    def test_anonymous_visitors_are_sent_to_sign_in(self, org: Org) -> None:
+        response = Client().get(URL)
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    @pytest.mark.parametrize("who", ["handler", "agent", "other_handler"])
+    def test_those_who_work_cases_only_are_refused(self, org: Org, client_for, who: str) -> None:
+        response = client_for(getattr(org, who)).get(URL)
+
+        assert response.status_code == 403
+
+    @pytest.mark.parametrize("who", ["head", "manager", "executive", "auditor"])
+    def test_heads_managers_executives_and_auditors_open_it(
+        self, org: Org, client_for, who: str
+    ) -> None:
+        response = client_for(getattr(org, who)).get(URL)
+
+        assert response.status_code == 200
+        assert 'data-testid="nav-dashboard"' in response.content.decode()
+
+    def test_the_top_bar_links_it_only_for_those_allowed(self, org: Org, client_for) -> None:
+        handler_page = client_for(org.handler).get(reverse("notifications")).content.decode()
+        manager_page = client_for(org.manager).get(reverse("notifications")).content.decode()
+
+        assert 'data-testid="nav-dashboard"' not in handler_page
+        assert f'href="{URL}"' in manager_page
+
+
+class TestFiguresAndLinks:
+    def test_every_key_figure_leads_to_a_queue_listing_exactly_its_cases(
+        self, org: Org, client_for, cases
+    ) -> None:
+        client = client_for(org.manager)
+        page = client.get(URL).content.decode()
+
+        for kpi, expected in (("open", 3), ("overdue", 2), ("escalated", 2), ("new-month", 4)):
+            value, link = kpi_link(page, kpi)
+            assert value == expected, kpi
+            assert link is not None and link.startswith(reverse("queue", args=["all"]))
+            listed = client.get(link).context["page"].paginator.count
+            assert listed == expected, kpi
+
+    def test_a_heads_figures_and_links_keep_to_their_department(
+        self, org: Org, client_for, cases
+    ) -> None:
+        client = client_for(org.head)
+        page = client.get(URL).content.decode()
+
+        value, link = kpi_link(page, "open")
+        assert value == 2
+        assert link is not None and link.startswith(reverse("queue", args=["department"]))
+        assert client.get(link).context["page"].paginator.count == 2
+        # New this month counts a closed case, which "My department" cannot list: no link.
+        assert kpi_link(page, "new-month") == (3, None)
+
+    def test_the_rising_rule_is_stated_with_its_settings(
+        self, org: Org, client_for, settings
+    ) -> None:
+        settings.REPORTS_RISE_MIN_CASES = 7
+        settings.REPORTS_RISE_MIN_PERCENT = 80
+        settings.REPORTS_RISE_WINDOW_DAYS = 28
+
+        page = client_for(org.manager).get(URL).content.decode()
+
+        rule = re.search(r'data-testid="rise-rule">(.*?)</p>', page, re.S).group(1)
+        assert "at least 7 complaints" in rule
+        assert "last 28 days" in rule
+        assert "80% more" in rule
+
+    def test_every_chart_carries_its_data_beside_a_table(
+        self, org: Org, client_for, cases
+    ) -> None:
+        page = client_for(org.manager).get(URL).content.decode()
+
+        for chart_id in ("chart-trend", "chart-ageing", "chart-channel", "chart-severity"):
+            assert f'<script id="{chart_id}" type="application/json">' in page
+
+    def test_it_reads_in_chinese(self, org: Org, client_for, cases) -> None:
+        page = client_for(org.manager, language="zh-hans").get(URL).content.decode()
+
+        assert "投诉看板" in page or "看板" in page
+        assert "复发问题" in page or "反复出现的问题" in page
+
+
+# Session, user, permissions (two), the top bar (unread count, roles), and 21 for the figures:
+# backlog, new cases, overdue clocks, compliance, the calendar's revision, three durations,
+# satisfaction, rates, redress, trend, five breakdowns, three rising dimensions, repeat
+# complainants. A head adds their department scope and the names of their departments.
+@pytest.mark.parametrize(("who", "queries"), [("manager", 27), ("head", 29)])
+def test_the_page_has_a_pinned_query_count(
+    org: Org, client_for, django_assert_num_queries, cases, who: str, queries: int
+) -> None:
+    client = client_for(getattr(org, who))
+    client.get(URL)  # the session's first request may write to it; the calendar gets cached
+
+    with django_assert_num_queries(queries):
+        client.get(URL)
