@@ -231,6 +231,22 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 name="complaint_open_escalated_idx",
                 condition=models.Q(escalation_level__gt=0, state__in=OPEN_STATES),
             ),
+            # The dashboard's month (reports.selectors): cases answered, decided or closed in it.
+            models.Index(
+                fields=["first_response_at"],
+                condition=models.Q(first_response_at__isnull=False),
+                name="complaint_first_response_idx",
+            ),
+            models.Index(
+                fields=["decided_at"],
+                condition=models.Q(decided_at__isnull=False),
+                name="complaint_decided_idx",
+            ),
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(closed_at__isnull=False),
+                name="complaint_closed_idx",
+            ),
             # "Handled by me": the person's participations merged with the open cases by id.
             models.Index(
                 fields=["id"],

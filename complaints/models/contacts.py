@@ -119,6 +119,8 @@ class FollowUp(models.Model):
                 name="followup_satisfaction_1_5",
             ),
         ]
+        # The dashboard's satisfaction of the month (reports.selectors.outcomes).
+        indexes = [models.Index(fields=["at"], name="followup_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {timezone.localtime(self.at):%Y-%m-%d}"

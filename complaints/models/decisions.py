@@ -67,6 +67,12 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["complaint", "round", "state"], name="decision_round_state_idx"),
             models.Index(fields=["state", "requested_approver"], name="decision_pending_idx"),
+            # The dashboard's redress of the month (reports.selectors.outcomes).
+            models.Index(
+                fields=["approved_at"],
+                condition=models.Q(state="approved"),
+                name="decision_approved_at_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -66,6 +66,16 @@ class Clock(models.Model):
                 fields=["next_action_at"], condition=LIVE, name="clock_live_next_action_idx"
             ),
             models.Index(fields=["due_at"], condition=LIVE, name="clock_live_due_idx"),
+            # The dashboard's compliance of the month (reports.selectors.deadlines): clocks met in
+            # the month, and unfinished ones (running or paused) whose deadline fell in it.
+            models.Index(
+                fields=["met_at"], condition=Q(met_at__isnull=False), name="clock_met_idx"
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+                name="clock_unfinished_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
