@@ -186,7 +186,7 @@ def dashboard_context(
             "unit": _("working days"),
             "figures": durations.decision_working_days,
         },
-        {"label": _("Close"), "unit": _("working days"), "figures": durations.close_working_days},
+        {"label": _("Closing"), "unit": _("working days"), "figures": durations.close_working_days},
     ]
 
     redress = [
