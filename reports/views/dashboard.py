@@ -36,6 +36,20 @@ BREAKDOWN_TITLES = {
     "region": gettext_lazy("By region"),
     "severity": gettext_lazy("By severity"),
 }
+BREAKDOWN_COLUMNS = {
+    "category": gettext_lazy("Category"),
+    "channel": gettext_lazy("Channel"),
+    "department": gettext_lazy("Department"),
+    "region": gettext_lazy("Region"),
+    "severity": gettext_lazy("Severity"),
+}
+BREAKDOWN_CHART_TITLES = {
+    "category": gettext_lazy("Complaints received this month by category"),
+    "channel": gettext_lazy("Complaints received this month by channel"),
+    "department": gettext_lazy("Complaints received this month by department"),
+    "region": gettext_lazy("Complaints received this month by region"),
+    "severity": gettext_lazy("Complaints received this month by severity"),
+}
 # Pie charts for the short fixed lists, bars for the long ones.
 BREAKDOWN_KINDS = {"channel": "pie", "severity": "pie"}
 BREAKDOWN_FILTERS = {
@@ -232,11 +246,12 @@ def dashboard_context(
             {
                 "dimension": dimension,
                 "title": BREAKDOWN_TITLES[dimension],
+                "column": BREAKDOWN_COLUMNS[dimension],
                 "rows": rows,
                 "chart": chart(
                     f"chart-{dimension}",
                     BREAKDOWN_KINDS.get(dimension, "bar"),
-                    str(BREAKDOWN_TITLES[dimension]),
+                    str(BREAKDOWN_CHART_TITLES[dimension]),
                     [row["label"] for row in rows],
                     [(_("Complaints"), [row["count"] for row in rows])],
                 ),
