@@ -52,10 +52,12 @@ format: $(VENV)/.dev-installed
 clean:
 	rm -rf var/ $(VENV)
 
-# Test assets from the npm registry, pinned in package-lock.json: axe-core for the accessibility
-# browser tests, copied to tests/browser/vendor/axe-core/ (committed; never loaded by a product page).
+# Front-end assets from the npm registry, pinned in package-lock.json and copied into committed
+# folders (so `make run` needs no npm): ECharts for the report charts, to static/vendor/echarts/;
+# axe-core for the accessibility browser tests, to tests/browser/vendor/axe-core/ (never loaded by
+# a product page).
 vendor:
-	scripts/vendor_axe.sh
+	scripts/vendor_assets.sh
 
 # The queue and the case page at 1366 and 390 px in both languages, from a throwaway demo
 # database (docs/screenshots.md).
