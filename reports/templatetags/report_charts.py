@@ -1,0 +1,65 @@
+"""The chart component's table: the same figures as the chart, as text (its text alternative).
+
+A chart is a plain dict (templates/reports/_chart.html says which keys); the table reads it by row
+(one label) and column (one series), which the template language cannot index by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+KINDS = ("line", "bar", "pie")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    label: str
+    cells: list[Cell]
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return number_format(int(value), use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag
+def chart_rows(chart: dict[str, Any]) -> list[Row]:
+    """One row per label with each series' value (and its link to the cases, when given)."""
+    if chart.get("kind") not in KINDS:
+        raise template.TemplateSyntaxError(f"unknown chart kind: {chart.get('kind')!r}")
+    labels = list(chart["labels"])
+    series = chart["series"]
+    for one in series:
+        if len(one["values"]) != len(labels):
+            raise template.TemplateSyntaxError(
+                f"chart {chart['id']!r}: series {one['name']!r} has {len(one['values'])} values "
+                f"for {len(labels)} labels"
+            )
+    return [
+        Row(
+            label=str(label),
+            cells=[
+                Cell(
+                    text=_number(one["values"][index]),
+                    link=(one.get("links") or [""] * len(labels))[index] or "",
+                )
+                for one in series
+            ],
+        )
+        for index, label in enumerate(labels)
+    ]
