@@ -106,6 +106,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.withdraw_complaint",
         "complaints.unmask_customer_pii",
         "reports.view_dashboard",
+        "reports.export_complaints",
     ],
     Role.COMPLAINT_MANAGER: [
         *_VIEW_ALL,
@@ -126,6 +127,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.withdraw_complaint",
         "complaints.view_customer_pii",
         "reports.view_dashboard",
+        "reports.export_complaints",
+        "reports.view_any_export",
     ],
     Role.EXECUTIVE: [
         *_VIEW_ALL,
@@ -135,11 +138,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.approve_decision",
         "complaints.unmask_customer_pii",
         "reports.view_dashboard",
+        "reports.export_complaints",
     ],
     Role.AUDITOR: [
         *_VIEW_ALL,
         "complaints.view_all_complaints",
         "reports.view_dashboard",
+        "reports.export_complaints",
     ],
 }
 

@@ -167,6 +167,7 @@ CELERY_TASK_ROUTES = {
     "complaints.tasks.send_notification_emails_task": {"queue": "notify"},
     "complaints.tasks.send_customer_emails_task": {"queue": "notify"},
     "complaints.tasks.resend_notification_emails_task": {"queue": "notify"},
+    "reports.tasks.*": {"queue": "reports"},
 }
 
 # Domain settings; each can be overridden by an environment variable of the same name.

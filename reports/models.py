@@ -1,5 +1,9 @@
-"""The reports app keeps no table of its own yet; this model only carries its permission."""
+"""What the reports app stores: export files built in the background, and who asked for them;
+and the holder of the dashboard permission."""
 
+from __future__ import annotations
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +20,65 @@ class ReportAccess(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class ExportJob(models.Model):
+    """One one-row-per-complaint XLSX asked for by a person, built by the `reports` queue.
+
+    The file is built with the requester's scope and masking as they were when it ran, so only
+    they (or someone who may read every export) download it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+    )
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    # Local dates (the calendar's time zone), both included: cases received in between.
+    date_from = models.DateField(_("received from"))
+    date_to = models.DateField(_("received until"))
+    # department, category (ids), channel, region, severity: only those given.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    # The labels' language: the requester's when they asked.
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="exportjob_requester_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_from__lte=models.F("date_to")),
+                name="exportjob_period_in_order",
+            ),
+        ]
+        permissions = [
+            ("export_complaints", _("Export complaints, one row per case, within one's scope")),
+            ("view_any_export", _("Download exports other people asked for")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} {self.date_from}–{self.date_to}"

@@ -1,11 +1,15 @@
-"""Routes of the reports: the managers' dashboard."""
+"""The reports' pages (namespace "reports"): the managers' dashboard and the exports."""
 
 from django.urls import path
 
-from reports.views import dashboard
+from reports.views import dashboard, exports
 
 app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("reports/exports/", exports.export_page, name="exports"),
+    path("reports/exports/csv/", exports.export_csv, name="export-csv"),
+    path("reports/exports/<int:pk>/", exports.export_job, name="export-job"),
+    path("reports/exports/<int:pk>/download/", exports.export_download, name="export-download"),
 ]

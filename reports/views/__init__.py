@@ -1,0 +1,1 @@
+"""The reports pages, by concern (exports, ...)."""

@@ -16,6 +16,7 @@ import pytest
 from complaints.models import Complaint, Decision, FollowUp, State
 from reports.domain import Periods, periods_at
 from sla.models import Clock, SlaTarget
+from tests.complaints.conftest import complaint_in, flow  # noqa: F401  (fixtures)
 from tests.factories import ComplaintFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,0 +1,1 @@
+"""What the reports app does, by concern (exports, ...)."""

@@ -1,0 +1,224 @@
+"""Exports of complaints, one row per case: a CSV streamed to the browser, an XLSX built on the
+`reports` queue and kept for download.
+
+Both read `reports.selectors.exports.export_rows` (scope, masking, labels in the reader's
+language) from the reports' read database (`read_alias`: the replica when there is one) in
+chunks, and write each row as it comes: memory stays flat at any size. The XLSX is written by
+XlsxWriter in constant-memory mode (a row is flushed to its temporary file as soon as the next
+begins) into a temporary file, then saved to the default storage.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from django.core.files import File
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from complaints.errors import InvalidInput, PermissionDenied
+from complaints.models import Channel, Severity
+from config.dispatch import dispatch_after_commit
+from reports.models import ExportJob
+from reports.selectors.databases import read_alias
+from reports.selectors.exports import COLUMNS, ExportSpec, export_headers, export_rows
+
+logger = logging.getLogger(__name__)
+
+EXPORT = "reports.export_complaints"
+BUILD_TASK = "reports.tasks.build_export_task"
+# A job still "being built" this long after it started lost its worker (killed, redeployed): the
+# redelivered message may claim it again.
+STALE_AFTER = timedelta(hours=1)
+# Rows per piece of the streamed CSV: large enough to keep the overhead small, small enough that
+# the first bytes leave at once.
+CSV_ROWS_PER_CHUNK = 500
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection): such texts,
+# which customers may have typed, are written with a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_ensure_allowed(*, user: User) -> None:
+    """Only roles with the export permission export (heads, managers, senior management, auditors)."""
+    if not (user.is_active and user.has_perm(EXPORT)):
+        raise PermissionDenied(_("Your role does not allow exporting complaints."))
+
+
+def export_spec_validate(spec: ExportSpec) -> None:
+    errors: dict[str, list[str]] = {}
+    if spec.date_from > spec.date_to:
+        errors["date_to"] = [_("The end of the period is before its start.")]
+    if spec.channel and spec.channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if spec.severity and spec.severity not in Severity.values:
+        errors["severity"] = [_("Unknown severity.")]
+    if errors:
+        raise InvalidInput(errors)
+
+
+# --- CSV, streamed -----------------------------------------------------------------------------
+
+
+class _Echo:
+    """csv.writer's file: hands each written line back instead of storing it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_text(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return str(value)
+
+
+def export_csv_stream(*, user: User, spec: ExportSpec, language: str) -> Iterator[str]:
+    """The CSV's pieces (UTF-8 with a byte-order mark, so Excel reads the Chinese): checked at
+    once, the rows read as the response is sent."""
+    export_ensure_allowed(user=user)
+    export_spec_validate(spec)
+    return _csv_pieces(user=user, spec=spec, language=language)
+
+
+def _csv_pieces(*, user: User, spec: ExportSpec, language: str) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    keys = [key for key, _header in COLUMNS]
+    yield "\ufeff" + writer.writerow(export_headers(language=language))
+    piece: list[str] = []
+    for row in export_rows(user=user, spec=spec, language=language, using=read_alias()):
+        piece.append(writer.writerow([_csv_text(key, row[key]) for key in keys]))
+        if len(piece) >= CSV_ROWS_PER_CHUNK:
+            yield "".join(piece)
+            piece = []
+    if piece:
+        yield "".join(piece)
+
+
+def export_csv_filename(spec: ExportSpec) -> str:
+    return f"complaints-{spec.date_from:%Y%m%d}-{spec.date_to:%Y%m%d}.csv"
+
+
+# --- XLSX, built on the reports queue ----------------------------------------------------------
+
+
+def export_job_request(*, user: User, spec: ExportSpec, language: str) -> ExportJob:
+    """Record the request and queue the build after the commit; the page polls the job."""
+    export_ensure_allowed(user=user)
+    export_spec_validate(spec)
+    job = ExportJob.objects.create(
+        requested_by=user,
+        format=ExportJob.Format.XLSX,
+        date_from=spec.date_from,
+        date_to=spec.date_to,
+        filters=spec.filters(),
+        language=language,
+        created_at=timezone.now(),
+    )
+    dispatch_after_commit(BUILD_TASK, job.pk)
+    return job
+
+
+def export_job_build(*, job_id: int) -> ExportJob | None:
+    """Build the job's XLSX. A job already built, or being built by a live worker, is left alone
+    (None): a message delivered twice builds one file."""
+    now = timezone.now()
+    claimed = (
+        ExportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(status=ExportJob.Status.PENDING)
+            | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_AFTER)
+        )
+        .update(status=ExportJob.Status.RUNNING, started_at=now, error="")
+    )
+    if not claimed:
+        return None
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    spec = ExportSpec.from_filters(
+        date_from=job.date_from, date_to=job.date_to, filters=job.filters
+    )
+    try:
+        with tempfile.TemporaryDirectory(prefix="export-") as folder:
+            path = Path(folder) / "export.xlsx"
+            rows = _write_xlsx(path, user=job.requested_by, spec=spec, language=job.language)
+            with path.open("rb") as built:
+                job.file.save(export_xlsx_filename(job), File(built), save=False)
+    except Exception as error:
+        logger.exception("Export %s failed", job_id)
+        job.status = ExportJob.Status.FAILED
+        job.error = f"{type(error).__name__}: {error}"[:2000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return job
+    job.status = ExportJob.Status.DONE
+    job.rows = rows
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "rows", "file", "finished_at"])
+    return job
+
+
+def export_xlsx_filename(job: ExportJob) -> str:
+    return f"complaints-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}-{job.pk}.xlsx"
+
+
+# Column widths in characters, by key; the rest get 14.
+_WIDTHS = {"reference": 16, "category": 22, "product": 22, "department": 14, "customer": 12}
+
+
+def _write_xlsx(path: Path, *, user: User, spec: ExportSpec, language: str) -> int:
+    """Write the rows into a workbook at `path`; returns how many."""
+    export_ensure_allowed(user=user)
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "tmpdir": str(path.parent),
+            # Texts are texts: a customer's "=…" is never a formula, "0012" never a number.
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    try:
+        with translation.override(language):
+            sheet = workbook.add_worksheet(_("Complaints"))
+        bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        keys = [key for key, _header in COLUMNS]
+        for column, key in enumerate(keys):
+            sheet.set_column(column, column, _WIDTHS.get(key, 14))
+        sheet.write_row(0, 0, export_headers(language=language), bold)
+        sheet.freeze_panes(1, 1)
+        count = 0
+        rows = export_rows(user=user, spec=spec, language=language, using=read_alias())
+        for count, row in enumerate(rows, start=1):
+            for column, key in enumerate(keys):
+                value = row[key]
+                if value is None or value == "":
+                    continue
+                if isinstance(value, datetime):
+                    sheet.write_datetime(count, column, value.replace(tzinfo=None), when)
+                elif isinstance(value, Decimal):
+                    sheet.write_number(count, column, float(value), money)
+                elif isinstance(value, int):
+                    sheet.write_number(count, column, value)
+                else:
+                    sheet.write_string(count, column, str(value))
+        sheet.autofilter(0, 0, max(count, 1), len(keys) - 1)
+    finally:
+        workbook.close()
+    return count

@@ -1,0 +1,21 @@
+"""Celery entry points for reports; each only calls a service. Routed to the `reports` queue
+(config.settings), which has a worker of its own: a long export never delays deadline work or
+e-mail."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reports.services.exports import export_job_build
+
+
+@shared_task(
+    name="reports.tasks.build_export_task",
+    acks_late=True,
+    # A build that runs this long has gone wrong; the job is marked failed (see the service).
+    soft_time_limit=30 * 60,
+)
+def build_export_task(job_id: int) -> int | None:
+    """Build the XLSX of export job `job_id`; returns its row count (None: nothing to do)."""
+    job = export_job_build(job_id=job_id)
+    return job.rows if job is not None else None
