@@ -80,6 +80,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(os.environ.get("DATABASE_URL"), var_dir=VAR_DIR)}
+# A PostgreSQL streaming replica for the heaviest reads (dashboard, reports, exports, snapshots:
+# reports.selectors.databases.read_alias); writes and the case pages stay on the primary. Tests
+# read it as a mirror of the test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **database_config(os.environ["DATABASE_REPLICA_URL"], var_dir=VAR_DIR),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_config(os.environ.get("REDIS_URL"))}
 AUTHENTICATION_BACKENDS = ["accounts.backends.UserWithDepartmentBackend"]

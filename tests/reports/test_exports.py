@@ -18,6 +18,7 @@ from django.urls import reverse
 from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import Complaint, State
 from reports.models import ExportJob
+from reports.selectors.databases import read_alias
 from reports.selectors.exports import COLUMNS, ExportSpec, export_rows
 from reports.services.exports import (
     export_csv_stream,
@@ -93,7 +94,7 @@ def test_labels_follow_the_language(org, march):
     english = csv_rows(org.manager, language="en")
     chinese = csv_rows(org.manager, language="zh-hans")
 
-    assert english[0][:3] == ["Reference", "Received", "Channel"]
+    assert english[0][:3] == ["Reference", "Received at", "Channel"]
     assert chinese[0][0] != "Reference"
     closed = march["closed"].reference
     assert by_reference(english)[closed]["outcome"] == "Upheld"
@@ -160,6 +161,11 @@ def test_bad_input_and_roles_without_the_permission_are_refused(org):
             export_csv_stream(user=person, spec=MARCH, language="en")
         with pytest.raises(PermissionDenied):
             export_job_request(user=person, spec=MARCH, language="en")
+
+
+def test_without_a_replica_the_exports_read_the_primary():
+    # (tests/reports/test_replica.py: with one, they read it)
+    assert read_alias() == "default"
 
 
 def test_the_rows_cost_the_same_queries_however_many(org, new_complaint):
