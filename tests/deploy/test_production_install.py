@@ -2,8 +2,8 @@
 
 A fresh virtual environment with `requirements.txt` alone (no test tools), a fresh PostgreSQL
 database, Redis as broker and cache; `migrate`, `collectstatic`, `check --deploy`, then the
-Procfile's processes (web, the sla worker, the main worker, beat), nothing else. Then, through HTTP
-and the database only:
+Procfile's processes (web, the sla worker, the main worker, the reports worker, beat), nothing
+else. Then, through HTTP and the database only:
 - the sign-in page and its static files are served, plain HTTP is sent to HTTPS;
 - a worker start loads a calendar year that went missing;
 - a complaint received on 30 September gets its statutory deadlines after the National Day holiday;
@@ -304,5 +304,5 @@ def test_the_readme_production_steps_give_a_working_system(venv, database, tmp_p
     finally:
         for process in processes.values():
             stop(process)
-    for name in ("worker-sla", "worker", "beat"):
+    for name in ("worker-sla", "worker", "worker-reports", "beat"):
         assert "Traceback" not in logs[name].read_text(errors="replace"), name
