@@ -47,7 +47,7 @@ SELECT 'CP-' || (2021 + g %% 6) || '-' || lpad((g / 6)::text, 6, '0'), md5(g::te
                                        'follow_up'])[1 + (g / 5) %% 6]
             ELSE 'closed' END,
        1, (ARRAY['phone','email','walk_in','social_media','letter'])[1 + g %% 5],
-       now() - ((g %% 730) || ' days')::interval - ((g %% 86400) || ' seconds')::interval,
+       now() - ((g %% %(days)s) || ' days')::interval - ((g %% 86400) || ' seconds')::interval,
        (ARRAY['空调维修后仍不制冷','快递延误且包装破损','会员积分被无故清零','退款迟迟未到账',
               '售后客服态度恶劣'])[1 + g %% 5],
        '客户反映：购买的商品使用后出现故障，多次联系售后未果，要求尽快处理并给予合理赔偿。',
@@ -169,7 +169,8 @@ def plain_static_files() -> None:
     }
 
 
-def seed(size: int) -> dict:
+def seed(size: int, *, days: int = 730) -> dict:
+    """Seed `size` complaints received over the last `days` days (see the module's note)."""
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
@@ -209,6 +210,7 @@ def seed(size: int) -> dict:
         "department_count": DEPARTMENTS,
         "agent": agent.pk,
         "policy": SlaPolicy.objects.get(code="default-general").pk,
+        "days": days,
     }
     seconds = run_seed_sql(SEED_SQL, params)
     vacuum()

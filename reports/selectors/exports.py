@@ -171,7 +171,9 @@ def _category_subtree(root: int, *, using: str) -> set[int]:
     return found
 
 
-def export_queryset(*, user: User, spec: ExportSpec, using: str) -> QuerySet[Complaint]:
+def export_queryset(
+    *, user: User, spec: ExportSpec, using: str
+) -> QuerySet[Complaint, tuple[Any, ...]]:
     """The cases of the export, in order of receipt, as value tuples of `_FIELDS`."""
     start, end = _local_bounds(spec)
     complaints = (
