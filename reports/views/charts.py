@@ -12,12 +12,24 @@ def chart(
     title: str,
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    links: Sequence[str | None] | None = None,
+    label_heading: str = "",
 ) -> dict[str, Any]:
-    """{"id", "kind" (line | bar | pie), "title", "labels", "series": [{"name", "values"}]}."""
+    """{"id", "kind" (line | bar | pie), "title", "labels", "label_heading", "series": [{"name",
+    "values", "links"}]}: `links` (to the cases behind each value) go with the first series."""
     return {
         "id": chart_id,
         "kind": kind,
         "title": str(title),
         "labels": [str(label) for label in labels],
-        "series": [{"name": str(name), "values": list(values)} for name, values in series],
+        "label_heading": str(label_heading),
+        "series": [
+            {
+                "name": str(name),
+                "values": list(values),
+                **({"links": [link or "" for link in links]} if links and not index else {}),
+            }
+            for index, (name, values) in enumerate(series)
+        ],
     }

@@ -225,7 +225,9 @@ def dashboard_context(
         "line",
         _("Complaints received per month"),
         [row["label"] for row in trend_rows],
-        [(_("Complaints"), [row["count"] for row in trend_rows])],
+        [(_("Received"), [row["count"] for row in trend_rows])],
+        links=[row["link"] for row in trend_rows],
+        label_heading=_("Month"),
     )
 
     breakdowns = []
@@ -253,7 +255,9 @@ def dashboard_context(
                     BREAKDOWN_KINDS.get(dimension, "bar"),
                     str(BREAKDOWN_CHART_TITLES[dimension]),
                     [row["label"] for row in rows],
-                    [(_("Complaints"), [row["count"] for row in rows])],
+                    [(_("Received"), [row["count"] for row in rows])],
+                    links=[row["link"] for row in rows],
+                    label_heading=BREAKDOWN_COLUMNS[dimension],
                 ),
             }
         )
@@ -323,6 +327,8 @@ def dashboard_context(
             "bar",
             _("Open cases by age"),
             [str(row["label"]) for row in ages],
-            [(_("Open cases"), [row["count"] for row in ages])],
+            [(_("Cases"), [row["count"] for row in ages])],
+            links=[row["link"] for row in ages],
+            label_heading=_("Age"),
         ),
     }

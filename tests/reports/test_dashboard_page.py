@@ -122,7 +122,9 @@ class TestFiguresAndLinks:
         page = client_for(org.manager).get(URL).content.decode()
 
         for chart_id in ("chart-trend", "chart-ageing", "chart-channel", "chart-severity"):
-            assert f'<script id="{chart_id}" type="application/json">' in page
+            assert f'data-chart-id="{chart_id}"' in page
+        # One table per chart, written by the chart component (the chart's text alternative).
+        assert page.count('data-testid="chart-table"') == page.count('data-testid="chart"')
 
     def test_it_reads_in_chinese(self, org: Org, client_for, cases) -> None:
         page = client_for(org.manager, language="zh-hans").get(URL).content.decode()
