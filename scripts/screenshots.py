@@ -11,13 +11,15 @@ department head 陈建华 (head / demo1234) and shoots with the system Chromium 
     track-{en,zh-hans}-{1366,390}.png   a replied case's public tracking page (the customer added
                                         a message first), the whole page
     survey-{en,zh-hans}-{1366,390}.png  its satisfaction survey, the whole page
+    dashboard-{en,zh-hans}-{1366,390}.png  the complaint manager's dashboard (signed in as
+                                        manager), the whole page with its charts
 
 and, without signing in, the customers' portal (a complaint sent in each language):
 
     public-submit-{en,zh-hans}-{1366,390}.png     the complaint form, the whole page
     public-submitted-{en,zh-hans}-{1366,390}.png  the receipt shown after sending it
 
-Re-runnable: each run starts from an empty database and overwrites the sixteen files. The demo's
+Re-runnable: each run starts from an empty database and overwrites the twenty files. The demo's
 dates follow today's date, so the deadlines shown move from one run to the next.
 """
 
@@ -40,6 +42,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 VIEWPORTS = {1366: {"width": 1366, "height": 900}, 390: {"width": 390, "height": 844}}
 LANGUAGES = ("zh-hans", "en")
 USER, PASSWORD = "head", "demo1234"
+MANAGER = "manager"
 
 
 def free_port() -> int:
@@ -120,6 +123,45 @@ def shoot_public(base_url: str, out: Path, links: tuple[str, str]) -> list[Path]
     return written
 
 
+def signed_in(context, username: str, language: str):
+    """A page of `context` signed in as `username`, switched to `language`."""
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    form = page.locator("#login-form")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("[data-testid=login-submit]").click()
+    page.wait_for_selector("[data-testid=topbar]")
+    # Signing in restores the user's saved language: switch to the one wanted.
+    with page.expect_navigation():
+        page.evaluate(
+            "code => document.querySelector(`[data-testid=language-${code}]`).click()",
+            language,
+        )
+    return page
+
+
+def shoot_dashboard(browser, base_url: str, out: Path, language: str) -> list[Path]:
+    """The complaint manager's landing page, the dashboard, with its charts drawn."""
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=VIEWPORTS[1366],
+        locale="zh-CN" if language == "zh-hans" else "en-US",
+    )
+    page = signed_in(context, MANAGER, language)
+    written = []
+    for width, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        page.goto("/dashboard/")
+        page.wait_for_selector("[data-chart-canvas] svg")
+        page.wait_for_timeout(600)  # the charts' entry animation
+        path = out / f"dashboard-{language}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        written.append(path)
+    context.close()
+    return written
+
+
 def shoot(base_url: str, out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -134,19 +176,7 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                 viewport=VIEWPORTS[1366],
                 locale="zh-CN" if language == "zh-hans" else "en-US",
             )
-            page = context.new_page()
-            page.goto("/accounts/login/")
-            form = page.locator("#login-form")
-            form.locator("input[name=username]").fill(USER)
-            form.locator("input[name=password]").fill(PASSWORD)
-            form.locator("[data-testid=login-submit]").click()
-            page.wait_for_selector("[data-testid=topbar]")
-            # Signing in restores the user's saved language: switch to the one wanted.
-            with page.expect_navigation():
-                page.evaluate(
-                    "code => document.querySelector(`[data-testid=language-${code}]`).click()",
-                    language,
-                )
+            page = signed_in(context, USER, language)
             page.goto("/queues/department/")
             reference = page.locator("[data-testid=queue-row]").first.get_attribute(
                 "data-reference"
@@ -164,6 +194,7 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                 page.screenshot(path=str(path), full_page=True)
                 written.append(path)
             context.close()
+            written += shoot_dashboard(browser, base_url, out, language)
             written += shoot_portal(browser, base_url, out, language)
         browser.close()
     return written
