@@ -126,20 +126,33 @@ def complaint_is_visible_to(*, user: User, complaint: Complaint) -> bool:
     return CaseParticipant.objects.filter(user=user, complaint_id=complaint.pk).exists()
 
 
+# The people of a case, read after it: joined into the case's own query (with their departments)
+# they made it a nine-table join that PostgreSQL took ~2.5 ms to plan on every case page and
+# action, five times its execution; one small query for both costs a tenth of that.
+CASE_PEOPLE = ("assignee", "received_by")
+
+
 def complaint_get_for_user(*, user: User, reference: str) -> Complaint:
-    """The complaint with this reference if `user` may read it; otherwise NotFound, never a hint."""
-    complaint = (
-        complaints_visible_to(user=user)
-        .select_related(
-            "customer",
-            "category__parent",
-            "department",
-            "assignee__department",
-            "received_by__department",
-        )
-        .filter(reference=reference)
-        .first()
+    """The complaint with this reference if `user` may read it; otherwise NotFound, never a hint.
+
+    Loaded with its customer, category (and its parent), department, and its assignee and
+    receiver with their departments.
+    """
+    # Annotated: under Python 3.11 mypy reads django-fsm's mixin, and so Complaint, as Any.
+    complaint: Complaint | None = next(
+        iter(
+            complaints_visible_to(user=user)
+            .select_related("customer", "category__parent", "department")
+            .filter(reference=reference)
+            .order_by()[:1]  # the reference is unique: no sort
+        ),
+        None,
     )
     if complaint is None:
         raise NotFound()
+    ids = {getattr(complaint, f"{name}_id") for name in CASE_PEOPLE} - {None}
+    people = User.objects.select_related("department").in_bulk(ids) if ids else {}
+    for name in CASE_PEOPLE:
+        field = Complaint._meta.get_field(name)
+        field.set_cached_value(complaint, people.get(getattr(complaint, f"{name}_id")))
     return complaint

@@ -143,14 +143,14 @@ def _queries(client, url, **extra) -> int:
 @pytest.mark.parametrize(
     ("who", "state", "expected"),
     [
-        # session, user (with their department), permissions (2), the case and its five
-        # prefetches, the unread count, the user's groups, the case's department; the handler's
+        # session, user (with their department), permissions (2), the case, its assignee and
+        # receiver, its five prefetches, the unread count, the user's groups, the case's department; the handler's
         # scope check adds one, and the first decision of a round stands open with its approvers
         # (head: scope and approvers).
-        ("manager", State.INVESTIGATION, 12),
-        ("handler", State.INVESTIGATION, 13),
-        ("head", State.DECISION, 16),
-        ("agent", State.TRIAGE, 12),
+        ("manager", State.INVESTIGATION, 13),
+        ("handler", State.INVESTIGATION, 14),
+        ("head", State.DECISION, 17),
+        ("agent", State.TRIAGE, 13),
     ],
 )
 def test_the_page_query_count_is_pinned_per_role(page, org, complaint_in, who, state, expected):
@@ -162,11 +162,12 @@ def test_the_page_query_count_is_pinned_per_role(page, org, complaint_in, who, s
 @pytest.mark.parametrize(
     ("key", "expected"),
     [
-        # session, user, permissions (2), the case, its decisions and clocks; then the choices:
-        ("triage", 10),  # categories, departments, people
-        ("handoff", 9),  # departments, people
-        ("contact", 7),
-        ("transition:complete_investigation", 7),
+        # session, user, permissions (2), the case, its people, its decisions and clocks; then the
+        # choices:
+        ("triage", 11),  # categories, departments, people
+        ("handoff", 10),  # departments, people
+        ("contact", 8),
+        ("transition:complete_investigation", 8),
     ],
 )
 def test_a_panel_fetch_query_count_is_pinned(page, org, complaint_in, key, expected):
