@@ -320,14 +320,7 @@ class BranchUnion:
 
     ordered = True
 
-    def __init__(
-        self,
-        complaints: QuerySet[Complaint],
-        *,
-        branches: Sequence[QuerySet[Complaint]],
-        ordering: str,
-    ) -> None:
-        self.complaints = complaints
+    def __init__(self, *, branches: Sequence[QuerySet[Complaint]], ordering: str) -> None:
         self.branches = list(branches)
         self.keys = ORDERINGS.get(ordering, ORDERINGS["due"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from complaints.forms.queues import (
     queue_filterset,
     wants_closed,
 )
+from complaints.models import Complaint
 from complaints.queues import (
     COUNT_CAP,
     BranchUnion,
@@ -70,15 +72,13 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         if request.GET.get("search", "").strip()  # text indexes narrow a search better
         else queue_branches(user=user, queue=current, include_closed=include_closed, now=now)
     )
-    cases = (
-        BranchUnion(
-            filterset.qs,
-            branches=[filterset.filter_queryset(branch) for branch in branches],
-            ordering=ordering,
+    if branches:
+        filterset.is_valid()  # filter_queryset reads the form's cleaned data: validate it first
+        cases: BranchUnion | QuerySet[Complaint] = BranchUnion(
+            branches=[filterset.filter_queryset(branch) for branch in branches], ordering=ordering
         )
-        if branches
-        else queue_order(filterset.qs, ordering=ordering)
-    )
+    else:
+        cases = queue_order(filterset.qs, ordering=ordering)
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "current_queue": current,

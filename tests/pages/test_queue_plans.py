@@ -141,7 +141,7 @@ def branch_union(user, slug: str):
     branches = queue_branches(user=user, queue=queue, now=now)
     assert branches, f"{slug} of {user} should be read branch by branch"
     cases = queue_complaints(user=user, queue=queue, now=now)
-    return cases, BranchUnion(cases, branches=branches, ordering=queue.default_ordering)
+    return cases, BranchUnion(branches=branches, ordering=queue.default_ordering)
 
 
 @pytest.mark.parametrize(
