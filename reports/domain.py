@@ -33,6 +33,26 @@ def add_months(day: date, months: int) -> date:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A stretch of time [start, end): aware datetimes, the end not included.
+
+    The dashboard counts "this month so far" (`Periods.month_so_far`), a report a chosen period
+    (cut at the moment it is read); the selectors of the figures take either.
+    """
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("a span cannot end before it starts")
+
+
+# The smallest step of a PostgreSQL (and Django) timestamp: `< now + TICK` is `<= now`.
+TICK = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
 class Periods:
     """The local days a dashboard counts by, all at local midnight of settings.TIME_ZONE.
 
@@ -51,6 +71,10 @@ class Periods:
     def days_ago(self, days: int) -> datetime:
         """Local midnight `days` calendar days before today."""
         return local_midnight(self.today - timedelta(days=days), self.tz)
+
+    def month_so_far(self) -> Span:
+        """This local month up to and including `now`: the dashboard's "this month"."""
+        return Span(self.month_start, self.now + TICK)
 
     def months(self) -> list[date]:
         """The first days of the trend's twelve months, oldest first."""

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
 from complaints.models import Complaint, State
-from reports.domain import Periods, weighted_percentile
+from reports.domain import Periods, Span, weighted_percentile
 from reports.selectors.distribution import (
     MEDIAN,
     NOTHING,
@@ -38,17 +38,21 @@ class Compliance:
         return self.on_time / self.total if self.total else None
 
 
-def _breached_unfinished(periods: Periods) -> Q:
-    # Not met and not stopped, its deadline passed this month; a clock paused before its deadline
-    # has not run out (its deadline moves when it resumes), one paused after it has.
+def _breached_unfinished(periods: Periods, span: Span) -> Q:
+    # Not met and not stopped by the end of the span, its deadline passed within it (and before
+    # now); a clock paused before its deadline has not run out (its deadline moves when it
+    # resumes), one paused after it has.
     return (
-        Q(met_at__isnull=True, cancelled_at__isnull=True)
-        & Q(due_at__gte=periods.month_start, due_at__lt=periods.now)
+        (Q(met_at__isnull=True) | Q(met_at__gte=span.end))
+        & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=span.end))
+        & Q(due_at__gte=span.start, due_at__lt=min(span.end, periods.now))
         & (Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
     )
 
 
-def sla_compliance(*, scope: ReportScope, periods: Periods) -> dict[str, Compliance]:
+def sla_compliance(
+    *, scope: ReportScope, periods: Periods, span: Span | None = None
+) -> dict[str, Compliance]:
     """Per stage clock, this local month, in one query:
 
     - met on time: clocks met this month at or before their deadline;
@@ -58,17 +62,21 @@ def sla_compliance(*, scope: ReportScope, periods: Periods) -> dict[str, Complia
     Each clock of each handling round counts once (a reopened case's new investigation and
     decision clocks count again). Clocks stopped unmet (the case was rejected, withdrawn or
     closed) are left out. The deadline is the clock's own, pauses already given back.
+
+    `span`: another period than this month so far (a report's); a clock met or stopped after it
+    ends counts as still open in it.
     """
-    met_this_month = Q(met_at__gte=periods.month_start, met_at__lte=periods.now)
+    span = span or periods.month_so_far()
+    met_this_month = Q(met_at__gte=span.start, met_at__lt=span.end)
     rows = (
         Clock.objects.filter(scope.cases("complaint__"))
-        .filter(met_this_month | _breached_unfinished(periods))
+        .filter(met_this_month | _breached_unfinished(periods, span))
         .order_by()
         .values_list("stage")
         .annotate(
             on_time=Count("pk", filter=met_this_month & Q(met_at__lte=F("due_at"))),
             late=Count("pk", filter=met_this_month & Q(met_at__gt=F("due_at"))),
-            breached_open=Count("pk", filter=_breached_unfinished(periods)),
+            breached_open=Count("pk", filter=_breached_unfinished(periods, span)),
         )
     )
     counted = {stage: Compliance(*figures) for stage, *figures in rows}
@@ -82,14 +90,17 @@ class Durations:
     close_working_days: Distribution
 
 
-def first_response_hours(*, scope: ReportScope, periods: Periods) -> Distribution:
+def first_response_hours(
+    *, scope: ReportScope, periods: Periods, span: Span | None = None
+) -> Distribution:
     """Elapsed hours from receipt to the first recorded contact, for the complaints whose first
-    response was this local month (the first-response clock counts clock hours)."""
+    response was this local month, or in `span` (the first-response clock counts clock hours)."""
+    span = span or periods.month_so_far()
     values = (
         Complaint.objects.filter(
             scope.cases(),
-            first_response_at__gte=periods.month_start,
-            first_response_at__lte=periods.now,
+            first_response_at__gte=span.start,
+            first_response_at__lt=span.end,
         )
         .annotate(v=Seconds("first_response_at", "received_at") / 3600.0)
         .values_list("v")
@@ -98,7 +109,13 @@ def first_response_hours(*, scope: ReportScope, periods: Periods) -> Distributio
 
 
 def working_days_to(
-    *, scope: ReportScope, periods: Periods, calendar: WorkingCalendar, field: str, **where: object
+    *,
+    scope: ReportScope,
+    periods: Periods,
+    calendar: WorkingCalendar,
+    field: str,
+    span: Span | None = None,
+    **where: object,
 ) -> Distribution:
     """Working days from receipt to `field`, for complaints whose `field` is this local month.
 
@@ -111,10 +128,11 @@ def working_days_to(
     pairs (a few thousand at most, whatever the number of cases) are turned into working days
     here, and the mean and percentiles are taken over the counted pairs.
     """
+    span = span or periods.month_so_far()
     pairs = (
         Complaint.objects.filter(
             scope.cases(),
-            **{f"{field}__gte": periods.month_start, f"{field}__lte": periods.now},
+            **{f"{field}__gte": span.start, f"{field}__lt": span.end},
             **where,
         )
         .annotate(
@@ -137,23 +155,27 @@ def working_days_to(
     )
 
 
-def durations(*, scope: ReportScope, periods: Periods, calendar: WorkingCalendar) -> Durations:
-    """Time to first response (hours), to decision and to close (working days), this month.
+def durations(
+    *, scope: ReportScope, periods: Periods, calendar: WorkingCalendar, span: Span | None = None
+) -> Durations:
+    """Time to first response (hours), to decision and to close (working days), this month (or
+    in `span`).
 
     Decision: to the latest decision recorded (a reopened case is decided again, and its second
     handling counts in); an on-the-spot answer is a decision. Close: complaints closed this month
     (rejected and withdrawn ones are not closed).
     """
     return Durations(
-        first_response_hours=first_response_hours(scope=scope, periods=periods),
+        first_response_hours=first_response_hours(scope=scope, periods=periods, span=span),
         decision_working_days=working_days_to(
-            scope=scope, periods=periods, calendar=calendar, field="decided_at"
+            scope=scope, periods=periods, calendar=calendar, field="decided_at", span=span
         ),
         close_working_days=working_days_to(
             scope=scope,
             periods=periods,
             calendar=calendar,
             field="closed_at",
+            span=span,
             state=State.CLOSED,
         ),
     )

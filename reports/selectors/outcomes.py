@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, Sum
 
 from complaints.models import Complaint, Decision, FollowUp, Remedy, State
-from reports.domain import Periods
+from reports.domain import Periods, Span
 from reports.selectors.scope import ReportScope
 
 # Goodwill (好意补偿) as the decision form records it: a gift or financial assistance.
@@ -32,16 +32,18 @@ class Satisfaction:
         return self.reached / self.visits if self.visits else None
 
 
-def satisfaction(*, scope: ReportScope, periods: Periods) -> Satisfaction:
-    """Follow-up visits (回访, staff's and the customers' online answers) of this local month.
+def satisfaction(*, scope: ReportScope, periods: Periods, span: Span | None = None) -> Satisfaction:
+    """Follow-up visits (回访, staff's and the customers' online answers) of this local month
+    (or of `span`).
 
     Mean score over the visits that reached the customer and gave a score; satisfied share: the
     visits that count as satisfied (FollowUp.is_satisfied) among those that reached the customer;
     response rate: visits that reached the customer among all attempts.
     """
     satisfied = Q(reached=True, resolved=True, satisfaction__gte=3)
+    span = span or periods.month_so_far()
     row = FollowUp.objects.filter(
-        scope.cases("complaint__"), at__gte=periods.month_start, at__lte=periods.now
+        scope.cases("complaint__"), at__gte=span.start, at__lt=span.end
     ).aggregate(
         n_visits=Count("pk"),
         n_reached=Count("pk", filter=Q(reached=True)),
@@ -74,14 +76,17 @@ class Rates:
         return self.escalated / self.closed if self.closed else None
 
 
-def reopen_and_escalation(*, scope: ReportScope, periods: Periods) -> Rates:
-    """Of the complaints closed this local month (not rejected or withdrawn): how many were
-    reopened, and how many escalated (a level never goes down, so the level now tells)."""
+def reopen_and_escalation(
+    *, scope: ReportScope, periods: Periods, span: Span | None = None
+) -> Rates:
+    """Of the complaints closed this local month or in `span` (not rejected or withdrawn): how
+    many were reopened, and how many escalated (a level never goes down, so the level now tells)."""
+    span = span or periods.month_so_far()
     row = Complaint.objects.filter(
         scope.cases(),
         state=State.CLOSED,
-        closed_at__gte=periods.month_start,
-        closed_at__lte=periods.now,
+        closed_at__gte=span.start,
+        closed_at__lt=span.end,
     ).aggregate(
         closed=Count("pk"),
         reopened=Count("pk", filter=Q(reopen_count__gt=0)),
@@ -110,19 +115,21 @@ class Redress:
         return sum((amount for _count, amount in self.by_remedy.values()), Decimal(0))
 
 
-def redress(*, scope: ReportScope, periods: Periods) -> Redress:
-    """Approved decisions approved this local month, per remedy: how many and their amounts.
+def redress(*, scope: ReportScope, periods: Periods, span: Span | None = None) -> Redress:
+    """Approved decisions approved this local month (or in `span`), per remedy: how many and
+    their amounts.
 
     Only decisions still approved (a superseded or refused proposal pays nothing); a reopened
     complaint's second decision counts as well as its first. Compensation is the remedy
     "compensation"; goodwill is a gift or financial assistance.
     """
+    span = span or periods.month_so_far()
     rows = (
         Decision.objects.filter(
             scope.cases("complaint__"),
             state=Decision.Status.APPROVED,
-            approved_at__gte=periods.month_start,
-            approved_at__lte=periods.now,
+            approved_at__gte=span.start,
+            approved_at__lt=span.end,
         )
         .order_by()
         .values_list("remedy")

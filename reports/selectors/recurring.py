@@ -37,6 +37,8 @@ class Windows:
     previous_start: datetime
     year_ago_start: datetime
     year_ago_end: datetime
+    # None: up to now (included); a report's period ends at its end (excluded).
+    current_end: datetime | None = None
 
     @classmethod
     def of(cls, periods: Periods, days: int) -> Windows:
@@ -75,13 +77,24 @@ class Rising:
         return rise_percent(self.current, self.year_ago)
 
 
-def rising(*, scope: ReportScope, periods: Periods, dimension: str, rule: RiseRule) -> list[Rising]:
+def rising(
+    *,
+    scope: ReportScope,
+    periods: Periods,
+    dimension: str,
+    rule: RiseRule,
+    windows: Windows | None = None,
+) -> list[Rising]:
     """Categories, products/services or regions rising under `rule` (reports.domain.is_rising),
     largest first. One query: the three windows counted side by side per group; empty products
     and regions are not a group. A category counts its own cases (not its sub-categories')."""
-    windows = Windows.of(periods, rule.window_days)
+    windows = windows or Windows.of(periods, rule.window_days)
     columns, ungrouped = RISING_DIMENSIONS[dimension]
-    current = Q(received_at__gte=windows.current_start, received_at__lte=periods.now)
+    current = Q(received_at__gte=windows.current_start) & (
+        Q(received_at__lte=periods.now)
+        if windows.current_end is None
+        else Q(received_at__lt=windows.current_end)
+    )
     previous = Q(received_at__gte=windows.previous_start, received_at__lt=windows.current_start)
     year_ago = Q(received_at__gte=windows.year_ago_start, received_at__lt=windows.year_ago_end)
     cases = (

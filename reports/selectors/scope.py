@@ -9,7 +9,7 @@ assigned to them or worked on them elsewhere: a department's dashboard is its de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 
@@ -22,20 +22,30 @@ VIEW_ALL = "complaints.view_all_complaints"
 
 @dataclass(frozen=True)
 class ReportScope:
-    """None: every case; else the ids of the owning departments counted (maybe none)."""
+    """None: every case; else the ids of the owning departments counted (maybe none).
+
+    `narrow`: a report's filters, as (complaint lookup, value) pairs all of which must hold,
+    e.g. ("channel", "phone") or ("category_id__in", (3, 4)); the dashboard has none.
+    """
 
     departments: frozenset[int] | None
+    narrow: tuple[tuple[str, object], ...] = ()
 
     @property
     def everything(self) -> bool:
         return self.departments is None
 
+    def narrowed(self, *conditions: tuple[str, object]) -> ReportScope:
+        """The same scope with more conditions on the cases counted."""
+        return replace(self, narrow=self.narrow + tuple(conditions))
+
     def cases(self, prefix: str = "") -> Q:
         """The scope as a condition on complaints, or on rows reaching one through `prefix`
         (e.g. "complaint__"): no condition at all for everything, so no join is added."""
+        condition = Q(**{f"{prefix}{lookup}": value for lookup, value in self.narrow})
         if self.departments is None:
-            return Q()
-        return Q(**{f"{prefix}department_id__in": sorted(self.departments)})
+            return condition
+        return condition & Q(**{f"{prefix}department_id__in": sorted(self.departments)})
 
 
 def report_scope_for(*, user: User) -> ReportScope | None:

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import localized_name
 from complaints.models import Complaint
-from reports.domain import Periods
+from reports.domain import Periods, Span
 from reports.selectors.scope import ReportScope
 
 
@@ -71,15 +71,18 @@ class Share:
 DIMENSIONS = ("category", "channel", "department", "region", "severity")
 
 
-def volume_by(*, scope: ReportScope, periods: Periods, dimension: str) -> list[Share]:
-    """Complaints received this local month, by one dimension, largest first.
+def volume_by(
+    *, scope: ReportScope, periods: Periods, dimension: str, span: Span | None = None
+) -> list[Share]:
+    """Complaints received this local month (or in `span`), by one dimension, largest first.
 
     category and department: the case's own (a sub-category is its own row; a case handed to
     another department counts under the department that owns it now); region: the region written
     on the case (empty: not given); channel and severity: their codes.
     """
+    span = span or periods.month_so_far()
     cases = Complaint.objects.filter(
-        scope.cases(), received_at__gte=periods.month_start, received_at__lte=periods.now
+        scope.cases(), received_at__gte=span.start, received_at__lt=span.end
     ).order_by()
     return breakdown(cases, dimension=dimension)
 
