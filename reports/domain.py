@@ -160,3 +160,82 @@ def is_rising(
         if rise is not None and rise < min_percent:
             return False
     return True
+
+
+# The periods a report covers; "custom" is any run of local days.
+PERIOD_KINDS = ("month", "quarter", "year", "custom")
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """Local calendar days `first` to `last` (both included) of one kind of period."""
+
+    kind: str
+    first: date
+    last: date
+
+    def __post_init__(self) -> None:
+        if self.kind not in PERIOD_KINDS:
+            raise ValueError(f"unknown period kind: {self.kind!r}")
+        if self.last < self.first:
+            raise ValueError("a period cannot end before it starts")
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def span(self, tz: ZoneInfo) -> Span:
+        """From local midnight of the first day to local midnight after the last."""
+        return Span(local_midnight(self.first, tz), local_midnight(self.last + timedelta(1), tz))
+
+    def previous(self) -> ReportPeriod:
+        """The period just before: the month, quarter or year before, or as many days before."""
+        months = {"month": 1, "quarter": 3, "year": 12}.get(self.kind)
+        if months is None:
+            return ReportPeriod(
+                self.kind, self.first - timedelta(days=self.days), self.first - timedelta(1)
+            )
+        return ReportPeriod(self.kind, add_months(self.first, -months), self.first - timedelta(1))
+
+    def year_before(self) -> ReportPeriod:
+        """The same days a year earlier (29 February reads as the 28th)."""
+        return ReportPeriod(self.kind, _year_earlier(self.first), _year_earlier(self.last))
+
+    @property
+    def quarter(self) -> int:
+        return (self.first.month - 1) // 3 + 1
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def month_period(year: int, month: int) -> ReportPeriod:
+    first = date(year, month, 1)
+    return ReportPeriod("month", first, add_months(first, 1) - timedelta(1))
+
+
+def quarter_period(year: int, quarter: int) -> ReportPeriod:
+    if not 1 <= quarter <= 4:
+        raise ValueError("a quarter is 1 to 4")
+    first = date(year, 3 * quarter - 2, 1)
+    return ReportPeriod("quarter", first, add_months(first, 3) - timedelta(1))
+
+
+def year_period(year: int) -> ReportPeriod:
+    return ReportPeriod("year", date(year, 1, 1), date(year, 12, 31))
+
+
+def last_full_month(today: date) -> ReportPeriod:
+    """The month before the one `today` is in: a report's default period."""
+    first = add_months(today, -1)
+    return month_period(first.year, first.month)
+
+
+def last_full_quarter(today: date) -> ReportPeriod:
+    """The quarter before the one `today` is in."""
+    current = quarter_period(today.year, (today.month - 1) // 3 + 1)
+    return current.previous()

@@ -1,13 +1,14 @@
-"""The reports' pages (namespace "reports"): the managers' dashboard and the exports."""
+"""The reports' pages (namespace "reports"): the managers' dashboard, the report and the exports."""
 
 from django.urls import path
 
-from reports.views import dashboard, exports
+from reports.views import dashboard, exports, report
 
 app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("reports/", report.report_page, name="report"),
     path("reports/exports/", exports.export_page, name="exports"),
     path("reports/exports/csv/", exports.export_csv, name="export-csv"),
     path("reports/exports/<int:pk>/", exports.export_job, name="export-job"),

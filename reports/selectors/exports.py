@@ -157,7 +157,7 @@ def _local_bounds(spec: ExportSpec) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _category_subtree(root: int, *, using: str) -> set[int]:
+def category_subtree_ids(root: int, *, using: str) -> set[int]:
     children: dict[int | None, list[int]] = {}
     for pk, parent in Category.objects.using(using).values_list("id", "parent_id"):
         children.setdefault(parent, []).append(pk)
@@ -186,7 +186,7 @@ def export_queryset(
         complaints = complaints.filter(department_id__in=scope)
     if spec.category is not None:
         complaints = complaints.filter(
-            category_id__in=_category_subtree(spec.category, using=using)
+            category_id__in=category_subtree_ids(spec.category, using=using)
         )
     if spec.channel:
         complaints = complaints.filter(channel=spec.channel)

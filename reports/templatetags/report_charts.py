@@ -63,3 +63,30 @@ def chart_rows(chart: dict[str, Any]) -> list[Row]:
         )
         for index, label in enumerate(labels)
     ]
+
+
+@register.simple_tag
+def report_cell(value: Any, fmt: str) -> str:
+    """A report table's cell as text (reports.services.report_document says the formats); a
+    comparison cell is a dict carrying its own format."""
+    if isinstance(value, dict):
+        value, fmt = value.get("value"), value.get("format", "text")
+    if value is None:
+        return "–"
+    if fmt == "text" or isinstance(value, str):
+        return str(value)
+    if fmt == "int":
+        return number_format(int(value), use_l10n=True, force_grouping=True)
+    if fmt == "money":
+        return number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    if fmt == "pct":
+        return number_format(value, decimal_pos=1, use_l10n=True) + "%"
+    if fmt == "change":
+        sign = "+" if value > 0 else ""
+        return sign + number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
+    return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def is_number_column(fmt: str) -> bool:
+    return fmt != "text"
