@@ -82,3 +82,59 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} {self.date_from}–{self.date_to}"
+
+
+class ReportSnapshot(models.Model):
+    """A report frozen as it read when it was built: the monthly one on the 1st, the quarterly
+    one after each quarter (beat jobs on the `reports` queue), or one built by hand.
+
+    One per period and scope (the whole company, or one department with those below it): a second
+    run finds it and changes nothing. `figures` holds the report document
+    (reports.services.report_document) once per language, so it reads in each reader's language
+    without being counted again; `file` is its XLSX in the default language.
+    """
+
+    class Kind(models.TextChoices):
+        MONTH = "month", _("Monthly")
+        QUARTER = "quarter", _("Quarterly")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    period_start = models.DateField(_("first day"))
+    period_end = models.DateField(_("last day"))
+    # None: every department.
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    figures = models.JSONField(_("figures"))
+    file = models.FileField(_("file"), upload_to="snapshots/%Y/", blank=True)
+    created_at = models.DateTimeField(_("built at"))
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        ordering = ["-period_start", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start"],
+                condition=models.Q(department__isnull=True),
+                name="snapshot_one_per_period_company",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "department"],
+                condition=models.Q(department__isnull=False),
+                name="snapshot_one_per_period_department",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="snapshot_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from reports.services.exports import export_job_build
+from reports.services.snapshots import snapshot_run
 
 
 @shared_task(
@@ -19,3 +20,15 @@ def build_export_task(job_id: int) -> int | None:
     """Build the XLSX of export job `job_id`; returns its row count (None: nothing to do)."""
     job = export_job_build(job_id=job_id)
     return job.rows if job is not None else None
+
+
+@shared_task(name="reports.tasks.build_monthly_snapshot_task", acks_late=True)
+def build_monthly_snapshot_task() -> int:
+    """Beat, the 1st of each month: last month's snapshot, built and e-mailed once."""
+    return snapshot_run(kind="month").pk
+
+
+@shared_task(name="reports.tasks.build_quarterly_snapshot_task", acks_late=True)
+def build_quarterly_snapshot_task() -> int:
+    """Beat, after each quarter: last quarter's snapshot, built and e-mailed once."""
+    return snapshot_run(kind="quarter").pk

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from reports.views import dashboard, exports, report
+from reports.views import dashboard, exports, report, snapshots
 
 app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("reports/", report.report_page, name="report"),
+    path("reports/snapshots/", snapshots.snapshot_list, name="snapshots"),
+    path("reports/snapshots/<int:pk>/", snapshots.snapshot_detail, name="snapshot"),
+    path("reports/snapshots/<int:pk>/xlsx/", snapshots.snapshot_download, name="snapshot-xlsx"),
     path("reports/exports/", exports.export_page, name="exports"),
     path("reports/exports/csv/", exports.export_csv, name="export-csv"),
     path("reports/exports/<int:pk>/", exports.export_job, name="export-job"),
