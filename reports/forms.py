@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department
 from accounts.selectors import departments_for_picker
@@ -130,8 +131,15 @@ class ReportForm(FilterForm):
         required=False,
         empty_value=None,
     )
-    date_from = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    date_to = forms.DateField(label=_("To"), widget=DateInput, required=False)
+    date_from = forms.DateField(
+        label=pgettext_lazy("report period", "From"), widget=DateInput, required=False
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("report period", "To"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Both days included."),
+    )
     field_order = [
         "period",
         "month",

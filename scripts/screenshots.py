@@ -11,6 +11,8 @@ department head 陈建华 (head / demo1234) and shoots with the system Chromium 
     track-{en,zh-hans}-{1366,390}.png   a replied case's public tracking page (the customer added
                                         a message first), the whole page
     survey-{en,zh-hans}-{1366,390}.png  its satisfaction survey, the whole page
+    report-{en,zh-hans}-{1366,390}.png     the complaint manager's report of last month, and
+    snapshots-{en,zh-hans}-{1366,390}.png  the report snapshots the demo keeps
     dashboard-{en,zh-hans}-{1366,390}.png  the complaint manager's dashboard (signed in as
                                         manager), the whole page with its charts
 
@@ -162,6 +164,32 @@ def shoot_dashboard(browser, base_url: str, out: Path, language: str) -> list[Pa
     return written
 
 
+def shoot_report(browser, base_url: str, out: Path, language: str) -> list[Path]:
+    """The complaint manager's report of last month (whole page, charts drawn) and the list of
+    report snapshots (the demo keeps last month's)."""
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=VIEWPORTS[1366],
+        locale="zh-CN" if language == "zh-hans" else "en-US",
+    )
+    page = signed_in(context, MANAGER, language)
+    written = []
+    for width, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        page.goto("/reports/")
+        page.wait_for_selector("[data-chart-canvas] svg")
+        page.wait_for_timeout(600)  # the charts' entry animation
+        path = out / f"report-{language}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        written.append(path)
+        page.goto("/reports/snapshots/")
+        path = out / f"snapshots-{language}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        written.append(path)
+    context.close()
+    return written
+
+
 def shoot(base_url: str, out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -195,6 +223,7 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                 written.append(path)
             context.close()
             written += shoot_dashboard(browser, base_url, out, language)
+            written += shoot_report(browser, base_url, out, language)
             written += shoot_portal(browser, base_url, out, language)
         browser.close()
     return written

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from complaints.models import Channel, Outcome, Remedy, State
 from reports.domain import ReportPeriod, add_months
@@ -88,10 +88,17 @@ def _money(amount: Decimal) -> float:
     return float(round(amount, 2))
 
 
-def _change(current: float | int | None, previous: float | int | None) -> float | None:
+# Decimal places a figure is shown with: its change is the difference of the shown values.
+_PLACES = {"int": 0, "dec1": 1, "pct": 1, "money": 2}
+
+
+def _change(
+    current: float | int | None, previous: float | int | None, fmt: str = "money"
+) -> float | None:
     if current is None or previous is None:
         return None
-    return round(float(current) - float(previous), 2)
+    places = _PLACES.get(fmt, 2)
+    return round(round(float(current), places) - round(float(previous), places), places)
 
 
 def _table(
@@ -156,7 +163,7 @@ def _comparison(report: Report) -> Table:
                 label,
                 {"format": fmt, "value": now},
                 {"format": fmt, "value": before},
-                {"format": "change", "value": _change(now, before)},
+                {"format": "change", "value": _change(now, before, fmt)},
             ]
         )
     return _table(
@@ -166,7 +173,7 @@ def _comparison(report: Report) -> Table:
             (_("Figure"), "text"),
             (period_label(report.current.period), "mixed"),
             (period_label(report.previous.period), "mixed"),
-            (_("Change"), "mixed"),
+            (pgettext("comparison", "Change"), "mixed"),
         ],
         rows,
         note=_(
@@ -415,7 +422,7 @@ def _trend(report: Report) -> Table:
     return _table(
         "trend",
         _("Volume, twelve months to the period's end"),
-        [(_("Month"), "text"), (_("Received"), "int")],
+        [(_("Month"), "text"), (pgettext("complaints counted", "Received"), "int")],
         rows,
         note=_("%(first)s to %(last)s")
         % {
@@ -430,7 +437,7 @@ def _trend(report: Report) -> Table:
             "line",
             _("Complaints received per month"),
             [row[0] for row in rows],
-            [(_("Received"), [row[1] for row in rows])],
+            [(pgettext("complaints counted", "Received"), [row[1] for row in rows])],
             label_heading=_("Month"),
         ),
     )
@@ -450,9 +457,13 @@ def _rising(report: Report) -> list[Table]:
                 item.label,
                 item.current,
                 item.previous,
-                None if item.rise_on_previous is None else round(item.rise_on_previous, 1),
+                _("from none")
+                if item.rise_on_previous is None
+                else round(item.rise_on_previous, 1),
                 item.year_ago,
-                None if item.rise_on_year_ago is None else round(item.rise_on_year_ago, 1),
+                _("from none")
+                if item.rise_on_year_ago is None
+                else round(item.rise_on_year_ago, 1),
             ]
             for item in items
         ]
@@ -496,7 +507,7 @@ def _group(table_id: str, title: Any, heading: Any, rows: list[GroupRow], nobody
         title,
         [
             (heading, "text"),
-            (_("Received"), "int"),
+            (pgettext("complaints counted", "Received"), "int"),
             (_("Closed"), "int"),
             (_("On-time rate (%)"), "pct"),
             (_("Median working days to close"), "dec1"),
@@ -546,7 +557,7 @@ def report_document(report: Report, *, scope_label: str, filters: list[tuple[str
         "scope": scope_label,
         "filters": [[str(name), str(value)] for name, value in filters],
         "sections": [
-            {"title": _("Summary"), "tables": [_comparison(report)]},
+            {"title": pgettext("report section", "Summary"), "tables": [_comparison(report)]},
             {
                 "title": _("Deadlines and time taken"),
                 "tables": [_deadlines(report), _durations(report), _closed_within(report)],

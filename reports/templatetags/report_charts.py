@@ -83,7 +83,8 @@ def report_cell(value: Any, fmt: str) -> str:
         return number_format(value, decimal_pos=1, use_l10n=True) + "%"
     if fmt == "change":
         sign = "+" if value > 0 else ""
-        return sign + number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
+        places = 0 if float(value).is_integer() else 2 if round(value, 1) != value else 1
+        return sign + number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
     return number_format(value, decimal_pos=1, use_l10n=True, force_grouping=True)
 
 
