@@ -295,3 +295,19 @@ def test_every_urgent_fact_of_the_demo_went_to_senior_management_once(seeded):
         assert flagged <= {pk for pk, found in escalated if found == reason}, flag
     assert Complaint.objects.filter(channel="legal_notice", legal_risk=True).exists()
     assert Complaint.objects.filter(channel="government", regulator_involved=True).exists()
+
+
+def test_last_month_s_report_snapshot_is_kept(seeded, client):
+    from reports.domain import last_full_month
+    from reports.models import ReportSnapshot
+
+    _output, started = seeded
+    period = last_full_month(timezone.localtime(started).date())
+    snapshot = ReportSnapshot.objects.get(kind="month", period_start=period.first)
+    assert snapshot.department is None and snapshot.file
+    assert snapshot.emailed_at is None  # the demo's history is not news
+    received = snapshot.figures["zh-hans"]["sections"][0]["tables"][0]["rows"][0][1]["value"]
+    assert received > 0
+    client.force_login(User.objects.get(username="manager"))
+    listing = client.get("/reports/snapshots/").content.decode()
+    assert f"/reports/snapshots/{snapshot.pk}/" in listing
