@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -9,12 +11,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, User
+from accounts.lockout import cool_off
+from accounts.models import AuditEntry, Department, SignInLock, User
 from accounts.roles import ROLE_LABELS, Role
 from accounts.selectors import department_subtree_ids
+from accounts.services import audit_record
 
 ROLE_NAMES = {role.value for role in Role}
 
@@ -120,6 +125,11 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
+    # People's accounts (names, contacts, roles) are for those who administer them: the view
+    # permission alone, which read-only roles once had, opens nothing here.
+    def has_view_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, user: User) -> str:
         return user.get_full_name()
@@ -183,3 +193,108 @@ class GroupAdmin(BaseGroupAdmin):
         if obj is not None and obj.name in ROLE_NAMES:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, for auditors and administrators: read-only, newest first."""
+
+    list_display = ("at", "action", "actor_name", "target_label", "ip_address", "details")
+    list_filter = ("action", "at")
+    search_fields = ("=actor_name", "=target_label", "=ip_address")
+    date_hierarchy = "at"
+    list_per_page = 50
+    # The log is long: no "show all", and no count of every row on each page.
+    list_max_show_all = 50
+    show_full_result_count = False
+    fields = (
+        "at",
+        "action",
+        "actor_name",
+        "target_type",
+        "target_id",
+        "target_label",
+        "ip_address",
+        "details",
+    )
+    readonly_fields = fields
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+
+@admin.register(SignInLock)
+class SignInLockAdmin(admin.ModelAdmin):
+    """Failed sign-ins counted by django-axes. Deleting a row lifts the lockout it causes (the
+    deletion is audited); rows also expire on their own after ACCOUNTS_LOCKOUT_MINUTES."""
+
+    list_display = (
+        "attempt_time",
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "counts_until",
+        "path_info",
+        "user_agent",
+    )
+    list_filter = ("attempt_time",)
+    search_fields = ("=username", "=ip_address")
+    date_hierarchy = "attempt_time"
+    fields = (
+        "username",
+        "ip_address",
+        "failures_since_start",
+        "attempt_time",
+        "path_info",
+        "user_agent",
+    )
+    readonly_fields = fields
+    actions = ["lift"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SignInLock | None = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "lift" says what deleting means here
+        return actions
+
+    @admin.display(description=_("counts until"))
+    def counts_until(self, attempt: SignInLock) -> str:
+        until = attempt.attempt_time + cool_off()
+        return (
+            timezone.localtime(until).strftime("%Y-%m-%d %H:%M") if until > timezone.now() else "–"
+        )
+
+    @admin.action(description=_("Lift the lockout (forget these failures)"), permissions=["delete"])
+    def lift(self, request: HttpRequest, queryset: QuerySet[SignInLock]) -> None:
+        self.delete_queryset(request, queryset)
+
+    def delete_model(self, request: HttpRequest, obj: SignInLock) -> None:
+        self._audit_lift(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SignInLock]) -> None:
+        self._audit_lift(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def _audit_lift(self, request: HttpRequest, attempts: list[SignInLock]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        for attempt in attempts:
+            audit_record(
+                actor,
+                AuditEntry.Action.LOCKOUT_LIFTED,
+                attempt.username or "",
+                {"address": attempt.ip_address, "failures": attempt.failures_since_start},
+                request=request,
+            )

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -112,6 +115,9 @@ class User(AbstractUser):
 
     # Not a field: department_scope_ids (accounts.selectors) keeps its answer here for the request.
     _department_scope_cache: tuple[int | None, frozenset[int]]
+    # The account flags as read from the database, so a save can tell what changed without a
+    # query (accounts.signals audits the change, ends sessions and revokes API tokens).
+    _loaded_flags: dict[str, bool]
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -121,6 +127,14 @@ class User(AbstractUser):
         full_name = self.get_full_name()
         return f"{full_name} ({self.username})" if full_name else self.username
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> User:
+        user = super().from_db(db, field_names, values)
+        user._loaded_flags = {
+            name: getattr(user, name) for name in AUDITED_FLAGS if name in user.__dict__
+        }
+        return user
+
     def get_full_name(self) -> str:
         # Chinese names read family name first, without a space (李晓燕); others given name first.
         first, last = self.first_name.strip(), self.last_name.strip()
@@ -129,5 +143,96 @@ class User(AbstractUser):
         return f"{first} {last}".strip()
 
 
+# Account flags whose change is audited (accounts.signals).
+AUDITED_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
 def _is_cjk(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """Who did what to an account, a role or data leaving the system: sign-ins, failed sign-ins,
+    lockouts, role and permission changes, exports. Append-only; written by
+    accounts.services.audit_record, read by auditors in the admin."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Sign-in refused: locked out")
+        LOCKOUT_LIFTED = "lockout_lifted", _("Lockout lifted")
+        SIGN_OUT = "sign_out", _("Signed out")
+        API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        ACTIVATED = "activated", _("Account activated")
+        DEACTIVATED = "deactivated", _("Account deactivated")
+        STAFF_CHANGED = "staff_changed", _("Admin access changed")
+        SUPERUSER_CHANGED = "superuser_changed", _("Superuser status changed")
+        ROLES_CHANGED = "roles_changed", _("Roles changed")
+        PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
+        EXPORT = "export", _("Data exported")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    # No database constraint: the entry outlives the account (the name below is kept).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by (login name)"), max_length=150, blank=True)
+    target_type = models.CharField(_("kind of record"), max_length=100, blank=True)
+    target_id = models.CharField(_("record id"), max_length=64, blank=True)
+    target_label = models.CharField(_("record"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        base_manager_name = "objects"
+        indexes = [
+            models.Index(fields=["-at"], name="auditentry_at_idx"),
+            models.Index(fields=["action", "-at"], name="auditentry_action_at_idx"),
+            models.Index(fields=["target_label", "-at"], name="auditentry_target_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.target_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("Audit entries cannot be deleted.")
+
+
+class SignInLock(AccessAttempt):
+    """django-axes' record of failed sign-ins (per login name, address and browser), shown in the
+    admin under this app with our names; deleting one lifts the lockout it causes."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed sign-ins and lockout")
+        verbose_name_plural = _("failed sign-ins and lockouts")

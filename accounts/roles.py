@@ -35,9 +35,9 @@ ROLE_LABELS = {
 }
 
 # Read-only access to every record, for the auditor and for everyone's admin "view" screens.
+# Not accounts.view_user: people's accounts are for administrators (accounts.admin.UserAdmin).
 _VIEW_ALL = [
     "accounts.view_department",
-    "accounts.view_user",
     "complaints.view_customer",
     "complaints.view_category",
     "complaints.view_complaint",
@@ -142,6 +142,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.AUDITOR: [
         *_VIEW_ALL,
+        # The audit log (sign-ins, lockouts, role and permission changes, exports) in the admin.
+        "accounts.view_auditentry",
         "complaints.view_all_complaints",
         "reports.view_dashboard",
         "reports.export_complaints",

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_ratelimit",
+    # Before accounts: its receivers count a failed sign-in before ours audit it.
+    "axes",
     "accounts",
     "complaints",
     "sla",
@@ -51,11 +53,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in session lives SESSION_COOKIE_AGE after the last request (accounts.middleware).
+    "accounts.middleware.SessionIdleMiddleware",
+    "accounts.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Answers a request refused by a rate limit with RATELIMIT_VIEW (429) instead of a bare 403.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last: turns a sign-in refused by the lockout into the lockout page (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,7 +98,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_config(os.environ.get("REDIS_URL"))}
-AUTHENTICATION_BACKENDS = ["accounts.backends.UserWithDepartmentBackend"]
+# axes' backend first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UserWithDepartmentBackend",
+]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -103,6 +114,45 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after this many seconds without a request (accounts.middleware refreshes a
+# signed-in session at most every ACCOUNTS_SESSION_REFRESH_SECONDS, so the idle time is counted
+# to within that), when the user is deactivated, or when their password changes.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(2 * 3600)))
+ACCOUNTS_SESSION_REFRESH_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_REFRESH_SECONDS", "300"))
+# API tokens are valid this many days after they were issued (a new exchange gives a new one);
+# a password change or a deactivation revokes them at once.
+ACCOUNTS_API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("ACCOUNTS_API_TOKEN_MAX_AGE_DAYS", "30"))
+
+# Sign-in lockout (django-axes, accounts.lockout): the staff sign-in, the admin sign-in and the
+# API's token exchange. Failures are counted in the database (every process sees the same) for
+# ACCOUNTS_LOCKOUT_MINUTES; a login name that failed ACCOUNTS_LOCKOUT_FAILURES_PER_ACCOUNT times,
+# or an address that failed ACCOUNTS_LOCKOUT_FAILURES_PER_ADDRESS times, is refused until then.
+# Administrators lift a lock in the admin (Failed sign-ins and lockouts: delete the row).
+ACCOUNTS_LOCKOUT_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("ACCOUNTS_LOCKOUT_FAILURES_PER_ACCOUNT", "5")
+)
+ACCOUNTS_LOCKOUT_FAILURES_PER_ADDRESS = int(
+    os.environ.get("ACCOUNTS_LOCKOUT_FAILURES_PER_ADDRESS", "20")
+)
+ACCOUNTS_LOCKOUT_MINUTES = int(os.environ.get("ACCOUNTS_LOCKOUT_MINUTES", "15"))
+AXES_HANDLER = "accounts.lockout.AccountAndAddressLockout"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = ACCOUNTS_LOCKOUT_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = "accounts.lockout.cool_off"
+# A lock lasts ACCOUNTS_LOCKOUT_MINUTES from the failure that set it: attempts while locked are
+# refused and audited, not counted (else anyone could keep a colleague locked out for ever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: it would also wipe the address's count, which an
+# attacker holding one valid account could use to guess others' passwords without limit.
+AXES_RESET_ON_SUCCESS = False
+# The client's address by the same trusted-proxy rule as the public pages and the API.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# Sign-ins are in our audit log (accounts.AuditEntry); axes keeps only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -240,11 +290,12 @@ REPORTS_REPEAT_WINDOW_DAYS = int(os.environ.get("REPORTS_REPEAT_WINDOW_DAYS", "9
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if os.environ.get("REDIS_URL") else ["django_ratelimit.E003"]
 )
-RATELIMIT_IP_META_KEY = "complaints.views.public.abuse.client_ip"
+RATELIMIT_IP_META_KEY = "accounts.client_address.client_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, with tokens that expire (accounts.authentication).
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -11,7 +11,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
@@ -119,7 +119,10 @@ def test_demo_users_have_their_role_department_and_password(
     assert (user.department.name if user.department else None) == department
     assert user.approval_limit == limit
     assert user.check_password("demo1234")
-    assert user.is_staff and user.is_active and not user.is_superuser
+    assert user.is_active and not user.is_superuser
+    # Only the auditor opens the admin site (for the audit log); people's accounts stay shut.
+    assert user.is_staff == (role == Role.AUDITOR)
+    assert not user.has_perm("accounts.view_user")
     assert user.last_name and user.first_name
 
 
@@ -127,6 +130,51 @@ def test_admin_is_a_superuser(seeded):
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert admin.check_password("demo1234")
+
+
+def test_a_demo_seeded_when_every_login_was_staff_is_corrected(seeded):
+    User.objects.filter(username="handler").update(is_staff=True)
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert not User.objects.get(username="handler").is_staff
+    assert User.objects.get(username="auditor").is_staff
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "https", "sign"),
+    [
+        ("a-real-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz", False, "DJANGO_SECRET_KEY"),
+        ("django-insecure-demo-key-change-me-in-production", True, "DJANGO_HTTPS"),
+    ],
+)
+def test_seed_demo_refuses_a_production_database(settings, secret_key, https, sign):
+    settings.DEBUG = False
+    settings.SECRET_KEY = secret_key
+    settings.SESSION_COOKIE_SECURE = https
+    before = User.objects.count()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", stdout=StringIO())
+
+    assert "Refusing to load demo data" in str(refused.value)
+    assert sign in str(refused.value)
+    assert "--force" in str(refused.value)
+    assert User.objects.count() == before
+
+
+def test_seed_demo_runs_on_the_embedded_demo_settings_and_with_force(seeded, settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY = "django-insecure-demo-key-change-me-in-production"
+    settings.SESSION_COOKIE_SECURE = False
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+
+    settings.SECRET_KEY = "a-real-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    forced = StringIO()
+    call_command("seed_demo", "--force", stdout=forced)
+    assert "nothing changed" in forced.getvalue()
 
 
 def test_category_tree_routes_to_departments(seeded):

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from accounts.models import Department, User
+from accounts.roles import Role
 from complaints.models import Category
 from demo import data
 
@@ -77,7 +78,7 @@ def _ensure_users(departments: dict[str, Department]) -> dict[str, User]:
                 first_name=definition.first_name,
                 last_name=definition.last_name,
                 email=f"{definition.username}@example.com",
-                is_staff=True,
+                is_staff=_admin_site_door(definition),
                 is_superuser=definition.superuser,
                 department=departments.get(definition.department)
                 if definition.department
@@ -86,6 +87,11 @@ def _ensure_users(departments: dict[str, Department]) -> dict[str, User]:
             )
             if definition.role is not None:
                 user.groups.add(Group.objects.get(name=definition.role.value))
+        elif user.is_staff != _admin_site_door(definition):
+            # A demo seeded when every login was staff: only the administrator and the auditor
+            # (who reads the audit log there) open the admin site now.
+            user.is_staff = _admin_site_door(definition)
+            user.save(update_fields=["is_staff"])
         users[definition.username] = user
         if definition.heads:
             department = departments[definition.heads]
@@ -93,6 +99,11 @@ def _ensure_users(departments: dict[str, Department]) -> dict[str, User]:
                 department.head = user
                 department.save(update_fields=["head"])
     return users
+
+
+def _admin_site_door(definition: data.UserDef) -> bool:
+    """Staff status opens the admin site: the administrator's, and the auditor's audit log."""
+    return definition.superuser or definition.role == Role.AUDITOR
 
 
 def _ensure_category(

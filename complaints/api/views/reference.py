@@ -7,16 +7,17 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
+from accounts.lockout import is_locked_out, lockout_minutes
 from accounts.models import Department
+from accounts.services import api_token_issue
 from complaints.api.schema import errors
 from complaints.api.selectors import customer_search, customers_visible_to
 from complaints.api.serializers.reference import (
@@ -28,19 +29,23 @@ from complaints.api.serializers.reference import (
     TokenInputSerializer,
     TokenSerializer,
 )
+from complaints.api.throttling import ClientAddressScopedThrottle
 from complaints.api.views.common import ApiView, signed_in_user
 from complaints.models import Category, Complaint, Customer
 from complaints.selectors import customer_complaints, customer_get_for_user
+from config.api_errors import ApiError
 
 
 class TokenView(ApiView):
-    """Username and password for a token (throttled: it is the door for password guessing)."""
+    """Username and password for a token. It is a door for password guessing: throttled per
+    client address, and locked per account and per address like the sign-in page
+    (accounts.lockout), with the same answer whether the account exists or not."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     # A form post too, so `curl -d username=… -d password=…` works.
     parser_classes = [JSONParser, FormParser]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedThrottle]
     throttle_scope = "token"
 
     @extend_schema(
@@ -52,8 +57,22 @@ class TokenView(ApiView):
     )
     def post(self, request: Request) -> Response:
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        if not serializer.is_valid():
+            # axes marks the request it refused, or whose failure reached the limit.
+            if is_locked_out(request):
+                locked = ApiError(
+                    status_code=429,
+                    code="locked_out",
+                    message=_(
+                        "Too many failed sign-ins: signing in from here is paused for "
+                        "%(minutes)d minutes."
+                    )
+                    % {"minutes": lockout_minutes()},
+                )
+                locked.wait = lockout_minutes() * 60  # Retry-After
+                raise locked
+            raise ValidationError(serializer.errors)
+        token = api_token_issue(user=serializer.validated_data["user"], request=request)
         return Response({"token": token.key})
 
 

@@ -11,7 +11,6 @@ in the reader's language).
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,26 +20,11 @@ from django.shortcuts import render
 from django_ratelimit import ALL
 from django_ratelimit.decorators import ratelimit
 
+from accounts.client_address import client_ip
+
 View = Callable[..., HttpResponse]
 
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or, behind a trusted proxy, the address that proxy saw.
-
-    COMPLAINTS_TRUSTED_PROXY_HEADER names the META key the proxy sets (e.g. HTTP_X_FORWARDED_FOR
-    or HTTP_X_REAL_IP). With X-Forwarded-For the proxy appends the address it saw at the end, so
-    the last entry is taken (entries before it are whatever the client sent and are not trusted).
-    Without the setting the header is ignored: anyone can send one.
-    """
-    header = settings.COMPLAINTS_TRUSTED_PROXY_HEADER
-    if header:
-        value = request.META.get(header, "")
-        candidate = value.split(",")[-1].strip()
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            pass
-    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+__all__ = ["client_ip", "client_ip_key", "limited", "link_key", "rate_for", "rate_limited"]
 
 
 def client_ip_key(group: str, request: HttpRequest) -> str:

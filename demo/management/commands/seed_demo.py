@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from complaints.models import Channel, State
 from demo import data as demo_data
 from demo.seed import seed_demo
+
+
+def production_signs() -> list[str]:
+    """Why the current settings look like a production installation (empty: a demo or a
+    developer's machine). The embedded `make run` uses Django's insecure demo key over plain
+    HTTP; production sets DJANGO_SECRET_KEY and, behind TLS, DJANGO_HTTPS (README: Production)."""
+    if settings.DEBUG:
+        return []
+    signs = []
+    if not settings.SECRET_KEY.startswith("django-insecure-"):
+        signs.append("DJANGO_SECRET_KEY is set")
+    if settings.SESSION_COOKIE_SECURE:
+        signs.append("DJANGO_HTTPS is on")
+    return signs
 
 
 class Command(BaseCommand):
@@ -17,7 +32,23 @@ class Command(BaseCommand):
         "Running it again changes nothing."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though the settings look like production (never on real data).",
+        )
+
     def handle(self, *args, **options) -> None:
+        reasons = production_signs()
+        if reasons and not options["force"]:
+            raise CommandError(
+                "Refusing to load demo data: these settings look like production ("
+                + "; ".join(reasons)
+                + "). The demo creates logins with the public password "
+                f"{demo_data.DEMO_PASSWORD}, including a superuser. Use --force only on a "
+                "throwaway database."
+            )
         result = seed_demo()
         if result.created:
             self.stdout.write(
