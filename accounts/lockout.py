@@ -24,6 +24,20 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
+
+# The labels of axes' fields (the admin's "Failed sign-ins and lockouts" columns): axes ships no
+# Chinese, so our catalogue translates them (LOCALE_PATHS comes before an app's own catalogue).
+AXES_FIELD_LABELS = (
+    gettext_noop("Attempt Time"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("GET Data"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("IP Address"),
+    gettext_noop("POST Data"),
+    gettext_noop("Path"),
+    gettext_noop("User Agent"),
+)
 
 
 class AccountAndAddressLockout(AxesDatabaseHandler):
