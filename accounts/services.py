@@ -115,7 +115,8 @@ def api_token_max_age() -> timedelta:
 
 
 def api_token_expired(token: Token) -> bool:
-    return token.created < timezone.now() - api_token_max_age()
+    expired: bool = token.created < timezone.now() - api_token_max_age()
+    return expired
 
 
 def api_token_issue(*, user: User, request: HttpRequest | None = None) -> Token:

@@ -41,10 +41,14 @@ DOMAIN_STATUS: dict[type[errors.ComplaintError], int] = {
 class ApiError(exceptions.APIException):
     """An API-level refusal with our own code (e.g. a reused idempotency key)."""
 
-    def __init__(self, *, status_code: int, code: str, message: str) -> None:
+    def __init__(
+        self, *, status_code: int, code: str, message: str, retry_after: int | None = None
+    ) -> None:
         self.status_code = status_code
         super().__init__(detail=message, code=code)
         self.error_code = code
+        # Read by exception_handler for the Retry-After header, as DRF's Throttled.wait is.
+        self.wait = retry_after
 
 
 def error_body(

@@ -60,7 +60,7 @@ class TokenView(ApiView):
         if not serializer.is_valid():
             # axes marks the request it refused, or whose failure reached the limit.
             if is_locked_out(request):
-                locked = ApiError(
+                raise ApiError(
                     status_code=429,
                     code="locked_out",
                     message=_(
@@ -68,9 +68,8 @@ class TokenView(ApiView):
                         "%(minutes)d minutes."
                     )
                     % {"minutes": lockout_minutes()},
+                    retry_after=lockout_minutes() * 60,
                 )
-                locked.wait = lockout_minutes() * 60  # Retry-After
-                raise locked
             raise ValidationError(serializer.errors)
         token = api_token_issue(user=serializer.validated_data["user"], request=request)
         return Response({"token": token.key})
