@@ -106,7 +106,11 @@ CRM). Every change goes through the same business rules as the staff pages.
 
 **Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token;
 send it as `Authorization: Token <token>`. A signed-in browser session works too (with the CSRF
-token on writes). The token exchange is throttled per client address.
+token on writes). The token exchange is throttled per client address, and after 5 failed
+attempts for one username (or 20 from one address) within 15 minutes it is locked for 15 minutes,
+whether the account exists or not (`locked_out`). A token is valid for 30 days after it was
+issued; a password change or a deactivated account revokes it. Ask for a new one with the same
+request (these figures are the defaults of the deployment's settings).
 
 **Errors** always have one shape:
 `{"error": {"code": "...", "message": "...", "fields": {...}, "allowed": [...], "reasons": [...]}}`
@@ -126,6 +130,7 @@ where `fields`, `allowed` and `reasons` appear only when relevant.
 | 415 | `unsupported_media_type` | send JSON (multipart for evidence uploads) |
 | 422 | `idempotency_key_reused` | the Idempotency-Key was used for a different request |
 | 429 | `throttled` | too many token requests; wait `Retry-After` seconds |
+| 429 | `locked_out` | too many failed token requests for this username or address; wait `Retry-After` seconds |
 
 **Concurrency.** Every complaint has a `version`. Send it back in the body (`version`) or as
 `If-Match` with a triage PATCH, a transition or a handoff; if someone changed the complaint
