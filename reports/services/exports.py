@@ -15,7 +15,6 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,13 @@ from complaints.models import Channel, Severity
 from config.dispatch import dispatch_after_commit
 from reports.models import ExportJob
 from reports.selectors.databases import read_alias
-from reports.selectors.exports import COLUMNS, ExportSpec, export_headers, export_rows
+from reports.selectors.exports import (
+    COLUMNS,
+    DATETIME_COLUMNS,
+    ExportSpec,
+    export_headers,
+    export_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +183,26 @@ def export_xlsx_filename(job: ExportJob) -> str:
 _WIDTHS = {"reference": 16, "category": 22, "product": 22, "department": 14, "customer": 12}
 
 
+_TEXT, _WHEN, _MONEY, _NUMBER = "text", "when", "money", "number"
+_NUMBER_COLUMNS = {"satisfaction", "reopen_count", "escalation_level"}
+_EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 (Excel counts naive local days)
+
+
+def _column_kind(key: str) -> str:
+    if key in DATETIME_COLUMNS:
+        return _WHEN
+    if key == "amount":
+        return _MONEY
+    return _NUMBER if key in _NUMBER_COLUMNS else _TEXT
+
+
+def _excel_serial(value: datetime) -> float:
+    """A local time as Excel's serial number (days since 1899-12-30), as write_datetime writes
+    it for any date after February 1900, without its per-cell checks."""
+    delta = value.replace(tzinfo=None) - _EXCEL_EPOCH
+    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+
+
 def _write_xlsx(path: Path, *, user: User, spec: ExportSpec, language: str) -> int:
     """Write the rows into a workbook at `path`; returns how many."""
     export_ensure_allowed(user=user)
@@ -205,19 +230,24 @@ def _write_xlsx(path: Path, *, user: User, spec: ExportSpec, language: str) -> i
         sheet.freeze_panes(1, 1)
         count = 0
         rows = export_rows(user=user, spec=spec, language=language, using=read_alias())
+        # Each column's writer chosen once, not per cell: the public type-specific methods
+        # (never write_row's dispatch); times as Excel serial numbers in the date format.
+        write_string, write_number = sheet.write_string, sheet.write_number
+        kinds = [_column_kind(key) for key in keys]
         for count, row in enumerate(rows, start=1):
             for column, key in enumerate(keys):
                 value = row[key]
                 if value is None or value == "":
                     continue
-                if isinstance(value, datetime):
-                    sheet.write_datetime(count, column, value.replace(tzinfo=None), when)
-                elif isinstance(value, Decimal):
-                    sheet.write_number(count, column, float(value), money)
-                elif isinstance(value, int):
-                    sheet.write_number(count, column, value)
+                kind = kinds[column]
+                if kind is _TEXT:
+                    write_string(count, column, value)
+                elif kind is _WHEN:
+                    write_number(count, column, _excel_serial(value), when)
+                elif kind is _MONEY:
+                    write_number(count, column, float(value), money)
                 else:
-                    sheet.write_string(count, column, str(value))
+                    write_number(count, column, value)
         sheet.autofilter(0, 0, max(count, 1), len(keys) - 1)
     finally:
         workbook.close()

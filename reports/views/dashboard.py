@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Department, User
 from complaints.models import EscalationLevel, Remedy, State
 from reports.domain import AGE_BUCKETS, add_months
-from reports.selectors import Dashboard, ReportScope, dashboard_figures, report_scope_for
+from reports.selectors import (
+    Dashboard,
+    ReportScope,
+    dashboard_figures_cached,
+    report_scope_for,
+)
 from reports.views.charts import chart
 from reports.views.links import CaseLinks
 from sla.models import Stage
@@ -76,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = report_scope_for(user=user)
     if scope is None:
         raise PermissionDenied(_("The dashboard is for department heads and managers."))
-    figures = dashboard_figures(scope=scope)
+    figures = dashboard_figures_cached(scope=scope)
     context = dashboard_context(figures, scope=scope, links=CaseLinks(scope))
     context["scope_label"] = _scope_label(scope)
     context["nav_active"] = "dashboard"
