@@ -26,7 +26,7 @@ from reports.selectors.recurring import (
     RiseRule,
     Rising,
     repeat_complainants,
-    rising,
+    rising_by_dimension,
 )
 from reports.selectors.scope import ReportScope
 from reports.selectors.volume import (
@@ -88,10 +88,9 @@ def dashboard_figures(*, scope: ReportScope, now: datetime | None = None) -> Das
             for dimension in DIMENSIONS
         },
         rule=rule,
-        rising={
-            dimension: rising(scope=scope, periods=periods, dimension=dimension, rule=rule)
-            for dimension in ("category", "product", "region")
-        },
+        rising=rising_by_dimension(
+            scope=scope, periods=periods, rule=rule, dimensions=("category", "product", "region")
+        ),
         repeat_threshold=settings.REPORTS_REPEAT_MIN_COMPLAINTS,
         repeat_days=settings.REPORTS_REPEAT_WINDOW_DAYS,
         repeat=repeat_complainants(
@@ -119,7 +118,8 @@ def dashboard_figures_cached(*, scope: ReportScope) -> Dashboard:
     day = timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE))
     key = f"reports:dashboard:v1:{departments}:{translation.get_language()}:{day.isoformat()}"
     figures = cache.get(key)
-    if figures is None:
-        figures = dashboard_figures(scope=scope)
-        cache.set(key, figures, seconds)
+    if isinstance(figures, Dashboard):
+        return figures
+    figures = dashboard_figures(scope=scope)
+    cache.set(key, figures, seconds)
     return figures

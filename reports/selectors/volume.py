@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 
 from accounts.models import localized_name
 from complaints.models import Complaint
-from reports.domain import Periods, Span
+from reports.domain import Periods, Span, local_midnight
 from reports.selectors.scope import ReportScope
 
 
@@ -25,37 +24,46 @@ class NewCases:
     month: int
 
 
+# What the counts by receipt count: a column of complaint_received_report_idx that is never
+# null (not the id, which that index does not carry), so they read the index alone.
+RECEIVED = "received_at"
+
+
 def new_cases(*, scope: ReportScope, periods: Periods) -> NewCases:
     """Complaints received since local midnight today, since Monday and since the 1st."""
     earliest = min(periods.week_start, periods.month_start)
     row = Complaint.objects.filter(
         scope.cases(), received_at__gte=earliest, received_at__lte=periods.now
     ).aggregate(
-        today=Count("pk", filter=Q(received_at__gte=periods.day_start)),
-        week=Count("pk", filter=Q(received_at__gte=periods.week_start)),
-        month=Count("pk", filter=Q(received_at__gte=periods.month_start)),
+        today=Count(RECEIVED, filter=Q(received_at__gte=periods.day_start)),
+        week=Count(RECEIVED, filter=Q(received_at__gte=periods.week_start)),
+        month=Count(RECEIVED, filter=Q(received_at__gte=periods.month_start)),
     )
     return NewCases(today=row["today"], week=row["week"], month=row["month"])
 
 
 def monthly_volume(*, scope: ReportScope, periods: Periods) -> list[tuple[date, int]]:
-    """Complaints received per local calendar month, the last twelve months (this one last)."""
-    rows = (
-        Complaint.objects.filter(
-            scope.cases(), received_at__gte=periods.trend_start, received_at__lte=periods.now
-        )
-        .annotate(month=TruncMonth("received_at", tzinfo=periods.tz))
-        .order_by()
-        .values_list("month")
-        .annotate(n=Count("pk"))
+    """Complaints received per local calendar month, the last twelve months (this one last).
+
+    One count per month over its range of receipt times (local midnights), side by side in one
+    query: comparisons on the indexed column, not a time-zone conversion of each of the year's
+    cases (which cost a second at a million)."""
+    months = periods.months()
+    bounds = [local_midnight(month, periods.tz) for month in months]
+    ends = [*bounds[1:], None]
+    row = Complaint.objects.filter(
+        scope.cases(), received_at__gte=periods.trend_start, received_at__lte=periods.now
+    ).aggregate(
+        **{
+            f"m{index}": Count(
+                RECEIVED,
+                filter=Q(received_at__gte=start)
+                & (Q(received_at__lt=end) if end is not None else Q()),
+            )
+            for index, (start, end) in enumerate(zip(bounds, ends, strict=True))
+        }
     )
-    counted = {_as_date(month): n for month, n in rows}
-    return [(month, counted.get(month, 0)) for month in periods.months()]
-
-
-def _as_date(value: object) -> date:
-    # TruncMonth of a datetime column is a local datetime on PostgreSQL and SQLite alike.
-    return value.date() if hasattr(value, "date") else value  # type: ignore[return-value]
+    return [(month, row[f"m{index}"]) for index, month in enumerate(months)]
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ def breakdown(cases: QuerySet[Complaint], *, dimension: str) -> list[Share]:
     if dimension in ("category", "department"):
         rows = (
             cases.values_list(f"{dimension}__code", f"{dimension}__name", f"{dimension}__name_en")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count(RECEIVED))
             .order_by("-n", f"{dimension}__name")
         )
         return [
@@ -102,6 +110,6 @@ def breakdown(cases: QuerySet[Complaint], *, dimension: str) -> list[Share]:
     if dimension in ("channel", "severity", "region"):
         field = Complaint._meta.get_field(dimension)
         names = dict(field.choices) if field.choices else {}
-        rows = cases.values_list(dimension).annotate(n=Count("pk")).order_by("-n", dimension)
+        rows = cases.values_list(dimension).annotate(n=Count(RECEIVED)).order_by("-n", dimension)
         return [Share(key=value, label=str(names.get(value, value)), count=n) for value, n in rows]
     raise ValueError(f"unknown dimension: {dimension!r}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import tracemalloc
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -217,6 +217,42 @@ def test_the_xlsx_job_is_built_by_the_task_and_read_back(
     closed = cases[march["closed"].reference]
     assert closed["satisfaction"] == 5 and closed["amount"] == 0
     assert closed["escalation_level"] == 0
+
+
+def test_every_xlsx_cell_is_the_rows_value_in_its_type(org, march):
+    # The writer picks each column's XlsxWriter method once (times as Excel serial numbers):
+    # what it writes must read back as exactly the selector's values, column by column.
+    job = ExportJob.objects.create(
+        requested_by=org.manager,
+        format="xlsx",
+        date_from=MARCH.date_from,
+        date_to=MARCH.date_to,
+        language="en",
+        created_at=local(2026, 4, 1, 9, 0),
+    )
+    built = export_job_build(job_id=job.pk)
+    with built.file.open("rb") as data:
+        sheet = openpyxl.load_workbook(io.BytesIO(data.read())).worksheets[0]
+    read = [
+        dict(zip(KEYS, row, strict=True)) for row in list(sheet.iter_rows(values_only=True))[1:]
+    ]
+    expected = list(export_rows(user=org.manager, spec=MARCH, language="en", using="default"))
+
+    assert len(read) == len(expected) == 2
+    for got, row in zip(read, expected, strict=True):
+        for key in KEYS:
+            value = row[key]
+            if value is None or value == "":
+                assert got[key] is None, key
+            elif isinstance(value, datetime):
+                # (Excel keeps a time to the millisecond)
+                assert abs(got[key] - value.replace(tzinfo=None)) < timedelta(milliseconds=1), key
+            elif key == "amount":
+                assert got[key] == float(value) and isinstance(got[key], int | float), key
+            else:
+                assert got[key] == value and type(got[key]) is type(value), key
+    closed = next(row for row in read if row["reference"] == march["closed"].reference)
+    assert closed["closed_at"] is not None and closed["decided_at"] is not None
 
 
 def test_a_second_delivery_builds_nothing(org, march):

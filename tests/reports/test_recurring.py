@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reports.selectors.recurring import RiseRule, repeat_complainants, rising
+from reports.selectors.recurring import (
+    RiseRule,
+    repeat_complainants,
+    rising,
+    rising_by_dimension,
+)
 from reports.selectors.scope import ReportScope
 from tests.factories import CategoryFactory, CustomerFactory
 from tests.reports.conftest import local
@@ -71,3 +76,28 @@ def test_repeat_complainants_have_more_than_k_complaints_in_the_window(case, per
     found = repeat_complainants(scope=EVERYTHING, periods=periods, more_than=2, days=90)
 
     assert [(item.name, item.complaints) for item in found] == [("陈嘉伟", 3)]
+
+
+def test_every_dimension_at_once_is_each_dimension_on_its_own(case, periods) -> None:
+    # The dashboard counts the three dimensions together (two queries): the same as one by one.
+    doors = CategoryFactory(code="doors", name="门窗")
+    many(case, 6, local(2026, 10, 1), category=doors, region="北京市", product_or_service="门")
+    many(case, 3, local(2026, 9, 1), category=doors, region="上海市", product_or_service="门")
+    many(case, 7, local(2026, 10, 3), region="北京市", product_or_service="窗")
+    many(case, 2, local(2025, 9, 20), category=doors, region="北京市")
+    many(case, 5, local(2026, 9, 15, 0, 30), region="")
+    # Hourly from 23:30 the day before the window: the first in the window before, four in it
+    many(case, 5, local(2026, 9, 14, 23, 30), product_or_service="窗")
+
+    together = rising_by_dimension(scope=EVERYTHING, periods=periods, rule=RULE)
+
+    assert set(together) == {"category", "product", "region"}
+    for dimension, found in together.items():
+        assert found == rising(scope=EVERYTHING, periods=periods, dimension=dimension, rule=RULE)
+    assert [
+        (item.key, item.current, item.previous, item.year_ago) for item in together["region"]
+    ] == [("北京市", 13, 0, 2)]
+    assert [(item.key, item.current, item.previous) for item in together["product"]] == [
+        ("窗", 11, 1),
+        ("门", 6, 3),
+    ]
