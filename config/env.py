@@ -42,6 +42,12 @@ def database_config(url: str | None, *, var_dir: Path) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation: every query here runs in milliseconds to about a second, and at a
+        # million complaints PostgreSQL spent 0.2-0.4 s compiling each of the dashboard's and
+        # the export's larger queries (bench/README.md, issue 14), more than it saved.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
     return config
 
 

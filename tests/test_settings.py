@@ -27,6 +27,18 @@ def test_database_url_selects_postgresql(tmp_path):
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 6432, "complaints")
     assert config["USER"] == "app"
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_queries():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
 
 
 def test_broker_defaults_to_the_serverless_filesystem_transport(tmp_path):
