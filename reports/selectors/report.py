@@ -45,7 +45,7 @@ from reports.selectors.recurring import (
     Rising,
     Windows,
     repeat_complainants,
-    rising,
+    rising_by_dimension,
 )
 from reports.selectors.scope import ReportScope
 from reports.selectors.volume import DIMENSIONS, Share, monthly_volume, volume_by
@@ -432,12 +432,13 @@ def report_figures(
         trend=monthly_volume(scope=scope, periods=at_end),
         root_causes=root_causes(scope=scope, span=span),
         rule=rule,
-        rising={
-            dimension: rising(
-                scope=scope, periods=at_end, dimension=dimension, rule=rule, windows=windows
-            )
-            for dimension in ("category", "product", "region")
-        },
+        rising=rising_by_dimension(
+            scope=scope,
+            periods=at_end,
+            rule=rule,
+            dimensions=("category", "product", "region"),
+            windows=windows,
+        ),
         repeat_threshold=settings.REPORTS_REPEAT_MIN_COMPLAINTS,
         repeat_days=settings.REPORTS_REPEAT_WINDOW_DAYS,
         repeat=repeat_complainants(
