@@ -42,9 +42,18 @@ def _breached_unfinished(periods: Periods, span: Span) -> Q:
     # Not met and not stopped by the end of the span, its deadline passed within it (and before
     # now); a clock paused before its deadline has not run out (its deadline moves when it
     # resumes), one paused after it has.
+    if span.end > periods.now:
+        # A span that runs up to now (the dashboard's month so far): nothing was met or stopped
+        # after now, so "not met by its end" is "not met"; said so, the condition is the one of
+        # the partial index clock_unfinished_due_idx (with "or met after the end" it is not, and
+        # PostgreSQL read all 4 M clocks at a million complaints: 0.6 s).
+        unfinished = Q(met_at__isnull=True, cancelled_at__isnull=True)
+    else:
+        unfinished = (Q(met_at__isnull=True) | Q(met_at__gte=span.end)) & (
+            Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=span.end)
+        )
     return (
-        (Q(met_at__isnull=True) | Q(met_at__gte=span.end))
-        & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=span.end))
+        unfinished
         & Q(due_at__gte=span.start, due_at__lt=min(span.end, periods.now))
         & (Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
     )
