@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from reports.domain import Periods, periods_at
 from reports.selectors.backlog import Backlog, backlog_summary, overdue_by_stage
+from reports.selectors.databases import reads_from_replica
 from reports.selectors.deadlines import Compliance, Durations, durations, sla_compliance
 from reports.selectors.outcomes import (
     Rates,
@@ -68,6 +69,7 @@ def rise_rule() -> RiseRule:
     )
 
 
+@reads_from_replica()  # the heaviest reads of the product: the replica, if any
 def dashboard_figures(*, scope: ReportScope, now: datetime | None = None) -> Dashboard:
     """The dashboard of `scope` at `now`, in local days of settings.TIME_ZONE."""
     periods = periods_at(now or timezone.now(), ZoneInfo(settings.TIME_ZONE))

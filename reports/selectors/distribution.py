@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import DurationField, ExpressionWrapper, F, Func, QuerySet
 from django.db.models import FloatField as FloatOutput
 
@@ -57,6 +57,8 @@ def distribution_of(values: QuerySet) -> Distribution:
         sql, params = values.order_by().query.sql_with_params()
     except EmptyResultSet:  # e.g. a head whose department is gone: nothing to count
         return NOTHING
+    # Where the ORM would have read `values` (the replica while counting report figures).
+    connection = connections[values.db]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

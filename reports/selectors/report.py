@@ -22,6 +22,7 @@ from accounts.selectors import department_subtree_ids
 from complaints.models import Channel, Complaint, Decision, FollowUp, Outcome, State
 from reports.domain import TICK, Periods, ReportPeriod, Span, periods_at, weighted_percentile
 from reports.selectors.dashboard import rise_rule
+from reports.selectors.databases import reads_from_replica
 from reports.selectors.deadlines import (
     Compliance,
     Durations,
@@ -394,6 +395,7 @@ def group_table(
     return sorted(result, key=lambda item: (-item.received, -item.closed, item.label))
 
 
+@reads_from_replica()  # the heaviest reads of the product: the replica, if any
 def report_figures(
     *,
     scope: ReportScope,

@@ -17,9 +17,14 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import CaptureQueriesContext
 
+from complaints.models import Complaint
+from reports.domain import month_period
 from reports.models import ExportJob
+from reports.selectors.dashboard import dashboard_figures
 from reports.selectors.databases import REPLICA, read_alias
 from reports.selectors.exports import ExportSpec
+from reports.selectors.report import report_figures
+from reports.selectors.scope import ReportScope
 from reports.services.exports import export_csv_stream, export_job_build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +92,30 @@ def test_exports_read_the_replica_and_write_the_primary(org, new_complaint, repl
         copy.save(update_fields=["error"])
     assert writes_on_replica.captured_queries == []
     assert ExportJob.objects.get(pk=job.pk).error == "checked"
+
+
+@pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
+def test_the_dashboard_and_the_report_are_counted_on_the_replica(org, new_complaint, replica):
+    new_complaint(received_at=datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    scope = ReportScope(departments=None)
+    at = datetime(2026, 3, 20, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    with (
+        CaptureQueriesContext(replica) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
+        dashboard = dashboard_figures(scope=scope, now=at)
+        report = report_figures(scope=scope, period=month_period(2026, 3), now=at)
+        # Outside the figures, reads stay on the primary (a person reads their own writes).
+        assert list(Complaint.objects.values_list("reference", flat=True))
+
+    assert dashboard.new.month == 1
+    assert report.current.intake.received == 1
+    assert len(on_replica.captured_queries) > 20
+    assert [q["sql"] for q in on_primary.captured_queries] == [
+        q["sql"] for q in on_primary.captured_queries if "complaints_complaint" in q["sql"]
+    ]
+    assert len(on_primary.captured_queries) == 1
 
 
 def test_the_settings_add_the_replica_and_its_router_from_the_environment():
