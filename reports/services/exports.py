@@ -24,8 +24,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from complaints.errors import InvalidInput, PermissionDenied
+from accounts.models import AuditEntry, User
+from accounts.services import audit_record
+from complaints.errors import InvalidInput, NotFound, PermissionDenied
 from complaints.models import Channel, Severity
 from config.dispatch import dispatch_after_commit
 from reports.models import ExportJob
@@ -35,6 +36,7 @@ from reports.selectors.exports import (
     DATETIME_COLUMNS,
     ExportSpec,
     export_headers,
+    export_job_get_for_user,
     export_rows,
 )
 
@@ -91,11 +93,23 @@ def _csv_text(key: str, value: Any) -> str:
     return str(value)
 
 
+def _audit(user: User, target: ExportJob | str, spec: ExportSpec, file_format: str) -> None:
+    """Every export of cases is in the audit log (who, when, from where, which cases)."""
+    details = {
+        "format": file_format,
+        "received_from": spec.date_from.isoformat(),
+        "received_to": spec.date_to.isoformat(),
+        **spec.filters(),
+    }
+    audit_record(user, AuditEntry.Action.EXPORT, target, details)
+
+
 def export_csv_stream(*, user: User, spec: ExportSpec, language: str) -> Iterator[str]:
     """The CSV's pieces (UTF-8 with a byte-order mark, so Excel reads the Chinese): checked at
     once, the rows read as the response is sent."""
     export_ensure_allowed(user=user)
     export_spec_validate(spec)
+    _audit(user, export_csv_filename(spec), spec, "csv")
     return _csv_pieces(user=user, spec=spec, language=language)
 
 
@@ -133,8 +147,22 @@ def export_job_request(*, user: User, spec: ExportSpec, language: str) -> Export
         language=language,
         created_at=timezone.now(),
     )
+    _audit(user, job, spec, "xlsx")
     dispatch_after_commit(BUILD_TASK, job.pk)
     return job
+
+
+def export_job_file(*, user: User, job_id: int) -> tuple[ExportJob, File]:
+    """The built file of an export `user` may read (theirs, or any for a complaint manager), opened;
+    NotFound otherwise or while it is not ready. A download by someone else than the requester is
+    an export of its own in the audit log."""
+    job = export_job_get_for_user(user=user, job_id=job_id)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise NotFound(_("The export is not ready."))
+    if job.requested_by_id != user.pk:
+        spec = ExportSpec(date_from=job.date_from, date_to=job.date_to, **job.filters)
+        _audit(user, job, spec, "xlsx")
+    return job, job.file.open("rb")
 
 
 def export_job_build(*, job_id: int) -> ExportJob | None:

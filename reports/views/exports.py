@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.errors import InvalidInput, NotFound, PermissionDenied
 from reports.forms import ExportForm
-from reports.models import ExportJob
 from reports.selectors.exports import export_job_get_for_user, export_jobs_recent
 from reports.services.exports import (
     export_csv_filename,
     export_csv_stream,
     export_ensure_allowed,
+    export_job_file,
     export_job_request,
     export_xlsx_filename,
 )
@@ -100,13 +100,9 @@ def export_job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     try:
-        job = export_job_get_for_user(user=request.user, job_id=pk)  # type: ignore[arg-type]
+        job, opened = export_job_file(user=request.user, job_id=pk)  # type: ignore[arg-type]
     except NotFound as error:
         raise Http404(error.message) from error
-    if job.status != ExportJob.Status.DONE or not job.file:
-        raise Http404("The export is not ready.")
-    response = FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=export_xlsx_filename(job)
-    )
+    response = FileResponse(opened, as_attachment=True, filename=export_xlsx_filename(job))
     response["Cache-Control"] = "no-store"
     return response

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import AuditEntry
 from complaints.errors import InvalidInput, PermissionDenied
 from complaints.models import Complaint, State
 from reports.models import ExportJob
@@ -430,3 +431,29 @@ def test_memory_stays_flat_as_the_export_grows(org):
     # Four times the rows, about the same peak: rows are read in chunks of 2,000 and written out
     assert large[0] < small[0] * 1.5 + 1_000_000, (small, large)
     assert large[1] < small[1] * 1.5 + 1_000_000, (small, large)
+
+
+def test_every_export_of_cases_is_in_the_audit_log(
+    client, org, march, django_capture_on_commit_callbacks
+):
+    def exports() -> list[tuple[str, str, dict]]:
+        return [
+            (entry.actor.username, entry.target_label, entry.details)
+            for entry in AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).order_by("pk")
+        ]
+
+    csv_rows(org.manager, spec=ExportSpec(MARCH.date_from, MARCH.date_to, channel="phone"))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_job_request(user=org.head, spec=MARCH, language="en")
+    client.force_login(org.head)
+    assert client.get(reverse("reports:export-download", args=[job.pk])).status_code == 200
+    client.force_login(org.manager)  # someone else's file: an export of its own
+    assert client.get(reverse("reports:export-download", args=[job.pk])).status_code == 200
+
+    period = {"received_from": "2026-03-01", "received_to": "2026-03-31"}
+    assert exports() == [
+        (org.manager.username, "complaints-20260301-20260331.csv",
+         {"format": "csv", **period, "channel": "phone"}),
+        (org.head.username, str(job), {"format": "xlsx", **period}),
+        (org.manager.username, str(job), {"format": "xlsx", **period}),
+    ]  # fmt: skip
