@@ -25,7 +25,13 @@ from reports.selectors.report import ReportFilters
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value is always ISO (YYYY-MM-DD), whatever the language's date
+    format; a localised value ("2026/12/01") is not a date to it, and the field shows empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def month_start(today: date) -> date:

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from complaints.errors import InvalidInput, PermissionDenied
@@ -457,3 +458,20 @@ def test_every_export_of_cases_is_in_the_audit_log(
         (org.head.username, str(job), {"format": "xlsx", **period}),
         (org.manager.username, str(job), {"format": "xlsx", **period}),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_date_pickers_get_iso_values_in_every_language(client, org, language):
+    # A date input takes only YYYY-MM-DD: a localised "2026/12/01" showed as an empty field.
+    client.force_login(org.manager)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("reports:exports")).content.decode()
+    today = timezone.localdate()
+    assert f'name="date_from" value="{today.replace(day=1).isoformat()}"' in html
+    assert f'name="date_to" value="{today.isoformat()}"' in html
+    report = client.get(
+        reverse("reports:report"),
+        {"period": "custom", "date_from": "2026-03-01", "date_to": "2026-03-31"},
+    ).content.decode()
+    assert 'name="date_from" value="2026-03-01"' in report
+    assert 'name="date_to" value="2026-03-31"' in report
