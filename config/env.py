@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -19,11 +20,34 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from "X-Forwarded-Proto" or "X-Forwarded-Proto: https" (the
+    value that means HTTPS; "https" when not given). Empty: no proxy header is trusted."""
+    name, _colon, expected = value.partition(":")
+    name = name.strip()
+    if not name:
+        return None
+    meta_key = name.upper().replace("-", "_")
+    if not meta_key.startswith("HTTP_"):
+        meta_key = f"HTTP_{meta_key}"
+    return meta_key, expected.strip() or "https"
 
 
 def database_config(url: str | None, *, var_dir: Path) -> dict[str, Any]:

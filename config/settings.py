@@ -9,7 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from config.env import broker_config, cache_config, database_config, env_bool, env_list
+from config.env import (
+    broker_config,
+    cache_config,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    proxy_ssl_header,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -192,17 +200,36 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # The file backend's folder (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
-# Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (and drops any such
-# header a client sends): secure cookies, a redirect to HTTPS and HSTS, as `check --deploy` expects.
-if env_bool("DJANGO_HTTPS", default=False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
-    # Both bind every subdomain of the site's domain to HTTPS for good: the company decides.
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# A deployment names its own secret key; the embedded `make run`, the tests and a developer's
+# runserver never do. What would stop plain http://127.0.0.1 from working (the redirect to HTTPS,
+# secure-only cookies, HSTS) is therefore on by default in a deployment and off otherwise, and each
+# can be set either way. A deployment sits behind a TLS-terminating proxy that sets
+# X-Forwarded-Proto and drops any such header a client sends (README: Production).
+DEPLOYED = bool(os.environ.get("DJANGO_SECRET_KEY"))
+HTTPS = env_bool("DJANGO_HTTPS", default=DEPLOYED)
+SECURE_PROXY_SSL_HEADER = (
+    proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"))
+    if HTTPS
+    else None
+)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+# Probes (load balancer, orchestrator) ask over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", default=HTTPS)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", default=HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+# HSTS for the host's own subdomains, and consent to browsers' preload list (which only takes a
+# registrable domain, so it matters only when the product is served at the company's apex).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=HTTPS)
+# These work over plain HTTP too, so they hold everywhere. No page is ever framed; a tracking
+# link's token never leaves the site in a Referer; no other site's window keeps a handle on ours.
+X_FRAME_OPTIONS = os.environ.get("DJANGO_X_FRAME_OPTIONS", "DENY")
+SECURE_REFERRER_POLICY = os.environ.get("DJANGO_SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get(
+    "DJANGO_SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin"
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = broker_config(
     os.environ.get("CELERY_BROKER_URL"), var_dir=VAR_DIR
