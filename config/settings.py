@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import (
     broker_config,
     cache_config,
@@ -260,6 +262,17 @@ CELERY_TASK_ROUTES = {
 COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS", "3"))
 COMPLAINTS_EVIDENCE_MAX_BYTES = int(
     os.environ.get("COMPLAINTS_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024))
+)
+# Who sends an evidence file's bytes once the view has checked the person may see the case:
+# "" Django itself; "x-accel-redirect" nginx, from an `internal` location at
+# COMPLAINTS_EVIDENCE_ACCEL_PREFIX whose alias is MEDIA_ROOT; "x-sendfile" Apache or lighttpd.
+COMPLAINTS_EVIDENCE_SERVE_WITH = os.environ.get("COMPLAINTS_EVIDENCE_SERVE_WITH", "").lower()
+if COMPLAINTS_EVIDENCE_SERVE_WITH not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured(
+        "COMPLAINTS_EVIDENCE_SERVE_WITH must be empty, x-accel-redirect or x-sendfile."
+    )
+COMPLAINTS_EVIDENCE_ACCEL_PREFIX = os.environ.get(
+    "COMPLAINTS_EVIDENCE_ACCEL_PREFIX", "/protected-evidence/"
 )
 # How long an API client's Idempotency-Key is remembered (a retry after that creates anew).
 COMPLAINTS_API_IDEMPOTENCY_HOURS = int(os.environ.get("COMPLAINTS_API_IDEMPOTENCY_HOURS", "24"))

@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from complaints.models import EvidenceFile
 from complaints.selectors import complaints_visible_to
 
 VIEW_ALL = "complaints.view_all_complaints"
@@ -23,6 +27,14 @@ def scope_to_visible(queryset: QuerySet, *, user: User, path: str) -> QuerySet:
 
 def can_see_pii(user: User) -> bool:
     return user.has_perm(VIEW_PII)
+
+
+def evidence_download_link(evidence: EvidenceFile) -> str:
+    """A link to the file through the case page's checked view, never to its media URL."""
+    if evidence.pk is None:
+        return "–"
+    url = reverse("case_evidence_file", args=[evidence.complaint.reference, evidence.pk])
+    return format_html('<a href="{}">{}</a>', url, evidence.original_name or _("download"))
 
 
 def mask_phone(value: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from complaints.admin.common import ReadOnlyInline
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from complaints.admin.common import ReadOnlyInline, evidence_download_link
 from complaints.models import (
     CaseEvent,
     CustomerContact,
@@ -28,8 +31,13 @@ class HandoffInline(ReadOnlyInline):
 
 class EvidenceInline(ReadOnlyInline):
     model = EvidenceFile
-    fields = ("uploaded_at", "kind", "file", "original_name", "size", "sha256", "uploaded_by")
-    related = ("uploaded_by",)
+    fields = ("uploaded_at", "kind", "download", "size", "sha256", "uploaded_by")
+    readonly_fields = fields
+    related = ("complaint", "uploaded_by")
+
+    @admin.display(description=_("file"))
+    def download(self, evidence: EvidenceFile) -> str:
+        return evidence_download_link(evidence)
 
 
 class DecisionInline(ReadOnlyInline):

@@ -8,13 +8,13 @@ decisions, and that goes through complaints.services.decision_approve.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints.admin.common import ComplaintRecordAdmin
+from complaints.admin.common import ComplaintRecordAdmin, evidence_download_link
 from complaints.errors import ComplaintError
 from complaints.models import (
     CaseEvent,
@@ -89,9 +89,21 @@ class EvidenceFileAdmin(ComplaintRecordAdmin):
     date_hierarchy = "uploaded_at"
     ordering = ("-uploaded_at", "-id")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None):
+        # The stored file's name would link to its media URL, which nothing serves.
+        fields = super().get_readonly_fields(request, obj)
+        return ["download" if name == "file" else name for name in fields]
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None):
+        return self.get_readonly_fields(request, obj)
+
     @admin.display(description=_("size"), ordering="size")
     def file_size(self, evidence: EvidenceFile) -> str:
         return filesizeformat(evidence.size)
+
+    @admin.display(description=_("file"))
+    def download(self, evidence: EvidenceFile) -> str:
+        return evidence_download_link(evidence)
 
 
 @admin.register(Decision)

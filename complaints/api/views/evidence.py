@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import FileResponse
-from django.utils.translation import gettext as _
+from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -19,7 +18,7 @@ from complaints.api.schema import REFERENCE, errors
 from complaints.api.selectors import complaint_evidence, complaint_evidence_get
 from complaints.api.serializers.evidence import EvidenceInputSerializer, EvidenceSerializer
 from complaints.api.views.common import ApiView, load_complaint, signed_in_user
-from complaints.errors import NotFound
+from complaints.downloads import evidence_file_response
 from complaints.services import evidence_add
 
 
@@ -110,19 +109,8 @@ class EvidenceDownloadView(ApiView):
             **errors(404),
         },
     )
-    def get(self, request: Request, reference: str, evidence_id: int) -> FileResponse:
+    def get(self, request: Request, reference: str, evidence_id: int) -> HttpResponseBase:
         complaint = load_complaint(request, reference)
         evidence = complaint_evidence_get(complaint=complaint, evidence_id=evidence_id)
-        try:
-            stream = evidence.file.open("rb")
-        except FileNotFoundError as exc:
-            raise NotFound(_("The stored file is missing.")) from exc
-        response = FileResponse(
-            stream,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
-        # The checked type is the only one the browser may use: never sniff an upload into HTML.
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        # A missing stored file is an Http404, which the API answers as its JSON 404.
+        return evidence_file_response(evidence)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from complaints.downloads import evidence_file_response
 from complaints.errors import InvalidInput, NotFound
 from complaints.forms.case import EvidenceForm
 from complaints.models import Complaint
@@ -64,7 +65,7 @@ def case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_evidence_file(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+def case_evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpResponseBase:
     """The stored file; `?inline=1` shows an image in the page (thumbnails), anything else downloads."""
     try:
         complaint = complaint_get_for_user(user=request.user, reference=reference)
@@ -73,19 +74,4 @@ def case_evidence_file(request: HttpRequest, reference: str, pk: int) -> FileRes
     evidence = complaint.evidence.filter(pk=pk).first()
     if evidence is None:
         raise Http404()
-    inline = request.GET.get("inline") == "1" and evidence.content_type.startswith("image/")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404() from error
-    response = FileResponse(
-        handle,
-        content_type=evidence.content_type,
-        as_attachment=not inline,
-        filename=evidence.original_name,
-    )
-    # Private to the signed-in user; and never run as a page whatever the bytes claim to be.
-    response["Cache-Control"] = "private, max-age=300"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_file_response(evidence, inline=request.GET.get("inline") == "1")
