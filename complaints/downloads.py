@@ -42,7 +42,7 @@ def evidence_file_response(evidence: EvidenceFile, *, inline: bool = False) -> H
     if mode == ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
         prefix = settings.COMPLAINTS_EVIDENCE_ACCEL_PREFIX.rstrip("/")
-        response["X-Accel-Redirect"] = f"{prefix}/{quote(evidence.file.name)}"
+        response["X-Accel-Redirect"] = f"{prefix}/{quote(evidence.file.name or '')}"
     elif mode == SENDFILE:
         response = HttpResponse(content_type=content_type)
         response["X-Sendfile"] = evidence.file.path
@@ -56,8 +56,8 @@ def evidence_file_response(evidence: EvidenceFile, *, inline: bool = False) -> H
         except FileNotFoundError as error:
             raise Http404() from error
         response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment, evidence.original_name or "evidence"
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment, evidence.original_name or "evidence") or ""
     )
     # Private to the signed-in user; and never run as a page whatever the bytes claim to be.
     response["Cache-Control"] = "private, max-age=300"

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "complaints",
     "sla",
     "reports",
+    "health",
     "demo",
 ]
 
@@ -252,11 +253,18 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = {name: {} for name in ("sla", "notify", "reports", "hooks", "celery")}
 CELERY_TASK_ROUTES = {
     "sla.tasks.*": {"queue": "sla"},
+    # Beat's heartbeat goes where the deadline work goes: a fresh one proves both are running.
+    "health.tasks.*": {"queue": "sla"},
     "complaints.tasks.send_notification_emails_task": {"queue": "notify"},
     "complaints.tasks.send_customer_emails_task": {"queue": "notify"},
     "complaints.tasks.resend_notification_emails_task": {"queue": "notify"},
     "reports.tasks.*": {"queue": "reports"},
 }
+
+# /readyz: beat's heartbeat (every minute) older than this is "stale"; how long the broker may
+# take to accept a connection before it counts as unreachable.
+HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", 180)
+HEALTH_BROKER_TIMEOUT_SECONDS = env_int("HEALTH_BROKER_TIMEOUT_SECONDS", 2)
 
 # Domain settings; each can be overridden by an environment variable of the same name.
 COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS", "3"))

@@ -7,6 +7,7 @@ admin.site.site_title = _("Complaint handling")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("", include("health.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("complaints.api.urls")),

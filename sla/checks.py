@@ -14,31 +14,26 @@ def check_calendar_years(app_configs=None, **kwargs) -> list[CheckMessage]:
     Deadlines in such a year are counted on weekly rest days alone. Silent when the database cannot
     be read yet (not migrated, not reachable): `migrate` itself loads the years.
     """
-    from sla.models import BusinessCalendar, CalendarYear
+    from sla.models import BusinessCalendar
+    from sla.selectors import calendar_years_missing
 
     this_year = timezone.localdate().year
-    wanted = {this_year, this_year + 1}
     try:
-        calendars = list(BusinessCalendar.objects.filter(is_active=True).order_by("pk"))
-        loaded: dict[int, set[int]] = {}
-        for calendar_id, year in CalendarYear.objects.filter(
-            calendar__in=calendars, year__in=wanted
-        ).values_list("calendar_id", "year"):
-            loaded.setdefault(calendar_id, set()).add(year)
+        missing = calendar_years_missing(years={this_year, this_year + 1})
+        calendars = {
+            calendar.code: calendar
+            for calendar in BusinessCalendar.objects.filter(code__in=list(missing))
+        }
     except DatabaseError:
         return []
-    messages: list[CheckMessage] = []
-    for calendar in calendars:
-        missing = sorted(wanted - loaded.get(calendar.pk, set()))
-        if missing:
-            years = ", ".join(str(year) for year in missing)
-            messages.append(
-                Warning(
-                    f"Business calendar {calendar.code!r} has no days loaded for {years}: "
-                    "deadlines there count weekends only, holidays as working days.",
-                    hint="Run `manage.py refresh_calendars` (or `migrate`, or start a worker).",
-                    obj=calendar,
-                    id="sla.W001",
-                )
-            )
-    return messages
+    return [
+        Warning(
+            f"Business calendar {code!r} has no days loaded for "
+            f"{', '.join(str(year) for year in years)}: "
+            "deadlines there count weekends only, holidays as working days.",
+            hint="Run `manage.py refresh_calendars` (or `migrate`, or start a worker).",
+            obj=calendars.get(code),
+            id="sla.W001",
+        )
+        for code, years in missing.items()
+    ]

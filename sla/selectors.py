@@ -99,6 +99,24 @@ def provisional_years_ahead(
     return [year for year in span if year not in confirmed]
 
 
+def calendar_years_missing(*, years: set[int]) -> dict[str, list[int]]:
+    """Active calendars (by code) that lack any of `years`, with the years they lack; two queries.
+
+    A calendar without a year counts weekends only there: 国庆节 and 春节 become working days.
+    Read by the system check sla.W001 and by /readyz.
+    """
+    calendars = list(
+        BusinessCalendar.objects.filter(is_active=True).order_by("pk").values_list("pk", "code")
+    )
+    loaded: dict[int, set[int]] = {}
+    for calendar_id, year in CalendarYear.objects.filter(
+        calendar__in=[pk for pk, _code in calendars], year__in=years
+    ).values_list("calendar_id", "year"):
+        loaded.setdefault(calendar_id, set()).add(year)
+    missing = {code: sorted(years - loaded.get(pk, set())) for pk, code in calendars}
+    return {code: lacking for code, lacking in missing.items() if lacking}
+
+
 def due_clocks(*, now: datetime) -> QuerySet[Clock]:
     """Live clocks with something due by `now`, oldest first: the sweep's one query.
 

@@ -7,7 +7,8 @@ else. Then, through HTTP and the database only:
 - the sign-in page and its static files are served, plain HTTP is sent to HTTPS;
 - a worker start loads a calendar year that went missing;
 - a complaint received on 30 September gets its statutory deadlines after the National Day holiday;
-- beat's sweep, the sla worker and the notify worker escalate it and e-mail a complaint manager.
+- beat's sweep, the sla worker and the notify worker escalate it and e-mail a complaint manager;
+- /readyz reports every check ready (beat's heartbeat came through the sla worker).
 
 Needs PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL), as CI has them; about a minute and a
 half, most of it the pip install and the wait for beat's first sweep.
@@ -301,6 +302,16 @@ def test_the_readme_production_steps_give_a_working_system(venv, database, tmp_p
         mails = "".join(path.read_text(errors="replace") for path in mail_dir.glob("*.log"))
         assert "ops@example.com" in mails
         assert reference in mails and sent
+
+        # /readyz: the database, the cache, the broker, beat's heartbeat through the sla worker
+        # and the calendar years are all there (over plain HTTP: probes are not redirected)
+        def ready():
+            status, _, body = http("GET", f"{base}/readyz")
+            return status == 200 and json.loads(body)
+
+        readiness = wait_until(ready, "/readyz to report ready", timeout=150)
+        assert readiness["status"] == "ready"
+        assert http("GET", f"{base}/healthz")[0] == 200
     finally:
         for process in processes.values():
             stop(process)
