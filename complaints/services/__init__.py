@@ -1,6 +1,6 @@
 """Every change to complaints goes through these functions, whichever door it comes in by."""
 
-from complaints.services.common import ensure_workable
+from complaints.services.common import Needs, ensure_role_may, ensure_workable
 from complaints.services.contacts import contact_record, follow_up_record
 from complaints.services.customers import (
     customer_contact_unmask,
@@ -32,6 +32,7 @@ from complaints.services.triage import complaint_assign, complaint_triage
 __all__ = [
     "TRANSITIONS",
     "Flags",
+    "Needs",
     "available_transitions",
     "can_approve",
     "complaint_add_note",
@@ -46,6 +47,7 @@ __all__ = [
     "decision_approve",
     "decision_propose",
     "decision_refuse",
+    "ensure_role_may",
     "ensure_workable",
     "evidence_add",
     "follow_up_record",

@@ -10,6 +10,28 @@ from complaints.models import Complaint
 from complaints.selectors import complaint_is_visible_to, complaint_is_workable_by
 
 
+class Needs:
+    """What each change asks of the actor's role: any one of the named permissions. The services
+    check it; the doors (API views, the case page's forms) check it again before they read a
+    request's body, so a role that may not act hears 403 whatever it sent, never "field missing"."""
+
+    RECEIVE = ("receive_complaint",)
+    TRIAGE = ("triage_complaint",)
+    COMMENT = ("comment_on_complaint",)
+    INVESTIGATE = ("investigate_complaint",)
+    CONTACT = ("contact_customer",)
+    FOLLOW_UP = ("follow_up_complaint",)
+    ADD_EVIDENCE = ("receive_complaint", "investigate_complaint")
+    PROPOSE = ("propose_decision",)
+    APPROVE = ("approve_decision",)
+
+
+def ensure_role_may(*, actor: User, perms: tuple[str, ...]) -> None:
+    """A refusal unless the actor's role holds one of `perms` (codenames of the complaints app)."""
+    if not any(actor.has_perm(f"complaints.{perm}") for perm in perms):
+        raise PermissionDenied()
+
+
 def ensure_workable(*, actor: User, complaint: Complaint) -> None:
     """Only those in charge of a case change it. A case the actor may not read is missing, never
     forbidden; one they only read (they worked on it, it has moved on) is a refusal that says why."""
@@ -27,8 +49,7 @@ def ensure_workable(*, actor: User, complaint: Complaint) -> None:
 def ensure_can_act(*, actor: User, complaint: Complaint, perms: tuple[str, ...]) -> None:
     """Out of scope reads as missing; read-only or without any of `perms` is a refusal."""
     ensure_workable(actor=actor, complaint=complaint)
-    if not any(actor.has_perm(f"complaints.{perm}") for perm in perms):
-        raise PermissionDenied()
+    ensure_role_may(actor=actor, perms=perms)
 
 
 def lock_for_change(

@@ -21,7 +21,7 @@ from complaints.models import (
     FollowUpMethod,
     State,
 )
-from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.notifications import notifications_settle_case
 from complaints.timeline import BY_CUSTOMER, record_event
 from sla.models import Stage
@@ -95,7 +95,7 @@ def contact_record(
     purpose: str = ContactPurpose.GENERAL,
     at: datetime | None = None,
 ) -> CustomerContact:
-    ensure_can_act(actor=actor, complaint=complaint, perms=("contact_customer",))
+    ensure_can_act(actor=actor, complaint=complaint, perms=Needs.CONTACT)
     validate_contact(channel=channel, summary=summary)
     if direction not in ContactDirection.values:
         raise InvalidInput({"direction": [_("Choose a direction.")]})
@@ -134,7 +134,7 @@ def follow_up_record(
     comment: str = "",
 ) -> FollowUp:
     """Record one follow-up attempt; a visit that reached the customer needs their verdict."""
-    ensure_can_act(actor=actor, complaint=complaint, perms=("follow_up_complaint",))
+    ensure_can_act(actor=actor, complaint=complaint, perms=Needs.FOLLOW_UP)
     locked = lock_for_change(complaint, must_be_current=False)
     if locked.state != State.FOLLOW_UP:
         raise ConditionNotMet([_("Follow-up visits are recorded after the reply is sent.")])

@@ -35,6 +35,7 @@ from complaints.selectors import (
     decisions_of_round,
 )
 from complaints.services.common import (
+    Needs,
     ensure_can_act,
     ensure_workable,
     lock_for_change,
@@ -53,7 +54,7 @@ def can_approve(*, user: User, decision: Decision) -> bool:
     """Whether `user` may approve `decision`: the role, a covering limit and a place in the chain."""
     if not user.is_active or user.pk == decision.proposed_by_id:
         return False
-    if not user.has_perm("complaints.approve_decision"):
+    if not any(user.has_perm(f"complaints.{perm}") for perm in Needs.APPROVE):
         return False
     if user.approval_limit < decision.amount:
         return False
@@ -84,7 +85,7 @@ def decision_propose(
     root_cause: str = "",
     requested_approver: User | None = None,
 ) -> Decision:
-    ensure_can_act(actor=actor, complaint=complaint, perms=("propose_decision",))
+    ensure_can_act(actor=actor, complaint=complaint, perms=Needs.PROPOSE)
     locked = lock_for_change(complaint)
     if locked.state != State.DECISION:
         raise ConditionNotMet([_("Decisions are proposed once the investigation is complete.")])

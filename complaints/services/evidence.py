@@ -20,7 +20,7 @@ from accounts.models import User
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint, EvidenceFile
 from complaints.models.investigation import evidence_upload_to
-from complaints.services.common import ensure_can_act
+from complaints.services.common import Needs, ensure_can_act
 from complaints.timeline import BY_CUSTOMER, record_event
 
 # Types recognised from the file's first bytes; the name's extension is never trusted.
@@ -190,9 +190,7 @@ def evidence_add(
     """Check a file and attach it to the case. `actor` None: the customer sent it from the
     public pages (the caller has established that the case is theirs); the entry is theirs."""
     if actor is not None:
-        ensure_can_act(
-            actor=actor, complaint=complaint, perms=("receive_complaint", "investigate_complaint")
-        )
+        ensure_can_act(actor=actor, complaint=complaint, perms=Needs.ADD_EVIDENCE)
     if not complaint.is_open:
         raise ConditionNotMet([_("Evidence can only be added while the complaint is open.")])
     errors: dict[str, list[str]] = {}

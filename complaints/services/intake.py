@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
-from complaints.errors import InvalidInput, PermissionDenied
+from complaints.errors import InvalidInput
 from complaints.models import CaseEvent, Category, Channel, Complaint, ReferenceSequence, Severity
+from complaints.services.common import Needs, ensure_role_may
 from complaints.services.customer_emails import Delivery, acknowledge_receipt, delivery_for
 from complaints.services.customers import customer_get_or_create
 from complaints.timeline import record_event
@@ -159,8 +160,8 @@ def complaint_create(
     region: str = "",
 ) -> Complaint:
     """Record a complaint. `actor` None means the customer filed it on the public page."""
-    if actor is not None and not actor.has_perm("complaints.receive_complaint"):
-        raise PermissionDenied()
+    if actor is not None:
+        ensure_role_may(actor=actor, perms=Needs.RECEIVE)
     now = timezone.now()
     received_at = received_at or now
     errors: dict[str, list[str]] = {}

@@ -10,7 +10,7 @@ from accounts.models import Department, User
 from accounts.people import person_snapshot, snapshot
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint, Handoff
-from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.notifications import notify_assignee
 from complaints.timeline import record_event
 
@@ -18,7 +18,7 @@ from complaints.timeline import record_event
 @transaction.atomic
 def complaint_add_note(*, complaint: Complaint, actor: User, text: str) -> CaseEvent:
     """An internal note on the timeline; never shown to the customer."""
-    ensure_can_act(actor=actor, complaint=complaint, perms=("comment_on_complaint",))
+    ensure_can_act(actor=actor, complaint=complaint, perms=Needs.COMMENT)
     if not (text or "").strip():
         raise InvalidInput({"text": [_("Write the note first.")]})
     return record_event(
@@ -37,7 +37,7 @@ def complaint_hand_off(
     expected_version: int | None = None,
 ) -> Handoff:
     """Pass the case to another department or person, with a note of what was handed over."""
-    ensure_can_act(actor=actor, complaint=complaint, perms=("investigate_complaint",))
+    ensure_can_act(actor=actor, complaint=complaint, perms=Needs.INVESTIGATE)
     locked = lock_for_change(complaint, expected_version=expected_version)
     if not locked.is_open:
         raise ConditionNotMet([_("A finished complaint can no longer be handed off.")])

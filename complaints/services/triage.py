@@ -11,7 +11,7 @@ from accounts.models import Department, User
 from accounts.people import person_snapshot, snapshot
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Category, Complaint, Severity
-from complaints.services.common import ensure_can_act, lock_for_change, save_change
+from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.intake import FLAG_NAMES, Flags, minimum_severity
 from complaints.services.notifications import notify_assignee
 from complaints.timeline import record_event
@@ -47,7 +47,7 @@ def complaint_triage(
     expected_version: int | None = None,
 ) -> Complaint:
     """Change the routing facts of an open case; only the arguments given are changed."""
-    ensure_can_act(actor=actor, complaint=complaint, perms=("triage_complaint",))
+    ensure_can_act(actor=actor, complaint=complaint, perms=Needs.TRIAGE)
     locked = lock_for_change(complaint, expected_version=expected_version)
     if not locked.is_open:
         raise ConditionNotMet([_("A finished complaint can no longer be changed.")])
@@ -152,7 +152,7 @@ def complaint_assign(
     expected_version: int | None = None,
 ) -> Complaint:
     """Give the case to a person of its owning department."""
-    ensure_can_act(actor=actor, complaint=complaint, perms=("triage_complaint",))
+    ensure_can_act(actor=actor, complaint=complaint, perms=Needs.TRIAGE)
     locked = lock_for_change(complaint, expected_version=expected_version)
     if not locked.is_open:
         raise ConditionNotMet([_("A finished complaint can no longer be changed.")])

@@ -101,9 +101,8 @@ class TestApproval:
         )
 
         assert response.status_code == 403
-        assert error_of(response)["message"] == (
-            "Your approval limit or position does not cover this decision."
-        )
+        # A handler's role approves nothing: said before the limit is looked at.
+        assert error_of(response)["message"] == "Your role does not allow this action."
         assert Decision.objects.get(pk=pending.pk).state == "pending_approval"
 
     def test_the_department_head_approves_it(self, org, api_for, pending, case_url):

@@ -19,7 +19,7 @@ from complaints.api.serializers.complaints import ComplaintSerializer
 from complaints.errors import NotFound
 from complaints.models import Complaint
 from complaints.selectors import complaint_get_for_user
-from complaints.services import ensure_workable
+from complaints.services import ensure_role_may, ensure_workable
 
 # References are short and plain (CP-2026-000123); anything else cannot exist, so it is a 404
 # without a query (and a NUL byte never reaches PostgreSQL).
@@ -38,15 +38,18 @@ def signed_in_user(request: Request) -> User:
     return user
 
 
-def load_complaint(request: Request, reference: str) -> Complaint:
+def load_complaint(request: Request, reference: str, *, needs: tuple[str, ...] = ()) -> Complaint:
     """The case if the user may see it; out of scope and missing are the same 404. A change asked
-    by someone who only reads the case (they passed it on) is a 403 before its body is read."""
+    by someone who only reads the case (they passed it on), or whose role lacks all of `needs`
+    (complaints.services.Needs), is a 403 before its body is read."""
     if not REFERENCE_SHAPE.match(reference):
         raise NotFound()
     user = signed_in_user(request)
     complaint = complaint_get_for_user(user=user, reference=reference)
     if request.method not in SAFE_METHODS:
         ensure_workable(actor=user, complaint=complaint)
+        if needs:
+            ensure_role_may(actor=user, perms=needs)
     return complaint
 
 

@@ -37,7 +37,13 @@ from complaints.api.views.common import (
 from complaints.errors import InvalidInput, NotFound
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
-from complaints.services import Flags, complaint_create, complaint_triage
+from complaints.services import (
+    Flags,
+    Needs,
+    complaint_create,
+    complaint_triage,
+    ensure_role_may,
+)
 
 # The intake service names the customer's fields without the prefix the API nests them under.
 CUSTOMER_FIELD_NAMES = {"name": "customer.name", "phone": "customer.phone"}
@@ -78,6 +84,8 @@ class ComplaintListView(GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
+        # The role first: one that may not record complaints hears so, whatever it sent.
+        ensure_role_may(actor=signed_in_user(request), perms=Needs.RECEIVE)
         serializer = ComplaintCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -168,7 +176,7 @@ class ComplaintDetailView(ApiView):
         responses={200: ComplaintSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def patch(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.TRIAGE)
         serializer = ComplaintTriageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -16,7 +16,7 @@ from complaints.api.serializers.decisions import (
 )
 from complaints.api.views.common import ApiView, load_complaint, signed_in_user
 from complaints.models import Complaint, Decision
-from complaints.services import decision_approve, decision_propose, decision_refuse
+from complaints.services import Needs, decision_approve, decision_propose, decision_refuse
 
 
 def _decision_response(complaint: Complaint, decision: Decision, code: int = 200) -> Response:
@@ -47,7 +47,7 @@ class DecisionListView(ApiView):
         responses={201: DecisionSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.PROPOSE)
         serializer = DecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = decision_propose(
@@ -67,7 +67,7 @@ class DecisionApproveView(ApiView):
         responses={200: DecisionSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str, decision_id: int) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.APPROVE)
         decision = complaint_decision_get(complaint=complaint, decision_id=decision_id)
         serializer = DecisionVerdictInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -88,7 +88,7 @@ class DecisionRejectView(ApiView):
         responses={200: DecisionSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str, decision_id: int) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.APPROVE)
         decision = complaint_decision_get(complaint=complaint, decision_id=decision_id)
         serializer = DecisionVerdictInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -19,7 +19,7 @@ from complaints.api.selectors import complaint_evidence, complaint_evidence_get
 from complaints.api.serializers.evidence import EvidenceInputSerializer, EvidenceSerializer
 from complaints.api.views.common import ApiView, load_complaint, signed_in_user
 from complaints.downloads import evidence_file_response
-from complaints.services import evidence_add
+from complaints.services import Needs, evidence_add
 
 
 class EvidenceListView(ApiView):
@@ -50,7 +50,7 @@ class EvidenceListView(ApiView):
         responses={201: EvidenceSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.ADD_EVIDENCE)
         serializer = EvidenceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

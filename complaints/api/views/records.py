@@ -31,12 +31,14 @@ from complaints.api.views.common import (
     signed_in_user,
 )
 from complaints.services import (
+    Needs,
     complaint_add_note,
     complaint_hand_off,
     contact_record,
     follow_up_record,
 )
 from sla.services import clocks_pause, clocks_resume
+from sla.services.pauses import PAUSE_PERMISSIONS
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -67,7 +69,7 @@ class NoteCreateView(ApiView):
         responses={201: EventSerializer, **errors(400, 403, 404, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.COMMENT)
         data = _valid(NoteInputSerializer, request)
         event = complaint_add_note(
             complaint=complaint, actor=signed_in_user(request), text=data["text"]
@@ -85,7 +87,7 @@ class ContactCreateView(ApiView):
         responses={201: ContactSerializer, **errors(400, 403, 404, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.CONTACT)
         data = _valid(ContactInputSerializer, request)
         contact = contact_record(complaint=complaint, actor=signed_in_user(request), **data)
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
@@ -100,7 +102,7 @@ class FollowUpCreateView(ApiView):
         responses={201: FollowUpSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.FOLLOW_UP)
         data = _valid(FollowUpInputSerializer, request)
         follow_up = follow_up_record(complaint=complaint, actor=signed_in_user(request), **data)
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
@@ -115,7 +117,7 @@ class HandoffCreateView(ApiView):
         responses={201: HandoffSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=Needs.INVESTIGATE)
         data = _valid(HandoffInputSerializer, request)
         handoff = complaint_hand_off(
             complaint=complaint,
@@ -139,7 +141,7 @@ class PauseView(ApiView):
         responses={200: ComplaintSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=PAUSE_PERMISSIONS)
         data = _valid(PauseInputSerializer, request)
         clocks_pause(complaint=complaint, actor=signed_in_user(request), **data)
         return complaint_response(request, complaint)
@@ -154,6 +156,6 @@ class ResumeView(ApiView):
         responses={200: ComplaintSerializer, **errors(403, 404, 409)},
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = load_complaint(request, reference)
+        complaint = load_complaint(request, reference, needs=PAUSE_PERMISSIONS)
         clocks_resume(complaint=complaint, actor=signed_in_user(request))
         return complaint_response(request, complaint)

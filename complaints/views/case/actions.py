@@ -29,6 +29,7 @@ from complaints.privacy import contact_details
 from complaints.selectors import follow_up_summary
 from complaints.services import (
     TRANSITIONS,
+    Needs,
     complaint_add_note,
     complaint_hand_off,
     complaint_transition,
@@ -40,6 +41,7 @@ from complaints.services import (
 from complaints.views.case.page import load_case, render_case
 from complaints.views.case.perform import Action, perform
 from sla.services import clocks_pause, clocks_resume
+from sla.services.pauses import PAUSE_PERMISSIONS
 
 
 def _transition_action(name: str) -> Action:
@@ -96,6 +98,7 @@ def case_triage(request: HttpRequest, reference: str) -> HttpResponse:
             "triage",
             lambda complaint, data, files: TriageForm(data, complaint=complaint),
             _triage,
+            needs=Needs.TRIAGE,
         ),
     )
 
@@ -125,6 +128,7 @@ def case_handoff(request: HttpRequest, reference: str) -> HttpResponse:
             "handoff",
             lambda complaint, data, files: HandoffForm(data, complaint=complaint),
             _hand_off,
+            needs=Needs.INVESTIGATE,
         ),
     )
 
@@ -140,7 +144,13 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
     return perform(
         request,
         reference,
-        Action("note", lambda complaint, data, files: NoteForm(data), _note, anchor="#timeline"),
+        Action(
+            "note",
+            lambda complaint, data, files: NoteForm(data),
+            _note,
+            anchor="#timeline",
+            needs=Needs.COMMENT,
+        ),
     )
 
 
@@ -153,7 +163,9 @@ def _contact(request: HttpRequest, complaint: Complaint, form: ContactForm) -> s
 @require_POST
 def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     return perform(
-        request, reference, Action("contact", lambda c, data, files: ContactForm(data), _contact)
+        request,
+        reference,
+        Action("contact", lambda c, data, files: ContactForm(data), _contact, needs=Needs.CONTACT),
     )
 
 
@@ -178,7 +190,13 @@ def case_follow_up(request: HttpRequest, reference: str) -> HttpResponse:
     return perform(
         request,
         reference,
-        Action("follow_up", lambda c, data, files: FollowUpForm(data), _follow_up, "#next-steps"),
+        Action(
+            "follow_up",
+            lambda c, data, files: FollowUpForm(data),
+            _follow_up,
+            "#next-steps",
+            needs=Needs.FOLLOW_UP,
+        ),
     )
 
 
@@ -199,7 +217,9 @@ def _resume(request: HttpRequest, complaint: Complaint, form: ServiceForm) -> st
 @require_POST
 def case_pause(request: HttpRequest, reference: str) -> HttpResponse:
     return perform(
-        request, reference, Action("pause", lambda c, data, files: PauseForm(data), _pause)
+        request,
+        reference,
+        Action("pause", lambda c, data, files: PauseForm(data), _pause, needs=PAUSE_PERMISSIONS),
     )
 
 
@@ -207,7 +227,11 @@ def case_pause(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_resume(request: HttpRequest, reference: str) -> HttpResponse:
     return perform(
-        request, reference, Action("resume", lambda c, data, files: ServiceForm(data), _resume)
+        request,
+        reference,
+        Action(
+            "resume", lambda c, data, files: ServiceForm(data), _resume, needs=PAUSE_PERMISSIONS
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from complaints import errors
 from complaints.forms.base import ServiceForm
 from complaints.forms.case import ApproveForm, DecisionForm, RefuseForm
 from complaints.models import Complaint, Decision
-from complaints.services import decision_approve, decision_propose, decision_refuse
+from complaints.services import Needs, decision_approve, decision_propose, decision_refuse
 from complaints.views.case.page import eligible_approvers, load_case
 from complaints.views.case.perform import Action, Runner, perform
 
@@ -42,6 +42,7 @@ def case_decision(request: HttpRequest, reference: str) -> HttpResponse:
             "decision",
             lambda complaint, data, files: _decision_form(complaint, data, files, request.user),
             _propose,
+            needs=Needs.PROPOSE,
         ),
     )
 
@@ -90,6 +91,7 @@ def case_decision_approve(request: HttpRequest, reference: str, pk: int) -> Http
             f"decision:{pk}:approve",
             lambda c, data, files: ApproveForm(data, id_prefix=f"approve{pk}"),
             _approve(pk),
+            needs=Needs.APPROVE,
         ),
     )
 
@@ -104,6 +106,7 @@ def case_decision_refuse(request: HttpRequest, reference: str, pk: int) -> HttpR
             f"decision:{pk}:refuse",
             lambda c, data, files: RefuseForm(data, id_prefix=f"refuse{pk}"),
             _refuse(pk),
+            needs=Needs.APPROVE,
         ),
     )
 

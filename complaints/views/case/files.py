@@ -18,6 +18,7 @@ from complaints.errors import InvalidInput, NotFound
 from complaints.forms.case import EvidenceForm
 from complaints.models import Complaint
 from complaints.selectors import complaint_get_for_user
+from complaints.services import Needs
 from complaints.services.intake_desk import EvidenceUpload, RefusedFile, evidence_add_each
 from complaints.views.case.perform import Action, perform
 
@@ -58,6 +59,7 @@ def case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
             "evidence",
             lambda complaint, data, files: EvidenceForm(data, files),
             _upload,
+            needs=Needs.ADD_EVIDENCE,
             anchor="#evidence",
         ),
     )

@@ -22,7 +22,7 @@ from complaints import errors
 from complaints.forms.base import ServiceForm
 from complaints.models import Complaint, State
 from complaints.selectors import complaints_visible_to
-from complaints.services import TRANSITIONS, ensure_workable
+from complaints.services import TRANSITIONS, ensure_role_may, ensure_workable
 from complaints.views.case.page import load_case, render_case
 from complaints.views.case.timeline import timeline_entries
 
@@ -51,6 +51,9 @@ class Action:
     form: Callable[[Complaint, object, object], ServiceForm]  # (complaint, data, files) → form
     run: Runner  # calls the service; returns the success message
     anchor: str = ""
+    # The permissions the service asks of the role (complaints.services.Needs): checked before
+    # the form is read, so a role that may not act gets 403, not a form's field errors.
+    needs: tuple[str, ...] = ()
 
 
 def perform(request: HttpRequest, reference: str, action: Action) -> HttpResponse:
@@ -58,6 +61,8 @@ def perform(request: HttpRequest, reference: str, action: Action) -> HttpRespons
     try:
         # Someone who only reads the case (they passed it on) is refused before any form is read.
         ensure_workable(actor=request.user, complaint=complaint)
+        if action.needs:
+            ensure_role_may(actor=request.user, perms=action.needs)
     except errors.PermissionDenied as error:
         raise HttpForbidden(error.message) from error
     form = action.form(complaint, request.POST, request.FILES)
