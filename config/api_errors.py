@@ -7,8 +7,11 @@ Every error answer is `{"error": {"code", "message", "fields"?, "allowed"?, "rea
 - `reasons` lists the conditions not met yet (409 "condition_not_met").
 
 Domain errors (complaints.errors) map to statuses here, once; DRF's own exceptions (validation,
-parse errors, authentication, throttling...) and Django's Http404 / PermissionDenied are reshaped
-to the same body. Anything else is a bug and is left to Django (a 500).
+parse errors, authentication, throttling...), Django's Http404 / PermissionDenied and a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE (413 `too_large`) are reshaped to the same body. Anything else is a bug
+and is left to Django (a 500). What never reaches a DRF view under /api/ (an unknown path, a
+refusal in a middleware, a 500) gets the same body from Django's error handlers (`handler*` in
+config/urls.py); pages elsewhere keep Django's HTML answers.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -76,6 +81,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        set_rollback()
+        code, status_code, message = _suspicious(exc)
+        return Response(error_body(code, message), status=status_code)
     if not isinstance(exc, exceptions.APIException):
         return None
 
@@ -149,3 +158,59 @@ def _flatten(detail: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
                 yield from _flatten(item, f"{prefix}.{index}" if prefix else str(index))
     else:
         yield prefix or "non_field_errors", [str(detail)]
+
+
+def _suspicious(exc: SuspiciousOperation) -> tuple[str, int, str]:
+    """A request Django refuses to read: too big (413), else malformed (400). Never its details."""
+    if isinstance(exc, RequestDataTooBig):
+        return (
+            "too_large",
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            _("The request is over the size limit; nothing of it was kept."),
+        )
+    return "bad_request", status.HTTP_400_BAD_REQUEST, _("The request could not be read.")
+
+
+# Django's error handlers, for what never reached a DRF view: JSON under /api/, pages elsewhere.
+API_PREFIX = "/api/"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _json(code: str, message: str, status_code: int) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status_code)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, SuspiciousOperation):
+        code, status_code, message = _suspicious(exception)
+        return _json(code, message, status_code)
+    return _json("bad_request", _("The request could not be read."), status.HTTP_400_BAD_REQUEST)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
+    denied = exceptions.PermissionDenied()
+    return _json(denied.default_code, str(denied.detail), status.HTTP_403_FORBIDDEN)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    missing = exceptions.NotFound()
+    return _json(missing.default_code, str(missing.detail), status.HTTP_404_NOT_FOUND)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return _json(
+        "server_error",
+        _("Something went wrong on our side; it has been logged."),
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )

@@ -315,6 +315,11 @@ RATELIMIT_VIEW = "complaints.views.public.abuse.rate_limited"
 COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES = int(
     os.environ.get("COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES", str(60 * 1024 * 1024))
 )
+# The staff case page's evidence form: the largest request it reads (all files together), refused
+# unread above it. The API takes one file a request: COMPLAINTS_EVIDENCE_MAX_BYTES and the form.
+COMPLAINTS_UPLOAD_MAX_REQUEST_BYTES = env_int(
+    "COMPLAINTS_UPLOAD_MAX_REQUEST_BYTES", 100 * 1024 * 1024
+)
 COMPLAINTS_PUBLIC_MAX_FILES = int(os.environ.get("COMPLAINTS_PUBLIC_MAX_FILES", "6"))
 # The privacy notice customers agree to (个人信息保护法): whom they ask about their data, and how
 # long it is kept after the case is closed.
@@ -350,6 +355,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["complaints.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

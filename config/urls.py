@@ -16,5 +16,11 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("complaints.urls")),
 ]
+# Under /api/ every error is the API's JSON body, even one raised before a view (config.api_errors).
+handler400 = "config.api_errors.bad_request"
+handler403 = "config.api_errors.permission_denied"
+handler404 = "config.api_errors.page_not_found"
+handler500 = "config.api_errors.server_error"
+
 # No route serves MEDIA_ROOT, not even with DEBUG: evidence leaves only through the views that ask
 # the case's access selector first (complaints.downloads).

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.tree import in_tree_order, tree_label
-from complaints.admin.common import scope_to_visible
+from complaints.admin.common import ExactContactSearch, scope_to_visible
 from complaints.admin.complaint_form import (
     REFUSAL_ATTR,
     ROUTING_FIELDS,
@@ -80,7 +80,7 @@ def _triage(**arguments) -> Complaint:
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ExactContactSearch, admin.ModelAdmin):
     form = ComplaintAdminForm
     list_display = (
         "reference",
@@ -103,7 +103,9 @@ class ComplaintAdmin(admin.ModelAdmin):
         ("category", CategoryListFilter),
     )
     list_select_related = ("customer", "department", "assignee")
-    search_fields = ("reference", "subject", "customer__name", "customer__phone")
+    # The customer's phone and e-mail are searched exactly (ExactContactSearch).
+    search_fields = ("reference", "subject", "customer__name")
+    contact_path = "customer__"
     date_hierarchy = "received_at"
     autocomplete_fields = ("category", "department", "assignee")
     inlines = [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from complaints.models import EvidenceFile
-from complaints.selectors import complaints_visible_to
+from complaints.selectors import complaints_visible_to, customer_contact_lookup
 
 VIEW_ALL = "complaints.view_all_complaints"
 VIEW_PII = "complaints.view_customer_pii"
@@ -53,6 +53,25 @@ def mask_email(value: str) -> str:
 
 def mask_text(value: str) -> str:
     return f"{value[:6]}****" if value else ""
+
+
+class ExactContactSearch:
+    """Admin search in which a phone number or an e-mail address matches only exactly (in its
+    stored form), never as a substring: searching "1381234", "13812345" ... would otherwise let a
+    role that sees 138****5678 recover the hidden digits one guess at a time. Other text searches
+    the admin's `search_fields` (names, references), which must not name contact columns."""
+
+    # Path from the admin's model to the customer's fields ("" or "customer__").
+    contact_path = ""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        contact = customer_contact_lookup(search_term.strip())
+        if contact is not None:
+            exact = {f"{self.contact_path}{name}": value for name, value in contact.items()}
+            return queryset.filter(**exact), False
+        return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
 
 
 class ComplaintRecordAdmin(admin.ModelAdmin):

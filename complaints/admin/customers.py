@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.admin.common import (
     VIEW_ALL,
+    ExactContactSearch,
     ReadOnlyInline,
     can_see_pii,
     mask_email,
@@ -52,14 +53,15 @@ class CustomerComplaintInline(ReadOnlyInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ExactContactSearch, admin.ModelAdmin):
     """客户档案. Customers are created at intake; contact details are masked for staff without
     the right to see them (个人信息保护法)."""
 
     form = CustomerForm
     inlines = [CustomerComplaintInline]
     list_filter = ("region",)
-    search_fields = ("name", "phone", "email")
+    # Phone and e-mail are searched exactly (ExactContactSearch), never as substrings.
+    search_fields = ("name",)
     readonly_fields = ("created_at", "updated_at")
     fields = (
         "name",

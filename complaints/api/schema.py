@@ -50,6 +50,7 @@ ERROR_DESCRIPTIONS: dict[int, Any] = {
         "state (`transition_not_allowed`, with `allowed`) or a condition is not met yet "
         "(`condition_not_met`, with `reasons`)."
     ),
+    413: _("The request is over the size limit (`too_large`); nothing of it was kept."),
     415: _("Unsupported content type (`unsupported_media_type`)."),
     422: _("The Idempotency-Key was already used with another request (`idempotency_key_reused`)."),
     429: _("Too many requests (`throttled`); retry after the `Retry-After` seconds."),

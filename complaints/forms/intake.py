@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.forms.base import MultipleFileField, ServiceForm, datetime_local
 from complaints.forms.pickers import tree_picker
 from complaints.models import Category, Channel, EvidenceFile, Remedy, Severity
@@ -68,7 +69,10 @@ class IntakeForm(ServiceForm):
     )
     order_ref = forms.CharField(label=_("Order reference"), max_length=100, required=False)
     description = forms.CharField(
-        label=_("What happened"), required=False, widget=_area(attrs={"rows": 5})
+        label=_("What happened"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        required=False,
+        widget=_area(attrs={"rows": 5}),
     )
     expected_resolution = forms.CharField(
         label=_("What the customer wants"),

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.forms.base import MultipleFileField, MultipleFileInput, ServiceForm
 from complaints.forms.pickers import tree_picker
 from complaints.models import Category, Remedy
@@ -84,7 +85,7 @@ class PublicComplaintForm(ServiceForm):
     )
     description = forms.CharField(
         label=_("What happened?"),
-        max_length=5000,
+        max_length=DESCRIPTION_MAX_LENGTH,
         required=False,
         help_text=_("When and where it happened, who you dealt with, and what went wrong."),
         widget=forms.Textarea(attrs={"rows": 6}),

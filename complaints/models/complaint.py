@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from complaints.domain.follow_ups import FollowUpSummary, summarize_follow_ups
+from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 
 from .choices import Channel, RejectionReason, Remedy, Severity
 
@@ -117,7 +118,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         related_name="received_complaints",
     )
     subject = models.CharField(_("subject"), max_length=200)
-    description = models.TextField(_("what happened"))
+    description = models.TextField(_("what happened"), max_length=DESCRIPTION_MAX_LENGTH)
     product_or_service = models.CharField(_("product or service"), max_length=200, blank=True)
     order_ref = models.CharField(_("order reference"), max_length=100, blank=True)
     expected_resolution = models.TextField(_("expected resolution"), blank=True)

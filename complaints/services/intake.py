@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
+from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.errors import InvalidInput
 from complaints.models import CaseEvent, Category, Channel, Complaint, ReferenceSequence, Severity
 from complaints.services.common import Needs, ensure_role_may
@@ -22,6 +23,14 @@ from complaints.timeline import record_event
 from sla.models import EscalationSettings
 from sla.services.clocks import clocks_start_with_new_case
 from sla.services.escalation import escalations_record, facts_planned
+
+
+def description_too_long(length: int) -> str:
+    return _(
+        "Keep the description to %(limit)d characters (this one has %(length)d); attach longer "
+        "material as evidence."
+    ) % {"limit": DESCRIPTION_MAX_LENGTH, "length": length}
+
 
 # A complaint may be entered after it arrived (a phone call yesterday), never before.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -171,6 +180,8 @@ def complaint_create(
         errors["subject"] = [_("Enter a subject.")]
     if not (description or "").strip():
         errors["description"] = [_("Describe what happened.")]
+    elif len(description.strip()) > DESCRIPTION_MAX_LENGTH:
+        errors["description"] = [description_too_long(len(description.strip()))]
     if received_at > now + CLOCK_SKEW:
         errors["received_at"] = [_("The time received cannot be in the future.")]
     if amount_claimed is not None and amount_claimed < 0:

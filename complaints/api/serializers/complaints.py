@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import Department, User
 from complaints.api.serializers.fields import PlausibleDateTimeField, code_of, username_of
+from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.models import (
     Category,
     Channel,
@@ -166,7 +167,7 @@ class ComplaintCreateSerializer(serializers.Serializer):
     )
     customer = CustomerInputSerializer()
     subject = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH)
     product_or_service = _optional_text(200)
     order_ref = _optional_text(100)
     expected_resolution = _optional_text()

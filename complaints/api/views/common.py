@@ -7,13 +7,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotAuthenticated, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from complaints.api.parsers import JSONParser
 from complaints.api.selectors import complaint_for_response
 from complaints.api.serializers.complaints import ComplaintSerializer
 from complaints.errors import NotFound

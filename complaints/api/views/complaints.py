@@ -10,11 +10,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints.api.idempotency import idempotency_key, idempotent_create, request_fingerprint
+from complaints.api.parsers import JSONParser
 from complaints.api.schema import IDEMPOTENCY_KEY, IF_MATCH, REFERENCE, errors
 from complaints.api.selectors import (
     complaint_detail_for_user,

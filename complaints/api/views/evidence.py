@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.http import HttpResponseBase
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -19,7 +22,9 @@ from complaints.api.selectors import complaint_evidence, complaint_evidence_get
 from complaints.api.serializers.evidence import EvidenceInputSerializer, EvidenceSerializer
 from complaints.api.views.common import ApiView, load_complaint, signed_in_user
 from complaints.downloads import evidence_file_response
+from complaints.request_limits import FORM_OVERHEAD_BYTES, body_too_large
 from complaints.services import Needs, evidence_add
+from config.api_errors import ApiError
 
 
 class EvidenceListView(ApiView):
@@ -47,10 +52,22 @@ class EvidenceListView(ApiView):
         "another type or over the size limit is a 400 with `fields.file`.",
         parameters=[REFERENCE],
         request={"multipart/form-data": EvidenceInputSerializer},
-        responses={201: EvidenceSerializer, **errors(400, 403, 404, 409, 415)},
+        responses={201: EvidenceSerializer, **errors(400, 403, 404, 409, 413, 415)},
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.ADD_EVIDENCE)
+        # One file per request: refused on its announced size before the body is received.
+        limit = settings.COMPLAINTS_EVIDENCE_MAX_BYTES + FORM_OVERHEAD_BYTES
+        if body_too_large(request, limit=limit):
+            raise ApiError(
+                status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                code="too_large",
+                message=_("The request is over %(limit)s; the largest file taken is %(max)s.")
+                % {
+                    "limit": filesizeformat(limit),
+                    "max": filesizeformat(settings.COMPLAINTS_EVIDENCE_MAX_BYTES),
+                },
+            )
         serializer = EvidenceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

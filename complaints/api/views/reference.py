@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from accounts.lockout import is_locked_out, lockout_minutes
 from accounts.models import Department
 from accounts.services import api_token_issue
+from complaints.api.parsers import JSONParser
 from complaints.api.schema import errors
 from complaints.api.selectors import customer_search, customers_visible_to
 from complaints.api.serializers.reference import (

@@ -6,20 +6,25 @@ asks the same access selector as the page, so a person who cannot see the case g
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints.downloads import evidence_file_response
 from complaints.errors import InvalidInput, NotFound
 from complaints.forms.case import EvidenceForm
 from complaints.models import Complaint
+from complaints.request_limits import body_too_large
 from complaints.selectors import complaint_get_for_user
 from complaints.services import Needs
 from complaints.services.intake_desk import EvidenceUpload, RefusedFile, evidence_add_each
+from complaints.views.case.page import load_case, render_case
 from complaints.views.case.perform import Action, perform
 
 
@@ -51,7 +56,23 @@ def _upload(request: HttpRequest, complaint: Complaint, form: EvidenceForm) -> s
 
 @login_required
 @require_POST
+@csrf_exempt  # checked by `_case_evidence`, once the request is known to be small enough to read
 def case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
+    limit = settings.COMPLAINTS_UPLOAD_MAX_REQUEST_BYTES
+    if body_too_large(request, limit=limit):
+        # Refused on its announced size, before a byte of the files is received.
+        complaint = load_case(request, reference)
+        messages.error(
+            request,
+            _("The files were not sent: together they are over %(limit)s. Send fewer at a time.")
+            % {"limit": filesizeformat(limit)},
+        )
+        return render_case(request, complaint, opened="evidence", status=413)
+    return _case_evidence(request, reference)
+
+
+@csrf_protect
+def _case_evidence(request: HttpRequest, reference: str) -> HttpResponse:
     return perform(
         request,
         reference,

@@ -26,6 +26,7 @@ from complaints.public_links import (
     submitted_token,
     tracking_url,
 )
+from complaints.request_limits import body_too_large
 from complaints.selectors.public_submissions import complaint_for_receipt
 from complaints.services.customer_emails import promised_deadlines
 from complaints.services.public_intake import (
@@ -67,19 +68,13 @@ def _page(
     return render(request, "public/submit.html", context, status=status)
 
 
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or "")
-    except ValueError:
-        return True  # no length given (chunked): not read at all
-    return length > settings.COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES
-
-
 @never_cache
 @csrf_exempt  # checked by `_submit`, once the request is known to be small enough to read
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and _too_large(request):
+    if request.method == "POST" and body_too_large(
+        request, limit=settings.COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES
+    ):
         limit = filesizeformat(settings.COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES)
         return _page(request, PublicComplaintForm(), status=413, too_large=limit)
     return _submit(request)
