@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0021_report_indexes"),
+        ("complaints", "0022_report_covering_indexes"),
     ]
 
     operations = [
