@@ -143,8 +143,17 @@ def signed_in(context, username: str, language: str):
     return page
 
 
-def shoot_dashboard(browser, base_url: str, out: Path, language: str) -> list[Path]:
-    """The complaint manager's landing page, the dashboard, with its charts drawn."""
+# The complaint manager's pages: (path, file name, whether to wait for its charts).
+MANAGER_PAGES = [
+    ("/dashboard/", "dashboard", True),
+    ("/reports/", "report", True),  # last month's report
+    ("/reports/snapshots/", "snapshots", False),  # the demo keeps last month's snapshot
+]
+
+
+def shoot_manager(browser, base_url: str, out: Path, language: str) -> list[Path]:
+    """The complaint manager's dashboard (their landing page), last month's report and the list
+    of report snapshots, whole pages with their charts drawn."""
     context = browser.new_context(
         base_url=base_url,
         viewport=VIEWPORTS[1366],
@@ -154,38 +163,14 @@ def shoot_dashboard(browser, base_url: str, out: Path, language: str) -> list[Pa
     written = []
     for width, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
-        page.goto("/dashboard/")
-        page.wait_for_selector("[data-chart-canvas] svg")
-        page.wait_for_timeout(600)  # the charts' entry animation
-        path = out / f"dashboard-{language}-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
-        written.append(path)
-    context.close()
-    return written
-
-
-def shoot_report(browser, base_url: str, out: Path, language: str) -> list[Path]:
-    """The complaint manager's report of last month (whole page, charts drawn) and the list of
-    report snapshots (the demo keeps last month's)."""
-    context = browser.new_context(
-        base_url=base_url,
-        viewport=VIEWPORTS[1366],
-        locale="zh-CN" if language == "zh-hans" else "en-US",
-    )
-    page = signed_in(context, MANAGER, language)
-    written = []
-    for width, viewport in VIEWPORTS.items():
-        page.set_viewport_size(viewport)
-        page.goto("/reports/")
-        page.wait_for_selector("[data-chart-canvas] svg")
-        page.wait_for_timeout(600)  # the charts' entry animation
-        path = out / f"report-{language}-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
-        written.append(path)
-        page.goto("/reports/snapshots/")
-        path = out / f"snapshots-{language}-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
-        written.append(path)
+        for url, name, charts in MANAGER_PAGES:
+            page.goto(url)
+            if charts:
+                page.wait_for_selector("[data-chart-canvas] svg")
+                page.wait_for_timeout(600)  # the charts' entry animation
+            path = out / f"{name}-{language}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
     context.close()
     return written
 
@@ -222,8 +207,7 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                 page.screenshot(path=str(path), full_page=True)
                 written.append(path)
             context.close()
-            written += shoot_dashboard(browser, base_url, out, language)
-            written += shoot_report(browser, base_url, out, language)
+            written += shoot_manager(browser, base_url, out, language)
             written += shoot_portal(browser, base_url, out, language)
         browser.close()
     return written
