@@ -34,6 +34,36 @@
     return value || fallback;
   }
 
+  // The tooltip built as elements, not ECharts' default HTML string: that one colours its markers
+  // with style="" attributes, which the Content-Security-Policy (style-src 'self') refuses.
+  // Colours set through element.style are allowed.
+  function tooltipRow(item, text) {
+    var row = document.createElement("div");
+    var marker = document.createElement("span");
+    marker.className = "chart-tooltip-marker";
+    marker.style.backgroundColor = typeof item.color === "string" ? item.color : "";
+    row.appendChild(marker);
+    row.appendChild(document.createTextNode(text));
+    return row;
+  }
+
+  function tooltip(params) {
+    var box = document.createElement("div");
+    var items = Array.isArray(params) ? params : [params];
+    var head = document.createElement("div");
+    head.className = "chart-tooltip-head";
+    head.textContent = Array.isArray(params) ? (items[0] && items[0].axisValueLabel) || "" : params.seriesName || "";
+    box.appendChild(head);
+    items.forEach(function (item) {
+      var value = Array.isArray(item.value) ? item.value[item.value.length - 1] : item.value;
+      var text = Array.isArray(params)
+        ? item.seriesName + ": " + value
+        : item.name + ": " + value + (item.percent != null ? " (" + item.percent + "%)" : "");
+      box.appendChild(tooltipRow(item, text));
+    });
+    return box;
+  }
+
   function option(chart) {
     var font = css("--font", "sans-serif");
     var text = css("--text", "#1c2433");
@@ -41,7 +71,7 @@
       animation: false,
       color: [css("--brand", "#1f5fd6"), "#e8833a", "#2a9d8f", "#b83280", "#6941c6", "#9a5b00", "#157347", "#5b6576"],
       textStyle: { fontFamily: font, color: text },
-      tooltip: { trigger: chart.kind === "pie" ? "item" : "axis", confine: true },
+      tooltip: { trigger: chart.kind === "pie" ? "item" : "axis", confine: true, formatter: tooltip },
       legend: { show: chart.series.length > 1 || chart.kind === "pie", bottom: 0, type: "scroll" },
     };
     if (chart.kind === "pie") {
