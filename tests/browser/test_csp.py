@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from complaints.models import State
 from complaints.public_links import submitted_token, survey_token, tracking_token
 from reports.domain import month_period
 from reports.services.snapshots import snapshot_build
+from tests.browser.conftest import screenshot
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +83,8 @@ def test_every_workspace_page_keeps_the_policy(org, complaint_in, flow, sign_in)
     investigation = complaint_in(State.INVESTIGATION)
     complaint_in(State.TRIAGE)
     closed = complaint_in(State.CLOSED)
-    snapshot, _ = snapshot_build(period=month_period(date.today().year, date.today().month))
+    today = timezone.localdate()
+    snapshot, _ = snapshot_build(period=month_period(today.year, today.month))
     page = sign_in(org.manager)
     w = watch(page)
 
@@ -118,9 +120,15 @@ def test_every_workspace_page_keeps_the_policy(org, complaint_in, flow, sign_in)
     w.settle()
     w.check("intake sent back with errors")
 
+    # Pages whose style="" attributes became classes: kept as screenshots to look at
     w.visit(reverse("customer_detail", args=[investigation.customer_id]))
+    screenshot(page, "csp-customer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "csp-customer-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
     w.visit(reverse("notifications"))
     w.visit(reverse("password_change"))
+    screenshot(page, "csp-password-change")
 
     # Reports: the dashboard's charts (ECharts, SVG) with a tooltip shown
     w.visit(reverse("reports:dashboard"))
@@ -132,9 +140,9 @@ def test_every_workspace_page_keeps_the_policy(org, complaint_in, flow, sign_in)
         page.mouse.move(box["x"] + box["width"] * step / 10, box["y"] + box["height"] / 2)
     w.check("dashboard with a chart tooltip")
     w.visit(reverse("reports:report"))
-    today = date.today()
     w.visit(reverse("reports:report") + f"?period=month&month={today:%Y-%m}")
     w.visit(reverse("reports:exports"))
+    screenshot(page, "csp-exports")
     w.visit(reverse("reports:snapshots"))
     w.visit(reverse("reports:snapshot", args=[snapshot.pk]))
 
