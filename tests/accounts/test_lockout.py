@@ -26,8 +26,9 @@ PER_ADDRESS = 20
 
 
 def _page(response) -> str:
-    # The CSRF token differs on every page; nothing else may.
+    # The CSRF token and the CSP nonce differ on every page; nothing else may.
     page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    page = re.sub(r'nonce="[^"]+"', "", page)
     return re.sub(r'"X-CSRFToken": "[^"]+"', "", page)
 
 
