@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.utils import timezone
@@ -103,6 +104,12 @@ class TestList:
         since = (timezone.now() - timedelta(days=2)).isoformat()
         assert old.reference not in refs(received_at_after=since)
         assert refs(received_at_before=since) == {old.reference}
+        # An offset beyond PostgreSQL's ±15:59 is the same instant in UTC (was a 500).
+        far_west = (timezone.now() - timedelta(days=2)).astimezone(
+            dt_timezone(-timedelta(hours=16, minutes=13))
+        )
+        assert refs(received_at_before=far_west.isoformat()) == {old.reference}
+        assert old.reference not in refs(received_at_after=far_west.isoformat())
 
     def test_overdue_and_ordering_by_due_time(self, org, api_for, new_complaint):
         late = new_complaint(received_at=timezone.now() - timedelta(days=3))
