@@ -23,7 +23,7 @@ from reports.selectors import (
     dashboard_figures_cached,
     report_scope_for,
 )
-from reports.views.charts import chart
+from reports.services.charts import chart
 from reports.views.links import CaseLinks
 from sla.models import Stage
 

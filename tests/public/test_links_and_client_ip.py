@@ -7,6 +7,7 @@ import time_machine
 from django.core import signing
 from django.test import RequestFactory, override_settings
 
+from accounts.client_address import client_ip
 from complaints.public_links import (
     LinkExpired,
     LinkInvalid,
@@ -15,7 +16,6 @@ from complaints.public_links import (
     survey_token,
     tracking_token,
 )
-from complaints.views.public.abuse import client_ip
 from tests.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db

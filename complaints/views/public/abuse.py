@@ -24,7 +24,7 @@ from accounts.client_address import client_ip
 
 View = Callable[..., HttpResponse]
 
-__all__ = ["client_ip", "client_ip_key", "limited", "link_key", "rate_for", "rate_limited"]
+__all__ = ["client_ip_key", "limited", "link_key", "rate_for", "rate_limited"]
 
 
 def client_ip_key(group: str, request: HttpRequest) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.client_address import client_ip
 from complaints import errors
 from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.forms.public import PublicComplaintForm
@@ -34,7 +35,7 @@ from complaints.services.public_intake import (
     complaint_submit_public,
     submission_errors,
 )
-from complaints.views.public.abuse import client_ip, client_ip_key, limited
+from complaints.views.public.abuse import client_ip_key, limited
 from sla.models import Stage
 
 
