@@ -16,13 +16,22 @@ class SlaConfig(AppConfig):
         post_migrate.connect(load_calendar_years_after_migrate, sender=self)
 
         from complaints.models import Category
-        from sla.models import SlaPolicy, SlaTarget
+        from sla.models import BusinessCalendar, SlaPolicy, SlaTarget
         from sla.selectors import forget_policy_book
 
         def policy_book_changed(sender: type, **kwargs: object) -> None:
             forget_policy_book()
 
-        # What choosing a case's policy reads from the cache (sla.selectors.policy_book).
-        for model in (SlaPolicy, SlaTarget, Category):
+        # What choosing a case's policy and its calendar reads from the cache (sla.selectors.policy_book);
+        # a calendar's days change its revision with an update (sla.services.calendars forgets it).
+        for model in (SlaPolicy, SlaTarget, Category, BusinessCalendar):
             post_save.connect(policy_book_changed, sender=model, weak=False)
             post_delete.connect(policy_book_changed, sender=model, weak=False)
+
+        from sla.models import EscalationSettings
+
+        def escalation_settings_changed(sender: type, **kwargs: object) -> None:
+            EscalationSettings.forget()
+
+        post_save.connect(escalation_settings_changed, sender=EscalationSettings, weak=False)
+        post_delete.connect(escalation_settings_changed, sender=EscalationSettings, weak=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -32,17 +33,26 @@ _cache: dict[int, tuple[tuple, WorkingCalendar]] = {}
 _cache_lock = threading.Lock()
 
 
-def working_calendar(*, calendar: BusinessCalendar | None = None) -> WorkingCalendar:
+# (pk, revision, time zone, rest weekdays): what tells whether a cached WorkingCalendar is current.
+CalendarRow = tuple[int, Any, str, list[int]]
+CALENDAR_ROW_FIELDS = ("pk", "revision", "time_zone", "rest_weekdays")
+
+
+def working_calendar(
+    *, calendar: BusinessCalendar | None = None, row: CalendarRow | None = None
+) -> WorkingCalendar:
     """The calendar (the default one when None) as a WorkingCalendar.
 
-    One query when the cached copy is current, three when it is rebuilt. Callers that compute many
-    deadlines (a beat scan) should call this once and reuse the object for the batch.
+    One query when the cached copy is current, three when it is rebuilt; none when the caller
+    gives the calendar's `row` as the policy book holds it. Callers that compute many deadlines
+    (a beat scan) should call this once and reuse the object for the batch.
     """
-    rows = BusinessCalendar.objects.values_list("pk", "revision", "time_zone", "rest_weekdays")
-    if calendar is None:
-        row = rows.filter(is_default=True).first()
-    else:
-        row = rows.filter(pk=calendar.pk).first()
+    if row is None:
+        rows = BusinessCalendar.objects.values_list(*CALENDAR_ROW_FIELDS)
+        if calendar is None:
+            row = rows.filter(is_default=True).first()
+        else:
+            row = rows.filter(pk=calendar.pk).first()
     if row is None:
         raise BusinessCalendar.DoesNotExist(
             "No default business calendar." if calendar is None else f"No calendar {calendar.pk}."
@@ -155,11 +165,20 @@ class PolicyBook:
 
 
 def _policy_book_build() -> PolicyBook:
-    policies = (
+    policies = list(
         SlaPolicy.objects.filter(is_active=True)
         .select_related("calendar")
         .prefetch_related("targets")
     )
+    default = (
+        BusinessCalendar.objects.filter(is_default=True).values_list(*CALENDAR_ROW_FIELDS).first()
+    )
+    for policy in policies:
+        # The row of the calendar it counts in, so that an intake checks its cached calendar
+        # without a query (the book is forgotten when a calendar changes: sla.apps, services).
+        own = policy.calendar if policy.calendar_id else None
+        row = (own.pk, own.revision, own.time_zone, own.rest_weekdays) if own else default
+        setattr(policy, "calendar_row", row)  # noqa: B010 (not a model field: see calendar_for_policy)
     return PolicyBook(
         policies={(policy.severity, policy.category_id): policy for policy in policies},
         parents=dict(Category.objects.values_list("pk", "parent_id")),
@@ -188,7 +207,10 @@ def policy_for(*, severity: str, category: Category | None) -> SlaPolicy | None:
 
 
 def calendar_for_policy(*, policy: SlaPolicy | None) -> WorkingCalendar:
-    return working_calendar(calendar=policy.calendar if policy and policy.calendar_id else None)
+    return working_calendar(
+        calendar=policy.calendar if policy and policy.calendar_id else None,
+        row=getattr(policy, "calendar_row", None),  # set on the policy book's copies
+    )
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -206,8 +207,20 @@ class EscalationSettings(models.Model):
         held = _held_settings.get()
         if held is not None:
             return held
-        settings, _created = cls.objects.get_or_create(pk=1)
+        # Read on every intake and transition: kept in the shared cache (Redis in production),
+        # dropped by every save and delete (sla.apps), so all processes see a change at once.
+        settings: EscalationSettings | None = cache.get(ESCALATION_SETTINGS_KEY)
+        if settings is None:
+            settings, _created = cls.objects.get_or_create(pk=1)
+            cache.set(ESCALATION_SETTINGS_KEY, settings, ESCALATION_SETTINGS_SECONDS)
         return settings
+
+    @staticmethod
+    def forget() -> None:
+        """Drop the cached row now and once the current transaction commits (a reader in between
+        would cache the old row again)."""
+        cache.delete(ESCALATION_SETTINGS_KEY)
+        transaction.on_commit(lambda: cache.delete(ESCALATION_SETTINGS_KEY))
 
     @classmethod
     @contextmanager
@@ -228,6 +241,10 @@ class EscalationSettings(models.Model):
         finally:
             _held_settings.reset(token)
 
+
+ESCALATION_SETTINGS_KEY = "sla-escalation-settings"
+# A change made without a signal (a queryset update in a shell) is seen after this at the latest.
+ESCALATION_SETTINGS_SECONDS = 300
 
 # The copy `EscalationSettings.held()` read for the unit of work in progress, if any.
 _held_settings: ContextVar[EscalationSettings | None] = ContextVar(

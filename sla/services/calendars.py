@@ -23,6 +23,7 @@ from complaints.models import Notification
 from complaints.services.notifications import calendar_year_key, notifications_settle
 from sla.holiday_source import PackageYear, package_year
 from sla.models import BusinessCalendar, CalendarChange, CalendarDay, CalendarYear
+from sla.selectors import forget_policy_book
 
 Kind = CalendarDay.Kind
 Status = CalendarYear.Status
@@ -255,6 +256,7 @@ def _new_revision(calendar: BusinessCalendar) -> None:
     BusinessCalendar.objects.filter(pk=calendar.pk).update(
         revision=calendar.revision, updated_at=timezone.now()
     )
+    forget_policy_book()  # it holds each policy's calendar revision
 
 
 def _wanted_days(package: PackageYear) -> dict[date, tuple[str, str]]:

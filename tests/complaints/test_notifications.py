@@ -113,6 +113,7 @@ def test_no_e_mail_when_the_organisation_turned_them_off(
     org, new_complaint, django_capture_on_commit_callbacks, mailoutbox
 ):
     EscalationSettings.objects.filter(pk=1).update(send_email=False)
+    EscalationSettings.forget()  # a queryset update sends no signal
     complaint = new_complaint()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

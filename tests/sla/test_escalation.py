@@ -267,6 +267,7 @@ def test_a_sweep_that_first_sees_the_clock_late_records_every_level_passed(case,
 
 def test_the_level_step_is_configurable(case, now_is, sweep):
     EscalationSettings.objects.filter(pk=1).update(level_step_working_days=2)
+    EscalationSettings.forget()  # a queryset update sends no signal
     now_is(DUE + SECOND)
     sweep()
 
@@ -472,6 +473,7 @@ def test_a_large_offer_escalates_when_it_is_proposed(flow, new_complaint, org):
 
 def test_the_threshold_comes_from_the_escalation_settings(flow, new_complaint):
     EscalationSettings.objects.filter(pk=1).update(large_claim_threshold=Decimal(5000))
+    EscalationSettings.forget()  # a queryset update sends no signal
 
     assert escalations(new_complaint(amount_claimed=Decimal(5000))) == [
         (3, Escalation.Reason.LARGE_CLAIM, None)

@@ -7,7 +7,12 @@ from datetime import date, datetime
 import pytest
 
 from sla.models import BusinessCalendar, CalendarDay
-from sla.selectors import provisional_years_ahead, working_calendar
+from sla.selectors import (
+    calendar_for_policy,
+    policy_for,
+    provisional_years_ahead,
+    working_calendar,
+)
 from sla.services import calendar_confirm_year, calendar_day_set, calendar_refresh_from_package
 from tests.sla.china import PROVISIONAL_YEAR, SHANGHAI
 
@@ -58,6 +63,27 @@ def test_a_change_is_seen_at_the_next_call(cn, admin_user):
     )
 
     assert working_calendar().is_working_day(date(2025, 10, 8))
+
+
+def test_a_policy_from_the_book_checks_its_calendar_without_a_query(
+    cn, org, admin_user, django_assert_num_queries
+):
+    calendar_refresh_from_package(calendar=cn, years=[2025])
+    policy = policy_for(severity="general", category=None)
+    assert policy is not None
+    calendar_for_policy(policy=policy)  # built and kept
+
+    with django_assert_num_queries(0):
+        again = calendar_for_policy(policy=policy_for(severity="general", category=None))
+    assert not again.is_working_day(date(2025, 10, 8))
+
+    # A day changed by the calendar services (an update of the revision, no signal) drops the
+    # book that holds the revision: the next intake counts with the new day.
+    calendar_day_set(
+        calendar=cn, day=date(2025, 10, 8), kind=CalendarDay.Kind.WORKING_DAY, actor=admin_user
+    )
+    fresh = calendar_for_policy(policy=policy_for(severity="general", category=None))
+    assert fresh.is_working_day(date(2025, 10, 8))
 
 
 def test_confirming_a_year_is_seen_at_the_next_call(cn, admin_user):
