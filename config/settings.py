@@ -108,7 +108,16 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     }
     DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-CACHES = {"default": cache_config(os.environ.get("REDIS_URL"))}
+CACHES = {
+    "default": cache_config(os.environ.get("REDIS_URL")),
+    # Template fragments that depend only on the code and the language (blank forms of the
+    # public pages): kept in each process's memory, so a deploy (a restart) renews them.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": None,
+    },
+}
 # axes' backend first: it refuses a locked-out client before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -237,3 +237,33 @@ def test_the_tracking_page_costs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert CaseEvent.objects.filter(complaint=complaint).count() > 15
+
+
+def test_the_blank_forms_are_rendered_once_per_language(client, customer_case):
+    """The add-information and withdraw forms of the page are kept rendered per language
+    (templates/public/track.html); each language still gets its own words."""
+    first, second = customer_case("investigation"), customer_case("investigation")
+
+    english = client.get(track_url(first)).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(track_url(second)).content.decode()
+    client.cookies["django_language"] = "en"
+    english_again = client.get(track_url(second)).content.decode()
+
+    assert "Your message" in english and "Your message" in english_again
+    assert "您的留言" in chinese and "Your message" not in chinese
+    # Each page keeps its own form addresses and CSRF token (outside the kept part).
+    assert f"{track_url(second)}add/" in chinese and f"{track_url(first)}add/" not in chinese
+    assert 'name="csrfmiddlewaretoken"' in chinese
+
+
+def test_a_form_sent_back_with_errors_is_not_the_kept_blank_one(client, customer_case):
+    complaint = customer_case("investigation")
+    client.get(track_url(complaint))  # the blank forms are kept now
+
+    response = client.post(track_url(complaint) + "withdraw/", {"reason": "不想等了"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Tick the box to confirm." in html
+    assert "不想等了" in html  # what was typed is kept
