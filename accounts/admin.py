@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -14,12 +14,22 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.lockout import cool_off
 from accounts.models import AuditEntry, Department, SignInLock, User
 from accounts.roles import ROLE_LABELS, Role
 from accounts.selectors import department_subtree_ids
 from accounts.services import audit_record
+from accounts.two_factor import (
+    authenticator_of,
+    two_factor_enrolled,
+    two_factor_required,
+    two_factor_reset,
+    user_two_factor_annotations,
+)
 
 ROLE_NAMES = {role.value for role in Role}
 
@@ -100,6 +110,17 @@ class UserAdmin(BaseUserAdmin):
                 ),
             },
         ),
+        (
+            _("Two-factor sign-in"),
+            {
+                "fields": ("two_factor_status",),
+                "description": _(
+                    "People turn it on themselves (account menu → Two-factor sign-in). If someone "
+                    "lost their phone and their backup codes, select them in the list and choose "
+                    "“Reset two-factor sign-in”."
+                ),
+            },
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -116,14 +137,22 @@ class UserAdmin(BaseUserAdmin):
         "approval_limit",
         "is_active",
         "is_staff",
+        "two_factor",
     )
     list_filter = ("department", "groups", "is_active", "is_staff", "is_superuser")
+    readonly_fields = ("two_factor_status",)
+    actions = ["reset_two_factor"]
     list_select_related = ("department",)
     search_fields = ("username", "first_name", "last_name", "email", "phone", "department__name")
     autocomplete_fields = ("department",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return super().get_queryset(request).prefetch_related("groups")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(**user_two_factor_annotations())
+        )
 
     # People's accounts (names, contacts, roles) are for those who administer them: the view
     # permission alone, which read-only roles once had, opens nothing here.
@@ -139,8 +168,62 @@ class UserAdmin(BaseUserAdmin):
         # Reads the prefetched groups; .order_by() here would query once per row.
         return ", ".join(sorted(role_label(group.name) for group in user.groups.all()))
 
+    @admin.display(description=_("two-factor"))
+    def two_factor(self, user: User) -> str:
+        # Reads the list's annotations (accounts.two_factor): no query per row.
+        if two_factor_enrolled(user=user):
+            return str(_("on"))
+        if two_factor_required(user=user):
+            return str(_("required, not set up"))
+        return str(_("off"))
+
+    @admin.display(description=_("status"))
+    def two_factor_status(self, user: User) -> str:
+        if user.pk is None:
+            return "–"
+        device = authenticator_of(user=user)
+        required = two_factor_required(user=user)
+        if device is not None:
+            since = (
+                timezone.localtime(device.created_at).strftime("%Y-%m-%d")
+                if device.created_at
+                else "–"
+            )
+            return str(_("On since %(date)s.") % {"date": since})
+        if required:
+            return str(
+                _("Required for this person, not set up yet: their next sign-in leads to it.")
+            )
+        return str(_("Off."))
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"), permissions=["change"])
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        people = list(queryset)
+        for person in people:
+            two_factor_reset(user=person, actor=actor, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in was reset for %(count)d person: they were signed out, "
+                "and sign in next with their password (then set it up again if their role "
+                "requires it).",
+                "Two-factor sign-in was reset for %(count)d people: they were signed out, "
+                "and sign in next with their password (then set it up again if their role "
+                "requires it).",
+                len(people),
+            )
+            % {"count": len(people)},
+            messages.SUCCESS,
+        )
+
 
 admin.site.unregister(Group)
+# django-otp's own screens would show the devices' secrets and delete them unaudited: two-factor
+# sign-in is reset from the people's list (UserAdmin.reset_two_factor), through the service.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(Group)

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisation and users")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the sign-in receiver)
+        from accounts import (  # noqa: F401  (connect the receivers, register the checks)
+            checks,
+            signals,
+        )

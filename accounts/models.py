@@ -183,6 +183,11 @@ class AuditEntry(models.Model):
         ROLES_CHANGED = "roles_changed", _("Roles changed")
         PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
         EXPORT = "export", _("Data exported")
+        CODE_FAILED = "code_failed", _("Two-factor code refused")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in turned on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an administrator")
+        BACKUP_CODES_RENEWED = "backup_codes_renewed", _("New backup codes made")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

@@ -119,8 +119,11 @@ def api_token_expired(token: Token) -> bool:
     return expired
 
 
-def api_token_issue(*, user: User, request: HttpRequest | None = None) -> Token:
-    """The user's API token after a successful password exchange: the current one while it is
+def api_token_issue(
+    *, user: User, request: HttpRequest | None = None, second_factor: str | None = None
+) -> Token:
+    """The user's API token after a successful password exchange (and code, `second_factor`:
+    "totp" or "backup_code", for an account with two-factor sign-in): the current one while it is
     valid (several integrations of one account share it), else a fresh one."""
     token = Token.objects.filter(user=user).first()
     if token is not None and api_token_expired(token):
@@ -128,5 +131,11 @@ def api_token_issue(*, user: User, request: HttpRequest | None = None) -> Token:
         token = None
     if token is None:
         token = Token.objects.create(user=user)
-    audit_record(user, AuditEntry.Action.API_TOKEN_ISSUED, user, request=request)
+    audit_record(
+        user,
+        AuditEntry.Action.API_TOKEN_ISSUED,
+        user,
+        {"second_factor": second_factor or "none"},
+        request=request,
+    )
     return token

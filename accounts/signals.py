@@ -40,8 +40,17 @@ def remember_language(sender: Any, request: HttpRequest | None, user: User, **kw
 # request it locked.
 
 
+# Set by the sign-in views on the request: the door a two-step sign-in began at (its code page is
+# the same for all), and the second factor given ("totp", "backup_code"; absent: none).
+DOOR_ATTRIBUTE = "sign_in_door"
+SECOND_FACTOR_ATTRIBUTE = "sign_in_second_factor"
+
+
 def _door(request: Any) -> str:
     """Which sign-in the request came through: the workspace, the admin or the API."""
+    door = getattr(request, DOOR_ATTRIBUTE, None)
+    if door:
+        return str(door)
     path = getattr(request, "path", "") or ""
     if path.startswith("/admin/"):
         return "admin"
@@ -56,7 +65,11 @@ def audit_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs
         return
     if hasattr(request, "session"):
         note_session_activity(request.session)
-    audit_record(user, AuditEntry.Action.SIGN_IN, user, {"door": _door(request)}, request=request)
+    details = {
+        "door": _door(request),
+        "second_factor": getattr(request, SECOND_FACTOR_ATTRIBUTE, None) or "none",
+    }
+    audit_record(user, AuditEntry.Action.SIGN_IN, user, details, request=request)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.audit_sign_out")
@@ -71,13 +84,23 @@ def audit_sign_out(
 def audit_failed_sign_in(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    """One entry per failed attempt, under the login name typed (which may not exist)."""
+    """One entry per failed attempt, under the login name typed (which may not exist).
+
+    A wrong two-factor code (accounts.two_factor.code_check) arrives here too, with
+    `two_factor_purpose`: after the password ("sign_in") or before a change of the person's own
+    two-factor settings (then `actor` is the person, signed in)."""
     locked = is_locked_out(request)
+    details = {"door": _door(request)}
+    failed = AuditEntry.Action.SIGN_IN_FAILED
+    purpose = kwargs.get("two_factor_purpose")
+    if purpose:
+        details["purpose"] = purpose
+        failed = AuditEntry.Action.CODE_FAILED
     audit_record(
-        None,
-        AuditEntry.Action.LOCKED_OUT if locked else AuditEntry.Action.SIGN_IN_FAILED,
+        kwargs.get("actor"),
+        AuditEntry.Action.LOCKED_OUT if locked else failed,
         str(credentials.get("username") or ""),
-        {"door": _door(request)},
+        details,
         request=request,
     )
 

@@ -1,12 +1,15 @@
-"""Sign-in, sign-out, password change and the language switch for staff."""
+"""Sign-in (and its code step), sign-out, password change, two-factor sign-in and the language
+switch for staff."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import two_factor_views, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.SignInCodeView.as_view(), name="login_code"),
+    path("two-factor/", two_factor_views.TwoFactorView.as_view(), name="two_factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", views.language_switch, name="language"),

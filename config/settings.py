@@ -27,6 +27,10 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 # The fallback key only suits the demo and tests; `manage.py check --deploy` reports it.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-demo-key-change-me-in-production")
+# A deployment names its own secret key; the embedded `make run`, the tests and a developer's
+# runserver never do. Defaults that would get in the way of the demo on http://127.0.0.1 (HTTPS,
+# secure cookies, HSTS, two-factor sign-in required) follow this; each can be set either way.
+DEPLOYED = bool(os.environ.get("DJANGO_SECRET_KEY"))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -48,6 +52,11 @@ INSTALLED_APPS = [
     "django_ratelimit",
     # Before accounts: its receivers count a failed sign-in before ours audit it.
     "axes",
+    # Two-factor sign-in (accounts.two_factor): authenticator apps (TOTP) and backup codes.
+    # Before accounts, whose admin takes their device screens away (resets go through a service).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "complaints",
     "sla",
@@ -67,9 +76,13 @@ MIDDLEWARE = [
     # A signed-in session lives SESSION_COOKIE_AGE after the last request (accounts.middleware).
     "accounts.middleware.SessionIdleMiddleware",
     "accounts.middleware.AuditRequestMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Holds a session without its second factor to enrolment or back to sign-in (accounts.two_factor).
+    "accounts.two_factor_gate.TwoFactorGateMiddleware",
     # Answers a request refused by a rate limit with RATELIMIT_VIEW (429) instead of a bare 403.
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last: turns a sign-in refused by the lockout into the lockout page (accounts.lockout).
@@ -144,6 +157,31 @@ ACCOUNTS_SESSION_REFRESH_SECONDS = int(os.environ.get("ACCOUNTS_SESSION_REFRESH_
 # a password change or a deactivation revokes them at once.
 ACCOUNTS_API_TOKEN_MAX_AGE_DAYS = int(os.environ.get("ACCOUNTS_API_TOKEN_MAX_AGE_DAYS", "30"))
 
+# Two-factor sign-in (django-otp; accounts.two_factor). Every member of staff may turn it on in
+# their account menu; once on, every sign-in (staff page, admin, API token) asks for a code from the
+# authenticator app or a backup code. It is required of superusers and of the roles named in
+# COMPLAINTS_TWO_FACTOR_REQUIRED_ROLES (accounts.roles.Role values, comma-separated; "-" for none):
+# by default complaint managers and senior management. The embedded demo and a developer's
+# runserver (no DJANGO_SECRET_KEY) require it of no one, so the demo logins work with demo1234
+# alone; set the variables to try the requirement there.
+_TWO_FACTOR_ROLES_DEFAULT = ["complaint_manager", "executive"] if DEPLOYED else []
+COMPLAINTS_TWO_FACTOR_REQUIRED_ROLES = [
+    role
+    for role in env_list("COMPLAINTS_TWO_FACTOR_REQUIRED_ROLES", _TWO_FACTOR_ROLES_DEFAULT)
+    if role != "-"
+]
+COMPLAINTS_TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool(
+    "COMPLAINTS_TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", default=DEPLOYED
+)
+# The name authenticator apps show next to the code (and in the QR code's otpauth:// address).
+OTP_TOTP_ISSUER = os.environ.get("COMPLAINTS_TWO_FACTOR_ISSUER", "Complaint handling")
+# After a wrong code, django-otp refuses the next try for 1, 2, 4, 8 ... seconds (per device); the
+# lockout below counts every wrong code as a failed sign-in as well.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How long the code page waits for the code after a right password.
+ACCOUNTS_TWO_FACTOR_CODE_MINUTES = env_int("ACCOUNTS_TWO_FACTOR_CODE_MINUTES", 10)
+
 # Sign-in lockout (django-axes, accounts.lockout): the staff sign-in, the admin sign-in and the
 # API's token exchange. Failures are counted in the database (every process sees the same) for
 # ACCOUNTS_LOCKOUT_MINUTES; a login name that failed ACCOUNTS_LOCKOUT_FAILURES_PER_ACCOUNT times,
@@ -168,6 +206,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
 # The client's address by the same trusted-proxy rule as the public pages and the API.
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
+# Never stored with a failure: a code typed (the password is masked by axes itself).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "otp_token"]
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 # Sign-ins are in our audit log (accounts.AuditEntry); axes keeps only the failure counts.
 AXES_DISABLE_ACCESS_LOG = True
@@ -217,7 +257,7 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # secure-only cookies, HSTS) is therefore on by default in a deployment and off otherwise, and each
 # can be set either way. A deployment sits behind a TLS-terminating proxy that sets
 # X-Forwarded-Proto and drops any such header a client sends (README: Production).
-DEPLOYED = bool(os.environ.get("DJANGO_SECRET_KEY"))
+# (DEPLOYED is set next to SECRET_KEY above.)
 HTTPS = env_bool("DJANGO_HTTPS", default=DEPLOYED)
 SECURE_PROXY_SSL_HEADER = (
     proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"))

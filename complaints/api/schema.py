@@ -113,6 +113,14 @@ whether the account exists or not (`locked_out`). A token is valid for 30 days a
 issued; a password change or a deactivated account revokes it. Ask for a new one with the same
 request (these figures are the defaults of the deployment's settings).
 
+**Two-factor sign-in.** An account with an authenticator app set up also sends `otp_token`: the
+app's current six-digit code, or one of its backup codes. Without it the answer is 400
+`otp_required`; a wrong one is 400 `otp_invalid` and counts as a failed attempt towards the
+lockout. An account whose role requires two-factor sign-in but has not set it up (in the
+workspace: account menu → Two-factor sign-in) gets 403 `two_factor_required`, and so does a
+token issued to it before the requirement applied. Turning two-factor sign-in on, moving it to a
+new phone or an administrator's reset revokes the account's token.
+
 **Errors** always have one shape:
 `{"error": {"code": "...", "message": "...", "fields": {...}, "allowed": [...], "reasons": [...]}}`
 where `fields`, `allowed` and `reasons` appear only when relevant.

@@ -267,5 +267,5 @@ class TestPasswordValidators:
         assert (entry.actor_name, entry.ip_address, entry.details) == (
             "handler",
             "198.51.100.99",
-            {"door": "workspace"},
+            {"door": "workspace", "second_factor": "none"},
         )

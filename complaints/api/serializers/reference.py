@@ -112,6 +112,13 @@ class MeSerializer(serializers.Serializer):
 class TokenInputSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        required=False,
+        help_text=_(
+            "For an account with two-factor sign-in: the authenticator app's current code, or "
+            "one of its backup codes."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):

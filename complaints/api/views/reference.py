@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -16,8 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.lockout import is_locked_out, lockout_minutes
-from accounts.models import Department
+from accounts.models import Department, User
 from accounts.services import api_token_issue
+from accounts.two_factor import Outcome, code_check, two_factor_enrolled, two_factor_required
 from complaints.api.parsers import JSONParser
 from complaints.api.schema import errors
 from complaints.api.selectors import customer_search, customers_visible_to
@@ -54,7 +56,7 @@ class TokenView(ApiView):
         summary="Exchange a username and password for an API token",
         auth=[],
         request=TokenInputSerializer,
-        responses={200: TokenSerializer, **errors(400, 415, 429, authenticated=False)},
+        responses={200: TokenSerializer, **errors(400, 403, 415, 429, authenticated=False)},
     )
     def post(self, request: Request) -> Response:
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
@@ -72,8 +74,61 @@ class TokenView(ApiView):
                     retry_after=lockout_minutes() * 60,
                 )
             raise ValidationError(serializer.errors)
-        token = api_token_issue(user=serializer.validated_data["user"], request=request)
+        user = serializer.validated_data["user"]
+        second_factor = self._second_factor(request, user)
+        token = api_token_issue(user=user, request=request, second_factor=second_factor)
         return Response({"token": token.key})
+
+    def _second_factor(self, request: Request, user: User) -> str | None:
+        """The exchange's second step for an account with an authenticator (accounts.two_factor):
+        the same check, lockout and audit as the sign-in page's code."""
+        if not two_factor_enrolled(user=user):
+            if two_factor_required(user=user):
+                raise ApiError(
+                    status_code=403,
+                    code="two_factor_required",
+                    message=gettext(
+                        "Your role requires two-factor sign-in. Set it up in the workspace "
+                        "(your account menu), then ask for a token with a code."
+                    ),
+                )
+            return None
+        code = request.data.get("otp_token") if hasattr(request.data, "get") else None
+        if not code or not isinstance(code, str):
+            raise ApiError(
+                status_code=400,
+                code="otp_required",
+                message=gettext(
+                    "This account uses two-factor sign-in: send the authenticator app's current "
+                    "code (or a backup code) as otp_token."
+                ),
+            )
+        result = code_check(request=request, user=user, code=code, purpose="sign_in")
+        if result.outcome == Outcome.LOCKED:
+            raise ApiError(
+                status_code=429,
+                code="locked_out",
+                message=gettext(
+                    "Too many failed sign-ins: signing in from here is paused for "
+                    "%(minutes)d minutes."
+                )
+                % {"minutes": lockout_minutes()},
+                retry_after=lockout_minutes() * 60,
+            )
+        if result.outcome == Outcome.WAIT:
+            raise ApiError(
+                status_code=429,
+                code="otp_wait",
+                message=gettext("Too many wrong codes in a row: wait, then send the current code."),
+                retry_after=result.wait_seconds,
+            )
+        if not result.ok:
+            raise ApiError(
+                status_code=400,
+                code="otp_invalid",
+                message=gettext("The two-factor code is not right."),
+            )
+        return str(result.outcome)
 
 
 class CustomerFilter(django_filters.FilterSet):
