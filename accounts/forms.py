@@ -6,6 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class OneTimeCodeInput(forms.TextInput):
+    """A code box that comes back empty: a refused code is typed anew, not corrected."""
+
+    def format_value(self, value: object) -> None:
+        return None
+
+
 class SignInCodeForm(forms.Form):
     """A code from the authenticator app or a backup code, in one box: which one it is shows
     from its form (six digits, or eight letters and digits)."""
@@ -14,7 +21,7 @@ class SignInCodeForm(forms.Form):
         label=_("Code"),
         max_length=32,
         strip=True,
-        widget=forms.TextInput(
+        widget=OneTimeCodeInput(
             attrs={
                 "autocomplete": "one-time-code",
                 "autocapitalize": "off",
@@ -35,7 +42,7 @@ class EnrolCodeForm(forms.Form):
         label=_("Six-digit code from the app"),
         max_length=16,
         strip=True,
-        widget=forms.TextInput(
+        widget=OneTimeCodeInput(
             attrs={
                 "autocomplete": "one-time-code",
                 "inputmode": "numeric",
@@ -56,7 +63,7 @@ class CurrentCodeForm(forms.Form):
         label=_("Current code from your app, or a backup code"),
         max_length=32,
         strip=True,
-        widget=forms.TextInput(
+        widget=OneTimeCodeInput(
             attrs={
                 "autocomplete": "one-time-code",
                 "autocapitalize": "off",

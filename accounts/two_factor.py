@@ -127,8 +127,12 @@ def backup_code_for_reading(code: str) -> str:
 
 
 def normalise_code(code: str) -> str:
-    """What people type, as stored: no spaces or hyphens, lower case (a backup code)."""
-    return re.sub(r"[\s\-]", "", code or "").lower()
+    """What people type, as stored: no spaces or hyphens, lower case; in a backup code (base32:
+    no 0, 1 or 8) a 0 read for an o, a 1 for an l and an 8 for a b."""
+    code = re.sub(r"[\s\-]", "", code or "").lower()
+    if code.isdigit():
+        return code
+    return code.translate(str.maketrans("018", "olb"))
 
 
 # --- enrolment --------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEntry
+from accounts.models import AuditEntry, User
 from accounts.roles import Role
 from accounts.two_factor import authenticator_pending
 from accounts.two_factor_views import qr_code_svg
@@ -66,6 +66,9 @@ def required(settings):
 
 
 def client(address: str = "198.51.100.60") -> Client:
+    # Signing in sets the language saved on the user (accounts.signals): the org's users read
+    # English in these tests, as the client does.
+    User.objects.exclude(language="en").update(language="en")
     return english(Client(REMOTE_ADDR=address))
 
 
