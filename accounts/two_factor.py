@@ -175,7 +175,9 @@ def two_factor_enable(
     is on the person's own page), so it is not counted as a failed sign-in."""
     code = normalise_code(code)
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user).first()
+        if device is None:  # confirmed or dropped meanwhile, in another tab
+            return Outcome.WRONG, []
         allowed, _info = device.verify_is_allowed()
         if not allowed:
             return Outcome.WAIT, []
@@ -274,28 +276,29 @@ def code_check(*, request: Any, user: User, code: str, purpose: str) -> CodeResu
         _refused(request, user, purpose, actor)
         return CodeResult(Outcome.LOCKED)
     code = normalise_code(code)
+    # Which device a code is for shows from its form: a code tried on the wrong kind of device
+    # would count as that device's failure (and pause it) for nothing.
+    model: type[TOTPDevice] | type[StaticDevice] | None = None
     if _TOTP_CODE.match(code):
-        model: type[TOTPDevice] | type[StaticDevice] = TOTPDevice
-        outcome = Outcome.TOTP
+        model, outcome = TOTPDevice, Outcome.TOTP
     elif _BACKUP_CODE.match(code):
         model, outcome = StaticDevice, Outcome.BACKUP_CODE
-    else:
-        model, outcome = TOTPDevice, Outcome.WRONG
-    with transaction.atomic():
-        device = (
-            model.objects.select_for_update()
-            .filter(user=user, confirmed=True)
-            .order_by("-pk")
-            .first()
-        )
-        if device is not None and outcome != Outcome.WRONG:
-            allowed, info = device.verify_is_allowed()
-            if not allowed:
-                until = (info or {}).get("locked_until") or timezone.now()
-                wait = max(1, int((until - timezone.now()).total_seconds() + 0.999))
-                return CodeResult(Outcome.WAIT, wait_seconds=wait)
-            if device.verify_token(code):
-                return CodeResult(outcome, device=device)
+    if model is not None:
+        with transaction.atomic():
+            device = (
+                model.objects.select_for_update()
+                .filter(user=user, confirmed=True)
+                .order_by("-pk")
+                .first()
+            )
+            if device is not None:
+                allowed, info = device.verify_is_allowed()
+                if not allowed:
+                    until = (info or {}).get("locked_until") or timezone.now()
+                    wait = max(1, int((until - timezone.now()).total_seconds() + 0.999))
+                    return CodeResult(Outcome.WAIT, wait_seconds=wait)
+                if device.verify_token(code):
+                    return CodeResult(outcome, device=device)
     _refused(request, user, purpose, actor)
     if getattr(request, "axes_locked_out", False):
         return CodeResult(Outcome.LOCKED)

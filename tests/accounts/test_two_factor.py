@@ -690,3 +690,42 @@ class TestTheSetting:
 
         with pytest.raises(SystemCheckError, match=r"accounts\.E001"):
             call_command("check")
+
+
+# --- what it costs, and small rules -----------------------------------------------------------
+
+
+def test_the_gate_costs_a_page_no_query_of_its_own(org, settings):
+    """Whether the person has an authenticator and whether a role requires one come with the
+    signed-in user's own query (accounts.backends): requiring it of other roles adds nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        c = client()
+        c.force_login(org.manager)
+        c.get(PAGE)
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(PAGE).status_code == 200
+        return len(queries)
+
+    settings.COMPLAINTS_TWO_FACTOR_REQUIRED_ROLES = []
+    without = count()
+    settings.COMPLAINTS_TWO_FACTOR_REQUIRED_ROLES = ["executive", "auditor"]
+
+    assert count() == without
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        (" 123 456 ", "123456"),
+        ("ABCD-EFGH", "abcdefgh"),
+        ("h0l1-b8zz", "hollbbzz"),  # base32 has no 0, 1 or 8
+        ("2345 6723", "23456723"),
+    ],
+)
+def test_codes_are_read_as_people_type_them(typed, read):
+    from accounts.two_factor import normalise_code
+
+    assert normalise_code(typed) == read
