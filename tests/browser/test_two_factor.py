@@ -108,3 +108,12 @@ def test_a_manager_enrols_on_a_phone_then_signs_in_with_a_code(
     expect(page.get_by_test_id("topbar")).to_be_visible()
     assert "/accounts/" not in page.url
     watcher.check("after sign-in")
+
+    # Later, from the account menu: it is on, with ten backup codes left.
+    page.get_by_test_id("menu-toggle").click()
+    page.get_by_test_id("usermenu").locator("summary").click()
+    page.get_by_test_id("nav-two-factor").click()
+    expect(page.get_by_test_id("two-factor-on")).to_be_visible()
+    expect(page.get_by_test_id("backup-codes-left")).to_contain_text("10")
+    watcher.check("two-factor page")
+    shoot_both_widths(page, f"two-factor-on-{language}")
