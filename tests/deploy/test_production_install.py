@@ -136,6 +136,31 @@ def http(method: str, url: str, *, body: dict | None = None, headers: dict | Non
         return None, {}, ""
 
 
+ENROL_OPS = """
+import base64
+from django_otp.oath import TOTP
+from accounts.models import User
+from accounts.two_factor import authenticator_pending, two_factor_enable
+user = User.objects.get(username="ops")
+device = authenticator_pending(user=user)
+outcome, _codes = two_factor_enable(user=user, device=device, code=f"{TOTP(device.bin_key).token():06d}")
+assert outcome == "totp", outcome
+print(base64.b32encode(device.bin_key).decode())
+"""
+
+
+def authenticator_code(key: str, *, steps_ahead: int = 0) -> str:
+    """What an authenticator app given `key` shows now (or `steps_ahead` × 30 s later)."""
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(base64.b32decode(key))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
+
+
 def received_on_national_day_eve() -> datetime:
     """10:00 on the most recent 30 September whose deadlines have passed (a loaded year)."""
     today = timezone.localdate()
@@ -208,6 +233,12 @@ def test_the_readme_production_steps_give_a_working_system(venv, database, tmp_p
         "User.objects.get(username='ops').groups.add(Group.objects.get(name='complaint_manager'))",
     )
     assert grouped.returncode == 0, grouped.stderr
+    # A superuser and a complaint manager must use two-factor sign-in in production: the operator
+    # turns it on (here through the service, as the enrolment page does; the script prints the
+    # key their authenticator app was given) before the API gives them a token.
+    enrolled = manage("shell", "-c", ENROL_OPS)
+    assert enrolled.returncode == 0, enrolled.stderr
+    authenticator_key = enrolled.stdout.strip().splitlines()[-1]
 
     # A year goes missing (a database restored from an old backup): check says so...
     next_year = timezone.localdate().year + 1
@@ -250,6 +281,18 @@ def test_the_readme_production_steps_give_a_working_system(venv, database, tmp_p
             "POST",
             f"{base}/api/v1/auth/token/",
             body={"username": "ops", "password": PASSWORD},
+            headers=https,
+        )
+        assert (status, json.loads(body)["error"]["code"]) == (400, "otp_required"), body
+        status, _, body = http(
+            "POST",
+            f"{base}/api/v1/auth/token/",
+            body={
+                "username": "ops",
+                "password": PASSWORD,
+                # The app's next code: the enrolment used this period's, and a code is good once.
+                "otp_token": authenticator_code(authenticator_key, steps_ahead=1),
+            },
             headers=https,
         )
         assert status == 200, body
