@@ -3,11 +3,14 @@ withdrawing from the tracking page. Unknown, wrong and tampered all answer alike
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import errors
@@ -22,6 +25,7 @@ from complaints.public_links import (
     survey_token,
     tracking_token,
 )
+from complaints.request_limits import body_too_large
 from complaints.selectors.public import (
     TRACKING_PAGE_FIELDS,
     complaint_for_contact,
@@ -121,6 +125,7 @@ def _page(
     add_form: AddInformationForm | None = None,
     withdraw_form: WithdrawForm | None = None,
     files_dropped: bool = False,
+    too_large: str = "",
     status: int = 200,
 ) -> HttpResponse:
     tracking = tracking_for(complaint=complaint)
@@ -147,6 +152,7 @@ def _page(
         "add_form": add_form or AddInformationForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "files_dropped": files_dropped,
+        "too_large": too_large,
     }
     return render(request, "public/track.html", context, status=status)
 
@@ -160,9 +166,22 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     return _page(request, opened, token)
 
 
+@csrf_exempt  # checked by `_track_add`, once the request is known to be small enough to read
 @require_POST
 @limited(TRACK, client_ip_key, link_key)
 def track_add(request: HttpRequest, token: str) -> HttpResponse:
+    limit = settings.COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES
+    if not body_too_large(request, limit=limit):
+        return _track_add(request, token)
+    # Refused by its announced size, before a byte of it is read (request_limits).
+    opened = _open(request, token, fields=TRACKING_PAGE_FIELDS)
+    if isinstance(opened, HttpResponse):
+        return opened
+    return _page(request, opened, token, too_large=filesizeformat(limit), status=413)
+
+
+@csrf_protect
+def _track_add(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):
         return opened

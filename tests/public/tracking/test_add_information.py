@@ -184,3 +184,34 @@ def test_posting_needs_the_csrf_token(customer_case):
 
     assert response.status_code == 403
     assert not CaseEvent.objects.filter(complaint=complaint, data__by="customer").exists()
+
+
+def test_a_request_over_the_size_limit_is_refused_before_it_is_read(customer_case, settings):
+    """Announced larger than the limit: answered 413 before the body is read — before even the
+    CSRF check, which would read it to find its token (this request has none)."""
+    from django.test import Client
+
+    settings.COMPLAINTS_PUBLIC_MAX_REQUEST_BYTES = 500
+    complaint = customer_case("investigation")
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        track_url(complaint) + "add/", {"message": "x", "files": [png()]}, CONTENT_LENGTH="900"
+    )
+
+    assert response.status_code == 413
+    assert 'data-testid="too-large"' in response.content.decode()
+    assert not CaseEvent.objects.filter(complaint=complaint, data__by="customer").exists()
+    assert not EvidenceFile.objects.filter(complaint=complaint).exists()
+
+
+def test_within_the_limit_the_csrf_token_is_still_required(customer_case):
+    from django.test import Client
+
+    complaint = customer_case("investigation")
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(track_url(complaint) + "add/", {"message": "发票在附件里。"})
+
+    assert response.status_code == 403
+    assert not CaseEvent.objects.filter(complaint=complaint, data__by="customer").exists()
