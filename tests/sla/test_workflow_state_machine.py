@@ -23,7 +23,13 @@ import time_machine
 from django.db.models import Max, Min
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from complaints.errors import ComplaintError
 from complaints.models import CaseEvent, Complaint, State
@@ -35,6 +41,7 @@ from tests.sla.china import SHANGHAI
 pytestmark = pytest.mark.django_db
 
 FINISHED = {State.CLOSED, State.REJECTED, State.WITHDRAWN}
+OPEN = [state for state in State.values if state not in FINISHED]
 START = datetime(2025, 9, 22, 9, tzinfo=SHANGHAI)
 
 
@@ -85,6 +92,15 @@ def run_machine(*, org, new_complaint, examples: int, steps: int) -> Counter:
                 assert self.complaint.state == target
                 ran[name] += 1
 
+            def is_open(self) -> bool:
+                return Complaint.objects.filter(pk=self.complaint.pk, state__in=OPEN).exists()
+
+            def has_paused_clock(self) -> bool:
+                return Clock.objects.filter(
+                    complaint=self.complaint.pk, paused_at__isnull=False, met_at__isnull=True
+                ).exists()
+
+            @precondition(lambda self: self.is_open())
             @rule(reason=st.sampled_from(PauseReason.values))
             def pause(self, reason: str) -> None:
                 self.refresh()
@@ -99,6 +115,7 @@ def run_machine(*, org, new_complaint, examples: int, steps: int) -> Counter:
                 else:
                     ran["pause"] += 1
 
+            @precondition(lambda self: self.has_paused_clock())
             @rule()
             def resume(self) -> None:
                 self.refresh()
