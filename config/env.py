@@ -75,8 +75,17 @@ def database_config(url: str | None, *, var_dir: Path) -> dict[str, Any]:
     return config
 
 
-def broker_config(url: str | None, *, var_dir: Path) -> tuple[str, dict[str, Any]]:
-    """Celery broker URL and transport options; without a URL, kombu's serverless filesystem queue."""
+def broker_config(
+    url: str | None, *, var_dir: Path, socket_timeout: float = 2.0
+) -> tuple[str, dict[str, Any]]:
+    """Celery broker URL and transport options; without a URL, kombu's serverless filesystem queue.
+
+    A Redis broker gets socket timeouts: kombu's default is to wait for ever, so a broker that
+    hangs (stopped, failed over, cut off by a firewall) would hang every request that queues a
+    task. Redis answers in microseconds; `socket_timeout` seconds is the limit.
+    """
+    if url and url.startswith(("redis://", "rediss://")):
+        return url, {"socket_timeout": socket_timeout, "socket_connect_timeout": socket_timeout}
     if url:
         return url, {}
     queue_dir = var_dir / "broker" / "queue"

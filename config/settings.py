@@ -284,8 +284,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = os.environ.get(
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = broker_config(
-    os.environ.get("CELERY_BROKER_URL"), var_dir=VAR_DIR
+    os.environ.get("CELERY_BROKER_URL"),
+    var_dir=VAR_DIR,
+    socket_timeout=float(os.environ.get("CELERY_BROKER_SOCKET_TIMEOUT", "2")),
 )
+# Workers and beat keep reconnecting to a lost broker however long it is away (Celery's default
+# gives up after 100 tries, about an hour, and the worker exits).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

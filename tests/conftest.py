@@ -16,7 +16,9 @@ from accounts.roles import ROLE_PERMISSIONS, Role
 from complaints.models import Category, Complaint
 from complaints.services import complaint_create
 from complaints.services.intake import reference_sequences_forget
+from config.dispatch import broker_breaker_reset
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
+from tests.processes import private_broker  # noqa: F401  (fixture: a Redis broker of the test's own)
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +42,8 @@ def _test_settings(settings, tmp_path):
     # The cache outlives each test's rolled-back transaction: what it holds (the queue filter's
     # lists, rate-limit counts) must not leak from one test into the next.
     cache.clear()
+    # Nor does a broker one test stopped count as down in the next.
+    broker_breaker_reset()
 
 
 # Rows the data migrations create besides the role groups: the default calendar, the default SLA

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,8 +19,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
+from celery import current_app
 from django.conf import settings
 from django.db import connection
+
+from config.dispatch import broker_breaker_reset
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 
@@ -67,6 +72,21 @@ def worker_env(**overrides: str) -> dict[str, str]:
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     env.update(overrides)
     return env
+
+
+def start_worker(log: Path, **env: str) -> subprocess.Popen:
+    """One solo Celery worker on every queue, on the test database and this process's broker;
+    `env` adds to its environment (e.g. a mailbox: tests.mailbox)."""
+    command = (
+        f"{sys.executable} -m celery -A config worker -P solo --loglevel=INFO --without-gossip "
+        f"--without-mingle --without-heartbeat -n test-{os.getpid()}-{time.monotonic_ns()}@%h"
+    )
+    return start(command, env=worker_env(**env), log=log)
+
+
+def mailbox_env(folder: Path) -> dict[str, str]:
+    """A worker's environment for e-mails written to `folder` (tests.mailbox.FolderBackend)."""
+    return {"EMAIL_BACKEND": "tests.mailbox.FolderBackend", "EMAIL_FILE_PATH": str(folder)}
 
 
 def free_port() -> int:
@@ -132,3 +152,80 @@ def wait_until(
         if path.exists()
     )
     pytest.fail(f"timed out waiting for {what}:\n{report}")
+
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class RedisServer:
+    """A Redis of the test's own (its own port, nothing saved to disk), to stop and start at will;
+    the shared Redis on 6379 is never touched."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        assert REDIS_SERVER is not None, "needs redis-server"
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("the test's Redis did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def pause(self) -> None:
+        """Hang it: connections are still accepted (by the kernel), nothing is answered."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+    def queue_length(self, queue: str) -> int:
+        return redis.Redis.from_url(self.url).llen(queue)
+
+
+def broker_connections_reset() -> None:
+    """Forget this process's broker connections and that the broker was down (a new address, or
+    the broker back)."""
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
+    broker_breaker_reset()
+
+
+@pytest.fixture
+def private_broker(settings, monkeypatch):
+    """A RedisServer as this process's broker, tasks really queued; the test stops and starts it."""
+    server = RedisServer()
+    server.start()
+    previous = current_app.conf.broker_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # from here on, tasks go to the broker
+    # Celery reads a CELERY_BROKER_URL environment variable (CI sets one) before its settings.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
+    settings.CELERY_BROKER_URL = server.url
+    current_app.conf.broker_url = server.url
+    broker_connections_reset()
+    yield server
+    if server.process is not None:
+        server.resume()  # a paused one would not stop
+    server.stop()
+    current_app.conf.broker_url = previous
+    broker_connections_reset()

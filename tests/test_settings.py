@@ -49,11 +49,12 @@ def test_broker_defaults_to_the_serverless_filesystem_transport(tmp_path):
     assert options["data_folder_in"].startswith(str(tmp_path))
 
 
-def test_broker_url_is_used_as_given(tmp_path):
-    assert broker_config("redis://localhost:6379/1", var_dir=tmp_path) == (
+def test_broker_url_is_used_as_given_with_bounded_socket_waits_for_redis(tmp_path):
+    assert broker_config("redis://localhost:6379/1", var_dir=tmp_path, socket_timeout=3) == (
         "redis://localhost:6379/1",
-        {},
+        {"socket_timeout": 3, "socket_connect_timeout": 3},
     )
+    assert broker_config("amqp://localhost//", var_dir=tmp_path) == ("amqp://localhost//", {})
 
 
 def test_redis_url_backs_the_cache():

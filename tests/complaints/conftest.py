@@ -11,7 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from celery import current_app
+from kombu.exceptions import OperationalError as BrokerDown
 
+import complaints.tasks  # noqa: F401  (registers the e-mail tasks)
 from accounts.models import User
 from accounts.roles import ROLE_PERMISSIONS, Role
 from complaints.models import Complaint, Decision, FollowUp, FollowUpMethod, State
@@ -20,6 +23,8 @@ from complaints.services import (
     decision_propose,
     follow_up_record,
 )
+from complaints.services.customer_emails import SEND_TASK
+from complaints.services.notifications import SEND_EMAILS_TASK
 from tests.conftest import Org
 
 # name -> {source state: target state}
@@ -211,3 +216,14 @@ def snapshot(complaint: Complaint) -> dict[str, Any]:
         "updated_at": stored.updated_at,
         "events": stored.events.count(),
     }
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """The broker refuses every e-mail task, as kombu does when it cannot connect."""
+
+    def refuse(*args, **kwargs):
+        raise BrokerDown("Connection refused")
+
+    for name in (SEND_EMAILS_TASK, SEND_TASK):
+        monkeypatch.setattr(current_app.tasks[name], "apply_async", refuse)

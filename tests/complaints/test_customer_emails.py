@@ -10,7 +10,6 @@ import pytest
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from kombu.exceptions import OperationalError as BrokerDown
 
 from complaints.errors import InvalidInput
 from complaints.models import (
@@ -36,14 +35,6 @@ def due(complaint, stage: str):
 def formatted(moment, fmt: str, language: str) -> str:
     with translation.override(language):
         return date_format(timezone.localtime(moment), fmt)
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    def refuse(task_name, args):
-        raise BrokerDown("Connection refused")
-
-    monkeypatch.setattr("config.dispatch._queue", refuse)
 
 
 # --- the acknowledgment --------------------------------------------------------------------------

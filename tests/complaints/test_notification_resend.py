@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
-from kombu.exceptions import OperationalError as BrokerDown
 
 from complaints.models import Notification
 from complaints.services.notifications import notification_emails_resend
@@ -16,14 +15,6 @@ from sla.models import EscalationSettings
 from tests.complaints.test_notifications import announce
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    def refuse(task_name, args):
-        raise BrokerDown("Connection refused")
-
-    monkeypatch.setattr("config.dispatch._queue", refuse)
 
 
 def age(notification: Notification, minutes: int) -> None:

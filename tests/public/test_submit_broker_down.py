@@ -8,13 +8,10 @@ the e-mail, and starts it again afterwards. The shared Redis on 6379 is never to
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 from datetime import timedelta
 
 import pytest
-import redis
 import time_machine
 from celery import current_app
 from django.utils import timezone
@@ -23,10 +20,9 @@ from complaints.models import Complaint, CustomerEmail
 from complaints.services import public_intake
 from complaints.services.customer_emails import customer_emails_send
 from complaints.tasks import resend_notification_emails_task
-from tests.processes import free_port
+from health.models import DeferredTask
+from tests.processes import REDIS_SERVER, broker_connections_reset
 from tests.public.conftest import SUBMIT_URL, form_data, submitted_path
-
-REDIS_SERVER = shutil.which("redis-server")
 
 pytestmark = [
     pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server"),
@@ -34,73 +30,10 @@ pytestmark = [
 ]
 
 
-class PrivateRedis:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("the test's Redis did not start")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-    def queue_length(self, queue: str) -> int:
-        return redis.Redis.from_url(self.url).llen(queue)
-
-
-def _reset_producer_pools() -> None:
-    # Celery keeps its broker connections; a new broker address needs new ones.
-    current_app._pool = None
-    current_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker(settings, monkeypatch):
-    server = PrivateRedis()
-    server.start()
-    previous = current_app.conf.broker_url
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # from here on, tasks go to the broker
-    # Celery reads a CELERY_BROKER_URL environment variable (CI sets one) before its settings.
-    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
-    current_app.conf.broker_url = server.url
-    _reset_producer_pools()
-    yield server
-    server.stop()
-    current_app.conf.broker_url = previous
-    _reset_producer_pools()
-
-
 def test_a_complaint_sent_while_the_broker_goes_down_is_saved_and_acknowledged_once_later(
-    client, broker, monkeypatch, mailoutbox
+    client, private_broker, monkeypatch, mailoutbox
 ):
+    broker = private_broker
     # With the broker up, the acknowledgment is queued on it at the commit (no worker here: the
     # test plays the worker's part).
     submitted_path(
@@ -133,7 +66,7 @@ def test_a_complaint_sent_while_the_broker_goes_down_is_saved_and_acknowledged_o
     # The broker is back (empty: nothing was queued while it was down). Beat queues the resend
     # job every five minutes; the worker runs it.
     broker.start()
-    _reset_producer_pools()
+    broker_connections_reset()
     resend_notification_emails_task.apply_async()
     assert broker.queue_length("notify") == 1
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
@@ -148,3 +81,36 @@ def test_a_complaint_sent_while_the_broker_goes_down_is_saved_and_acknowledged_o
     assert "/complaint/track/" in mailoutbox[1].body
     email.refresh_from_db()
     assert email.emailed_at is not None
+
+
+def test_a_broker_that_hangs_holds_up_one_request_briefly_and_none_after_it(
+    client, private_broker, request
+):
+    # A broker that takes connections and never answers (a failover, a firewall dropping
+    # packets): kombu would wait for ever. Here its socket timeout is half a second.
+    previous = current_app.conf.broker_transport_options
+    current_app.conf.broker_transport_options = {
+        "socket_timeout": 0.5,
+        "socket_connect_timeout": 0.5,
+    }
+    request.addfinalizer(lambda: setattr(current_app.conf, "broker_transport_options", previous))
+    broker_connections_reset()
+    private_broker.pause()
+
+    started = time.monotonic()
+    first = client.post(SUBMIT_URL, form_data(customer_phone="", customer_email="a@example.com"))
+    first_seconds = time.monotonic() - started
+    started = time.monotonic()
+    second = client.post(SUBMIT_URL, form_data(customer_phone="", customer_email="b@example.com"))
+    second_seconds = time.monotonic() - started
+
+    # Both are saved and answered; the first waited for the timeout (a try and one retry), the
+    # second not at all: the process counts the broker down for a while and keeps the task.
+    submitted_path(first)
+    submitted_path(second)
+    assert first_seconds < 2.5
+    assert second_seconds < 0.5
+    assert Complaint.objects.count() == 2
+    assert sorted(args for (args,) in DeferredTask.objects.values_list("args")) == sorted(
+        [[email.pk]] for email in CustomerEmail.objects.all()
+    )

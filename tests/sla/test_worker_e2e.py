@@ -7,9 +7,7 @@ as CI has them (.ci/run). Marked `celery_worker`; skipped elsewhere.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
@@ -23,7 +21,8 @@ from sla.models import BusinessCalendar, Escalation, Stage
 from sla.selectors import working_calendar
 from sla.services import calendar_refresh_from_package, default_years
 from sla.tasks import sweep_clocks_task
-from tests.processes import REAL_WORKER_MARKS, start, stop, worker_env
+from tests.processes import REAL_WORKER_MARKS, stop
+from tests.processes import start_worker as start_test_worker
 
 WAIT_SECONDS = 60
 
@@ -32,12 +31,7 @@ pytestmark = REAL_WORKER_MARKS
 
 def start_worker(log: Path) -> subprocess.Popen:
     """One solo worker on every queue; its e-mails go nowhere (tests read `emailed_at`)."""
-    command = (
-        f"{sys.executable} -m celery -A config worker -P solo --loglevel=INFO --without-gossip "
-        f"--without-mingle --without-heartbeat -n e2e-{os.getpid()}@%h"
-    )
-    env = worker_env(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-    return start(command, env=env, log=log)
+    return start_test_worker(log, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 
 
 def working_days_ago(days: int) -> datetime:
