@@ -16,12 +16,15 @@ config/urls.py); pages elsewhere keep Django's HTML answers.
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -29,6 +32,9 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from complaints import errors
+from config.db_errors import RETRY_AFTER_SECONDS, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 # Domain error → HTTP status. ConditionNotMet is a 409 (the request is well formed but the case
 # is not in a state that allows it yet), like the other "not now" answers.
@@ -74,9 +80,23 @@ def error_body(
     return {"error": error}
 
 
+def database_unavailable_message() -> str:
+    return _(
+        "The database could not be reached just now, so nothing of this request was saved. "
+        "Please send it again in a few seconds."
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, errors.ComplaintError):
         return _domain_response(exc)
+    if database_unavailable(exc):
+        logger.warning("Database unavailable during an API request", exc_info=exc)
+        return Response(
+            error_body("database_unavailable", database_unavailable_message()),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -207,6 +227,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: a lost database connection is "try again".
+    if database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     if not _is_api(request):
         return defaults.server_error(request)
     return _json(
@@ -214,3 +237,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
         _("Something went wrong on our side; it has been logged."),
         status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/, elsewhere a page that needs no database (no
+    context processors, no session, no user) to say that nothing was saved and to send again."""
+    if _is_api(request):
+        response: HttpResponse = _json(
+            "database_unavailable",
+            database_unavailable_message(),
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"message": database_unavailable_message()}),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -23,6 +23,7 @@ from complaints.services.customers import customer_details_errors
 from complaints.services.evidence import evidence_add
 from complaints.services.intake import complaint_create
 from complaints.services.transitions import complaint_transition
+from config.db_errors import database_unavailable
 
 # Answering on the spot is two steps of the workflow: into triage, then straight to the reply.
 ON_SPOT_PERMISSIONS = ("complaints.triage_complaint", "complaints.answer_on_spot")
@@ -81,6 +82,17 @@ def evidence_add_each(
         except InvalidInput as error:
             reasons = [message for messages in error.fields.values() for message in messages]
             outcome.refused.append(RefusedFile(item.upload.name or "", reasons or [error.message]))
+        except DatabaseError as error:
+            # The complaint is committed already: the person must not be told to send it again
+            # (a second complaint), only to add this file later.
+            if not database_unavailable(error):
+                raise
+            outcome.refused.append(
+                RefusedFile(
+                    item.upload.name or "",
+                    [_("The file could not be stored just now; add it to the case again.")],
+                )
+            )
     return outcome
 
 

@@ -6,9 +6,12 @@ complaint, its evidence and an on-the-spot answer in one go, then opens the new 
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,17 +22,28 @@ from complaints.forms.intake import IntakeForm
 from complaints.selectors import customer_history
 from complaints.services.intake_desk import can_answer_on_spot, complaint_intake
 from complaints.views.case.files import refused_text
+from config.api_errors import database_unavailable_message
+from config.db_errors import RETRY_AFTER_SECONDS, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 RECEIVE = "complaints.receive_complaint"
 
 
-def _render(request: HttpRequest, form: IntakeForm, *, status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, form: IntakeForm, *, status: int = 200, unavailable: str = ""
+) -> HttpResponse:
     phone = form["customer_phone"].value() or ""
     email = form["customer_email"].value() or ""
     history = (
         customer_history(user=request.user, phone=phone, email=email) if phone or email else None
     )
-    context = {"form": form, "history": history, "lookup_done": bool(phone or email)}
+    context = {
+        "form": form,
+        "history": history,
+        "lookup_done": bool(phone or email),
+        "unavailable": unavailable,
+    }
     return render(request, "staff/intake/new.html", context, status=status)
 
 
@@ -50,6 +64,15 @@ def intake(request: HttpRequest) -> HttpResponse:
         return _render(request, form, status=422)
     except errors.PermissionDenied as error:
         raise HttpForbidden(error.message) from error
+    except DatabaseError as error:
+        if not database_unavailable(error):
+            raise
+        # Rolled back: the form comes back as typed, to be sent again (a new connection renders
+        # it; if the database is still away, the plain 503 page says the same).
+        logger.warning("Database unavailable while recording a complaint", exc_info=error)
+        response = _render(request, form, status=503, unavailable=database_unavailable_message())
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     complaint = result.complaint
     if result.answered_on_spot:
         messages.success(

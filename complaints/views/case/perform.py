@@ -8,11 +8,13 @@ case a 404: the same answers the API gives.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +27,10 @@ from complaints.selectors import complaints_visible_to
 from complaints.services import TRANSITIONS, ensure_role_may, ensure_workable
 from complaints.views.case.page import load_case, render_case
 from complaints.views.case.timeline import timeline_entries
+from config.api_errors import database_unavailable_message
+from config.db_errors import RETRY_AFTER_SECONDS, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 def conflict_message() -> str:
@@ -87,6 +93,17 @@ def perform(request: HttpRequest, reference: str, action: Action) -> HttpRespons
     except errors.ComplaintError as error:  # ConditionNotMet, UnknownTransition: said in words
         messages.error(request, error.message)
         return _refused(request, load_case(request, reference), action, form, status=422)
+    except DatabaseError as error:
+        if not database_unavailable(error):
+            raise
+        # The service's transaction rolled back: the case as it is, the form as typed, to be sent
+        # again (on a new connection; if the database is still away, the plain 503 page).
+        logger.warning("Database unavailable during %s", action.key, exc_info=error)
+        fresh = load_case(request, reference)
+        messages.error(request, database_unavailable_message())
+        response = _refused(request, fresh, action, form, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.htmx and action.key == "note":
         return _timeline_partial(request, reference)
     if message:

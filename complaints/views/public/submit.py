@@ -9,7 +9,10 @@ lands on the same receipt).
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -36,7 +39,11 @@ from complaints.services.public_intake import (
     submission_errors,
 )
 from complaints.views.public.abuse import client_ip_key, limited
+from config.api_errors import database_unavailable_message
+from config.db_errors import RETRY_AFTER_SECONDS, database_unavailable
 from sla.models import Stage
+
+logger = logging.getLogger(__name__)
 
 
 def contact_key(group: str, request: HttpRequest) -> str:
@@ -113,6 +120,20 @@ def _submit(request: HttpRequest) -> HttpResponse:
     except errors.InvalidInput as error:
         form.add_service_errors(error)
         return _page(request, form, status=422, attach_again=sent_files)
+    except DatabaseError as error:
+        if not database_unavailable(error):
+            raise
+        # Rolled back: the form comes back as typed, with its one-time key, to be sent again.
+        logger.warning("Database unavailable while a customer sent a complaint", exc_info=error)
+        response = _page(
+            request,
+            form,
+            status=503,
+            attach_again=sent_files,
+            unavailable=database_unavailable_message(),
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return redirect("public:submitted", token=submitted_token(result.complaint))
 
 
