@@ -4,7 +4,8 @@
 assignment); the row and that change commit together, and the e-mail task is only queued once they
 have. `notify_many` does the same for many causes at once (the escalation sweep's chunks). E-mail delivery is at-least-once: each message is sent while its row is locked and marked sent
 in the same short transaction, so in normal running it goes out exactly once, and only a worker that
-dies between the SMTP hand-off and the commit makes the retry send it a second time. (The other
+dies between the SMTP hand-off and the commit makes the retry send it a second time, under the
+same Message-ID (outbox_message_id), which mail clients show as one message. (The other
 order, marking first, would lose the e-mail whenever the mail server refuses it.)
 """
 
@@ -24,6 +25,7 @@ from django.db.models.functions import Cast, Concat
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -305,13 +307,27 @@ def outbox_send_once(rows: QuerySet, pk: int, *, recipient: Callable[[Any], str]
         if row is None or not (to := recipient(row)):
             return 0
         message = EmailMultiAlternatives(
-            subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+            subject=row.subject,
+            body=row.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            headers={"Message-ID": outbox_message_id(row)},
         )
         if row.body_html:
             message.attach_alternative(row.body_html, "text/html")
         message.send()
         rows.model.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return 1
+
+
+def outbox_message_id(row: Any) -> str:
+    """The e-mail's Message-ID, the same on every attempt: if a worker dies after the mail server
+    took a message and before it was marked sent, the retry sends it again under the same ID, and
+    mail servers and clients show the two as one message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "localhost"
+    name = f"{row._meta.model_name}.{row.pk}"
+    # Keyed by the installation's secret: another installation's row of the same number differs.
+    return f"<{name}.{salted_hmac('outbox-message-id', name).hexdigest()[:16]}@{domain}>"
 
 
 def outbox_send_each(

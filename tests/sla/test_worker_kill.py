@@ -1,5 +1,6 @@
 """A worker killed (SIGKILL) in the middle of a chunk: the next sweep after the lease completes the
-chunk, and every escalation, timeline entry and notification exists once, none missing.
+chunk, and every escalation, timeline entry, notification and e-mail exists once, none missing
+(the e-mails counted in the workers' mailbox, tests.mailbox).
 
 The chunk's cases are done in two steps: those it can lock at once (committed), then, waiting for
 their lock, those someone else holds. The test holds one case's lock, lets the worker commit the
@@ -19,16 +20,18 @@ from copy import copy
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from complaints.models import CaseEvent, Complaint
+from complaints.models import CaseEvent, Complaint, Notification
+from complaints.services.notifications import outbox_message_id
 from sla import tasks
 from sla.models import LIVE, BusinessCalendar, Clock, Escalation, EscalationSettings
 from sla.selectors import due_clocks, working_calendar
 from sla.services import calendar_refresh_from_package, default_years, sweep_due_clocks
 from sla.services.escalation_batch import Steps, clock_advance
 from sla.services.sweep import LEASE
-from tests.processes import REAL_WORKER_MARKS, stop
+from tests.mailbox import message_ids
+from tests.processes import REAL_WORKER_MARKS, mailbox_env, start_worker, stop
 from tests.sla.escalation_checks import assert_once_per_case_and_level
-from tests.sla.test_worker_e2e import start_worker, wait_for, working_days_ago
+from tests.sla.test_worker_e2e import wait_for, working_days_ago
 
 pytestmark = REAL_WORKER_MARKS
 
@@ -93,7 +96,8 @@ def test_a_chunk_whose_worker_is_killed_is_completed_by_the_next_sweep(
 
     settings.CELERY_TASK_ALWAYS_EAGER = False  # from here on, tasks go to the broker
     first_log, second_log = tmp_path / "first.log", tmp_path / "second.log"
-    worker = start_worker(first_log)
+    mailbox = mailbox_env(tmp_path / "mail")
+    worker = start_worker(first_log, **mailbox)
     try:
         # when the sweep queues the due clocks (one chunk) and the worker commits the cases it
         # could lock, then waits for the held one
@@ -118,7 +122,7 @@ def test_a_chunk_whose_worker_is_killed_is_completed_by_the_next_sweep(
     assert not due_clocks(now=timezone.now()).exists()
 
     # when the next sweep after the lease queues them again, to a new worker
-    worker = start_worker(second_log)
+    worker = start_worker(second_log, **mailbox)
     try:
         requeued = sweep_due_clocks(enqueue=tasks._queue_chunk, now=timezone.now() + LEASE)
         assert requeued >= sum(1 for pk, found in steps.items() if clocks[pk] == blocked.pk)
@@ -127,6 +131,9 @@ def test_a_chunk_whose_worker_is_killed_is_completed_by_the_next_sweep(
                 Escalation.objects.count() >= expected
                 and CaseEvent.objects.filter(
                     complaint=blocked, kind=CaseEvent.Kind.ESCALATED
+                ).exists()
+                and not Notification.objects.filter(
+                    email_due=True, emailed_at__isnull=True
                 ).exists()
             ),
             worker=worker,
@@ -149,3 +156,8 @@ def test_a_chunk_whose_worker_is_killed_is_completed_by_the_next_sweep(
     assert Complaint.objects.get(pk=blocked.pk).escalation_level == max(
         level for pk, found in levels.items() if clocks[pk] == blocked.pk for level in found
     )
+    # and every notification's e-mail went once: those the killed worker's committed part queued
+    # (taken by the new worker) and those of the held case
+    emailed = Notification.objects.filter(email_due=True)
+    assert emailed.exists()
+    assert message_ids(tmp_path / "mail") == {outbox_message_id(n): 1 for n in emailed}
