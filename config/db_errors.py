@@ -27,8 +27,8 @@ def database_unavailable(error: BaseException | None) -> bool:
     if not isinstance(error, OperationalError):
         return False
     cause = error.__cause__
-    if hasattr(cause, "pgcode"):
-        code = cause.pgcode
+    if cause is not None and hasattr(cause, "pgcode"):
+        code: str | None = cause.pgcode
         # No code: the client library lost the server ("server closed the connection").
         return code is None or code[:2] in TRANSIENT_SQLSTATE_CLASSES
     # SQLite: another process holds the write lock past the timeout.

@@ -17,12 +17,16 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import RequestFactory
 
-from complaints.models import CaseEvent, CustomerEmail, Notification, State
+from complaints.models import CaseEvent, Complaint, CustomerEmail, Notification, State
 from complaints.services import transitions
+from complaints.views import intake as intake_view
+from complaints.views.public import submit as submit_view
 from config.api_errors import server_error
 from sla.models import Clock
 from tests.api.conftest import Api, error_of
+from tests.faults.test_broker_down import intake_form
 from tests.pages.conftest_case import page_fixture, stored  # noqa: F401  (fixture)
+from tests.public.conftest import SUBMIT_URL, form_data
 from tests.public.tracking.conftest import track_url
 
 postgresql_only = pytest.mark.skipif(
@@ -206,3 +210,39 @@ class TestTheAnswerWhileTheDatabaseIsAway:
             response = server_error(request)
 
         assert response.status_code == 500
+
+
+def connection_lost(**kwargs):
+    raise OperationalError("server closed the connection unexpectedly") from (
+        psycopg2.OperationalError("server closed the connection unexpectedly")
+    )
+
+
+@pytest.mark.django_db
+class TestTheIntakeFormsComeBackAsTyped:
+    """A complaint lost with its connection (any database: the service's failure is simulated)."""
+
+    def test_the_staff_intake_page(self, client_for, org, monkeypatch):
+        monkeypatch.setattr(intake_view, "complaint_intake", connection_lost)
+
+        response = client_for(org.agent).post("/complaints/new/", intake_form(org))
+
+        assert response.status_code == 503
+        assert response["Retry-After"] == "5"
+        html = response.content.decode()
+        assert 'data-testid="database-unavailable"' in html
+        assert "送货师傅搬运时磕到门框" in html
+        assert not Complaint.objects.exists()
+
+    def test_the_public_form_with_its_one_time_key(self, client, monkeypatch):
+        monkeypatch.setattr(submit_view, "complaint_submit_public", connection_lost)
+        data = form_data()
+
+        response = client.post(SUBMIT_URL, data)
+
+        assert response.status_code == 503
+        html = response.content.decode()
+        assert 'data-testid="database-unavailable"' in html
+        assert data["submission_key"] in html  # sent again, it is still one complaint
+        assert "安装后第二天就漏水" in html
+        assert not Complaint.objects.exists()
