@@ -3,9 +3,10 @@
 
 Both read `reports.selectors.exports.export_rows` (scope, masking, labels in the reader's
 language) from the reports' read database (`read_alias`: the replica when there is one) in
-chunks, and write each row as it comes: memory stays flat at any size. The XLSX is written by
-XlsxWriter in constant-memory mode (a row is flushed to its temporary file as soon as the next
-begins) into a temporary file, then saved to the default storage.
+chunks, and write each row as it comes: memory stays flat at any size. The XLSX's rows are
+written as XML into a temporary file and spliced into a workbook XlsxWriter builds around them
+(`reports.services.xlsx_sheet`: about 4× faster than XlsxWriter's own cells), then the file is
+saved to the default storage.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.core.files import File
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -39,6 +40,7 @@ from reports.selectors.exports import (
     export_job_get_for_user,
     export_rows,
 )
+from reports.services.xlsx_sheet import MONEY, NUMBER, TEXT, WHEN, SheetColumn, write_sheet_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -209,74 +211,36 @@ def export_xlsx_filename(job: ExportJob) -> str:
 
 # Column widths in characters, by key; the rest get 14.
 _WIDTHS = {"reference": 16, "category": 22, "product": 22, "department": 14, "customer": 12}
-
-
-_TEXT, _WHEN, _MONEY, _NUMBER = "text", "when", "money", "number"
 _NUMBER_COLUMNS = {"satisfaction", "reopen_count", "escalation_level"}
-_EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 (Excel counts naive local days)
 
 
 def _column_kind(key: str) -> str:
     if key in DATETIME_COLUMNS:
-        return _WHEN
+        return WHEN
     if key == "amount":
-        return _MONEY
-    return _NUMBER if key in _NUMBER_COLUMNS else _TEXT
-
-
-def _excel_serial(value: datetime) -> float:
-    """A local time as Excel's serial number (days since 1899-12-30), as write_datetime writes
-    it for any date after February 1900, without its per-cell checks."""
-    delta = value.replace(tzinfo=None) - _EXCEL_EPOCH
-    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+        return MONEY
+    return NUMBER if key in _NUMBER_COLUMNS else TEXT
 
 
 def _write_xlsx(path: Path, *, user: User, spec: ExportSpec, language: str) -> int:
-    """Write the rows into a workbook at `path`; returns how many."""
+    """Write the rows into a workbook at `path` (its folder takes the temporary files); returns
+    how many. The rows are written by `reports.services.xlsx_sheet` (why, and how it keeps the
+    file as XlsxWriter wrote it, in its docstring): texts are texts (a customer's "=…" is never
+    a formula, "0012" never a number), times Excel dates in the reader's local time, amounts
+    money, a bold wrapped header, the first row and column frozen, an autofilter."""
     export_ensure_allowed(user=user)
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {
-            "constant_memory": True,
-            "tmpdir": str(path.parent),
-            # Texts are texts: a customer's "=…" is never a formula, "0012" never a number.
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
+    keys = [key for key, _header in COLUMNS]
+    columns = [
+        SheetColumn(header=header, kind=_column_kind(key), width=_WIDTHS.get(key, 14))
+        for key, header in zip(keys, export_headers(language=language), strict=True)
+    ]
+    with translation.override(language):
+        sheet_name = _("Complaints")
+    rows = export_rows(user=user, spec=spec, language=language, using=read_alias())
+    return write_sheet_xlsx(
+        path,
+        sheet_name=sheet_name,
+        columns=columns,
+        rows=map(itemgetter(*keys), rows),
+        workdir=path.parent,
     )
-    try:
-        with translation.override(language):
-            sheet = workbook.add_worksheet(_("Complaints"))
-        bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        money = workbook.add_format({"num_format": "#,##0.00"})
-        keys = [key for key, _header in COLUMNS]
-        for column, key in enumerate(keys):
-            sheet.set_column(column, column, _WIDTHS.get(key, 14))
-        sheet.write_row(0, 0, export_headers(language=language), bold)
-        sheet.freeze_panes(1, 1)
-        count = 0
-        rows = export_rows(user=user, spec=spec, language=language, using=read_alias())
-        # Each column's writer chosen once, not per cell: the public type-specific methods
-        # (never write_row's dispatch); times as Excel serial numbers in the date format.
-        write_string, write_number = sheet.write_string, sheet.write_number
-        kinds = [_column_kind(key) for key in keys]
-        for count, row in enumerate(rows, start=1):
-            for column, key in enumerate(keys):
-                value = row[key]
-                if value is None or value == "":
-                    continue
-                kind = kinds[column]
-                if kind is _TEXT:
-                    write_string(count, column, value)
-                elif kind is _WHEN:
-                    write_number(count, column, _excel_serial(value), when)
-                elif kind is _MONEY:
-                    write_number(count, column, float(value), money)
-                else:
-                    write_number(count, column, value)
-        sheet.autofilter(0, 0, max(count, 1), len(keys) - 1)
-    finally:
-        workbook.close()
-    return count

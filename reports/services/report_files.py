@@ -76,6 +76,16 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return candidate
 
 
+def _write_text(sheet: Any, row: int, column: int, text: str, plain: Any) -> None:
+    """A text cell. XlsxWriter writes a string shaped "<r>…</r>" into the file unescaped (its
+    rich-string shortcut), so a typed text of that shape could add cells, formulas included:
+    such a text goes in as two plain runs, which XlsxWriter escapes."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        sheet.write_rich_string(row, column, plain, text[:1], plain, text[1:])
+    else:
+        sheet.write_string(row, column, text)
+
+
 def report_xlsx(document: dict) -> bytes:
     """The workbook: one sheet per table, its title in the first row, headings in the second."""
     buffer = io.BytesIO()
@@ -93,6 +103,7 @@ def report_xlsx(document: dict) -> bytes:
     number_formats = {
         key: workbook.add_format({"num_format": pattern}) for key, pattern in _XLSX_FORMATS.items()
     }
+    plain = workbook.add_format()
     used: set[str] = set()
     for table in document_tables(document):
         sheet = workbook.add_worksheet(_sheet_name(table["title"], used))
@@ -109,7 +120,7 @@ def report_xlsx(document: dict) -> bytes:
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     sheet.write_number(index, column, value, number_formats.get(fmt))
                 else:
-                    sheet.write_string(index, column, str(value))
+                    _write_text(sheet, index, column, str(value), plain)
         if table["note"]:
             sheet.write_string(len(table["rows"]) + 3, 0, table["note"])
     workbook.close()
