@@ -6,7 +6,7 @@ what a user sees.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, time, timedelta
 
 import django_filters
 from django.db.models import Q, QuerySet
@@ -16,6 +16,24 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 from complaints.models import Category, Channel, Complaint, EscalationLevel, Severity, State
 from complaints.selectors import complaint_search
+from sla.models import (
+    Clock,
+    Stage,
+    clocks_breached_unfinished,
+    clocks_met_late,
+    clocks_met_on_time,
+    clocks_overdue,
+)
+
+# The states of a stage clock the dashboard counts (reports.selectors.backlog and .deadlines),
+# each a filter of the lists its figures link to.
+CLOCK_STATUSES = [
+    ("overdue", _("Overdue now")),
+    ("on_time", _("Met on time")),
+    ("late", _("Met late")),
+    ("breached", _("Breached, not met")),
+]
+_SINCE_EVER = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def category_and_below(queryset: QuerySet[Complaint], category: Category) -> QuerySet[Complaint]:
@@ -61,6 +79,11 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_category",
         label=_("category"),
     )
+    # Only the category chosen, not those below it: the dashboard's "by category" counts each
+    # case under its own category (the rows add up to the month's total) and links with this.
+    category_only = django_filters.BooleanFilter(
+        method="filter_together", label=_("only this category, not its sub-categories")
+    )
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), to_field_name="code", label=_("owning department")
     )
@@ -75,6 +98,18 @@ class ComplaintFilter(django_filters.FilterSet):
         choices=EscalationLevel.choices, label=_("escalation level"), distinct=False
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    # A stage clock: the cases with a clock of `clock_stage` (any stage when not given) in
+    # `clock_status`, met (on time, late) or due (breached) on the local days of `clock_on`.
+    # Read together by filter_queryset; each alone changes nothing there.
+    clock_stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, method="filter_together", label=_("stage clock")
+    )
+    clock_status = django_filters.ChoiceFilter(
+        choices=CLOCK_STATUSES, method="filter_together", label=_("stage clock state")
+    )
+    clock_on = django_filters.DateFromToRangeFilter(
+        method="filter_together", label=_("deadline met or due on")
+    )
     received_at = UtcIsoDateTimeFromToRangeFilter(label=_("received at"))
     received_on = django_filters.DateFromToRangeFilter(
         method="filter_received_on", label=_("received on")
@@ -104,8 +139,46 @@ class ComplaintFilter(django_filters.FilterSet):
         model = Complaint
         fields: list[str] = []
 
+    def filter_queryset(self, queryset):
+        return self._filter_clocks(super().filter_queryset(queryset))
+
+    def filter_together(self, queryset, name, value):
+        return queryset
+
+    def _filter_clocks(self, queryset: QuerySet[Complaint]) -> QuerySet[Complaint]:
+        data = self.form.cleaned_data
+        stage, status, days = (
+            data.get("clock_stage"),
+            data.get("clock_status"),
+            data.get("clock_on"),
+        )
+        if not (stage or status):
+            return queryset
+        now = timezone.now()
+        zone = timezone.get_current_timezone()
+        start = _SINCE_EVER
+        end = now + timedelta(microseconds=1)
+        if days and days.start:
+            start = datetime.combine(days.start, time.min, tzinfo=zone)
+        if days and days.stop:
+            end = datetime.combine(days.stop + timedelta(days=1), time.min, tzinfo=zone)
+        conditions = {
+            "overdue": lambda: clocks_overdue(now),
+            "on_time": lambda: clocks_met_on_time(start, end),
+            "late": lambda: clocks_met_late(start, end),
+            "breached": lambda: clocks_breached_unfinished(now, start, end),
+        }
+        condition = conditions[status]() if status else Q()
+        if stage:
+            condition &= Q(stage=stage)
+        return queryset.filter(pk__in=Clock.objects.filter(condition).values("complaint_id"))
+
     def filter_category(self, queryset, name, value):
-        return category_and_below(queryset, value) if value else queryset
+        if not value:
+            return queryset
+        if self.form.cleaned_data.get("category_only"):
+            return queryset.filter(category=value)
+        return category_and_below(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

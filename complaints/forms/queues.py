@@ -120,15 +120,20 @@ def queue_filterset(
     # querysets to check a chosen value.
     for name, choices in _long_choices(fields).items():
         fields[name].widget = FastSelect(choices=choices)
+    fields["category_only"].widget = forms.CheckboxInput()
     fields["overdue"].widget = FastNullBooleanSelect()
     fields["overdue"].widget.choices = [
         ("unknown", _("Any")),
         ("true", _("Overdue")),
         ("false", _("Not overdue")),
     ]
-    for widget in fields["received_on"].widget.widgets:
-        widget.input_type = "date"
-        widget.format = "%Y-%m-%d"
+    for name, blank in (("clock_stage", _("Any stage clock")), ("clock_status", _("Any"))):
+        choices = [(value, label) for value, label in fields[name].choices if value != ""]
+        fields[name].widget = FastSelect(choices=_with_blank(choices, blank))
+    for name in ("received_on", "clock_on"):
+        for widget in fields[name].widget.widgets:
+            widget.input_type = "date"
+            widget.format = "%Y-%m-%d"
     fields["search"].widget = forms.TextInput(
         attrs={
             "type": "search",

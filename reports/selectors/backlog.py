@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from complaints.models import OPEN_STATES, Complaint, EscalationLevel
 from reports.domain import AGE_BUCKETS, Periods
 from reports.selectors.scope import ReportScope
-from sla.models import LIVE, Clock, Stage
+from sla.models import Clock, Stage, clocks_overdue
 
 ESCALATION_LEVELS = [level for level in EscalationLevel.values if level]
 
@@ -65,7 +65,7 @@ def overdue_by_stage(*, scope: ReportScope, periods: Periods) -> dict[str, int]:
     """Running (not met, stopped or paused) deadline clocks past due now, per stage clock; every
     stage listed. A case late on two clocks counts under both. Served by clock_live_due_idx."""
     rows = (
-        Clock.objects.filter(LIVE, scope.cases("complaint__"), due_at__lt=periods.now)
+        Clock.objects.filter(clocks_overdue(periods.now), scope.cases("complaint__"))
         .order_by()
         .values_list("stage")
         .annotate(n=Count("pk"))

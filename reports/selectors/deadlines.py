@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 
 from complaints.models import Complaint, State
@@ -19,7 +19,14 @@ from reports.selectors.distribution import (
 )
 from reports.selectors.scope import ReportScope
 from sla.calendar import WorkingCalendar
-from sla.models import Clock, Stage
+from sla.models import (
+    Clock,
+    Stage,
+    clocks_breached_unfinished,
+    clocks_met_between,
+    clocks_met_late,
+    clocks_met_on_time,
+)
 
 
 @dataclass(frozen=True)
@@ -39,24 +46,7 @@ class Compliance:
 
 
 def _breached_unfinished(periods: Periods, span: Span) -> Q:
-    # Not met and not stopped by the end of the span, its deadline passed within it (and before
-    # now); a clock paused before its deadline has not run out (its deadline moves when it
-    # resumes), one paused after it has.
-    if span.end > periods.now:
-        # A span that runs up to now (the dashboard's month so far): nothing was met or stopped
-        # after now, so "not met by its end" is "not met"; said so, the condition is the one of
-        # the partial index clock_unfinished_due_idx (with "or met after the end" it is not, and
-        # PostgreSQL read all 4 M clocks at a million complaints: 0.6 s).
-        unfinished = Q(met_at__isnull=True, cancelled_at__isnull=True)
-    else:
-        unfinished = (Q(met_at__isnull=True) | Q(met_at__gte=span.end)) & (
-            Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=span.end)
-        )
-    return (
-        unfinished
-        & Q(due_at__gte=span.start, due_at__lt=min(span.end, periods.now))
-        & (Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
-    )
+    return clocks_breached_unfinished(periods.now, span.start, span.end)
 
 
 def sla_compliance(
@@ -76,15 +66,15 @@ def sla_compliance(
     ends counts as still open in it.
     """
     span = span or periods.month_so_far()
-    met_this_month = Q(met_at__gte=span.start, met_at__lt=span.end)
+    met_this_month = clocks_met_between(span.start, span.end)
     rows = (
         Clock.objects.filter(scope.cases("complaint__"))
         .filter(met_this_month | _breached_unfinished(periods, span))
         .order_by()
         .values_list("stage")
         .annotate(
-            on_time=Count("pk", filter=met_this_month & Q(met_at__lte=F("due_at"))),
-            late=Count("pk", filter=met_this_month & Q(met_at__gt=F("due_at"))),
+            on_time=Count("pk", filter=clocks_met_on_time(span.start, span.end)),
+            late=Count("pk", filter=clocks_met_late(span.start, span.end)),
             breached_open=Count("pk", filter=_breached_unfinished(periods, span)),
         )
     )

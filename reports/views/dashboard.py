@@ -64,6 +64,10 @@ BREAKDOWN_FILTERS = {
     "region": "region",
     "severity": "severity",
 }
+# A category's row counts the cases filed under it, not under its sub-categories (the rows add
+# up to the month's total): its list leaves the sub-categories out too (the queue's category
+# filter takes them in unless told). Departments are exact in both already.
+BREAKDOWN_EXACT = {"category": {"category_only": "true"}}
 RISING_TITLES = {
     "category": gettext_lazy("Categories"),
     "product": gettext_lazy("Products and services"),
@@ -184,9 +188,13 @@ def dashboard_context(
             {
                 "label": Stage(stage).label,
                 "overdue": figures.overdue_by_stage[stage],
+                "overdue_link": links.overdue_clock(stage),
                 "on_time": compliance.on_time,
+                "on_time_link": links.clock(stage, "on_time", month_first, today),
                 "late": compliance.late,
+                "late_link": links.clock(stage, "late", month_first, today),
                 "breached_open": compliance.breached_open,
+                "breached_link": links.clock(stage, "breached", month_first, today),
                 "rate": _percent(compliance.rate),
             }
         )
@@ -242,7 +250,10 @@ def dashboard_context(
                 "label": share.label or _("Not given"),
                 "count": share.count,
                 "link": links.received(
-                    month_first, today, **{BREAKDOWN_FILTERS[dimension]: share.key}
+                    month_first,
+                    today,
+                    **{BREAKDOWN_FILTERS[dimension]: share.key},
+                    **BREAKDOWN_EXACT.get(dimension, {}),
                 )
                 if share.key
                 else None,
@@ -274,7 +285,12 @@ def dashboard_context(
         for item in items:
             link = None
             if dimension in ("category", "region"):
-                link = links.received(window_first, today, **{dimension: item.key})
+                link = links.received(
+                    window_first,
+                    today,
+                    **{dimension: item.key},
+                    **BREAKDOWN_EXACT.get(dimension, {}),
+                )
             rows.append(
                 {
                     "label": item.label,

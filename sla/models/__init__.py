@@ -7,7 +7,16 @@ from .calendars import (
     validate_rest_weekdays,
     validate_time_zone,
 )
-from .clocks import LIVE, Clock, ClockPause
+from .clocks import (
+    LIVE,
+    Clock,
+    ClockPause,
+    clocks_breached_unfinished,
+    clocks_met_between,
+    clocks_met_late,
+    clocks_met_on_time,
+    clocks_overdue,
+)
 from .escalations import Escalation, Reminder
 from .policies import (
     DEFAULT_PAUSE_REASONS,
@@ -39,6 +48,11 @@ __all__ = [
     "Stage",
     "StartEvent",
     "Unit",
+    "clocks_breached_unfinished",
+    "clocks_met_between",
+    "clocks_met_late",
+    "clocks_met_on_time",
+    "clocks_overdue",
     "default_rest_weekdays",
     "validate_pause_reasons",
     "validate_rest_weekdays",

@@ -2,15 +2,59 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .policies import PauseReason, SlaTarget, Stage, Unit
 
 # A clock is "live" while it can still run out; the sweep only ever looks at live clocks.
 LIVE = Q(met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True)
+
+
+# What the dashboard counts per stage clock and what the queue filter lists for it
+# (complaints.filters, "clock_status"): the same conditions, so a figure and its list agree.
+def clocks_overdue(now: datetime) -> Q:
+    """Running (not met, stopped or paused) clocks past their deadline at `now`."""
+    return LIVE & Q(due_at__lt=now)
+
+
+def clocks_met_between(start: datetime, end: datetime) -> Q:
+    return Q(met_at__gte=start, met_at__lt=end)
+
+
+def clocks_met_on_time(start: datetime, end: datetime) -> Q:
+    """Met from `start` to `end` (excluded), at or before the deadline."""
+    return clocks_met_between(start, end) & Q(met_at__lte=F("due_at"))
+
+
+def clocks_met_late(start: datetime, end: datetime) -> Q:
+    """Met from `start` to `end` (excluded), after the deadline."""
+    return clocks_met_between(start, end) & Q(met_at__gt=F("due_at"))
+
+
+def clocks_breached_unfinished(now: datetime, start: datetime, end: datetime) -> Q:
+    """Not met nor stopped by `end`, the deadline passed from `start` to `end` (and before
+    `now`). A clock paused before its deadline has not run out (its deadline moves when it
+    resumes); one paused after it has."""
+    if end > now:
+        # A span that runs up to now (the dashboard's month so far): nothing was met or stopped
+        # after now, so "not met by its end" is "not met"; said so, the condition is the one of
+        # the partial index clock_unfinished_due_idx (with "or met after the end" it is not, and
+        # PostgreSQL read all 4 M clocks at a million complaints: 0.6 s).
+        unfinished = Q(met_at__isnull=True, cancelled_at__isnull=True)
+    else:
+        unfinished = (Q(met_at__isnull=True) | Q(met_at__gte=end)) & (
+            Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=end)
+        )
+    return (
+        unfinished
+        & Q(due_at__gte=start, due_at__lt=min(end, now))
+        & (Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
+    )
 
 
 class Clock(models.Model):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from complaints.models import State
 from tests.conftest import Org
-from tests.factories import ComplaintFactory
+from tests.factories import CategoryFactory, ComplaintFactory
 
 URL = reverse("reports:dashboard")
 
@@ -104,6 +105,114 @@ class TestFiguresAndLinks:
         assert client.get(link).context["page"].paginator.count == 2
         # New this month counts a closed case, which "My department" cannot list: no link.
         assert kpi_link(page, "new-month") == (3, None)
+
+    @time_machine.travel("2026-10-14 15:00:00+08:00", tick=False)
+    def test_each_stage_clocks_figures_lead_to_exactly_their_cases(
+        self, org: Org, client_for, clock, settings
+    ) -> None:
+        # Overdue now, met on time / late this month, breached this month and still unmet, for
+        # two stage clocks, with a paused clock past due (not overdue: it waits), a clock met
+        # last month (not counted) and a closed case's clock (listed by "All" in every state).
+        settings.REPORTS_DASHBOARD_CACHE_SECONDS = 0
+        now = timezone.now()
+        month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0)
+        last_month = month_start - timedelta(days=3)
+
+        def case(state: str = State.INVESTIGATION, department=None):
+            return ComplaintFactory(
+                received_at=now - timedelta(minutes=30),
+                state=state,
+                department=department or org.service,
+                category=org.category,
+            )
+
+        hour = timedelta(hours=1)
+        for _n in range(2):
+            clock(case(), "investigation", now - hour)  # overdue now
+        clock(case(department=org.legal), "investigation", now - hour)  # overdue (legal)
+        clock(case(), "investigation", now - hour, paused_at=now - 2 * hour)  # waits
+        clock(case(), "decision", now - hour)  # overdue, another stage
+        clock(case(State.CLOSED), "investigation", now + hour, met_at=now - 2 * hour)  # on time
+        clock(case(State.CLOSED), "investigation", now - 2 * hour, met_at=now - hour)  # late
+        clock(case(State.CLOSED), "investigation", last_month, met_at=last_month)  # last month
+        clock(case(), "decision", now + hour, met_at=now - hour)  # on time
+        clock(case(State.REPLY), "decision", max(month_start, now - 2 * hour), met_at=now)
+        expected = {
+            ("investigation", "overdue"): 3,
+            ("investigation", "on_time"): 1,
+            ("investigation", "late"): 1,
+            ("investigation", "breached"): 3,
+            ("decision", "overdue"): 1,
+            ("decision", "on_time"): 1,
+            ("decision", "late"): 1,
+            ("decision", "breached"): 1,
+        }
+        columns = ["overdue", "on_time", "late", "breached"]
+        client = client_for(org.manager)
+        page = client.get(URL).content.decode()
+        table = re.search(r'data-testid="deadlines-table".*?</table>', page, re.S).group(0)
+        rows = {
+            label: [cell.strip() for cell in re.findall(r'<td class="num">(.*?)</td>', row, re.S)]
+            for label, row in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)
+        }
+        labels = {"investigation": "Investigation", "decision": "Decision"}
+
+        for (stage, status), count in expected.items():
+            cell = rows[labels[stage]][columns.index(status)]
+            link = re.fullmatch(r'<a href="([^"]+)">(\d+)</a>', cell)
+            assert link, (stage, status, cell)
+            assert int(link.group(2)) == count, (stage, status)
+            listed = client.get(unescape(link.group(1))).context["page"].paginator.count
+            assert listed == count, (stage, status)
+
+        # A head: their department's overdue cases in "My department"; the month's compliance
+        # counts closed cases, which that queue cannot list: no link there.
+        head = client_for(org.head)
+        table = re.search(
+            r'data-testid="deadlines-table".*?</table>', head.get(URL).content.decode(), re.S
+        ).group(0)
+        row = re.search(r'<th scope="row">Investigation</th>(.*?)</tr>', table, re.S).group(1)
+        cells = [cell.strip() for cell in re.findall(r'<td class="num">(.*?)</td>', row, re.S)]
+        link = re.fullmatch(r'<a href="([^"]+)">(\d+)</a>', cells[0])
+        assert link and int(link.group(2)) == 2
+        assert link.group(1).startswith(reverse("queue", args=["department"]))
+        assert head.get(unescape(link.group(1))).context["page"].paginator.count == 2
+        assert "<a " not in cells[1]
+
+    def test_a_parent_categorys_row_lists_exactly_the_cases_it_counts(
+        self, org: Org, client_for, settings
+    ) -> None:
+        # "By category" counts each case under its own category: a parent's row leaves its
+        # sub-categories' cases to their rows, and so does its list.
+        settings.REPORTS_DASHBOARD_CACHE_SECONDS = 0
+        parent = CategoryFactory(name="售后服务", code="after-sales")
+        child = CategoryFactory(name="维修态度", code="repair-attitude", parent=parent)
+        now = timezone.now()
+        for minutes, category in ((10, parent), (20, child), (30, child), (40, child)):
+            ComplaintFactory(
+                received_at=now - timedelta(minutes=minutes),
+                state=State.TRIAGE,
+                department=org.service,
+                category=category,
+            )
+        client = client_for(org.manager)
+        page = client.get(URL).content.decode()
+        table = re.search(r'data-testid="breakdown-category".*?</table>', page, re.S)
+        assert table, "the category breakdown's table"
+        rows = dict(
+            re.findall(r'<th scope="row">(.*?)</th>\s*<td class="num">(.*?)</td>', table.group(0))
+        )
+
+        for name, count in (("售后服务", 1), ("维修态度", 3)):
+            link = re.fullmatch(r'\s*<a href="([^"]+)">(\d+)</a>\s*', rows[name])
+            assert link and int(link.group(2)) == count, name
+            listed = client.get(unescape(link.group(1))).context["page"].paginator.count
+            assert listed == count, name
+        # The queue's own category filter still takes the sub-categories in
+        everything = client.get(
+            reverse("queue", args=["all"]), {"category": "after-sales"}
+        ).context["page"]
+        assert everything.paginator.count == 4
 
     def test_the_rising_rule_is_stated_with_its_settings(
         self, org: Org, client_for, settings
