@@ -91,7 +91,8 @@ class ReportSnapshot(models.Model):
     One per period and scope (the whole company, or one department with those below it): a second
     run finds it and changes nothing. `figures` holds the report document
     (reports.services.report_document) once per language, so it reads in each reader's language
-    without being counted again; `file` is its XLSX in the default language.
+    without being counted again; `file` is its XLSX in the default language, `language_files`
+    the others. `emailed_at`: when the last of its e-mails (`emails`, one per recipient) went.
     """
 
     class Kind(models.TextChoices):
@@ -138,3 +139,73 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"
+
+
+class ReportSnapshotFile(models.Model):
+    """A snapshot's XLSX in one more language than the default (whose file is the snapshot's
+    own): built once per language, when the snapshot is built or first needed."""
+
+    snapshot = models.ForeignKey(
+        ReportSnapshot,
+        verbose_name=_("report snapshot"),
+        on_delete=models.CASCADE,
+        related_name="language_files",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    file = models.FileField(_("file"), upload_to="snapshots/%Y/")
+
+    class Meta:
+        verbose_name = _("report snapshot file")
+        verbose_name_plural = _("report snapshot files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "language"], name="snapshot_file_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} ({self.language})"
+
+
+class ReportSnapshotEmail(models.Model):
+    """One snapshot e-mail to one person, kept like the product's other e-mails (an outbox row:
+    written first, sent after on its own, marked when it went), so one failure stops no other
+    and each goes once. Its XLSX in `language` is attached when it is sent."""
+
+    snapshot = models.ForeignKey(
+        ReportSnapshot,
+        verbose_name=_("report snapshot"),
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report snapshot e-mail")
+        verbose_name_plural = _("report snapshot e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "recipient"], name="snapshot_email_one_per_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["snapshot"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="snapshot_email_unsent_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} → {self.recipient_id}"

@@ -5,6 +5,7 @@ e-mail."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from reports.services.exports import export_job_build
 from reports.services.snapshots import snapshot_run
@@ -22,13 +23,30 @@ def build_export_task(job_id: int) -> int | None:
     return job.rows if job is not None else None
 
 
-@shared_task(name="reports.tasks.build_monthly_snapshot_task", acks_late=True)
+# A failed e-mail (SMTP errors are OSErrors; a lost database connection an OperationalError) is
+# raised after the others went; the retry builds nothing again and sends only those not sent.
+SNAPSHOT_RETRIES = {
+    "acks_late": True,
+    "autoretry_for": (OSError, OperationalError),
+    "max_retries": 5,
+    "retry_backoff": 60,
+}
+
+
+def _snapshot(kind: str) -> int:
+    snapshot, failures = snapshot_run(kind=kind)
+    if failures:
+        raise failures[0]
+    return snapshot.pk
+
+
+@shared_task(name="reports.tasks.build_monthly_snapshot_task", **SNAPSHOT_RETRIES)
 def build_monthly_snapshot_task() -> int:
     """Beat, the 1st of each month: last month's snapshot, built and e-mailed once."""
-    return snapshot_run(kind="month").pk
+    return _snapshot("month")
 
 
-@shared_task(name="reports.tasks.build_quarterly_snapshot_task", acks_late=True)
+@shared_task(name="reports.tasks.build_quarterly_snapshot_task", **SNAPSHOT_RETRIES)
 def build_quarterly_snapshot_task() -> int:
     """Beat, after each quarter: last quarter's snapshot, built and e-mailed once."""
-    return snapshot_run(kind="quarter").pk
+    return _snapshot("quarter")

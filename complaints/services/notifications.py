@@ -291,11 +291,21 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> tuple[int, l
     )
 
 
-def outbox_send_once(rows: QuerySet, pk: int, *, recipient: Callable[[Any], str]) -> int:
+Attachment = tuple[str, bytes, str]  # file name, content, MIME type
+
+
+def outbox_send_once(
+    rows: QuerySet,
+    pk: int,
+    *,
+    recipient: Callable[[Any], str],
+    attachments: Callable[[Any], list[Attachment]] | None = None,
+) -> int:
     """Send one stored e-mail (subject, body, body_html, emailed_at) of `rows` at most once.
 
-    The staff notifications and the customer e-mails both keep their messages this way; returns 1
-    when it went, 0 when it had gone already, another worker holds it, or it has no address.
+    The staff notifications, the customer e-mails and the report snapshots' e-mails keep their
+    messages this way; returns 1 when it went, 0 when it had gone already, another worker holds
+    it, or it has no address. `attachments`: the files to attach to a row's message.
     """
     with transaction.atomic():
         # skip_locked: if another worker is sending this one right now, it is theirs.
@@ -315,6 +325,8 @@ def outbox_send_once(rows: QuerySet, pk: int, *, recipient: Callable[[Any], str]
         )
         if row.body_html:
             message.attach_alternative(row.body_html, "text/html")
+        for name, content, mimetype in attachments(row) if attachments else []:
+            message.attach(name, content, mimetype)
         message.send()
         rows.model.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return 1
@@ -331,14 +343,19 @@ def outbox_message_id(row: Any) -> str:
 
 
 def outbox_send_each(
-    rows: QuerySet, ids: Iterable[int], *, recipient: Callable[[Any], str], what: str
+    rows: QuerySet,
+    ids: Iterable[int],
+    *,
+    recipient: Callable[[Any], str],
+    what: str,
+    attachments: Callable[[Any], list[Attachment]] | None = None,
 ) -> tuple[int, list[Exception]]:
     """outbox_send_once for each id; a failure is logged and collected, the others still go."""
     sent = 0
     failures: list[Exception] = []
     for pk in ids:
         try:
-            sent += outbox_send_once(rows, pk, recipient=recipient)
+            sent += outbox_send_once(rows, pk, recipient=recipient, attachments=attachments)
         except Exception as error:  # reported to the task, which retries
             logger.warning("E-mail for %s %s failed: %s", what, pk, error)
             failures.append(error)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,7 +14,7 @@ from accounts.models import User
 from reports.models import ReportSnapshot
 from reports.selectors import ReportScope, report_scope_for
 from reports.selectors.snapshots import snapshots_for
-from reports.services.snapshots import snapshot_document
+from reports.services.snapshots import snapshot_document, snapshot_file, snapshot_language
 
 
 def _scope(request: HttpRequest) -> ReportScope:
@@ -62,10 +63,11 @@ def snapshot_download(request: HttpRequest, pk: int) -> FileResponse:
     snapshot = _snapshot(request, pk, with_figures=False)
     if not snapshot.file:
         raise Http404("The snapshot has no file.")
+    language = snapshot_language(translation.get_language())
     response = FileResponse(
-        snapshot.file.open("rb"),
+        snapshot_file(snapshot, language).open("rb"),
         as_attachment=True,
-        filename=f"report-{snapshot.kind}-{snapshot.period_start:%Y%m%d}.xlsx",
+        filename=f"report-{snapshot.kind}-{snapshot.period_start:%Y%m%d}-{language}.xlsx",
     )
     response["Cache-Control"] = "no-store"
     return response

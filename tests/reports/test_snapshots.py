@@ -4,18 +4,22 @@ language with the XLSX, frozen against later changes, listed and downloaded by t
 from __future__ import annotations
 
 import io
+import smtplib
 from datetime import date
 
 import openpyxl
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from accounts.roles import Role
 from complaints.models import Channel
+from reports import tasks as report_tasks
 from reports.domain import month_period, quarter_period
-from reports.models import ReportSnapshot
+from reports.models import ReportSnapshot, ReportSnapshotEmail, ReportSnapshotFile
+from reports.services import snapshots
 from reports.services.snapshots import snapshot_build, snapshot_run, snapshot_send
 from reports.tasks import build_monthly_snapshot_task
 from tests.conftest import Org
@@ -50,10 +54,10 @@ def recipients(org: Org, settings):
 
 
 def test_the_job_run_twice_gives_one_snapshot_and_one_mail_each(september, recipients) -> None:
-    first = snapshot_run(kind="month", today=date(2026, 10, 1))
-    second = snapshot_run(kind="month", today=date(2026, 10, 1))
+    first, failed = snapshot_run(kind="month", today=date(2026, 10, 1))
+    second, failed_again = snapshot_run(kind="month", today=date(2026, 10, 1))
 
-    assert first.pk == second.pk
+    assert first.pk == second.pk and failed == failed_again == []
     assert ReportSnapshot.objects.count() == 1
     assert (first.period_start, first.period_end) == (date(2026, 9, 1), date(2026, 9, 30))
     assert sorted(message.to[0] for message in mail.outbox) == [
@@ -106,9 +110,89 @@ def test_a_quarter_and_a_department_are_snapshots_of_their_own(org: Org, septemb
 def test_sending_again_sends_nothing(september, recipients) -> None:
     snapshot, _created = snapshot_build(period=month_period(2026, 9), now=NOW)
 
-    assert snapshot_send(snapshot_id=snapshot.pk) == 2
-    assert snapshot_send(snapshot_id=snapshot.pk) == 0
+    assert snapshot_send(snapshot_id=snapshot.pk) == (2, [])
+    assert snapshot_send(snapshot_id=snapshot.pk) == (0, [])
     assert len(mail.outbox) == 2
+    snapshot.refresh_from_db()
+    assert snapshot.emailed_at is not None
+    assert ReportSnapshotEmail.objects.filter(emailed_at__isnull=True).count() == 0
+
+
+class FailsForOneAddress(locmem.EmailBackend):
+    """The locmem backend, but the mail server refuses one address while `broken` holds it."""
+
+    broken: set[str] = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            if set(message.to) & self.broken:
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"mailbox full")})
+        return super().send_messages(messages)
+
+
+def test_one_failed_mail_stops_no_other_and_a_retry_sends_only_it(
+    september, recipients, settings, monkeypatch
+) -> None:
+    settings.EMAIL_BACKEND = f"{__name__}.FailsForOneAddress"
+    monkeypatch.setattr(FailsForOneAddress, "broken", {"manager@example.com"})
+    # The manager comes first (a lower id): their failure must not keep the executive's mail.
+    assert recipients.manager.pk < recipients.executive.pk
+
+    snapshot, failures = snapshot_run(kind="month", today=date(2026, 10, 1))
+
+    assert [message.to for message in mail.outbox] == [["executive@example.com"]]
+    assert len(failures) == 1 and isinstance(failures[0], smtplib.SMTPRecipientsRefused)
+    snapshot.refresh_from_db()
+    assert snapshot.emailed_at is None  # not every mail went: the retry has work
+    # The task raises the failure after the others went, so Celery retries it (autoretry_for)
+    monkeypatch.setattr(report_tasks, "snapshot_run", lambda kind: (snapshot, failures))
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        report_tasks._snapshot("month")
+
+    monkeypatch.setattr(FailsForOneAddress, "broken", set())
+    _snapshot, failures = snapshot_run(kind="month", today=date(2026, 10, 1))
+
+    assert failures == []
+    assert [message.to for message in mail.outbox] == [
+        ["executive@example.com"],
+        ["manager@example.com"],
+    ]
+    snapshot.refresh_from_db()
+    assert snapshot.emailed_at is not None
+    assert snapshot_run(kind="month", today=date(2026, 10, 1))[1] == [] and len(mail.outbox) == 2
+
+
+def test_each_language_is_built_once_whatever_the_number_of_readers(
+    september, recipients, monkeypatch
+) -> None:
+    for number in range(3):
+        UserFactory(
+            username=f"manager{number}",
+            role=Role.COMPLAINT_MANAGER,
+            email=f"manager{number}@example.com",
+            language="zh-hans",
+        )
+    built: list[str] = []
+    real = snapshots.report_xlsx
+
+    def counting(document):
+        built.append(document["sections"][0]["tables"][0]["columns"][0])
+        return real(document)
+
+    monkeypatch.setattr(snapshots, "report_xlsx", counting)
+
+    snapshot, _failures = snapshot_run(kind="month", today=date(2026, 10, 1))
+
+    assert len(mail.outbox) == 5
+    assert sorted(built) == ["Figure", "指标"]
+    assert ReportSnapshotFile.objects.filter(snapshot=snapshot).count() == 1  # the non-default
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert all(
+        message.attachments[0][0].endswith("-zh-hans.xlsx")
+        for address, message in by_address.items()
+        if address.startswith("manager")
+    )
+    assert by_address["executive@example.com"].attachments[0][0].endswith("-en.xlsx")
 
 
 def test_bad_kinds_are_refused(org: Org) -> None:
@@ -146,6 +230,23 @@ class TestPages:
         assert page.context["document"]["period"]["first"] == "2026-09-01"
         book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
         assert book.worksheets[0]["B3"].value == 2
+        assert book.worksheets[0]["A2"].value == "Figure"  # the reader's language
+
+    def test_the_download_is_in_the_readers_language(self, org: Org, client_for, september):
+        snapshot, _created = snapshot_build(period=month_period(2026, 9), now=NOW)
+        ReportSnapshotFile.objects.all().delete()  # a snapshot of before the language files
+        url = reverse("reports:snapshot-xlsx", args=[snapshot.pk])
+
+        chinese = client_for(org.manager, language="zh-hans").get(url)
+        english = client_for(org.manager, language="en").get(url)
+
+        for response, heading, language in (
+            (chinese, "指标", "zh-hans"),
+            (english, "Figure", "en"),
+        ):
+            assert response["Content-Disposition"].endswith(f'-{language}.xlsx"')
+            book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+            assert book.worksheets[0]["A2"].value == heading
 
     def test_a_head_sees_their_departments_snapshots_only(self, org: Org, client_for) -> None:
         company, _ = snapshot_build(period=month_period(2026, 9), now=NOW)
