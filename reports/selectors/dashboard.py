@@ -13,7 +13,13 @@ from django.utils import timezone, translation
 from reports.domain import Periods, periods_at
 from reports.selectors.backlog import Backlog, backlog_summary, overdue_by_stage
 from reports.selectors.databases import reads_from_replica
-from reports.selectors.deadlines import Compliance, Durations, durations, sla_compliance
+from reports.selectors.deadlines import (
+    Compliance,
+    Durations,
+    durations,
+    report_calendars,
+    sla_compliance,
+)
 from reports.selectors.outcomes import (
     Rates,
     Redress,
@@ -38,7 +44,6 @@ from reports.selectors.volume import (
     new_cases,
     volume_by,
 )
-from sla.selectors import working_calendar
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ def dashboard_figures(*, scope: ReportScope, now: datetime | None = None) -> Das
         new=new_cases(scope=scope, periods=periods),
         overdue_by_stage=overdue_by_stage(scope=scope, periods=periods),
         compliance=sla_compliance(scope=scope, periods=periods),
-        durations=durations(scope=scope, periods=periods, calendar=working_calendar()),
+        durations=durations(scope=scope, periods=periods, calendars=report_calendars()),
         satisfaction=satisfaction(scope=scope, periods=periods),
         rates=reopen_and_escalation(scope=scope, periods=periods),
         redress=redress(scope=scope, periods=periods),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from complaints.models import Complaint, State
@@ -20,13 +22,16 @@ from reports.selectors.distribution import (
 from reports.selectors.scope import ReportScope
 from sla.calendar import WorkingCalendar
 from sla.models import (
+    BusinessCalendar,
     Clock,
+    SlaPolicy,
     Stage,
     clocks_breached_unfinished,
     clocks_met_between,
     clocks_met_late,
     clocks_met_on_time,
 )
+from sla.selectors import CALENDAR_ROW_FIELDS, working_calendar
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,106 @@ def sla_compliance(
 
 
 @dataclass(frozen=True)
+class Calendars:
+    """The business calendars the working-day figures count with: the default one, and those
+    other calendars some SLA policy names (empty in the usual setup of one calendar)."""
+
+    default: WorkingCalendar
+    others: dict[int, WorkingCalendar] = field(default_factory=dict)
+
+    def of(self, calendar_id: int | None) -> WorkingCalendar:
+        return self.others.get(calendar_id, self.default) if calendar_id else self.default
+
+
+def report_calendars() -> Calendars:
+    """The default calendar and every other calendar a policy names (active or not: running and
+    past clocks keep the policy they were planned under), in one query; the calendars' days come
+    from the per-process cache (sla.selectors.working_calendar)."""
+    named = SlaPolicy.objects.filter(calendar__isnull=False).values("calendar_id")
+    rows = list(
+        BusinessCalendar.objects.filter(Q(is_default=True) | Q(pk__in=named)).values_list(
+            *CALENDAR_ROW_FIELDS, "is_default"
+        )
+    )
+    default = [row[:-1] for row in rows if row[-1]]
+    if not default:
+        raise BusinessCalendar.DoesNotExist("No default business calendar.")
+    default_row = default[0]
+    return Calendars(
+        default=working_calendar(row=default_row),
+        others={
+            row[0]: working_calendar(row=row[:-1])
+            for row in rows
+            if not row[-1] and row[0] != default_row[0]
+        },
+    )
+
+
+def case_calendar_id() -> Subquery:
+    """The calendar of a complaint's SLA policy (null: the default), as its latest handling
+    round's decision clock was planned: every clock of a case follows the one policy that its
+    severity and category chose, and the decision clock is the working-day clock every case has
+    from receipt."""
+    return Subquery(
+        Clock.objects.filter(complaint=OuterRef("pk"), stage=Stage.DECISION)
+        .order_by("-round")
+        .values("target__policy__calendar_id")[:1]
+    )
+
+
+def day_pairs(
+    complaints: QuerySet[Complaint],
+    *,
+    field: str,
+    calendars: Calendars,
+    tz: ZoneInfo,
+    group: tuple[str, ...] = (),
+) -> list[tuple[Any, ...]]:
+    """(group values..., calendar, local day received, local day of `field`, how many) of
+    `complaints`: the database counts the day pairs, the caller turns them into working days
+    with the calendar given.
+
+    One calendar (the usual setup): one query, every case on the default calendar with local
+    days of `tz`. With other calendars named by policies, each case counts on its own policy's
+    calendar (case_calendar_id), its days local to that calendar's time zone: one query per time
+    zone among the calendars (usually still one)."""
+    if not calendars.others:
+        return [
+            (*groups, calendars.default, start, end, n)
+            for *groups, start, end, n in _pairs(complaints, field, tz, group)
+        ]
+    # The default calendar's cases (no policy calendar, or one no policy names any more) count in
+    # `tz`; each other calendar's in its own time zone; one query per time zone.
+    others = sorted(calendars.others)
+    queries: dict[str, Q] = {str(tz): Q(case_calendar__isnull=True) | ~Q(case_calendar__in=others)}
+    for calendar_id, calendar in calendars.others.items():
+        zone = str(calendar.time_zone)
+        own = Q(case_calendar=calendar_id)
+        queries[zone] = queries[zone] | own if zone in queries else own
+    with_calendar = complaints.annotate(case_calendar=case_calendar_id())
+    found: list[tuple[Any, ...]] = []
+    for zone, condition in queries.items():
+        for calendar_id, *groups, start, end, n in _pairs(
+            with_calendar.filter(condition), field, ZoneInfo(zone), ("case_calendar", *group)
+        ):
+            found.append((*groups, calendars.of(calendar_id), start, end, n))
+    return found
+
+
+def _pairs(
+    complaints: QuerySet[Complaint], field: str, tz: ZoneInfo, group: tuple[str, ...]
+) -> QuerySet:
+    return (
+        complaints.annotate(
+            start=TruncDate("received_at", tzinfo=tz), end=TruncDate(field, tzinfo=tz)
+        )
+        .order_by()
+        .values_list(*group, "start", "end")
+        .annotate(n=Count("received_at"))  # not the id: the field's index carries the rest
+    )
+
+
+@dataclass(frozen=True)
 class Durations:
     first_response_hours: Distribution
     decision_working_days: Distribution
@@ -111,7 +216,7 @@ def working_days_to(
     *,
     scope: ReportScope,
     periods: Periods,
-    calendar: WorkingCalendar,
+    calendars: Calendars,
     field: str,
     span: Span | None = None,
     **where: object,
@@ -121,28 +226,23 @@ def working_days_to(
     Counted as the deadline rule counts (sla.calendar): the local day of receipt is not counted,
     every working day after it up to and including the local day of the event is; so a decision
     on the day of receipt took 0 working days, on the next working day 1. Waits (paused clocks)
-    are included: the customer waited through them too. The default business calendar is used.
+    are included: the customer waited through them too. Each case counts on its own SLA
+    policy's business calendar (the default one unless the policy names another; day_pairs).
 
     The database groups the complaints by (local receipt date, local event date); only those
     pairs (a few thousand at most, whatever the number of cases) are turned into working days
     here, and the mean and percentiles are taken over the counted pairs.
     """
     span = span or periods.month_so_far()
-    pairs = (
-        Complaint.objects.filter(
-            scope.cases(),
-            **{f"{field}__gte": span.start, f"{field}__lt": span.end},
-            **where,
-        )
-        .annotate(
-            start=TruncDate("received_at", tzinfo=periods.tz),
-            end=TruncDate(field, tzinfo=periods.tz),
-        )
-        .order_by()
-        .values_list("start", "end")
-        .annotate(n=Count("received_at"))  # not the id: the field's index carries the rest
+    complaints = Complaint.objects.filter(
+        scope.cases(),
+        **{f"{field}__gte": span.start, f"{field}__lt": span.end},
+        **where,
     )
-    counted = [(float(calendar.working_days_between(start, end)), n) for start, end, n in pairs]
+    pairs = day_pairs(complaints, field=field, calendars=calendars, tz=periods.tz)
+    counted = [
+        (float(calendar.working_days_between(start, end)), n) for calendar, start, end, n in pairs
+    ]
     total = sum(n for _days, n in counted)
     if not total:
         return NOTHING
@@ -155,7 +255,7 @@ def working_days_to(
 
 
 def durations(
-    *, scope: ReportScope, periods: Periods, calendar: WorkingCalendar, span: Span | None = None
+    *, scope: ReportScope, periods: Periods, calendars: Calendars, span: Span | None = None
 ) -> Durations:
     """Time to first response (hours), to decision and to close (working days), this month (or
     in `span`).
@@ -167,12 +267,12 @@ def durations(
     return Durations(
         first_response_hours=first_response_hours(scope=scope, periods=periods, span=span),
         decision_working_days=working_days_to(
-            scope=scope, periods=periods, calendar=calendar, field="decided_at", span=span
+            scope=scope, periods=periods, calendars=calendars, field="decided_at", span=span
         ),
         close_working_days=working_days_to(
             scope=scope,
             periods=periods,
-            calendar=calendar,
+            calendars=calendars,
             field="closed_at",
             span=span,
             state=State.CLOSED,

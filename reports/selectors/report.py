@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Department, User, localized_name
@@ -24,10 +23,13 @@ from reports.domain import TICK, Periods, ReportPeriod, Span, periods_at, weight
 from reports.selectors.dashboard import rise_rule
 from reports.selectors.databases import reads_from_replica
 from reports.selectors.deadlines import (
+    Calendars,
     Compliance,
     Durations,
     _breached_unfinished,
+    day_pairs,
     durations,
+    report_calendars,
     sla_compliance,
 )
 from reports.selectors.distribution import MEDIAN
@@ -52,7 +54,6 @@ from reports.selectors.scope import ReportScope
 from reports.selectors.volume import DIMENSIONS, Share, monthly_volume, volume_by
 from sla.calendar import WorkingCalendar
 from sla.models import Clock
-from sla.selectors import working_calendar
 
 # Complaints that reached us through an outside body: a regulator (12315), a consumer association,
 # a government department or a lawyer's letter / court papers. Media is not a referral.
@@ -246,19 +247,14 @@ def root_causes(
     return [(text, n) for text, n in rows]
 
 
-def _closing_pairs(scope: ReportScope, span: Span, tz: ZoneInfo, *group: str) -> list[tuple]:
-    """(group columns..., local day received, local day closed, how many) of the complaints
-    closed in `span`: the database counts the day pairs; the calendar turns them into days."""
-    return list(
-        Complaint.objects.filter(scope.cases(), _within(span, "closed_at"), state=State.CLOSED)
-        .annotate(
-            start=TruncDate("received_at", tzinfo=tz),
-            end=TruncDate("closed_at", tzinfo=tz),
-        )
-        .order_by()
-        .values_list(*group, "start", "end")
-        .annotate(n=Count("pk"))
-    )
+def _closing_pairs(
+    scope: ReportScope, span: Span, tz: ZoneInfo, calendars: Calendars, *group: str
+) -> list[tuple]:
+    """(group columns..., calendar, local day received, local day closed, how many) of the
+    complaints closed in `span`: the database counts the day pairs; each case's calendar (its
+    SLA policy's, deadlines.day_pairs) turns them into days."""
+    closed = Complaint.objects.filter(scope.cases(), _within(span, "closed_at"), state=State.CLOSED)
+    return day_pairs(closed, field="closed_at", calendars=calendars, tz=tz, group=group)
 
 
 def close_bucket(start: date, end: date, calendar: WorkingCalendar) -> str:
@@ -274,11 +270,11 @@ def close_bucket(start: date, end: date, calendar: WorkingCalendar) -> str:
 
 
 def closed_within(
-    *, scope: ReportScope, span: Span, tz: ZoneInfo, calendar: WorkingCalendar
+    *, scope: ReportScope, span: Span, tz: ZoneInfo, calendars: Calendars
 ) -> dict[str, int]:
     """Complaints closed in `span` by how long they took from receipt (CLOSE_BUCKETS)."""
     counted = {key: 0 for key, _limit, _unit in CLOSE_BUCKETS}
-    for start, end, n in _closing_pairs(scope, span, tz):
+    for calendar, start, end, n in _closing_pairs(scope, span, tz, calendars):
         counted[close_bucket(start, end, calendar)] += n
     return counted
 
@@ -288,7 +284,7 @@ def period_figures(
     scope: ReportScope,
     period: ReportPeriod,
     periods: Periods,
-    calendar: WorkingCalendar,
+    calendars: Calendars,
 ) -> PeriodFigures:
     """Everything counted over one period, cut at `periods.now` if it has not ended yet."""
     span = period.span(periods.tz)
@@ -298,12 +294,12 @@ def period_figures(
         span=span,
         intake=intake(scope=scope, span=span),
         compliance=sla_compliance(scope=scope, periods=periods, span=span),
-        durations=durations(scope=scope, periods=periods, calendar=calendar, span=span),
+        durations=durations(scope=scope, periods=periods, calendars=calendars, span=span),
         satisfaction=satisfaction(scope=scope, periods=periods, span=span),
         rates=reopen_and_escalation(scope=scope, periods=periods, span=span),
         redress=redress(scope=scope, periods=periods, span=span),
         decisions=decision_mix(scope=scope, span=span),
-        closed_within=closed_within(scope=scope, span=span, tz=periods.tz, calendar=calendar),
+        closed_within=closed_within(scope=scope, span=span, tz=periods.tz, calendars=calendars),
         breakdowns={
             dimension: volume_by(scope=scope, periods=periods, dimension=dimension, span=span)
             for dimension in DIMENSIONS
@@ -337,7 +333,7 @@ def group_table(
     scope: ReportScope,
     span: Span,
     periods: Periods,
-    calendar: WorkingCalendar,
+    calendars: Calendars,
     group: str,
 ) -> list[GroupRow]:
     """GroupRow per owning department or per handler (the case's assignee now), in four queries;
@@ -367,7 +363,7 @@ def group_table(
         row(key, tuple(labels)).update(received=n_received, closed=n_closed, reopened=n_reopened)
 
     days: dict[int | None, list[tuple[float, int]]] = {}
-    for key, start, end, n in _closing_pairs(scope, span, periods.tz, column):
+    for key, calendar, start, end, n in _closing_pairs(scope, span, periods.tz, calendars, column):
         days.setdefault(key, []).append((float(calendar.working_days_between(start, end)), n))
     for key, counted in days.items():
         row(key)["median_days"] = weighted_percentile(counted, MEDIAN)
@@ -408,10 +404,10 @@ def report_figures(
     moment = now or timezone.now()
     scope = (filters or ReportFilters()).narrow(scope)
     periods = periods_at(moment, tz)
-    calendar = working_calendar()
-    current = period_figures(scope=scope, period=period, periods=periods, calendar=calendar)
+    calendars = report_calendars()
+    current = period_figures(scope=scope, period=period, periods=periods, calendars=calendars)
     previous = period_figures(
-        scope=scope, period=period.previous(), periods=periods, calendar=calendar
+        scope=scope, period=period.previous(), periods=periods, calendars=calendars
     )
     span = current.span
     # The trend, the rising problems and the repeat complainants are read as of the period's
@@ -450,10 +446,10 @@ def report_figures(
             days=settings.REPORTS_REPEAT_WINDOW_DAYS,
         ),
         departments=group_table(
-            scope=scope, span=span, periods=periods, calendar=calendar, group="department"
+            scope=scope, span=span, periods=periods, calendars=calendars, group="department"
         ),
         handlers=group_table(
-            scope=scope, span=span, periods=periods, calendar=calendar, group="handler"
+            scope=scope, span=span, periods=periods, calendars=calendars, group="handler"
         ),
     )
 

@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints.models import State
-from reports.selectors.deadlines import durations, first_response_hours, sla_compliance
+from reports.selectors.deadlines import (
+    Calendars,
+    durations,
+    first_response_hours,
+    sla_compliance,
+)
 from reports.selectors.scope import ReportScope
 from sla.calendar import WorkingCalendar
 from tests.reports.conftest import local
@@ -95,7 +100,7 @@ def test_decision_and_close_in_working_days(case, periods) -> None:
     case(local(2026, 10, 2), state=State.WITHDRAWN, withdrawn_at=local(2026, 10, 9))
     case(local(2026, 10, 2), state=State.REJECTED, rejected_at=local(2026, 10, 9))
 
-    figures = durations(scope=EVERYTHING, periods=periods, calendar=CALENDAR)
+    figures = durations(scope=EVERYTHING, periods=periods, calendars=Calendars(CALENDAR))
 
     decision = figures.decision_working_days
     assert decision.count == 4
@@ -104,3 +109,101 @@ def test_decision_and_close_in_working_days(case, periods) -> None:
     assert decision.p90 == pytest.approx(6.2)  # 0.9 × 3 = 2.7 → 2 + 0.7 × (8 − 2)
     close = figures.close_working_days
     assert (close.count, close.mean, close.median, close.p90) == (1, 2.0, 2.0, 2.0)
+
+
+# --- each case on its own policy's calendar ----------------------------------------------------
+
+
+@pytest.fixture
+def other_calendars(db):
+    """Two more calendars, each named by a policy: "intl" (Shanghai time, weekends only: the
+    National Day week is worked) and "uk" (London time, weekends only)."""
+    from sla.models import BusinessCalendar, SlaPolicy, SlaTarget
+
+    made = {}
+    for code, zone in (("intl", "Asia/Shanghai"), ("uk", "Europe/London")):
+        calendar = BusinessCalendar.objects.create(
+            name=code, code=code, country="", time_zone=zone, rest_weekdays=[6, 7]
+        )
+        policy = SlaPolicy.objects.create(
+            name=code,
+            code=f"policy-{code}",
+            severity="general",
+            calendar=calendar,
+            is_active=False,
+        )
+        target = SlaTarget.objects.create(
+            policy=policy, stage="decision", amount=5, unit="working_days", start_event="received"
+        )
+        made[code] = (calendar, target)
+    return made
+
+
+def weekends_only(zone: str) -> WorkingCalendar:
+    return WorkingCalendar(
+        time_zone=ZoneInfo(zone),
+        rest_weekdays=frozenset({6, 7}),
+        days_off=frozenset(),
+        working_days=frozenset(),
+    )
+
+
+def on_policy(complaint, target) -> None:
+    from sla.models import Clock
+
+    Clock.objects.create(
+        complaint=complaint,
+        stage="decision",
+        target=target,
+        amount=target.amount,
+        unit=target.unit,
+        reminder_percent=75,
+        breach_level=1,
+        started_at=complaint.received_at,
+        due_at=complaint.received_at,
+        met_at=complaint.decided_at,
+    )
+
+
+def test_each_case_counts_its_working_days_on_its_policys_calendar(
+    case, periods, other_calendars
+) -> None:
+    intl, intl_target = other_calendars["intl"]
+    uk, uk_target = other_calendars["uk"]
+    calendars = Calendars(
+        CALENDAR, {intl.pk: weekends_only("Asia/Shanghai"), uk.pk: weekends_only("Europe/London")}
+    )
+    # The default policy's calendar: 1-7 October off, so 8 and 9 October: 2 working days.
+    case(local(2026, 9, 30, 23, 30), decided_at=local(2026, 10, 9, 10))
+    # The same dates on "intl": 1, 2, 5, 6, 7, 8, 9 October are worked: 7.
+    on_policy(case(local(2026, 9, 30, 23, 30), decided_at=local(2026, 10, 9, 10)), intl_target)
+    # On "uk", in London's days: received 7 October 18:00 there, decided 8 October 10:00: 1 (in
+    # Shanghai's days both fall on the 8th: 0).
+    on_policy(case(local(2026, 10, 8, 1), decided_at=local(2026, 10, 8, 17)), uk_target)
+
+    decision = durations(scope=EVERYTHING, periods=periods, calendars=calendars)
+    decision = decision.decision_working_days
+
+    assert decision.count == 3
+    assert decision.mean == pytest.approx((2 + 7 + 1) / 3)
+    assert decision.median == pytest.approx(2.0)
+    # With one calendar for everything (the usual setup) the default counts every case
+    alone = durations(scope=EVERYTHING, periods=periods, calendars=Calendars(CALENDAR))
+    assert alone.decision_working_days.mean == pytest.approx((2 + 2 + 0) / 3)
+
+
+def test_the_calendars_are_the_default_and_those_policies_name(other_calendars) -> None:
+    from reports.selectors.deadlines import report_calendars
+    from sla.models import BusinessCalendar, SlaPolicy
+
+    intl, _target = other_calendars["intl"]
+    uk, _target = other_calendars["uk"]
+
+    calendars = report_calendars()
+
+    default = BusinessCalendar.objects.get(is_default=True)
+    assert calendars.default.time_zone == ZoneInfo(default.time_zone)
+    assert set(calendars.others) == {intl.pk, uk.pk}
+    assert calendars.others[uk.pk].time_zone == ZoneInfo("Europe/London")
+    SlaPolicy.objects.filter(calendar__isnull=False).update(calendar=None)
+    assert report_calendars().others == {}
