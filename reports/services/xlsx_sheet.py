@@ -236,6 +236,8 @@ def write_sheet_xlsx(
     probe.unlink()
     last_cell = f"{xl_col_to_name(len(columns) - 1)}{count + 1}"
     _assemble(template, rows_xml, path, last_cell=last_cell)
+    rows_xml.unlink()  # about 1 KB a row of 25 cells: 110 MB of disk for 100,000 rows, until now
+    template.unlink()
     return count
 
 

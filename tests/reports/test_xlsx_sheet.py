@@ -251,7 +251,7 @@ def test_no_rows_give_a_header_only_sheet(tmp_path):
     assert count == 0
     assert [cell.value for cell in sheet[1]] == [column.header for column in COLUMNS]
     assert sheet.max_row == 1
-    assert sorted(p.name for p in work.iterdir()) == ["rows.xml", "template.xlsx"]
+    assert list(work.iterdir()) == []  # the temporary files are gone
 
 
 def test_the_serial_number_is_xlsxwriters_to_the_bit():
