@@ -126,6 +126,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.follow_up_complaint",
         "complaints.withdraw_complaint",
         "complaints.view_customer_pii",
+        # 个人信息保护法: legal holds, and people's requests for a copy or erasure of their data.
+        "complaints.set_legal_hold",
+        "complaints.handle_rights_request",
         "reports.view_dashboard",
         "reports.export_complaints",
         "reports.view_any_export",
@@ -137,6 +140,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.comment_on_complaint",
         "complaints.approve_decision",
         "complaints.unmask_customer_pii",
+        "complaints.set_legal_hold",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],

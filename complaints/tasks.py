@@ -12,6 +12,11 @@ from complaints.services.notifications import (
     notification_emails_resend,
     notification_emails_send,
 )
+from complaints.services.retention import retention_anonymise_batch, retention_sweep
+from complaints.services.rights import rights_export_build, rights_exports_purge
+
+# A batch waiting longer than this in the queue is dropped: the next night queues it again.
+RETENTION_BATCH_EXPIRES_SECONDS = 6 * 3600
 
 
 @shared_task(
@@ -68,3 +73,41 @@ def resend_notification_emails_task() -> int:
 def send_tracking_link_task(complaint_id: int) -> bool:
     """Record and queue a fresh tracking link to the customer (asked for on the public pages)."""
     return tracking_link_send(complaint_id=complaint_id)
+
+
+@shared_task(name="complaints.tasks.anonymise_expired_cases_task", acks_late=True)
+def anonymise_expired_cases_task() -> int:
+    """Nightly, by beat: queue the cases past their retention period in batches, and delete the
+    personal-data exports kept long enough. Returns how many cases were queued."""
+    queued = retention_sweep(enqueue=_queue_retention_batch)
+    rights_exports_purge()
+    return queued
+
+
+def _queue_retention_batch(complaint_ids: list[int]) -> None:
+    anonymise_cases_task.apply_async(args=[complaint_ids], expires=RETENTION_BATCH_EXPIRES_SECONDS)
+
+
+@shared_task(
+    name="complaints.tasks.anonymise_cases_task",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def anonymise_cases_task(complaint_ids: list[int]) -> int:
+    """Anonymise one batch (re-checked under lock: a retry or a second delivery does nothing
+    more); returns how many cases it anonymised."""
+    return retention_anonymise_batch(complaint_ids=complaint_ids).complaints
+
+
+@shared_task(
+    name="complaints.tasks.build_rights_export_task",
+    acks_late=True,
+    # A build that runs this long has gone wrong; the request shows it failed (see the service).
+    soft_time_limit=30 * 60,
+)
+def build_rights_export_task(request_id: int) -> int | None:
+    """Build the zip of personal-data request `request_id`; returns its size (None: nothing to do)."""
+    request = rights_export_build(request_id=request_id)
+    return request.export_size if request is not None else None

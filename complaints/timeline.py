@@ -8,9 +8,11 @@ is missed, and no service has to remember.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,3 +110,54 @@ def _record_participants(events: Sequence[CaseEvent]) -> None:
             [CaseParticipant(complaint_id=case, user_id=user) for case, user in sorted(pairs)],
             ignore_conflicts=True,
         )
+
+
+# Keys of an event's data that hold free text or identify a file: dropped when the case is
+# anonymised. Everything else in the data is codes, numbers, times and staff snapshots.
+FREE_TEXT_KEYS: frozenset[str] = frozenset(
+    {
+        "comment",
+        "content",
+        "description",
+        "explanation",
+        "findings",
+        "message",
+        "name",
+        "note",
+        "rationale",
+        "reason_text",
+        "root_cause",
+        "sha256",
+        "subject",
+        "summary",
+    }
+)
+
+
+def events_redact(*, complaint_ids: Sequence[int]) -> int:
+    """Remove the free text of these cases' timelines (anonymisation: complaints.services.
+    retention): comments emptied, FREE_TEXT_KEYS dropped from the data. Who did what, when, from
+    which stage to which, stays. Call inside the transaction that anonymises the cases; returns
+    how many events changed. On PostgreSQL the append-only trigger allows this change, and only
+    this one, while `complaints.redact_timeline` is on for the transaction."""
+    events = CaseEvent.objects.filter(complaint_id__in=complaint_ids)
+    kept: dict[int, dict[str, Any]] = {}
+    for pk, data in events.values_list("pk", "data").iterator(chunk_size=2000):
+        if isinstance(data, dict) and FREE_TEXT_KEYS & data.keys():
+            kept[pk] = {key: value for key, value in data.items() if key not in FREE_TEXT_KEYS}
+    with _redaction_allowed():
+        return events.redact(data=kept)
+
+
+@contextmanager
+def _redaction_allowed() -> Iterator[None]:
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('complaints.redact_timeline', 'on', true)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('complaints.redact_timeline', 'off', true)")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from complaints.domain.retention import RetentionPeriodError, parse_retention_period
 from config.env import (
     broker_config,
     cache_config,
@@ -313,6 +314,8 @@ CELERY_TASK_ROUTES = {
     "complaints.tasks.send_customer_emails_task": {"queue": "notify"},
     "complaints.tasks.resend_notification_emails_task": {"queue": "notify"},
     "reports.tasks.*": {"queue": "reports"},
+    # A person's export (a zip of their data and files) is long work like the reports' exports.
+    "complaints.tasks.build_rights_export_task": {"queue": "reports"},
 }
 
 # /readyz: beat's heartbeat (every minute) older than this is "stale"; how long the broker may
@@ -381,6 +384,29 @@ COMPLAINTS_PRIVACY_CONTACT = os.environ.get(
     "COMPLAINTS_PRIVACY_CONTACT", "privacy@example.com · 400-000-0000"
 )
 COMPLAINTS_PRIVACY_RETENTION_YEARS = int(os.environ.get("COMPLAINTS_PRIVACY_RETENTION_YEARS", "3"))
+# Retention (issue 15 §3): how long after a case ended, by how it ended, its personal data is
+# kept; then the nightly job anonymises it (complaints.services.retention). `3y`, `18m`, `400d`,
+# `2y6m` or `never`. Closed cases follow the privacy notice's years unless set on their own.
+COMPLAINTS_RETENTION = {
+    "closed": os.environ.get(
+        "COMPLAINTS_RETENTION_CLOSED", f"{COMPLAINTS_PRIVACY_RETENTION_YEARS}y"
+    ),
+    "rejected": os.environ.get("COMPLAINTS_RETENTION_REJECTED", "3y"),
+    "withdrawn": os.environ.get("COMPLAINTS_RETENTION_WITHDRAWN", "3y"),
+}
+for _outcome, _period in COMPLAINTS_RETENTION.items():
+    try:
+        parse_retention_period(_period)
+    except RetentionPeriodError as _error:
+        raise ImproperlyConfigured(f"COMPLAINTS_RETENTION_{_outcome.upper()}: {_error}") from None
+# Cases anonymised per transaction (one queued batch each); a run queues at most this many batches,
+# the rest waits for the next night.
+COMPLAINTS_RETENTION_BATCH_SIZE = env_int("COMPLAINTS_RETENTION_BATCH_SIZE", 200)
+COMPLAINTS_RETENTION_MAX_BATCHES = env_int("COMPLAINTS_RETENTION_MAX_BATCHES", 50)
+# Customers' requests about their data (export, erasure): answered within this many working days
+# of the default business calendar; a prepared export is deleted this many days after it was built.
+COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS = env_int("COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS", 15)
+COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS = env_int("COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS", 30)
 # The managers' dashboard (reports). Recurring problems: a category, product or region is rising
 # when, over the last REPORTS_RISE_WINDOW_DAYS days, it has at least REPORTS_RISE_MIN_CASES cases
 # and at least REPORTS_RISE_MIN_PERCENT % more than both the window before and the same window a

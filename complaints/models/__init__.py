@@ -12,6 +12,7 @@ from .choices import (
 from .complaint import (
     FINAL_STATES,
     OPEN_STATES,
+    RETENTION_CLOCKS,
     Complaint,
     EscalationLevel,
     ReferenceSequence,
@@ -24,11 +25,13 @@ from .idempotency import IdempotencyKey
 from .investigation import EvidenceFile, Handoff
 from .notifications import Notification
 from .public import PublicSubmission
+from .rights import RightsRequest
 from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
 
 __all__ = [
     "FINAL_STATES",
     "OPEN_STATES",
+    "RETENTION_CLOCKS",
     "WORK_KINDS",
     "CaseEvent",
     "CaseParticipant",
@@ -54,6 +57,7 @@ __all__ = [
     "ReferenceSequence",
     "RejectionReason",
     "Remedy",
+    "RightsRequest",
     "Severity",
     "State",
     "TimelineIsAppendOnly",

@@ -35,6 +35,12 @@ OPEN_STATES = [
     State.FOLLOW_UP,
 ]
 FINAL_STATES = [State.CLOSED, State.REJECTED, State.WITHDRAWN]
+# How a case ended → the field that says when: the retention period runs from it.
+RETENTION_CLOCKS: dict[str, str] = {
+    State.CLOSED: "closed_at",
+    State.REJECTED: "rejected_at",
+    State.WITHDRAWN: "withdrawn_at",
+}
 
 
 class EscalationLevel(models.IntegerChoices):
@@ -189,6 +195,22 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
+    # 个人信息保护法 (issue 15 §3). While on legal hold (litigation, a regulator's inquiry) the case
+    # is never anonymised, by the retention job or on a person's request; the reason says why.
+    legal_hold = models.BooleanField(_("legal hold"), default=False, db_default=False)
+    legal_hold_reason = models.TextField(_("legal hold reason"), blank=True, db_default="")
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("legal hold set by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    legal_hold_at = models.DateTimeField(_("legal hold set at"), null=True, blank=True)
+    # Set once its personal data was removed (complaints.services.retention); statistics stay.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -281,6 +303,17 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 name="complaint_open_id_idx",
                 condition=models.Q(state__in=OPEN_STATES),
             ),
+            # The retention job's scan, one per way a case ends: the ended cases still holding
+            # personal data and not on legal hold, by when they ended. Anonymised cases leave the
+            # index, so a nightly run reads only what is due, however many years have gone by.
+            *(
+                models.Index(
+                    fields=[ended_at],
+                    name=f"complaint_retain_{state}_idx",
+                    condition=models.Q(state=state, anonymised_at__isnull=True, legal_hold=False),
+                )
+                for state, ended_at in RETENTION_CLOCKS.items()
+            ),
         ]
         permissions = [
             ("view_all_complaints", _("See every complaint")),
@@ -300,6 +333,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             ("withdraw_complaint", _("Record a customer's withdrawal")),
             ("view_customer_pii", _("See customers' contact details unmasked")),
             ("unmask_customer_pii", _("Unmask customers' contact details (logged)")),
+            ("set_legal_hold", _("Put complaints on legal hold and lift it")),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,8 @@ class Customer(models.Model):
         db_default="",
         help_text=_("The language of our letters and e-mails to the customer."),
     )
+    # Set once their personal details were removed: every complaint of theirs was anonymised.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -39,4 +41,14 @@ class Customer(models.Model):
         indexes = [models.Index(fields=["email"], name="customer_email_idx")]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name, or that it was removed (in the reader's language)."""
+        if self.anonymised_at is not None and not self.name:
+            return str(ANONYMISED_TEXT)
         return self.name
+
+
+ANONYMISED_TEXT = _("Anonymised")

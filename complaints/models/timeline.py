@@ -16,6 +16,17 @@ class CaseEventQuerySet(models.QuerySet):
     def delete(self):
         raise TimelineIsAppendOnly("Case events cannot be deleted.")
 
+    def redact(self, *, data: dict[int, dict]) -> int:
+        """The one change the timeline allows: when a case is anonymised, its events lose their
+        free text. Every event here gets an empty comment; those named in `data` get that as
+        their data, which may only drop keys of what they had (on PostgreSQL the trigger of
+        migration 0027 refuses any other change; call it through complaints.timeline).
+        Returns how many rows were changed."""
+        changed = models.QuerySet.update(self.exclude(comment=""), comment="")
+        for pk, kept in data.items():
+            changed += models.QuerySet.update(self.filter(pk=pk), comment="", data=kept)
+        return changed
+
 
 class CaseEvent(models.Model):
     """One entry of a case's timeline. Append-only: written by complaints.timeline.record_event."""
@@ -39,6 +50,9 @@ class CaseEvent(models.Model):
         CLOCKS_PAUSED = "clocks_paused", _("Deadlines paused")
         CLOCKS_RESUMED = "clocks_resumed", _("Deadlines resumed")
         DEADLINES_REPLANNED = "deadlines_replanned", _("Deadlines re-planned")
+        LEGAL_HOLD_SET = "legal_hold_set", _("Put on legal hold")
+        LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Legal hold lifted")
+        ANONYMISED = "anonymised", _("Personal data removed")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

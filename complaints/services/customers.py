@@ -38,7 +38,8 @@ def customer_get_or_create(
     region: str = "",
     language: str = "",
 ) -> tuple[Customer, bool]:
-    """Reuse the known customer (filling in details they lacked) or create one; never a duplicate."""
+    """Reuse the known customer (filling in details they lacked) or create one; never a duplicate.
+    Call inside the transaction that records their complaint (the customer row is locked)."""
     errors = customer_details_errors(name=name, phone=phone, email=email)
     if errors:
         raise InvalidInput(errors)
@@ -46,6 +47,14 @@ def customer_get_or_create(
     email = normalize_email(email)
 
     existing = customer_find(phone=phone, email=email)
+    if existing is not None:
+        # Locked until the new complaint is written, and read again: a record anonymised in the
+        # meantime (complaints.services.retention) is never given the new case.
+        existing = (
+            Customer.objects.select_for_update()
+            .filter(pk=existing.pk, anonymised_at__isnull=True)
+            .first()
+        )
     if existing is not None:
         _fill_blanks(
             existing, phone=phone, email=email, address=address, region=region, language=language
