@@ -44,6 +44,11 @@ class Workspace:
         return self.user.has_perm("reports.view_dashboard")
 
     @cached_property
+    def can_handle_rights_requests(self) -> bool:
+        """The link to people's requests about their data (complaint managers)."""
+        return self.user.has_perm("complaints.handle_rights_request")
+
+    @cached_property
     def can_administer(self) -> bool:
         """The admin link: only for those the admin site is made for (accounts.selectors)."""
         return user_can_administer(user=self.user)

@@ -1,4 +1,5 @@
-"""The one way an evidence file leaves the server, for the case page, the API and the admin.
+"""The one way an evidence file leaves the server, for the case page, the API and the admin (and
+the way a person's data export does, for the personal-data pages).
 
 The caller has found the file through the case's access selector (out of scope is a 404); this
 module decides how the bytes go out. Never as a page: `nosniff`, a sandboxing CSP, the type found
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
 
@@ -34,33 +36,46 @@ def served_content_type(content_type: str) -> str:
 
 def evidence_file_response(evidence: EvidenceFile, *, inline: bool = False) -> HttpResponseBase:
     """The file as a download (an image `inline` when asked: thumbnails); Http404 if its bytes
-    are gone from the storage."""
+    are gone from the storage, or were removed when the case was anonymised."""
     content_type = served_content_type(evidence.content_type)
-    as_attachment = not (inline and content_type in IMAGE)
+    response = stored_file_response(
+        evidence.file,
+        content_type=content_type,
+        filename=evidence.original_name or "evidence",
+        as_attachment=not (inline and content_type in IMAGE),
+    )
+    # Private to the signed-in user; and never run as a page whatever the bytes claim to be.
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+def stored_file_response(
+    file: FieldFile, *, content_type: str, filename: str, as_attachment: bool = True
+) -> HttpResponseBase:
+    """A stored file sent after the caller's permission check: by Django, or named to the front
+    proxy (COMPLAINTS_EVIDENCE_SERVE_WITH); Http404 when it has no file or its bytes are gone."""
+    if not file:
+        raise Http404()
     mode = settings.COMPLAINTS_EVIDENCE_SERVE_WITH
     response: HttpResponseBase
     if mode == ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
         prefix = settings.COMPLAINTS_EVIDENCE_ACCEL_PREFIX.rstrip("/")
-        response["X-Accel-Redirect"] = f"{prefix}/{quote(evidence.file.name or '')}"
+        response["X-Accel-Redirect"] = f"{prefix}/{quote(file.name or '')}"
     elif mode == SENDFILE:
         response = HttpResponse(content_type=content_type)
-        response["X-Sendfile"] = evidence.file.path
+        response["X-Sendfile"] = file.path
     elif mode:
         raise ImproperlyConfigured(
             f"COMPLAINTS_EVIDENCE_SERVE_WITH is {mode!r}; use '', {ACCEL_REDIRECT!r} or {SENDFILE!r}."
         )
     else:
         try:
-            handle = evidence.file.open("rb")
+            handle = file.open("rb")
         except FileNotFoundError as error:
             raise Http404() from error
         response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment, evidence.original_name or "evidence") or ""
-    )
-    # Private to the signed-in user; and never run as a page whatever the bytes claim to be.
-    response["Cache-Control"] = "private, max-age=300"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename) or ""
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -222,6 +222,7 @@ ROW_FIELDS = (
     "department_id",
     "assignee_id",
     "customer__name",
+    "customer__anonymised_at",
 )
 
 

@@ -46,7 +46,7 @@ class Customer(models.Model):
     @property
     def display_name(self) -> str:
         """The name, or that it was removed (in the reader's language)."""
-        if self.anonymised_at is not None and not self.name:
+        if not self.name and self.anonymised_at is not None:
             return str(ANONYMISED_TEXT)
         return self.name
 

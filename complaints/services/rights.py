@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -222,8 +221,9 @@ def rights_export_build(*, request_id: int) -> RightsRequest | None:
     return request
 
 
-def rights_export_file(*, actor: User, request_id: int) -> tuple[RightsRequest, File]:
-    """The built zip, opened, for a holder of the permission; every download is audited."""
+def rights_export_download(*, actor: User, request_id: int) -> RightsRequest:
+    """The request whose built zip `actor` is about to download (NotFound while there is none);
+    every download is an export in the audit log."""
     rights_ensure_allowed(user=actor)
     request = RightsRequest.objects.filter(pk=request_id).first()
     if request is None or request.export_status != ExportStatus.DONE or not request.export_file:
@@ -234,7 +234,7 @@ def rights_export_file(*, actor: User, request_id: int) -> tuple[RightsRequest, 
         request,
         {"rights_request": request.code, "format": "zip", "size": request.export_size},
     )
-    return request, request.export_file.open("rb")
+    return request
 
 
 @dataclass(frozen=True)

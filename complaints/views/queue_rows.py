@@ -142,7 +142,7 @@ def queue_rows(complaints: Iterable[Complaint], *, now: datetime) -> list[QueueR
             "subject": complaint.subject,
             "category": labels.categories.get(complaint.category_id, ""),
             "flags": tuple(label for field, label in flag_labels if getattr(complaint, field)),
-            "customer_name": complaint.customer.name,
+            "customer_name": complaint.customer.display_name,
             "customer_url": f"{customer_head}{complaint.customer_id}{customer_tail}",
             "severity": complaint.severity,
             "severity_label": severity_labels.get(complaint.severity, complaint.severity),

@@ -169,9 +169,7 @@ def database_text() -> str:
             continue
         if model._meta.app_label in ("contenttypes", "sessions", "admin", "django_celery_beat"):
             continue
-        parts.append(
-            serializers.serialize("json", model._base_manager.all(), ensure_ascii=False)
-        )
+        parts.append(serializers.serialize("json", model._base_manager.all(), ensure_ascii=False))
     return "\n".join(parts)
 
 

@@ -379,18 +379,17 @@ class TestOnPostgres:
         ]
         for sql, params in statements:
             for redacting in ("off", "on"):
-                with pytest.raises(DatabaseError), transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute(
-                            "SELECT set_config('complaints.redact_timeline', %s, true)",
-                            [redacting],
-                        )
-                        cursor.execute(sql, params)
+                with (
+                    pytest.raises(DatabaseError),
+                    transaction.atomic(),
+                    connection.cursor() as cursor,
+                ):
+                    cursor.execute(
+                        "SELECT set_config('complaints.redact_timeline', %s, true)", [redacting]
+                    )
+                    cursor.execute(sql, params)
         # Emptying a comment is allowed only while redacting.
-        with pytest.raises(DatabaseError), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE complaints_caseevent SET comment = '' WHERE id = %s", [event.pk]
-                )
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE complaints_caseevent SET comment = '' WHERE id = %s", [event.pk])
         run_job()
         assert CaseEvent.objects.get(pk=event.pk).comment == ""

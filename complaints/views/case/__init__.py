@@ -19,6 +19,7 @@ from complaints.views.case.decisions import (
     case_decision_refuse,
 )
 from complaints.views.case.files import case_evidence, case_evidence_file
+from complaints.views.case.legal_hold import case_legal_hold
 from complaints.views.case.page import case_detail, case_panel
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "case_evidence_file",
     "case_follow_up",
     "case_handoff",
+    "case_legal_hold",
     "case_note",
     "case_panel",
     "case_pause",

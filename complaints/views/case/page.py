@@ -40,6 +40,7 @@ from complaints.forms.case import (
     TransitionForm,
     TriageForm,
 )
+from complaints.forms.privacy import LegalHoldForm
 from complaints.models import Complaint, Decision, State
 from complaints.privacy import contact_details
 from complaints.selectors import (
@@ -49,6 +50,7 @@ from complaints.selectors import (
     decision_eligible_approvers,
 )
 from complaints.services import available_transitions, can_approve
+from complaints.services.legal_hold import can_set_legal_hold
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries
 from sla.selectors import complaint_deadlines, complaint_escalation
@@ -85,6 +87,7 @@ PANEL_TEMPLATES = {
     "decision": "staff/case/panels/decision.html",
     "contact": "staff/case/panels/contact.html",
     "pause": "staff/case/panels/pause.html",
+    "legal_hold": "staff/case/panels/legal_hold.html",
 }
 STEP_TEMPLATE = "staff/case/panels/step.html"
 
@@ -112,6 +115,7 @@ WRITE_CONTEXT = (
     "contact_form",
     "follow_up_form",
     "pause_form",
+    "legal_hold_form",
     "can_resume",
 )
 
@@ -182,6 +186,8 @@ class CasePage:
             offered["contact"] = ContactForm
         if is_open and _can(user, *PAUSE_PERMISSIONS) and any(c.paused_at is None for c in running):
             offered["pause"] = PauseForm
+        if complaint.anonymised_at is None and can_set_legal_hold(user):
+            offered["legal_hold"] = LegalHoldForm
         return offered
 
     def context(self) -> dict[str, Any]:
@@ -189,7 +195,8 @@ class CasePage:
         is_open = complaint.is_open
         contact = contact_details(customer=complaint.customer, user=user, unmasked=self.unmasked)
         running = self.running_clocks()
-        evidence = list(complaint.evidence.all())
+        # An anonymised case keeps its evidence rows (kind, size, date) without their files.
+        evidence = [item for item in complaint.evidence.all() if item.file]
         follow_ups = [f for f in complaint.follow_ups.all() if f.round == complaint.reopen_count]
         offered = self.offered_panels()
         decisions = self.decision_rows()
@@ -234,6 +241,8 @@ class CasePage:
             and _can(user, *PAUSE_PERMISSIONS)
             and any(c.paused_at is not None for c in running),
             "open_panel": next(iter(self.bound), "") or self.opened,
+            "can_set_legal_hold": can_set_legal_hold(user),
+            "legal_hold_form": folded("legal_hold"),
         }
         if not self.workable:
             # Someone who worked on the case and passed it on reads it; no form, no button.

@@ -286,7 +286,10 @@ def _note(event: CaseEvent, who: str, data: dict) -> Entry:
 
 def _evidence(event: CaseEvent, who: str, data: dict) -> Entry:
     # `who` reads "The customer" for files sent from the customers' pages.
-    sentence = _("%(who)s added evidence: %(name)s.") % {"who": who, "name": data.get("name", "")}
+    if data.get("name"):
+        sentence = _("%(who)s added evidence: %(name)s.") % {"who": who, "name": data["name"]}
+    else:  # the name went when the case was anonymised
+        sentence = _("%(who)s added evidence.") % {"who": who}
     details = [(_("Kind"), label(EvidenceFile.Kind, data.get("kind")))]
     return Entry(event, sentence, details, comment_label=_("Description"))
 
@@ -462,6 +465,29 @@ def _replanned(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, _clock_moves(data.get("clocks")), _("Comment"), tone="warn")
 
 
+def _legal_hold_set(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s put the case on legal hold: it is not anonymised while held.") % {
+        "who": who
+    }
+    return Entry(event, sentence, [], _("Reason"), tone="warn")
+
+
+def _legal_hold_lifted(event: CaseEvent, who: str, data: dict) -> Entry:
+    return Entry(event, _("%(who)s lifted the legal hold.") % {"who": who}, [], _("Reason"))
+
+
+def _anonymised(event: CaseEvent, who: str, data: dict) -> Entry:
+    if data.get("cause") == "erasure":
+        sentence = _(
+            "%(who)s erased the customer's personal data on their request (%(request)s)."
+        ) % {"who": who, "request": data.get("rights_request", "—")}
+    else:
+        sentence = _(
+            "The personal data was removed at the end of the retention period; statistics are kept."
+        )
+    return Entry(event, sentence, [], tone="warn")
+
+
 def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
 
@@ -485,4 +511,7 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.CLOCKS_PAUSED: _paused,
     Kind.CLOCKS_RESUMED: _resumed,
     Kind.DEADLINES_REPLANNED: _replanned,
+    Kind.LEGAL_HOLD_SET: _legal_hold_set,
+    Kind.LEGAL_HOLD_LIFTED: _legal_hold_lifted,
+    Kind.ANONYMISED: _anonymised,
 }
