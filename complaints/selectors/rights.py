@@ -31,7 +31,7 @@ LIST_FILTERS = (LIST_OPEN, LIST_DONE, LIST_ALL)
 def rights_requests_list(*, show: str = LIST_OPEN) -> QuerySet[RightsRequest]:
     """The requests of one tab with the people named on the rows; open ones due first
     (rightsrequest_status_due_idx), the others newest first."""
-    requests = RightsRequest.objects.select_related("recorded_by", "handled_by")
+    requests = RightsRequest.objects.select_related("handled_by__department")
     if show == LIST_OPEN:
         return requests.filter(status=RightsRequest.Status.OPEN).order_by("due_at", "id")
     if show == LIST_DONE:
@@ -49,7 +49,7 @@ def rights_requests_open_counts(*, now: datetime | None = None) -> dict[str, int
 
 def rights_request_get(*, pk: int) -> RightsRequest:
     found = (
-        RightsRequest.objects.select_related("recorded_by", "handled_by")
+        RightsRequest.objects.select_related("recorded_by__department", "handled_by__department")
         .prefetch_related(Prefetch("customers", queryset=Customer.objects.order_by("pk")))
         .filter(pk=pk)
         .first()

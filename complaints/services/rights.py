@@ -310,8 +310,12 @@ def rights_erase(*, actor: User, request_id: int, confirmed: bool) -> RightsRequ
         RightsRequest.objects.filter(customers__in=customer_ids, export_status=ExportStatus.DONE)
     )
     request.status, request.completed_at, request.handled_by = Status.COMPLETED, now, actor
-    # Their contact details were only needed to find and answer them.
+    # Their contact details were only needed to find and answer them (here and in their earlier,
+    # answered requests); the requests keep the name, the record that they were answered.
     request.requester_phone, request.requester_email = "", ""
+    RightsRequest.objects.filter(customers__in=customer_ids).exclude(status=Status.OPEN).update(
+        requester_phone="", requester_email=""
+    )
     request.result = {**summary.as_details(), "exports_deleted": exports}
     request.save(
         update_fields=[

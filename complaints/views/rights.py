@@ -30,6 +30,7 @@ from complaints.selectors.rights import (
     rights_subject_cases,
 )
 from complaints.services.rights import (
+    ErasureCheck,
     rights_ensure_allowed,
     rights_erase,
     rights_erasure_check,
@@ -127,7 +128,7 @@ def _detail(
         {
             "rr": rights_request,
             "cases": cases,
-            "blockers": rights_erasure_check(request=rights_request).reasons()
+            "blockers": ErasureCheck(cases).reasons()
             if rights_request.kind == RightsRequest.Kind.ERASURE and rights_request.is_open
             else [],
             "refuse_form": refuse_form or RefuseRequestForm(),
