@@ -16,6 +16,13 @@ department head 陈建华 (head / demo1234) and shoots with the system Chromium 
     dashboard-{en,zh-hans}-{1366,390}.png  the complaint manager's dashboard (signed in as
                                         manager), the whole page with its charts
 
+    rights-{en,zh-hans}-{1366,390}.png          the complaint manager's personal data requests (made
+                                                by the script, one overdue), the whole page
+    rights-new-{en,zh-hans}-{1366,390}.png      the form that records one
+    rights-request-{en,zh-hans}-{1366,390}.png  an export request with its zip ready
+    rights-erase-{en,zh-hans}-{1366,390}.png    an erasure's confirmation page
+    case-legal-hold-{en,zh-hans}-{1366,390}.png a closed case on legal hold, as the manager sees it
+
 two-factor sign-in, as senior management (executive / demo1234), whose role the server is told
 to require it of (COMPLAINTS_TWO_FACTOR_REQUIRED_ROLES=executive; the demo requires it of no one):
 
@@ -89,6 +96,52 @@ print(f"/complaint/track/{tracking_token(case)}/ /complaint/survey/{survey_token
 """
 
 
+# Run in the demo database: a closed case on legal hold, and three people's requests about their
+# data (an export with its zip built, an erasure, one received a month ago); prints their ids.
+RIGHTS_REQUESTS = """
+from datetime import timedelta
+from django.utils import timezone
+from accounts.models import User
+from complaints.models import FINAL_STATES, Complaint
+from complaints.services.legal_hold import legal_hold_set
+from complaints.services.rights import (
+    rights_export_build, rights_export_prepare, rights_request_record,
+)
+manager = User.objects.get(username="manager")
+ended = [
+    case for case in Complaint.objects.filter(state="closed").select_related("customer")
+    if not case.customer.complaints.exclude(state__in=FINAL_STATES).exists()
+]
+held, erased, exported = ended[0], ended[1], ended[2]
+legal_hold_set(actor=manager, reference=held.reference, reason="（2026）沪0101民初1234号")
+def ask(kind, case, days_ago):
+    customer = case.customer
+    return rights_request_record(
+        actor=manager, kind=kind, requester_name=customer.name, requester_phone=customer.phone,
+        requester_email=customer.email, identity_check="id_document",
+        received_at=timezone.now() - timedelta(days=days_ago),
+    )
+export = ask("export", exported, 2)
+rights_export_prepare(actor=manager, request_id=export.pk, language="zh-hans")
+rights_export_build(request_id=export.pk)
+erase = ask("erasure", erased, 1)
+ask("erasure", held, 30)
+print(export.pk, erase.pk, held.reference)
+"""
+
+
+def rights_requests(env: dict[str, str]) -> tuple[str, str, str]:
+    printed = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", RIGHTS_REQUESTS],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return printed[-3], printed[-2], printed[-1]
+
+
 def public_links(env: dict[str, str]) -> tuple[str, str]:
     printed = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", PUBLIC_LINKS],
@@ -159,9 +212,11 @@ MANAGER_PAGES = [
 ]
 
 
-def shoot_manager(browser, base_url: str, out: Path, language: str) -> list[Path]:
+def shoot_manager(
+    browser, base_url: str, out: Path, language: str, requests: tuple[str, str, str]
+) -> list[Path]:
     """The complaint manager's dashboard (their landing page), last month's report and the list
-    of report snapshots, whole pages with their charts drawn."""
+    of report snapshots, whole pages with their charts drawn; the personal data requests."""
     context = browser.new_context(
         base_url=base_url,
         viewport=VIEWPORTS[1366],
@@ -176,6 +231,18 @@ def shoot_manager(browser, base_url: str, out: Path, language: str) -> list[Path
             if charts:
                 page.wait_for_selector("[data-chart-canvas] svg")
                 page.wait_for_timeout(600)  # the charts' entry animation
+            path = out / f"{name}-{language}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            written.append(path)
+        export, erase, held = requests
+        for url, name in (
+            ("/privacy/requests/", "rights"),
+            ("/privacy/requests/new/", "rights-new"),
+            (f"/privacy/requests/{export}/", "rights-request"),
+            (f"/privacy/requests/{erase}/erase/", "rights-erase"),
+            (f"/complaints/{held}/", "case-legal-hold"),
+        ):
+            page.goto(url)
             path = out / f"{name}-{language}-{width}.png"
             page.screenshot(path=str(path), full_page=True)
             written.append(path)
@@ -239,7 +306,7 @@ def shoot_two_factor(browser, base_url: str, out: Path) -> list[Path]:
     return written
 
 
-def shoot(base_url: str, out: Path) -> list[Path]:
+def shoot(base_url: str, out: Path, requests: tuple[str, str, str]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -271,7 +338,7 @@ def shoot(base_url: str, out: Path) -> list[Path]:
                 page.screenshot(path=str(path), full_page=True)
                 written.append(path)
             context.close()
-            written += shoot_manager(browser, base_url, out, language)
+            written += shoot_manager(browser, base_url, out, language, requests)
             written += shoot_portal(browser, base_url, out, language)
         written += shoot_two_factor(browser, base_url, out)
         browser.close()
@@ -346,6 +413,7 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         manage(env, "seed_demo")
         links = public_links(env)
+        requests = rights_requests(env)
         port = free_port()
         server = subprocess.Popen(
             [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -357,7 +425,10 @@ def main() -> None:
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_for(base_url + "/accounts/login/")
-            for path in [*shoot(base_url, args.out), *shoot_public(base_url, args.out, links)]:
+            for path in [
+                *shoot(base_url, args.out, requests),
+                *shoot_public(base_url, args.out, links),
+            ]:
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
         finally:
             server.terminate()

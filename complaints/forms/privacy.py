@@ -30,7 +30,7 @@ class RightsRequestForm(ServiceForm):
         choices=RightsRequest.Kind.choices,
         widget=forms.RadioSelect,
     )
-    requester_name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
+    requester_name = forms.CharField(label=_("Person's name"), max_length=NAME_MAX_LENGTH)
     requester_phone = forms.CharField(
         label=_("Phone"),
         max_length=32,

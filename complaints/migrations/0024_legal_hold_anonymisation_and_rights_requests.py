@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("open", "Open"),
+                            ("open", "To answer"),
                             ("completed", "Completed"),
                             ("refused", "Refused"),
                         ],

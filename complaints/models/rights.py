@@ -17,7 +17,7 @@ class RightsRequest(models.Model):
         ERASURE = "erasure", _("Erasure of their data")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("To answer")
         COMPLETED = "completed", _("Completed")
         REFUSED = "refused", _("Refused")
 
