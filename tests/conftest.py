@@ -51,6 +51,8 @@ def _test_settings(settings, tmp_path):
 DATA_MIGRATIONS = [
     ("sla.migrations.0002_default_calendar", "create_default_calendar"),
     ("sla.migrations.0005_default_policies", "create_policies"),
+    # Which pauses stop which clock: without it every pause would leave every clock running.
+    ("sla.migrations.0011_pause_reasons_per_target", "set_defaults"),
 ]
 
 
