@@ -420,6 +420,8 @@ REPORTS_REPEAT_WINDOW_DAYS = int(os.environ.get("REPORTS_REPEAT_WINDOW_DAYS", "9
 # The dashboard's figures are counted at most once per this many seconds per scope and language
 # (kept in CACHES["default"]); the page says when they were counted. 0 counts on every request.
 REPORTS_DASHBOARD_CACHE_SECONDS = int(os.environ.get("REPORTS_DASHBOARD_CACHE_SECONDS", "60"))
+# A built XLSX export (customers' names and contacts in it) is deleted this many days after.
+REPORTS_EXPORT_KEEP_DAYS = env_int("REPORTS_EXPORT_KEEP_DAYS", 30)
 # django-ratelimit lists only django-redis among Redis caches; Django's own RedisCache increments
 # atomically too (INCRBY), so W001 is silenced. Without REDIS_URL (the embedded `make run`) the
 # counts live in each web process's memory (E003): limits then hold per process, not per site.

@@ -34,6 +34,8 @@ class ExportJob(models.Model):
         RUNNING = "running", _("Being built")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        # The file held people's names and contacts: deleted after REPORTS_EXPORT_KEEP_DAYS.
+        EXPIRED = "expired", _("Deleted after its keeping time")
 
     class Format(models.TextChoices):
         XLSX = "xlsx", _("Excel (XLSX)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from reports.services.exports import export_job_build
+from reports.services.exports import export_files_purge, export_job_build
 from reports.services.snapshots import snapshot_run
 
 
@@ -50,3 +50,9 @@ def build_monthly_snapshot_task() -> int:
 def build_quarterly_snapshot_task() -> int:
     """Beat, after each quarter: last quarter's snapshot, built and e-mailed once."""
     return _snapshot("quarter")
+
+
+@shared_task(name="reports.tasks.purge_export_files_task", acks_late=True)
+def purge_export_files_task() -> int:
+    """Nightly: delete the exports' files past REPORTS_EXPORT_KEEP_DAYS."""
+    return export_files_purge()

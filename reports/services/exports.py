@@ -20,6 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -203,6 +204,24 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "rows", "file", "finished_at"])
     return job
+
+
+def export_files_purge(*, now: datetime | None = None) -> int:
+    """Delete the built files older than REPORTS_EXPORT_KEEP_DAYS (nightly): they hold customers'
+    names and contacts, which must not outlive the cases' retention. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REPORTS_EXPORT_KEEP_DAYS)
+    # A few rows a day per exporting manager: no index needed for a nightly look.
+    expired = list(
+        ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff).exclude(
+            file=""
+        )
+    )
+    for job in expired:
+        job.file.delete(save=False)
+        job.status = ExportJob.Status.EXPIRED
+        job.save(update_fields=["file", "status"])
+    return len(expired)
 
 
 def export_xlsx_filename(job: ExportJob) -> str:
