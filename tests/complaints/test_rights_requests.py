@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditEntry
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
@@ -323,7 +323,7 @@ class TestErasure:
         legal_hold_set(actor=org.manager, reference=case.reference, reason="(2026)沪0101民初123号")
         request = record(org, kind="erasure")
 
-        with pytest.raises(ConditionNotMet) as refused:
+        with pytest.raises(ConditionNotMet) as refused, translation.override("en"):
             rights_erase(actor=org.manager, request_id=request.pk, confirmed=True)
 
         assert "legal hold" in refused.value.message and case.reference in refused.value.message
