@@ -148,6 +148,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_VIEW_ALL,
         # The audit log (sign-ins, lockouts, role and permission changes, exports) in the admin.
         "accounts.view_auditentry",
+        # The reveal report: every masked contact detail someone chose to see.
+        "complaints.view_contactreveal",
         "complaints.view_all_complaints",
         "reports.view_dashboard",
         "reports.export_complaints",

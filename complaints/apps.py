@@ -9,6 +9,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.models import Department, User
+        from complaints import checks  # noqa: F401  (registers the system checks)
         from complaints.forms.queues import forget_long_choices
         from complaints.models import Category
         from complaints.selectors.reference_labels import forget_reference_labels

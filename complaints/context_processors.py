@@ -48,6 +48,10 @@ class Workspace:
         """The link to people's requests about their data (complaint managers)."""
         return self.user.has_perm("complaints.handle_rights_request")
 
+    def can_read_reveals(self) -> bool:
+        """The reveal report's link: auditors (complaints.views.privacy)."""
+        return self.user.has_perm("complaints.view_contactreveal")
+
     @cached_property
     def can_administer(self) -> bool:
         """The admin link: only for those the admin site is made for (accounts.selectors)."""

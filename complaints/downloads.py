@@ -2,7 +2,8 @@
 the way a person's data export does, for the personal-data pages).
 
 The caller has found the file through the case's access selector (out of scope is a 404); this
-module decides how the bytes go out. Never as a page: `nosniff`, a sandboxing CSP, the type found
+module refuses a kind restricted from the reader (medical records, identity documents:
+complaints.privacy) with the same 404, and decides how the bytes go out. Never as a page: `nosniff`, a sandboxing CSP, the type found
 in the content (anything outside the accepted types, a row edited by hand say, goes out as
 `application/octet-stream`), and as an attachment except raster images asked for inline.
 
@@ -22,6 +23,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
 
 from complaints.models import EvidenceFile
+from complaints.privacy import Reader, evidence_restricted
 from complaints.services.evidence import ANY, IMAGE
 
 ACCEL_REDIRECT = "x-accel-redirect"
@@ -34,9 +36,15 @@ def served_content_type(content_type: str) -> str:
     return content_type if content_type in ANY else OCTET_STREAM
 
 
-def evidence_file_response(evidence: EvidenceFile, *, inline: bool = False) -> HttpResponseBase:
-    """The file as a download (an image `inline` when asked: thumbnails); Http404 if its bytes
-    are gone from the storage, or were removed when the case was anonymised."""
+def evidence_file_response(
+    evidence: EvidenceFile, *, reader: Reader, inline: bool = False
+) -> HttpResponseBase:
+    """The file as a download (an image `inline` when asked: thumbnails); Http404 if its kind is
+    restricted from `reader`, or its bytes are gone from the storage (or were removed when the case
+    was anonymised)."""
+    if evidence_restricted(user=reader, kind=evidence.kind):
+        # Not a 403: for this reader the file is not there, like a case out of scope.
+        raise Http404()
     content_type = served_content_type(evidence.content_type)
     response = stored_file_response(
         evidence.file,

@@ -407,6 +407,12 @@ COMPLAINTS_RETENTION_MAX_BATCHES = env_int("COMPLAINTS_RETENTION_MAX_BATCHES", 5
 # of the default business calendar; a prepared export is deleted this many days after it was built.
 COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS = env_int("COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS", 15)
 COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS = env_int("COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS", 30)
+# Roles that see sensitive evidence (medical records, identity documents): its name, description
+# and bytes. Everyone else who sees the case sees only that such an item exists. Role names as in
+# accounts.roles (agent, handler, dept_head, complaint_manager, executive, auditor), comma-separated.
+COMPLAINTS_SENSITIVE_EVIDENCE_ROLES = env_list(
+    "COMPLAINTS_SENSITIVE_EVIDENCE_ROLES", ["handler", "dept_head", "complaint_manager"]
+)
 # The managers' dashboard (reports). Recurring problems: a category, product or region is rising
 # when, over the last REPORTS_RISE_WINDOW_DAYS days, it has at least REPORTS_RISE_MIN_CASES cases
 # and at least REPORTS_RISE_MIN_PERCENT % more than both the window before and the same window a

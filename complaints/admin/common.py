@@ -1,8 +1,11 @@
-"""Pieces the complaint admins share: case scoping, read-only records, masked contact details."""
+"""Pieces the complaint admins share: case scoping, read-only records, evidence links."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,11 +13,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from complaints.models import EvidenceFile
+from accounts.services import audit_actor
+from complaints.models import CaseEvent, EvidenceFile
+from complaints.privacy import Reader, evidence_event_for, evidence_restricted
 from complaints.selectors import complaints_visible_to, customer_contact_lookup
 
 VIEW_ALL = "complaints.view_all_complaints"
-VIEW_PII = "complaints.view_customer_pii"
 
 
 def scope_to_visible(queryset: QuerySet, *, user: User, path: str) -> QuerySet:
@@ -25,34 +29,40 @@ def scope_to_visible(queryset: QuerySet, *, user: User, path: str) -> QuerySet:
     return queryset.filter(**{f"{path}__in": visible})
 
 
-def can_see_pii(user: User) -> bool:
-    return user.has_perm(VIEW_PII)
+def admin_reader() -> Reader:
+    """Who is reading the admin page being rendered (display methods get no request); nobody
+    known reads everything masked."""
+    return audit_actor() or AnonymousUser()
+
+
+def restricted_label() -> str:
+    return _("restricted")
 
 
 def evidence_download_link(evidence: EvidenceFile) -> str:
-    """A link to the file through the case page's checked view, never to its media URL."""
+    """A link to the file through the case page's checked view, never to its media URL; for a
+    kind restricted from the reader (complaints.privacy), neither link nor name."""
     if evidence.pk is None:
         return "–"
+    if evidence_restricted(user=admin_reader(), kind=evidence.kind):
+        return restricted_label()
     url = reverse("case_evidence_file", args=[evidence.complaint.reference, evidence.pk])
     return format_html('<a href="{}">{}</a>', url, evidence.original_name or _("download"))
 
 
-def mask_phone(value: str) -> str:
-    """+8613812345678 → +86138****5678: enough to recognise, not enough to call."""
-    if len(value) <= 7:
-        return "****" if value else ""
-    return f"{value[:-8]}****{value[-4:]}"
+def evidence_field_shown(evidence: EvidenceFile, name: str) -> Any:
+    """One of an evidence row's fields as the reader may read it."""
+    if evidence_restricted(user=admin_reader(), kind=evidence.kind):
+        return restricted_label()
+    return getattr(evidence, name)
 
 
-def mask_email(value: str) -> str:
-    if "@" not in value:
-        return "****" if value else ""
-    local, domain = value.split("@", 1)
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_text(value: str) -> str:
-    return f"{value[:6]}****" if value else ""
+def event_shown(event: CaseEvent) -> tuple[dict, str]:
+    """A timeline entry's data and comment as the reader may read them (evidence of a restricted
+    kind loses its name and description)."""
+    if event.kind != CaseEvent.Kind.EVIDENCE:
+        return event.data or {}, event.comment
+    return evidence_event_for(user=admin_reader(), data=event.data or {}, comment=event.comment)
 
 
 class ExactContactSearch:

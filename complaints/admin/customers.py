@@ -2,26 +2,30 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import audit_actor
 from complaints.admin.common import (
     VIEW_ALL,
     ExactContactSearch,
     ReadOnlyInline,
-    can_see_pii,
-    mask_email,
-    mask_phone,
-    mask_text,
     scope_to_visible,
 )
 from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.errors import InvalidInput
-from complaints.models import Complaint, Customer
+from complaints.models import Complaint, ContactField, Customer
+from complaints.privacy import contact_in_clear, contact_value
 from complaints.selectors import complaints_visible_to
 
-PII_FIELDS = {"phone": "masked_phone", "email": "masked_email", "address": "masked_address"}
+# A contact column → the read-only column shown instead to a role that reads it masked.
+PII_FIELDS = {
+    ContactField.PHONE: "masked_phone",
+    ContactField.EMAIL: "masked_email",
+    ContactField.ADDRESS: "masked_address",
+}
 
 
 class CustomerForm(forms.ModelForm):
@@ -90,13 +94,22 @@ class CustomerAdmin(ExactContactSearch, admin.ModelAdmin):
         return self._pii_names(request, self.fields)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Customer | None = None):
-        masked = [] if can_see_pii(request.user) else list(PII_FIELDS.values())
+        masked = [
+            column
+            for field, column in PII_FIELDS.items()
+            if not contact_in_clear(user=request.user, field=field)
+        ]
         return [*self.readonly_fields, *masked]
 
     def _pii_names(self, request: HttpRequest, names) -> list[str]:
-        if can_see_pii(request.user):
-            return list(names)
-        return [PII_FIELDS.get(name, name) for name in names]
+        """The column names for this reader: a masked column for each detail read masked
+        (complaints.privacy decides), so the form never holds the value in clear."""
+        return [
+            PII_FIELDS[name]
+            if name in PII_FIELDS and not contact_in_clear(user=request.user, field=name)
+            else name
+            for name in names
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A customer record starts with their first complaint (complaints.services.complaint_create).
@@ -110,14 +123,19 @@ class CustomerAdmin(ExactContactSearch, admin.ModelAdmin):
     def complaint_count(self, customer: Customer) -> int:
         return customer._complaint_count
 
+    # Shown only to a reader the columns above are masked for; with no request (a shell) masked.
     @admin.display(description=_("phone"))
     def masked_phone(self, customer: Customer) -> str:
-        return mask_phone(customer.phone)
+        return _masked(customer, ContactField.PHONE)
 
     @admin.display(description=_("e-mail"))
     def masked_email(self, customer: Customer) -> str:
-        return mask_email(customer.email)
+        return _masked(customer, ContactField.EMAIL)
 
     @admin.display(description=_("address"))
     def masked_address(self, customer: Customer) -> str:
-        return mask_text(customer.address)
+        return _masked(customer, ContactField.ADDRESS)
+
+
+def _masked(customer: Customer, field: str) -> str:
+    return contact_value(customer=customer, field=field, user=audit_actor() or AnonymousUser())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from complaints.admin.common import ReadOnlyInline, evidence_download_link
+from complaints.admin.common import ReadOnlyInline, event_shown, evidence_download_link
 from complaints.models import (
     CaseEvent,
     CustomerContact,
@@ -18,9 +18,14 @@ from complaints.models import (
 
 class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ("at", "kind", "actor", "from_state", "to_state", "transition", "comment")
+    fields = ("at", "kind", "actor", "from_state", "to_state", "transition", "shown_comment")
     related = ("actor",)
     ordering = ("at", "id")
+
+    @admin.display(description=_("comment"))
+    def shown_comment(self, event: CaseEvent) -> str:
+        # The description of evidence of a kind restricted from the reader is left out.
+        return event_shown(event)[1]
 
 
 class HandoffInline(ReadOnlyInline):

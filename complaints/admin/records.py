@@ -7,14 +7,22 @@ decisions, and that goes through complaints.services.decision_approve.
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from complaints.admin.common import ComplaintRecordAdmin, evidence_download_link
+from complaints.admin.common import (
+    ComplaintRecordAdmin,
+    event_shown,
+    evidence_download_link,
+    evidence_field_shown,
+)
 from complaints.errors import ComplaintError
 from complaints.models import (
     CaseEvent,
@@ -25,6 +33,7 @@ from complaints.models import (
     FollowUp,
     Handoff,
 )
+from complaints.privacy import SENSITIVE_EVIDENCE_KINDS, sees_sensitive_evidence
 from complaints.services import decision_approve
 
 
@@ -45,6 +54,35 @@ class CaseEventAdmin(ComplaintRecordAdmin):
     search_fields = ("complaint__reference", "comment")
     date_hierarchy = "at"
     ordering = ("-at", "-id")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None):
+        # Data and comment as the reader may read them (complaints.privacy).
+        names = {"data": "shown_data", "comment": "shown_comment"}
+        return [names.get(name, name) for name in super().get_readonly_fields(request, obj)]
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None):
+        return self.get_readonly_fields(request, obj)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        if not search_term or sees_sensitive_evidence(user=request.user):
+            return super().get_search_results(request, queryset, search_term)
+        # The comment of restricted evidence is its description: not searchable by this reader.
+        sensitive = Q(kind=CaseEvent.Kind.EVIDENCE, data__kind__in=list(SENSITIVE_EVIDENCE_KINDS))
+        found, duplicates = super().get_search_results(
+            request, queryset.exclude(sensitive), search_term
+        )
+        by_case = queryset.filter(sensitive, complaint__reference__icontains=search_term.strip())
+        return found | by_case, duplicates
+
+    @admin.display(description=_("data"))
+    def shown_data(self, event: CaseEvent) -> str:
+        return json.dumps(event_shown(event)[0], ensure_ascii=False, cls=DjangoJSONEncoder)
+
+    @admin.display(description=_("comment"))
+    def shown_comment(self, event: CaseEvent) -> str:
+        return event_shown(event)[1]
 
 
 @admin.register(Handoff)
@@ -74,12 +112,24 @@ class HandoffAdmin(ComplaintRecordAdmin):
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(ComplaintRecordAdmin):
+    """Evidence of a kind restricted from the reader (medical records, identity documents;
+    complaints.privacy) is listed, but its name, type, checksum, description and file are not
+    shown, filtered or searched."""
+
+    # Columns shown through a display method that hides them from a restricted reader.
+    HIDDEN = {
+        "original_name": "shown_original_name",
+        "content_type": "shown_content_type",
+        "sha256": "shown_sha256",
+        "description": "shown_description",
+        "file": "download",
+    }
     list_display = (
         "uploaded_at",
         "complaint",
         "kind",
-        "original_name",
-        "content_type",
+        "shown_original_name",
+        "shown_content_type",
         "file_size",
         "uploaded_by",
     )
@@ -92,10 +142,28 @@ class EvidenceFileAdmin(ComplaintRecordAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None):
         # The stored file's name would link to its media URL, which nothing serves.
         fields = super().get_readonly_fields(request, obj)
-        return ["download" if name == "file" else name for name in fields]
+        return [self.HIDDEN.get(name, name) for name in fields]
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None):
         return self.get_readonly_fields(request, obj)
+
+    def get_list_filter(self, request: HttpRequest):
+        if sees_sensitive_evidence(user=request.user):
+            return self.list_filter
+        return ("kind",)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        if not search_term or sees_sensitive_evidence(user=request.user):
+            return super().get_search_results(request, queryset, search_term)
+        # Restricted rows are found by their case only, never by their name or checksum.
+        sensitive = Q(kind__in=list(SENSITIVE_EVIDENCE_KINDS))
+        found, duplicates = super().get_search_results(
+            request, queryset.exclude(sensitive), search_term
+        )
+        by_case = queryset.filter(sensitive, complaint__reference__icontains=search_term.strip())
+        return found | by_case, duplicates
 
     @admin.display(description=_("size"), ordering="size")
     def file_size(self, evidence: EvidenceFile) -> str:
@@ -104,6 +172,22 @@ class EvidenceFileAdmin(ComplaintRecordAdmin):
     @admin.display(description=_("file"))
     def download(self, evidence: EvidenceFile) -> str:
         return evidence_download_link(evidence)
+
+    @admin.display(description=_("original file name"), ordering="original_name")
+    def shown_original_name(self, evidence: EvidenceFile) -> str:
+        return evidence_field_shown(evidence, "original_name")
+
+    @admin.display(description=_("content type"))
+    def shown_content_type(self, evidence: EvidenceFile) -> str:
+        return evidence_field_shown(evidence, "content_type")
+
+    @admin.display(description=_("SHA-256 checksum"))
+    def shown_sha256(self, evidence: EvidenceFile) -> str:
+        return evidence_field_shown(evidence, "sha256")
+
+    @admin.display(description=_("description"))
+    def shown_description(self, evidence: EvidenceFile) -> str:
+        return evidence_field_shown(evidence, "description")
 
 
 @admin.register(Decision)

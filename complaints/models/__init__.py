@@ -24,6 +24,7 @@ from .decisions import Decision, DecisionApproval
 from .idempotency import IdempotencyKey
 from .investigation import EvidenceFile, Handoff
 from .notifications import Notification
+from .privacy import ContactField, ContactReveal, RevealLogIsAppendOnly, RevealReason
 from .public import PublicSubmission
 from .rights import RightsRequest
 from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
@@ -39,7 +40,9 @@ __all__ = [
     "Channel",
     "Complaint",
     "ContactDirection",
+    "ContactField",
     "ContactPurpose",
+    "ContactReveal",
     "Customer",
     "CustomerContact",
     "CustomerEmail",
@@ -58,6 +61,8 @@ __all__ = [
     "RejectionReason",
     "Remedy",
     "RightsRequest",
+    "RevealLogIsAppendOnly",
+    "RevealReason",
     "Severity",
     "State",
     "TimelineIsAppendOnly",

@@ -79,6 +79,7 @@ class EvidenceFile(models.Model):
         CONTRACT = "contract", _("Contract")
         WITNESS_STATEMENT = "witness_statement", _("Witness statement")
         MEDICAL_RECORD = "medical_record", _("Medical record")
+        IDENTITY_DOCUMENT = "identity_document", _("Identity document")
         POLICE_REPORT = "police_report", _("Police report")
         INSPECTION_REPORT = "inspection_report", _("Testing or appraisal report")
         AGREEMENT = "agreement", _("Agreement (协议书)")
@@ -114,4 +115,6 @@ class EvidenceFile(models.Model):
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # Not the file's name: a medical record's or identity document's name is for the roles
+        # that may read it (complaints.privacy), and the admin prints this in titles and menus.
+        return f"{self.get_kind_display()} #{self.pk}"

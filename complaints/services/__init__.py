@@ -2,10 +2,7 @@
 
 from complaints.services.common import Needs, ensure_role_may, ensure_workable
 from complaints.services.contacts import contact_record, follow_up_record
-from complaints.services.customers import (
-    customer_contact_unmask,
-    customer_get_or_create,
-)
+from complaints.services.customers import customer_get_or_create
 from complaints.services.decisions import (
     can_approve,
     decision_approve,
@@ -22,6 +19,7 @@ from complaints.services.notifications import (
     notifications_settle_case,
     notify,
 )
+from complaints.services.privacy import contact_reveal
 from complaints.services.transitions import (
     TRANSITIONS,
     available_transitions,
@@ -42,7 +40,7 @@ __all__ = [
     "complaint_transition",
     "complaint_triage",
     "contact_record",
-    "customer_contact_unmask",
+    "contact_reveal",
     "customer_get_or_create",
     "decision_approve",
     "decision_propose",

@@ -5,13 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.errors import InvalidInput
-from complaints.models import CaseEvent, Complaint, Customer
+from complaints.models import Customer
 from complaints.selectors.customers import customer_find
-from complaints.services.common import ensure_can_act
-from complaints.timeline import record_event
 
 
 def customer_details_errors(*, name: str, phone: str = "", email: str = "") -> dict[str, list[str]]:
@@ -86,13 +83,3 @@ def _fill_blanks(customer: Customer, **details: str) -> None:
             changed.append(field)
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
-
-
-def customer_contact_unmask(*, complaint: Complaint, actor: User) -> Customer:
-    """Show one case's customer contact details to a role that sees them masked; logged on the case.
-
-    Logged every time, even for a second look: the log answers "who read this number, and when".
-    """
-    ensure_can_act(actor=actor, complaint=complaint, perms=("unmask_customer_pii",))
-    record_event(complaint=complaint, kind=CaseEvent.Kind.PII_UNMASKED, actor=actor)
-    return complaint.customer

@@ -85,6 +85,7 @@ KIND_RULES: dict[str, KindRule] = {
     EvidenceFile.Kind.AUDIO: KindRule(AUDIO, gettext_lazy("an audio recording"), single=True),
     EvidenceFile.Kind.RECEIPT: _IMAGE_OR_PDF,
     EvidenceFile.Kind.MEDICAL_RECORD: _IMAGE_OR_PDF,
+    EvidenceFile.Kind.IDENTITY_DOCUMENT: _IMAGE_OR_PDF,
     EvidenceFile.Kind.POLICE_REPORT: _IMAGE_OR_PDF,
     EvidenceFile.Kind.AGREEMENT: _IMAGE_OR_PDF,
     EvidenceFile.Kind.CONTRACT: _DOCUMENT,

@@ -1,8 +1,9 @@
-"""Staff workspace routes: the home page, the queues, the inbox and the customer page."""
+"""Staff workspace routes: the home page, the queues, the inbox, the customer page and the
+auditors' reveal report."""
 
 from django.urls import path
 
-from complaints.views import customers, notifications, queues
+from complaints.views import customers, notifications, privacy, queues
 
 urlpatterns = [
     path("", queues.home, name="home"),
@@ -20,4 +21,5 @@ urlpatterns = [
         name="notification_open",
     ),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
+    path("audit/reveals/", privacy.contact_reveal_report, name="contact_reveals"),
 ]

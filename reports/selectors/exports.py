@@ -6,7 +6,8 @@ its rows here, so they cannot disagree. Cases are those the person may read
 (the calendar's time zone, both days included). One query: the names come by join, the current
 round's approved decision and latest satisfaction score by one subquery each, and the rows are
 read in chunks from a server-side cursor, so memory stays flat however many there are.
-Customers' phone and e-mail are masked as on the pages (`complaints.privacy`).
+Customers' phone and e-mail are masked as on the pages: `complaints.privacy` decides, per column
+of CONTACT_COLUMNS.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from complaints.models import (
     Severity,
     State,
 )
-from complaints.privacy import can_see_contact_details, mask_email, mask_phone
+from complaints.privacy import contact_masker
 from complaints.selectors import complaints_visible_to
 from reports.models import ExportJob
 
@@ -104,6 +105,10 @@ COLUMNS: list[tuple[str, Promise]] = [
     ("phone", _("Phone")),
     ("email", _("E-mail")),
 ]
+# The columns that carry the customer's contact details: column → the detail (ContactField) whose
+# masking complaints.privacy decides. A new column with contact data goes here, or the test that
+# walks every column for every role (tests/privacy/test_masking_walk.py) fails.
+CONTACT_COLUMNS = {"phone": "phone", "email": "email"}
 DATETIME_COLUMNS = {
     "received_at",
     "first_response_at",
@@ -240,7 +245,7 @@ def export_rows(
     """One dict per case, keyed as COLUMNS: texts in `language`, stage times as local datetimes,
     the amount a Decimal, contacts masked unless `user` may see them."""
     english = not language.lower().startswith("zh")
-    show_contacts = can_see_contact_details(user)
+    show_contact = contact_masker(user=user)
     zone = timezone.get_default_timezone()
     with translation.override(language):
         labels = {
@@ -313,8 +318,8 @@ def export_rows(
             "reopen_count": reopen_count,
             "escalation_level": escalation_level,
             "customer": customer,
-            "phone": phone if show_contacts else mask_phone(phone),
-            "email": email if show_contacts else mask_email(email),
+            "phone": show_contact(CONTACT_COLUMNS["phone"], phone),
+            "email": show_contact(CONTACT_COLUMNS["email"], email),
         }
 
 

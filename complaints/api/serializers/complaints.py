@@ -13,19 +13,24 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Department, User
-from complaints.api.serializers.fields import PlausibleDateTimeField, code_of, username_of
+from complaints.api.serializers.fields import (
+    ContactDetailField,
+    ContactMaskedField,
+    PlausibleDateTimeField,
+    code_of,
+    username_of,
+)
 from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.models import (
     Category,
     Channel,
     Complaint,
-    Customer,
+    ContactField,
     EscalationLevel,
     Remedy,
     Severity,
     State,
 )
-from complaints.privacy import contact_details
 from sla.models import Stage
 from sla.selectors import complaint_deadlines
 
@@ -33,25 +38,14 @@ FLAG_NAMES = ("personal_injury", "media_involved", "regulator_involved", "legal_
 
 
 class CustomerSummarySerializer(serializers.Serializer):
-    """Contact details are masked for roles without `view_customer_pii`."""
+    """Contact details are masked for roles without `view_customer_pii` (complaints.privacy)."""
 
     id = serializers.IntegerField()
     name = serializers.CharField()
-    phone = serializers.CharField()
-    email = serializers.CharField()
+    phone = ContactDetailField(ContactField.PHONE)
+    email = ContactDetailField(ContactField.EMAIL)
     region = serializers.CharField()
-    masked = serializers.BooleanField(help_text=_("Whether phone and e-mail are shown masked."))
-
-    def to_representation(self, customer: Customer) -> dict[str, Any]:
-        details = contact_details(customer=customer, user=self.context["request"].user)
-        return {
-            "id": customer.pk,
-            "name": customer.name,
-            "phone": details.phone,
-            "email": details.email,
-            "region": customer.region,
-            "masked": details.masked,
-        }
+    masked = ContactMaskedField(help_text=_("Whether phone and e-mail are shown masked."))
 
 
 class FlagsSerializer(serializers.Serializer):

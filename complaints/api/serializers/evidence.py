@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.api.serializers.fields import username_of
 from complaints.models import EvidenceFile
+from complaints.privacy import Reader, evidence_restricted
 
 
 class EvidenceInputSerializer(serializers.Serializer):
@@ -21,8 +25,16 @@ class EvidenceInputSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.Serializer):
+    """An evidence file's details. A kind restricted to other roles (medical records, identity
+    documents: COMPLAINTS_SENSITIVE_EVIDENCE_ROLES) is listed with `restricted` true and without
+    its name, type, checksum, description or download address; its download is a 404."""
+
+    # Emptied for a reader the item's kind is restricted from.
+    HIDDEN = ("original_name", "content_type", "sha256", "description")
+
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=EvidenceFile.Kind.choices)
+    restricted = serializers.SerializerMethodField()
     original_name = serializers.CharField()
     content_type = serializers.CharField(help_text=_("The type found in the file's content."))
     size = serializers.IntegerField()
@@ -32,7 +44,21 @@ class EvidenceSerializer(serializers.Serializer):
     uploaded_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
 
-    def get_download_url(self, evidence: EvidenceFile) -> str:
+    def get_restricted(self, evidence: EvidenceFile) -> bool:
+        """Whether this item's kind is restricted from you: then only its kind and date show."""
+        return evidence_restricted(user=self._reader(), kind=evidence.kind)
+
+    def to_representation(self, evidence: EvidenceFile) -> dict[str, Any]:
+        data = super().to_representation(evidence)
+        if data["restricted"]:
+            data.update(dict.fromkeys(self.HIDDEN, ""), download_url=None)
+        return data
+
+    def _reader(self) -> Reader:
+        request = self.context.get("request")
+        return getattr(request, "user", None) or AnonymousUser()
+
+    def get_download_url(self, evidence: EvidenceFile) -> str | None:
         # The view passes the reference it already has, so a list costs no query per file.
         reference = self.context.get("reference") or evidence.complaint.reference
         path = reverse(

@@ -1,12 +1,17 @@
-"""Output fields naming a related row by its stable handle (a code or a username), not its id."""
+"""Output fields naming a related row by its stable handle (a code or a username), not its id,
+and the customer's contact details as the reader may read them."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from complaints.models import Customer
+from complaints.privacy import Reader, contact_details, contact_value
 
 
 def code_of(relation: str, *, null: bool = False, **kwargs: Any) -> serializers.CharField:
@@ -30,3 +35,32 @@ class PlausibleDateTimeField(serializers.DateTimeField):
         if moment < self.EARLIEST:
             raise serializers.ValidationError(_("Enter a time from 1 January 2000 on."))
         return moment
+
+
+class ContactDetailField(serializers.CharField):
+    """One of the customer's contact details (complaints.models.ContactField) as the request's
+    user may read it: complaints.privacy decides, masked or in clear. Every serializer field that
+    carries a customer's phone, e-mail or address is one of these (tests/privacy walk them)."""
+
+    def __init__(self, detail: str, **kwargs: Any) -> None:
+        self.detail = detail
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, customer: Customer) -> str:  # type: ignore[override]
+        return contact_value(customer=customer, field=self.detail, user=_reader(self))
+
+
+class ContactMaskedField(serializers.BooleanField):
+    """Whether some of the customer's contact details are shown masked to the request's user."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("Whether some contact details are shown masked."))
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, customer: Customer) -> bool:  # type: ignore[override]
+        return contact_details(customer=customer, user=_reader(self)).masked
+
+
+def _reader(field: serializers.Field) -> Reader:
+    request = field.context.get("request")
+    return getattr(request, "user", None) or AnonymousUser()

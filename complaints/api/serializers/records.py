@@ -3,6 +3,9 @@ clock pauses, and the transitions themselves."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -17,6 +20,7 @@ from complaints.models import (
     RejectionReason,
     State,
 )
+from complaints.privacy import evidence_event_for
 from sla.models import PauseReason
 
 
@@ -33,8 +37,21 @@ class EventSerializer(serializers.Serializer):
     # A declared field, taken out of the class by SerializerMetaclass: it never replaces
     # Serializer.data at run time, which the stubs cannot know.
     data = serializers.DictField(  # type: ignore[assignment]
-        help_text=_("Details of the entry; keys depend on `kind`.")
+        help_text=_(
+            "Details of the entry; keys depend on `kind`. Evidence of a kind restricted from you "
+            "has `restricted` true and no name (and no comment)."
+        )
     )
+
+    def to_representation(self, event: CaseEvent) -> dict[str, Any]:
+        data = super().to_representation(event)
+        if event.kind == CaseEvent.Kind.EVIDENCE:
+            request = self.context.get("request")
+            reader = getattr(request, "user", None) or AnonymousUser()
+            data["data"], data["comment"] = evidence_event_for(
+                user=reader, data=data["data"], comment=data["comment"]
+            )
+        return data
 
 
 class NoteInputSerializer(serializers.Serializer):

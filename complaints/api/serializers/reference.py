@@ -8,31 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Department
-from complaints.api.serializers.fields import code_of, username_of
-from complaints.models import Customer, Outcome, Severity, State
-from complaints.privacy import contact_details
+from complaints.api.serializers.fields import (
+    ContactDetailField,
+    ContactMaskedField,
+    code_of,
+    username_of,
+)
+from complaints.models import ContactField, Customer, Outcome, Severity, State
 
 
 class CustomerSerializer(serializers.Serializer):
-    """Contact details are masked for roles without `view_customer_pii`."""
+    """Contact details are masked for roles without `view_customer_pii` (complaints.privacy)."""
 
     id = serializers.IntegerField()
     name = serializers.CharField()
-    phone = serializers.CharField()
-    email = serializers.CharField()
+    phone = ContactDetailField(ContactField.PHONE)
+    email = ContactDetailField(ContactField.EMAIL)
     region = serializers.CharField()
-    masked = serializers.BooleanField()
-
-    def to_representation(self, customer: Customer) -> dict[str, Any]:
-        details = contact_details(customer=customer, user=self.context["request"].user)
-        return {
-            "id": customer.pk,
-            "name": customer.name,
-            "phone": details.phone,
-            "email": details.email,
-            "region": customer.region,
-            "masked": details.masked,
-        }
+    masked = ContactMaskedField()
 
 
 class CustomerComplaintSerializer(serializers.Serializer):
@@ -55,13 +48,11 @@ class CustomerComplaintSerializer(serializers.Serializer):
 
 
 class CustomerDetailSerializer(CustomerSerializer):
-    address = serializers.CharField()
+    address = ContactDetailField(ContactField.ADDRESS)
     complaints = CustomerComplaintSerializer(many=True)
 
     def to_representation(self, customer: Customer) -> dict[str, Any]:
         data = super().to_representation(customer)
-        details = contact_details(customer=customer, user=self.context["request"].user)
-        data["address"] = details.address
         data["complaints"] = CustomerComplaintSerializer(
             self.context["complaints"], many=True, context=self.context
         ).data

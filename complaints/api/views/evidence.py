@@ -117,7 +117,8 @@ class EvidenceDownloadView(ApiView):
     @extend_schema(
         operation_id="complaints_evidence_download",
         summary="Download an evidence file",
-        description="Streams the stored bytes with their checked content type, as an attachment.",
+        description="Streams the stored bytes with their checked content type, as an attachment. "
+        "Evidence of a kind restricted from you (medical records, identity documents) is a 404.",
         parameters=[REFERENCE],
         responses={
             (200, "application/octet-stream"): OpenApiResponse(
@@ -129,5 +130,6 @@ class EvidenceDownloadView(ApiView):
     def get(self, request: Request, reference: str, evidence_id: int) -> HttpResponseBase:
         complaint = load_complaint(request, reference)
         evidence = complaint_evidence_get(complaint=complaint, evidence_id=evidence_id)
-        # A missing stored file is an Http404, which the API answers as its JSON 404.
-        return evidence_file_response(evidence)
+        # A missing stored file, or a kind restricted from this reader, is an Http404, which the
+        # API answers as its JSON 404.
+        return evidence_file_response(evidence, reader=request.user)

@@ -57,7 +57,7 @@ class EventListView(ApiView):
     def get(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference)
         events = complaint_events(complaint=complaint)
-        return Response(EventSerializer(events, many=True).data)
+        return Response(EventSerializer(events, many=True, context={"request": request}).data)
 
 
 class NoteCreateView(ApiView):
@@ -74,7 +74,10 @@ class NoteCreateView(ApiView):
         event = complaint_add_note(
             complaint=complaint, actor=signed_in_user(request), text=data["text"]
         )
-        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EventSerializer(event, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ContactCreateView(ApiView):

@@ -24,6 +24,7 @@ from complaints.forms.case import (
     TransitionForm,
     TriageForm,
 )
+from complaints.forms.privacy import RevealForm
 from complaints.models import Complaint
 from complaints.privacy import contact_details
 from complaints.selectors import follow_up_summary
@@ -35,10 +36,12 @@ from complaints.services import (
     complaint_transition,
     complaint_triage,
     contact_record,
-    customer_contact_unmask,
+    contact_reveal,
+    ensure_role_may,
+    ensure_workable,
     follow_up_record,
 )
-from complaints.views.case.page import load_case, render_case
+from complaints.views.case.page import contact_card_context, load_case, render_case
 from complaints.views.case.perform import Action, perform
 from sla.services import clocks_pause, clocks_resume
 from sla.services.pauses import PAUSE_PERMISSIONS
@@ -238,20 +241,50 @@ def case_resume(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_unmask(request: HttpRequest, reference: str) -> HttpResponse:
-    """Show the customer's contact details: a deliberate, logged act (never on a GET)."""
+    """Reveal masked contact details with a reason: a deliberate, logged act (never on a GET).
+
+    The details are rendered, not redirected to: they show for this one look, which is what was
+    logged. A refused form (no reason, nothing chosen) comes back with its errors (422).
+    """
     complaint = load_case(request, reference)
     try:
-        customer_contact_unmask(complaint=complaint, actor=request.user)
+        ensure_workable(actor=request.user, complaint=complaint)
+        ensure_role_may(actor=request.user, perms=("unmask_customer_pii",))
     except errors.PermissionDenied as error:
         raise HttpForbidden(error.message) from error
     except errors.NotFound as error:
         raise Http404(error.message) from error
+    masked = contact_details(customer=complaint.customer, user=request.user).masked_fields
+    form = RevealForm(request.POST, masked=masked)
+    revealed: tuple[str, ...] = ()
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            rows = contact_reveal(
+                complaint=complaint,
+                actor=request.user,
+                fields=data["details"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except errors.InvalidInput as error:
+            form.add_service_errors(error)
+        except errors.PermissionDenied as error:
+            raise HttpForbidden(error.message) from error
+        except errors.NotFound as error:
+            raise Http404(error.message) from error
+        else:
+            revealed = tuple(row.field for row in rows)
     if request.htmx:
-        details = contact_details(customer=complaint.customer, user=request.user, unmasked=True)
-        return render(
-            request,
-            "staff/case/_contact.html",
-            {"complaint": complaint, "customer": complaint.customer, "contact": details},
-        )
-    # Rendered, not redirected: the details are shown for this one look, which is what was logged.
-    return render_case(request, load_case(request, reference), unmasked=True)
+        # Swapped in either way (htmx does not swap a 4xx): the card, or the card with the errors.
+        details = contact_details(customer=complaint.customer, user=request.user, revealed=revealed)
+        context = {
+            "complaint": complaint,
+            "customer": complaint.customer,
+            **contact_card_context(request.user, details, bound=None if revealed else form),
+        }
+        return render(request, "staff/case/_contact.html", context)
+    fresh = load_case(request, reference)
+    if revealed:
+        return render_case(request, fresh, revealed=revealed)
+    return render_case(request, fresh, bound={"reveal": form}, status=422)

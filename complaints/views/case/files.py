@@ -97,4 +97,6 @@ def case_evidence_file(request: HttpRequest, reference: str, pk: int) -> HttpRes
     evidence = complaint.evidence.filter(pk=pk).first()
     if evidence is None:
         raise Http404()
-    return evidence_file_response(evidence, inline=request.GET.get("inline") == "1")
+    return evidence_file_response(
+        evidence, reader=request.user, inline=request.GET.get("inline") == "1"
+    )

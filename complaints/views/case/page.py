@@ -40,9 +40,14 @@ from complaints.forms.case import (
     TransitionForm,
     TriageForm,
 )
-from complaints.forms.privacy import LegalHoldForm
-from complaints.models import Complaint, Decision, State
-from complaints.privacy import contact_details
+from complaints.forms.privacy import LegalHoldForm, RevealForm
+from complaints.models import Complaint, Decision, EvidenceFile, State
+from complaints.privacy import (
+    ContactDetails,
+    contact_details,
+    evidence_restricted,
+    may_reveal,
+)
 from complaints.selectors import (
     case_for_page,
     case_for_panel,
@@ -106,6 +111,7 @@ class DecisionRow:
 # What the page offers to those in charge only (None or False for a read-only reader).
 WRITE_CONTEXT = (
     "can_unmask",
+    "reveal_form",
     "transitions",
     "note_form",
     "triage_form",
@@ -133,14 +139,15 @@ class CasePage:
         complaint: Complaint,
         *,
         bound: dict[str, ServiceForm] | None = None,
-        unmasked: bool = False,
+        revealed: tuple[str, ...] = (),
         opened: str = "",
     ) -> None:
         self.request = request
         self.user: User = request.user
         self.complaint = complaint
         self.bound = bound or {}
-        self.unmasked = unmasked
+        # The contact details this user has just revealed (logged): shown in clear this once.
+        self.revealed = revealed
         # The folded panel asked for (?open=<key>): rendered open, its form built.
         self.opened = opened
         self.open_keys = {opened} if opened else set()
@@ -193,7 +200,7 @@ class CasePage:
     def context(self) -> dict[str, Any]:
         complaint, user = self.complaint, self.user
         is_open = complaint.is_open
-        contact = contact_details(customer=complaint.customer, user=user, unmasked=self.unmasked)
+        contact = contact_details(customer=complaint.customer, user=user, revealed=self.revealed)
         running = self.running_clocks()
         # An anonymised case keeps its evidence rows (kind, size, date) without their files.
         evidence = [item for item in complaint.evidence.all() if item.file]
@@ -212,16 +219,14 @@ class CasePage:
         context = {
             "complaint": complaint,
             "customer": complaint.customer,
-            "contact": contact,
-            "can_unmask": contact.masked and _can(user, "unmask_customer_pii"),
+            **contact_card_context(user, contact, bound=self.bound.get("reveal")),
             "deadlines": complaint_deadlines(complaint=complaint),
             "escalation": complaint_escalation(complaint=complaint),
-            "timeline": timeline_entries(complaint.events.all()),
+            "timeline": timeline_entries(complaint.events.all(), reader=user),
             "transitions": self.transition_panels(),
             "decisions": decisions,
             "round_has_decision": round_has_decision,
-            "images": [e for e in evidence if e.content_type.startswith("image/")],
-            "files": [e for e in evidence if not e.content_type.startswith("image/")],
+            **evidence_context(user, evidence),
             "evidence_count": len(evidence),
             "follow_ups": follow_ups,
             "note_form": self.form("note", NoteForm)
@@ -340,6 +345,28 @@ class CasePage:
         return approve, refuse
 
 
+def evidence_context(user: User, evidence: list[EvidenceFile]) -> dict[str, Any]:
+    """The evidence card: images and files this user may open, and the items of a kind restricted
+    to other roles (complaints.privacy), listed by kind and date only."""
+    restricted = [e for e in evidence if evidence_restricted(user=user, kind=e.kind)]
+    shown = [e for e in evidence if e not in restricted]
+    return {
+        "images": [e for e in shown if e.content_type.startswith("image/")],
+        "files": [e for e in shown if not e.content_type.startswith("image/")],
+        "restricted_evidence": restricted,
+    }
+
+
+def contact_card_context(
+    user: User, contact: ContactDetails, *, bound: ServiceForm | None = None
+) -> dict[str, Any]:
+    """The customer card's context: the details as this user reads them and, while some are
+    masked and the role may reveal them, the reveal form (bound after a refusal)."""
+    can_unmask = contact.masked and may_reveal(user=user)
+    form = bound or (RevealForm(masked=contact.masked_fields) if can_unmask else None)
+    return {"contact": contact, "can_unmask": can_unmask, "reveal_form": form}
+
+
 def eligible_approvers(complaint: Complaint, user: User, amount: Decimal = Decimal(0)):
     """Who could approve a proposal of `amount` by `user` on this case (before it exists)."""
     draft = Decision(complaint=complaint, amount=amount, proposed_by=user)
@@ -351,11 +378,11 @@ def render_case(
     complaint: Complaint,
     *,
     bound: dict[str, ServiceForm] | None = None,
-    unmasked: bool = False,
+    revealed: tuple[str, ...] = (),
     opened: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    page = CasePage(request, complaint, bound=bound, unmasked=unmasked, opened=opened)
+    page = CasePage(request, complaint, bound=bound, revealed=revealed, opened=opened)
     return render(request, "staff/case/detail.html", page.context(), status=status)
 
 

@@ -143,5 +143,8 @@ def _timeline_partial(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "staff/case/_timeline.html",
-        {"complaint": complaint, "timeline": timeline_entries(complaint.events.all())},
+        {
+            "complaint": complaint,
+            "timeline": timeline_entries(complaint.events.all(), reader=request.user),
+        },
     )

@@ -25,6 +25,7 @@ from complaints.models import (
     CaseEvent,
     Channel,
     ContactDirection,
+    ContactField,
     ContactPurpose,
     EscalationLevel,
     EvidenceFile,
@@ -32,10 +33,12 @@ from complaints.models import (
     Outcome,
     RejectionReason,
     Remedy,
+    RevealReason,
     Severity,
     State,
 )
 from complaints.models.decisions import WITHIN_OWN_LIMIT_TEXT
+from complaints.privacy import evidence_event_for
 from complaints.services.transitions import TRANSITIONS
 from complaints.templatetags.workspace import money
 from complaints.timeline import by_customer
@@ -120,14 +123,21 @@ def yes_no(value: Any) -> str:
     return _("Yes") if value else _("No")
 
 
-def timeline_entries(events: Iterable[CaseEvent]) -> list[Entry]:
-    return [describe(event) for event in events]
+def timeline_entries(events: Iterable[CaseEvent], *, reader: User) -> list[Entry]:
+    """The entries as `reader` may read them: evidence of a kind restricted to other roles is
+    named by its kind only (complaints.privacy)."""
+    return [describe(event, reader=reader) for event in events]
 
 
-def describe(event: CaseEvent) -> Entry:
+def describe(event: CaseEvent, *, reader: User) -> Entry:
     writer = WRITERS.get(event.kind, _generic)
     who = _("The customer") if by_customer(event) else person(event.actor)
-    return writer(event, who, event.data or {})
+    data = event.data or {}
+    if event.kind == Kind.EVIDENCE:
+        shown, _comment = evidence_event_for(user=reader, data=data, comment=event.comment)
+        if shown.get("restricted"):
+            return _evidence_restricted(event, who, shown)
+    return writer(event, who, data)
 
 
 def _created(event: CaseEvent, who: str, data: dict) -> Entry:
@@ -294,6 +304,15 @@ def _evidence(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, details, comment_label=_("Description"))
 
 
+def _evidence_restricted(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s added evidence of a restricted kind: %(kind)s.") % {
+        "who": who,
+        "kind": label(EvidenceFile.Kind, data.get("kind")),
+    }
+    # No details and no comment: the file's name and description are not for this reader.
+    return Entry(event, sentence, [], system_comment="")
+
+
 def _decision_details(data: dict) -> list[tuple[str, str]]:
     return [
         (_("Remedy"), label(Remedy, data.get("remedy"))),
@@ -406,8 +425,16 @@ def _reminder(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _unmasked(event: CaseEvent, who: str, data: dict) -> Entry:
-    sentence = _("%(who)s viewed the customer's contact details.") % {"who": who}
-    return Entry(event, sentence, [], tone="audit")
+    fields = data.get("fields") or []
+    if not fields:  # entries written before reveals named their details and reason
+        sentence = _("%(who)s viewed the customer's contact details.") % {"who": who}
+        return Entry(event, sentence, [], tone="audit")
+    sentence = _("%(who)s revealed the customer's %(details)s.") % {
+        "who": who,
+        "details": ", ".join(label(ContactField, name) for name in fields),
+    }
+    details = [(_("Why"), label(RevealReason, data.get("reason")))]
+    return Entry(event, sentence, details, comment_label=_("Explanation"), tone="audit")
 
 
 def _clock_moves(clocks: Iterable[dict]) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints import errors
 from complaints.forms.public_tracking import AddInformationForm, TrackLookupForm, WithdrawForm
-from complaints.models import Complaint
-from complaints.privacy import mask_email, mask_phone
+from complaints.models import Complaint, ContactField
+from complaints.privacy import contact_masker
 from complaints.public_links import (
     LinkExpired,
     LinkInvalid,
@@ -130,7 +131,8 @@ def _page(
 ) -> HttpResponse:
     tracking = tracking_for(complaint=complaint)
     title, explanation = STAGE_WORDS[complaint.state]
-    customer = complaint.customer
+    # The customer's own contacts, masked: whoever holds the link sees no more than that.
+    customer, show = complaint.customer, contact_masker(user=AnonymousUser())
     context = {
         "complaint": complaint,
         "token": token,
@@ -141,9 +143,8 @@ def _page(
         "entries": public_entries(tracking.events),
         "first_response": tracking.promises.get("first_response"),
         "decision": tracking.promises.get("decision"),
-        # The customer's own contacts, masked: whoever holds the link sees no more than that.
-        "masked_phone": mask_phone(customer.phone),
-        "masked_email": mask_email(customer.email),
+        "masked_phone": show(ContactField.PHONE, customer.phone),
+        "masked_email": show(ContactField.EMAIL, customer.email),
         "survey_url": (
             reverse("public:survey", kwargs={"token": survey_token(complaint)})
             if tracking.survey_open
