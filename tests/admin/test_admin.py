@@ -577,7 +577,7 @@ def test_customer_contact_details_are_masked_for_staff_without_the_right(
     response = client.get(changelist_url(Complaint.customer.field.related_model))
 
     assert response.status_code == 200
-    assert "+86138****5678" in response.content.decode()
+    assert "138****5678" in response.content.decode()
     assert "+8613812345678" not in response.content.decode()
 
 

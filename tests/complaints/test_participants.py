@@ -28,7 +28,7 @@ from complaints.services import (
     complaint_transition,
     complaint_triage,
     contact_record,
-    customer_contact_unmask,
+    contact_reveal,
     decision_propose,
     evidence_add,
 )
@@ -120,7 +120,9 @@ def test_a_reader_cannot_write_anything_and_nothing_changes(org, handed_off):
             rationale="免费返修",
         ),
         "pause": lambda: clocks_pause(complaint=handed_off, actor=handler, reason="testing"),
-        "unmask": lambda: customer_contact_unmask(complaint=handed_off, actor=handler),
+        "unmask": lambda: contact_reveal(
+            complaint=handed_off, actor=handler, fields=["phone"], reason="call_customer"
+        ),
     }
     for name, attempt in attempts.items():
         with translation.override("en"), pytest.raises(PermissionDenied) as refused:
@@ -138,7 +140,10 @@ def test_who_worked_on_a_case_is_read_from_what_they_did(org, handed_off, flow):
     # the new department takes it on: assignment names the person it goes to
     complaint_triage(complaint=handed_off, actor=org.manager, assignee=org.other_handler)
     handed_off.refresh_from_db()
-    customer_contact_unmask(complaint=handed_off, actor=org.executive)  # a read: not work
+    # a read: not work
+    contact_reveal(
+        complaint=handed_off, actor=org.executive, fields=["phone"], reason="other", note="核实"
+    )
 
     assert participants(handed_off) == {"agent", "head", "handler", "manager", "legal_handler"}
 

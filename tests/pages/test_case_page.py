@@ -98,19 +98,24 @@ def test_a_complaint_manager_sees_them_unmasked_without_a_click(page, org, new_c
     assert 'data-testid="unmask"' not in html
 
 
-def test_showing_contact_details_is_a_logged_post(page, org, new_complaint):
-    complaint = new_complaint()
+REVEAL = {"details": ["phone", "email"], "reason": "call_customer"}
 
-    response = page.client(org.agent).post(case_url(complaint, "case_unmask"))
+
+def test_showing_contact_details_is_a_logged_post_with_a_reason(page, org, new_complaint):
+    complaint = new_complaint(customer_email="wang.wei@example.com")
+
+    response = page.client(org.agent).post(case_url(complaint, "case_unmask"), REVEAL)
 
     assert response.status_code == 200
     assert "+8613812345678" in text(response)
+    assert "wang.wei@example.com" in text(response)
     event = complaint.events.get(kind=CaseEvent.Kind.PII_UNMASKED)
     assert event.actor == org.agent
+    assert event.data == {"fields": ["phone", "email"], "reason": "call_customer"}
     # and the timeline says so in words
     sentences = [e.sentence for e in page.get(org.agent, complaint).context["timeline"]]
     assert (
-        f"{org.agent.get_full_name()} · 客服部 viewed the customer's contact details." in sentences
+        f"{org.agent.get_full_name()} · 客服部 revealed the customer's Phone, E-mail." in sentences
     )
 
 
@@ -118,7 +123,9 @@ def test_showing_contact_details_by_htmx_swaps_the_card(page, org, new_complaint
     complaint = new_complaint()
 
     response = page.client(org.agent).post(
-        case_url(complaint, "case_unmask"), HTTP_HX_REQUEST="true"
+        case_url(complaint, "case_unmask"),
+        {"details": ["phone"], "reason": "confirm_identity"},
+        HTTP_HX_REQUEST="true",
     )
 
     assert response.status_code == 200
@@ -140,7 +147,7 @@ def test_an_auditor_may_not_unmask(page, org, new_complaint):
     complaint = new_complaint()
 
     html = text(page.get(org.auditor, complaint))
-    response = page.client(org.auditor).post(case_url(complaint, "case_unmask"))
+    response = page.client(org.auditor).post(case_url(complaint, "case_unmask"), REVEAL)
 
     assert 'data-testid="unmask"' not in html
     assert response.status_code == 403

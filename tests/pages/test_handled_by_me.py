@@ -68,7 +68,7 @@ def test_someone_in_charge_sees_no_read_only_notice(org, page, handed_off):
         ("case_handoff", (), {"to_department": "service", "note": "拿回来"}),
         ("case_contact", (), {"channel": "phone", "direction": "outbound", "summary": "告知进展"}),
         ("case_pause", (), {"reason": "testing"}),
-        ("case_unmask", (), {}),
+        ("case_unmask", (), {"details": "phone", "reason": "call_customer"}),
     ],
 )
 def test_every_case_page_action_refuses_the_giver(org, page, handed_off, name, args, data):

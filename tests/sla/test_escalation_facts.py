@@ -257,12 +257,12 @@ def test_the_same_fact_again_adds_nothing(record, triage, org):
     assert complaint.events.filter(kind=CaseEvent.Kind.ESCALATED).count() == 1
 
 
-def test_the_timeline_entry_names_every_reason_in_the_readers_language(record):
+def test_the_timeline_entry_names_every_reason_in_the_readers_language(record, org):
     complaint = record(flags=Flags(personal_injury=True, legal_risk=True))
     event = complaint.events.get(kind=CaseEvent.Kind.ESCALATED)
 
     with translation.override("en"):
-        entry = describe(event)
+        entry = describe(event, reader=org.executive)
     why = dict(entry.details)["Why"]
     assert "Personal injury" in why and "lawyer" in why.lower()
 

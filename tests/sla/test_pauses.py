@@ -506,7 +506,7 @@ def test_the_timeline_says_which_clocks_stopped_and_which_kept_running(org, now_
 
     with translation.override("en"):
         paused, resumed = (
-            dict(describe(case.events.get(kind=kind)).details)
+            dict(describe(case.events.get(kind=kind), reader=org.handler).details)
             for kind in (CaseEvent.Kind.CLOCKS_PAUSED, CaseEvent.Kind.CLOCKS_RESUMED)
         )
 
