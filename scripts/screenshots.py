@@ -29,12 +29,21 @@ to require it of (COMPLAINTS_TWO_FACTOR_REQUIRED_ROLES=executive; the demo requi
     two-factor-enrol-{en,zh-hans}-{1366,390}.png  the enrolment the password leads to
     two-factor-code-{en,zh-hans}-{1366,390}.png   the code asked at the next sign-in
 
+personal data (a case of the head's department gets a medical record and some reveals first):
+
+    reveals-{en,zh-hans}-{1366,390}.png          the auditor's reveal report, the whole page
+    reveal-form-{en,zh-hans}-{1366,390}.png      the customer card with the reveal form open,
+                                                 as the handler 王志强 sees it
+    evidence-restricted-{en,zh-hans}-{1366,390}.png  the evidence card as the agent 李晓燕 sees
+                                                 it: the medical record restricted
+
 and, without signing in, the customers' portal (a complaint sent in each language):
 
     public-submit-{en,zh-hans}-{1366,390}.png     the complaint form, the whole page
     public-submitted-{en,zh-hans}-{1366,390}.png  the receipt shown after sending it
 
-Re-runnable: each run starts from an empty database and overwrites the files. The demo's
+Re-runnable: each run starts from an empty database and overwrites the files. `--only privacy`
+(or queue, manager, portal, two-factor, public) shoots one group. The demo's
 dates follow today's date, so the deadlines shown move from one run to the next.
 """
 
@@ -204,6 +213,81 @@ def signed_in(context, username: str, language: str):
     return page
 
 
+# Run in the demo database: a case of the service department gets a medical record, and people
+# reveal its customer's contact details (today's through the service; earlier ones written as the
+# log keeps them), so the auditor's report has rows. Prints the case's reference.
+PRIVACY_SETUP = """
+from datetime import timedelta
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from accounts.models import User
+from complaints.models import Complaint, ContactReveal
+from complaints.services import contact_reveal, evidence_add
+people = {u.username: u for u in User.objects.filter(username__in=["handler", "head", "agent", "agent2", "executive"])}
+cases = Complaint.objects.filter(department__code="service", state__in=["investigation", "decision"]).exclude(customer__address="").order_by("-customer__email", "received_at")
+case = cases.first()
+pdf = b"%PDF-1.4 1 0 obj <</Type /Catalog>> endobj trailer <</Root 1 0 R>> %%EOF"
+evidence_add(complaint=case, actor=people["head"], kind="medical_record", upload=SimpleUploadedFile("诊断证明.pdf", pdf, content_type="application/pdf"), description="医院诊断证明")
+contact_reveal(complaint=case, actor=people["handler"], fields=["phone"], reason="call_customer")
+contact_reveal(complaint=case, actor=people["head"], fields=["address"], reason="visit_or_delivery", note="安排师傅上门检测")
+now = timezone.now()
+reasons = ["call_customer", "write_to_customer", "confirm_identity", "outside_body", "other"]
+others = Complaint.objects.exclude(pk=case.pk).filter(state__in=["triage", "investigation", "decision", "reply"]).order_by("received_at")[:12]
+for day, other in enumerate(others):
+    actor = people[["handler", "head", "agent", "agent2", "executive"][day % 5]]
+    reason = reasons[day % 5]
+    ContactReveal.objects.create(at=now - timedelta(days=day + 1, hours=day), actor=actor, customer=other.customer, complaint=other, field=["phone", "email", "address"][day % 3], reason=reason, note="客户要求寄送书面答复" if reason == "other" else "", ip_address="10.20.0.%d" % (day + 11))
+print(case.reference)
+"""
+
+
+def privacy_setup(env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", PRIVACY_SETUP],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return done.stdout.split()[-1]
+
+
+def shoot_privacy(browser, base_url: str, out: Path, language: str, reference: str) -> list[Path]:
+    """The auditor's reveal report; the reveal form on the case page; restricted evidence."""
+    written = []
+    for username, name in (
+        ("auditor", "reveals"),
+        ("handler", "reveal-form"),
+        ("agent", "evidence-restricted"),
+    ):
+        context = browser.new_context(
+            base_url=base_url,
+            viewport=VIEWPORTS[1366],
+            locale="zh-CN" if language == "zh-hans" else "en-US",
+        )
+        page = signed_in(context, username, language)
+        for width, viewport in VIEWPORTS.items():
+            page.set_viewport_size(viewport)
+            path = out / f"{name}-{language}-{width}.png"
+            if name == "reveals":
+                page.goto("/audit/reveals/")
+                page.screenshot(path=str(path), full_page=True)
+            else:
+                page.goto(f"/complaints/{reference}/")
+                # The phone layout's sticky action bar would cover the card's foot.
+                page.evaluate("document.querySelector('[data-testid=case-jumpbar]').hidden = true")
+                if name == "reveal-form":
+                    page.locator("[data-testid=unmask]").click()
+                    page.locator("#customer").screenshot(path=str(path))
+                else:
+                    page.locator("#evidence").screenshot(path=str(path))
+            written.append(path)
+        context.close()
+    return written
+
+
 # The complaint manager's pages: (path, file name, whether to wait for its charts).
 MANAGER_PAGES = [
     ("/dashboard/", "dashboard", True),
@@ -306,7 +390,17 @@ def shoot_two_factor(browser, base_url: str, out: Path) -> list[Path]:
     return written
 
 
-def shoot(base_url: str, out: Path, requests: tuple[str, str, str]) -> list[Path]:
+GROUPS = ("queue", "manager", "portal", "two-factor", "privacy", "public")
+
+
+def shoot(
+    base_url: str,
+    out: Path,
+    *,
+    groups: set[str],
+    reference: str,
+    requests: tuple[str, str, str],
+) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -315,6 +409,14 @@ def shoot(base_url: str, out: Path, requests: tuple[str, str, str]) -> list[Path
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         for language in LANGUAGES:
+            if "privacy" in groups:
+                written += shoot_privacy(browser, base_url, out, language, reference)
+            if "manager" in groups:
+                written += shoot_manager(browser, base_url, out, language, requests)
+            if "portal" in groups:
+                written += shoot_portal(browser, base_url, out, language)
+            if "queue" not in groups:
+                continue
             context = browser.new_context(
                 base_url=base_url,
                 viewport=VIEWPORTS[1366],
@@ -338,9 +440,8 @@ def shoot(base_url: str, out: Path, requests: tuple[str, str, str]) -> list[Path
                 page.screenshot(path=str(path), full_page=True)
                 written.append(path)
             context.close()
-            written += shoot_manager(browser, base_url, out, language, requests)
-            written += shoot_portal(browser, base_url, out, language)
-        written += shoot_two_factor(browser, base_url, out)
+        if "two-factor" in groups:
+            written += shoot_two_factor(browser, base_url, out)
         browser.close()
     return written
 
@@ -400,7 +501,9 @@ def shoot_portal(browser, base_url: str, out: Path, language: str) -> list[Path]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", choices=GROUPS, action="append", help="shoot these groups only")
     args = parser.parse_args()
+    groups = set(args.only or GROUPS)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="screenshots-") as var_dir:
         env = {
@@ -414,6 +517,7 @@ def main() -> None:
         manage(env, "seed_demo")
         links = public_links(env)
         requests = rights_requests(env)
+        reference = privacy_setup(env)
         port = free_port()
         server = subprocess.Popen(
             [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -425,10 +529,10 @@ def main() -> None:
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_for(base_url + "/accounts/login/")
-            for path in [
-                *shoot(base_url, args.out, requests),
-                *shoot_public(base_url, args.out, links),
-            ]:
+            shots = shoot(base_url, args.out, groups=groups, reference=reference, requests=requests)
+            if "public" in groups:
+                shots += shoot_public(base_url, args.out, links)
+            for path in shots:
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
         finally:
             server.terminate()
