@@ -44,7 +44,7 @@ def sync_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0023_description_max_length"),
+        ("complaints", "0026_personal_data_roles_and_retention_schedule"),
         ("accounts", "0005_role_permissions_for_audit"),
         ("reports", "0005_snapshot_schedules"),
         ("sla", "0012_report_indexes"),
