@@ -197,12 +197,6 @@ TEMPLATE_ROOTS_ALLOWED = {
     "form.customer_phone": "the intake and public forms: what the person is typing",
     "form.customer_email": "the intake and public forms: what the person is typing",
     "form.customer_address": "the intake and public forms: what the person is typing",
-    "form.requester_phone": "a data request's form: what its handler is typing",
-    "form.requester_email": "a data request's form: what its handler is typing",
-    "rr.requester_phone": "a data request: the requester's own contact as given, shown only to "
-    "holders of handle_rights_request (complaints.views.rights), who must reach them",
-    "rr.requester_email": "a data request: the requester's own contact as given, shown only to "
-    "holders of handle_rights_request (complaints.views.rights), who must reach them",
 }
 
 
@@ -313,20 +307,8 @@ POST_ONLY = {
     "case_pause",
     "case_resume",
     "case_unmask",
-    "case_legal_hold",
 }
-# People's data requests: only holders of handle_rights_request (complaint managers) open them;
-# their scope and content are tested in tests/pages and tests/complaints (retention, rights).
-# Still to add: walk samples for them (noted in issue 15).
-RIGHTS_PAGES = "people's data requests: handle_rights_request holders only (tests/pages)"
 NOT_WALKED = {
-    "rights_list": RIGHTS_PAGES,
-    "rights_new": RIGHTS_PAGES,
-    "rights_detail": RIGHTS_PAGES,
-    "rights_download": RIGHTS_PAGES,
-    "rights_erase": RIGHTS_PAGES,
-    "rights_export": RIGHTS_PAGES,
-    "rights_refuse": RIGHTS_PAGES,
     "set_language": "changes the language, no data",
     "language": "changes the language, no data",
     "logout": "signs out, no data",
