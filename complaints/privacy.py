@@ -98,12 +98,30 @@ def contact_details(
 ) -> ContactDetails:
     """What `user` may read of the customer's contacts; `revealed`: the details they just
     revealed (logged by the reveal service)."""
+    return contact_details_of(
+        phone=customer.phone,
+        email=customer.email,
+        address=customer.address,
+        user=user,
+        revealed=revealed,
+    )
+
+
+def contact_details_of(
+    *,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    user: Reader,
+    revealed: Collection[str] = (),
+) -> ContactDetails:
+    """Contact details kept elsewhere than on the customer record (a data request's requester),
+    as `user` may read them: by the same rule."""
     show = contact_masker(user=user, revealed=revealed)
-    values = {field: show(field, getattr(customer, field)) for field in CONTACT_FIELDS}
+    given = {"phone": phone or "", "email": email or "", "address": address or ""}
+    values = {field: show(field, given[field]) for field in CONTACT_FIELDS}
     masked = tuple(
-        field
-        for field in CONTACT_FIELDS
-        if getattr(customer, field) and values[field] != getattr(customer, field)
+        field for field in CONTACT_FIELDS if given[field] and values[field] != given[field]
     )
     return ContactDetails(**values, masked_fields=masked)
 

@@ -21,6 +21,7 @@ from complaints.downloads import stored_file_response
 from complaints.forms.base import ServiceForm
 from complaints.forms.privacy import EraseForm, RefuseRequestForm, RightsRequestForm
 from complaints.models import RightsRequest, State
+from complaints.privacy import contact_details_of
 from complaints.selectors.rights import (
     LIST_FILTERS,
     LIST_OPEN,
@@ -127,6 +128,12 @@ def _detail(
         "staff/rights/detail.html",
         {
             "rr": rights_request,
+            # The requester's phone and e-mail, as this reader may read them (complaints.privacy).
+            "requester_contact": contact_details_of(
+                phone=rights_request.requester_phone,
+                email=rights_request.requester_email,
+                user=request.user,  # type: ignore[arg-type]
+            ),
             "cases": cases,
             "blockers": ErasureCheck(cases).reasons()
             if rights_request.kind == RightsRequest.Kind.ERASURE and rights_request.is_open

@@ -48,6 +48,7 @@ from complaints.privacy import (
 )
 from complaints.queues import QUEUES
 from complaints.services import Flags
+from complaints.services.rights import rights_request_record
 from complaints.views.case.page import PANEL_TEMPLATES
 from reports.domain import last_full_month
 from reports.selectors.exports import COLUMNS, CONTACT_COLUMNS, ExportSpec, export_rows
@@ -191,12 +192,16 @@ TEMPLATE_VARIABLES_ALLOWED = {
     "masked_phone": "the tracking page: masked for whoever holds the link (privacy.contact_masker)",
     "masked_email": "the tracking page: masked for whoever holds the link (privacy.contact_masker)",
     "row.ip_address": "the reveal report: the staff member's client address",
+    "requester_contact.phone": "a data request's requester: privacy.contact_details_of",
+    "requester_contact.email": "a data request's requester: privacy.contact_details_of",
 }
 # Variables under these (the field, its value, id, label, errors) are allowed too.
 TEMPLATE_ROOTS_ALLOWED = {
     "form.customer_phone": "the intake and public forms: what the person is typing",
     "form.customer_email": "the intake and public forms: what the person is typing",
     "form.customer_address": "the intake and public forms: what the person is typing",
+    "form.requester_phone": "recording a data request: what the person is typing",
+    "form.requester_email": "recording a data request: what the person is typing",
 }
 
 
@@ -307,6 +312,9 @@ POST_ONLY = {
     "case_pause",
     "case_resume",
     "case_unmask",
+    "case_legal_hold",
+    "rights_export",
+    "rights_refuse",
 }
 NOT_WALKED = {
     "set_language": "changes the language, no data",
@@ -342,6 +350,18 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
     jobs = [
         export_job_request(user=user, spec=spec, language="en") for user in (org.head, org.manager)
     ]
+    # The customer asks for a copy of their data, and for its erasure (recorded by a manager).
+    data_request, erasure = (
+        rights_request_record(
+            actor=org.manager,
+            kind=kind,
+            requester_name=world.customer.name,
+            requester_phone=PHONE,
+            requester_email=EMAIL,
+            identity_check="id_document",
+        )
+        for kind in ("export", "erasure")
+    )
     case = {"reference": complaint.reference}
     panels = [*PANEL_TEMPLATES, "transition:complete_investigation", "transition:withdraw"]
     return {
@@ -370,6 +390,11 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         "reports:export-csv": [({}, period)],
         "reports:export-job": [({"pk": job.pk}, {}) for job in jobs],
         "reports:export-download": [({"pk": job.pk}, {}) for job in jobs],
+        "rights_list": [({}, {})],
+        "rights_new": [({}, {})],
+        "rights_detail": [({"pk": data_request.pk}, {}), ({"pk": erasure.pk}, {})],
+        "rights_erase": [({"pk": erasure.pk}, {})],
+        "rights_download": [({"pk": data_request.pk}, {})],
     }
 
 
