@@ -123,8 +123,11 @@ def flush_redis(databases: tuple[int, int]) -> None:
 class Server:
     """gunicorn as the Procfile starts it, on a port of its own; stopped by the PID it started."""
 
-    def __init__(self, *, port: int, environ: dict[str, str], folder: Path) -> None:
+    def __init__(
+        self, *, port: int, environ: dict[str, str], folder: Path, workers: int, threads: int
+    ) -> None:
         self.port = port
+        self.workers, self.threads = workers, threads
         self.environ = environ
         self.access_log = folder / "access.log"
         self.error_log = folder / "gunicorn.log"
@@ -137,7 +140,8 @@ class Server:
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
             "config.wsgi",
-            *("--bind", f"{HOST}:{self.port}", "--workers", "2", "--threads", "4"),
+            *("--bind", f"{HOST}:{self.port}"),
+            *("--workers", str(self.workers), "--threads", str(self.threads)),
             *("--access-logfile", str(self.access_log)),
             # status, microseconds, request line, where a redirect points
             *("--access-logformat", '%(s)s %(D)s "%(r)s" %({location}o)s'),
@@ -472,6 +476,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--tracked", type=int, default=200, help="complaints the tracking visits")
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's (the Procfile's: 2)")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn's (the Procfile's: 4)")
     parser.add_argument("--redis-dbs", default="5,6", help="cache,broker (flushed)")
     parser.add_argument("--keep", action="store_true", help="reuse the seeded database")
     parser.add_argument("--queries", action="store_true", help="list every query of one of each")
@@ -513,7 +519,8 @@ def main() -> None:
 
     print(
         f"\n{Complaint.objects.count():,} complaints in {DB_NAME}; gunicorn config.wsgi "
-        "--workers 2 --threads 4 (as the Procfile), DEBUG off, "
+        f"--workers {args.workers} --threads {args.threads}"
+        f"{' (as the Procfile)' if (args.workers, args.threads) == (2, 4) else ''}, DEBUG off, "
         f"CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']}, cache and broker on "
         f"Redis databases {cache_db} and {broker_db}"
     )
@@ -521,7 +528,13 @@ def main() -> None:
         "Rate limits raised for the run: "
         + ", ".join(f"{name}={rate}" for name, rate in RAISED_RATES.items())
     )
-    server = Server(port=args.port, environ=dict(os.environ, **environ), folder=folder)
+    server = Server(
+        port=args.port,
+        environ=dict(os.environ, **environ),
+        folder=folder,
+        workers=args.workers,
+        threads=args.threads,
+    )
     base = f"http://{HOST}:{args.port}"
     server.start()
     try:

@@ -6,12 +6,13 @@ and the API accept the same parameters.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,7 @@ from complaints.filters import ComplaintFilter
 from complaints.forms.pickers import tree_picker
 from complaints.forms.widgets import FastNullBooleanSelect, FastSelect, FastSelectMultiple
 from complaints.models import FINAL_STATES, OPEN_STATES, State
-from complaints.queues import ORDERINGS, Queue
+from complaints.queues import ORDERINGS, QUEUES, Queue
 from complaints.selectors.categories import categories_for_picker
 
 # Query parameters that are not filters: changing them keeps the "filters applied" state.
@@ -67,8 +68,40 @@ def _long_choices_key(language: str) -> str:
     return f"queue-filter-choices:{language}"
 
 
+def _blank_bar_key(language: str, slug: str, ordering: str) -> str:
+    return f"queue-filter-bar:{language}:{slug}:{ordering}"
+
+
 def forget_long_choices() -> None:
-    cache.delete_many([_long_choices_key(code) for code, _name in settings.LANGUAGES])
+    languages = [code for code, _name in settings.LANGUAGES]
+    cache.delete_many(
+        [_long_choices_key(code) for code in languages]
+        + [
+            _blank_bar_key(code, queue.slug, ordering)
+            for code in languages
+            for queue in QUEUES
+            for ordering in ORDERINGS
+        ]
+    )
+
+
+def plain_queue_request(data: Mapping[str, Any]) -> bool:
+    """Whether the query filters nothing (a page number and a known sort at most): then the
+    queue needs no filter set, and its filter bar is the blank one of its queue and sort."""
+    return not filters_applied(data) and (data.get("ordering") or "due") in ORDERINGS
+
+
+def blank_filter_bar(*, queue: Queue, ordering: str, render: Callable[[], str]) -> SafeString:
+    """The filter bar with nothing chosen, as HTML: the same for everyone who opens `queue`
+    sorted by `ordering` in a language, so it is rendered once (`render`) and kept with the long
+    lists it shows (forgotten with them). Rendering its fifteen fields and few hundred options
+    was a fifth of a queue page."""
+    key = _blank_bar_key(get_language() or settings.LANGUAGE_CODE, queue.slug, ordering)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, LONG_CHOICES_SECONDS)
+    return mark_safe(html)  # our own template's output, escaped as it was rendered
 
 
 def _long_choices(fields: Mapping[str, Any]) -> dict[str, list[tuple[str, str]]]:

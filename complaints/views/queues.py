@@ -6,14 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from accounts.models import User
 from complaints.forms.queues import (
     ORDERING_CHOICES,
+    blank_filter_bar,
     filters_applied,
     ordering_for,
+    plain_queue_request,
     queue_filterset,
     wants_closed,
 )
@@ -21,6 +24,7 @@ from complaints.models import Complaint
 from complaints.queues import (
     COUNT_CAP,
     BranchUnion,
+    Queue,
     lands_on_dashboard,
     natural_queue,
     queue_branches,
@@ -63,27 +67,34 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     allow_closed = current.may_include_closed
     include_closed = allow_closed and wants_closed(request.GET)
     complaints = queue_complaints(user=user, queue=current, include_closed=include_closed, now=now)
-    filterset = queue_filterset(
-        request.GET, queue=current, queryset=complaints, allow_closed=allow_closed
-    )
     ordering = ordering_for(request.GET, queue=current)
+    # Most requests filter nothing (the queue as opened, paged or re-sorted): they need no filter
+    # set, and their filter bar is the blank one, kept rendered.
+    plain = plain_queue_request(request.GET)
+    filterset = (
+        None
+        if plain
+        else queue_filterset(
+            request.GET, queue=current, queryset=complaints, allow_closed=allow_closed
+        )
+    )
     branches = (
         None
         if request.GET.get("search", "").strip()  # text indexes narrow a search better
         else queue_branches(user=user, queue=current, include_closed=include_closed, now=now)
     )
-    if branches:
+    if filterset is not None and branches:
         filterset.is_valid()  # filter_queryset reads the form's cleaned data: validate it first
-        cases: BranchUnion | QuerySet[Complaint] = BranchUnion(
-            branches=[filterset.filter_queryset(branch) for branch in branches], ordering=ordering
-        )
+        branches = [filterset.filter_queryset(branch) for branch in branches]
+    if branches:
+        cases: BranchUnion | QuerySet[Complaint] = BranchUnion(branches=branches, ordering=ordering)
     else:
-        cases = queue_order(filterset.qs, ordering=ordering)
+        cases = queue_order(complaints if filterset is None else filterset.qs, ordering=ordering)
     page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "current_queue": current,
         "filter": filterset,
-        "form": filterset.form,
+        "form": filterset.form if filterset is not None else None,
         "page": page,
         "complaints": page.object_list,
         "rows": queue_rows(page.object_list, now=now),
@@ -97,11 +108,28 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         # The filter bar swaps only the results; the tab counts do not change with filters.
         response = render(request, "staff/queues/_results.html", context)
     else:
+        if filterset is None:
+            context["filter_bar"] = blank_filter_bar(
+                queue=current,
+                ordering=ordering,
+                render=lambda: _blank_bar_html(request, current, allow_closed, context),
+            )
         # The tabs' counts come by queue_tab_counts, after the page.
         response = render(request, "staff/queues/queue.html", context)
     # One address, two bodies (whole page or results only): caches must tell them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _blank_bar_html(request: HttpRequest, current: Queue, allow_closed: bool, context: dict) -> str:
+    blank = queue_filterset(
+        {}, queue=current, queryset=Complaint.objects.none(), allow_closed=allow_closed
+    )
+    return render_to_string(
+        "staff/queues/_filter_bar.html",
+        {**context, "filter": blank, "form": blank.form, "filtered": False},
+        request=request,
+    )
 
 
 @login_required

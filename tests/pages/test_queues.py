@@ -580,6 +580,68 @@ class TestQueryCounts:
         assert len(after_sign_in.captured_queries) == len(warm.captured_queries)
 
 
+class TestBlankFilterBar:
+    """A queue opened without filters shows the blank filter bar, rendered once per queue, sort
+    and language and kept in the cache; a filtered one renders its own."""
+
+    @staticmethod
+    def bar(response) -> str:
+        html = response.content.decode()
+        start = html.index('<form class="filterbar"')
+        return html[start : html.index("</form>", start)]
+
+    def test_the_blank_bar_is_the_one_a_filtered_page_would_show_with_nothing_chosen(
+        self, org: Org, client_for
+    ) -> None:
+        bulk(org, 3)
+        client = client_for(org.manager)
+        first = client.get(queue_url("all"))
+        cached = client.get(queue_url("all"))
+        assert self.bar(cached) == self.bar(first)
+        assert cached.context["filter"] is None  # no filter set was built for it
+        # A filtered page builds its bar from its filter set; cleared, it shows the blank one.
+        filtered = client.get(queue_url("all", severity="urgent"))
+        assert filtered.context["filter"] is not None
+        assert self.bar(filtered) != self.bar(cached)
+        assert self.bar(client.get(queue_url("all"))) == self.bar(cached)
+
+    def test_the_bar_keeps_the_sort_and_a_filter_shows_its_choice(
+        self, org: Org, client_for
+    ) -> None:
+        bulk(org, 3)
+        client = client_for(org.manager)
+        due = self.bar(client.get(queue_url("all", ordering="due")))
+        assert '<option value="due" selected>' in due
+        assert '<option value="-received_at" selected>' not in due
+        newest = self.bar(client.get(queue_url("all", ordering="-received_at")))
+        assert '<option value="-received_at" selected>' in newest
+        assert '<option value="due" selected>' not in newest
+
+        filtered = client.get(queue_url("all", severity="urgent"))
+        assert '<option value="urgent" selected>' in self.bar(filtered)
+        assert 'data-testid="queue-clear"' in self.bar(filtered)
+        assert 'data-testid="queue-clear"' not in self.bar(client.get(queue_url("all")))
+
+    def test_each_language_and_queue_has_its_own_blank_bar(self, org: Org, client_for) -> None:
+        bulk(org, 3)
+        client = client_for(org.manager)
+        client.cookies["django_language"] = "zh-hans"
+        chinese = self.bar(client.get(queue_url("all")))
+        client.cookies["django_language"] = "en"
+        english = self.bar(client.get(queue_url("all")))
+        assert "全部严重程度" in chinese
+        assert "Any severity" in english and "Any severity" not in chinese
+        handled = self.bar(client.get(queue_url("handled")))
+        assert f'action="{queue_url("handled")}"' in handled
+        assert f'action="{queue_url("all")}"' in english
+
+    def test_an_unknown_sort_is_said_as_before(self, org: Org, client_for) -> None:
+        bulk(org, 3)
+        response = client_for(org.manager).get(queue_url("all", ordering="nonsense"))
+        assert response.status_code == 200
+        assert 'data-testid="filter-errors"' in response.content.decode()
+
+
 class TestLongQueues:
     """Counts stop at a cap so that a queue over a million cases costs what a short one does."""
 
