@@ -2,7 +2,7 @@
 
 Seeds `complaints_bench_public` with the SQL of workspace_pages.py (N complaints, default
 1,000,000, with their customers, clocks and timeline rows), collects the static files, then starts
-gunicorn as the Procfile does (`gunicorn config.wsgi --workers 2 --threads 4`, access log on) with
+gunicorn as the Procfile does (`gunicorn config.wsgi --workers 3 --threads 2`, access log on) with
 production settings: DEBUG off, CONN_MAX_AGE as config.env gives PostgreSQL (60 s, health checks),
 the cache (rate-limit counts) and the Celery broker on the local Redis (databases 5 and 6 by
 default, flushed by the bench; no worker runs, so the acknowledgment tasks wait there).
@@ -476,8 +476,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--tracked", type=int, default=200, help="complaints the tracking visits")
     parser.add_argument("--port", type=int, default=8731)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn's (the Procfile's: 2)")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn's (the Procfile's: 4)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn's (the Procfile's: 3)")
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn's (the Procfile's: 2)")
     parser.add_argument("--redis-dbs", default="5,6", help="cache,broker (flushed)")
     parser.add_argument("--keep", action="store_true", help="reuse the seeded database")
     parser.add_argument("--queries", action="store_true", help="list every query of one of each")
@@ -520,7 +520,7 @@ def main() -> None:
     print(
         f"\n{Complaint.objects.count():,} complaints in {DB_NAME}; gunicorn config.wsgi "
         f"--workers {args.workers} --threads {args.threads}"
-        f"{' (as the Procfile)' if (args.workers, args.threads) == (2, 4) else ''}, DEBUG off, "
+        f"{' (as the Procfile)' if (args.workers, args.threads) == (3, 2) else ''}, DEBUG off, "
         f"CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']}, cache and broker on "
         f"Redis databases {cache_db} and {broker_db}"
     )

@@ -245,7 +245,7 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="reuse the seeded database")
     parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
-    parser.add_argument("--only", default="", help="dashboard or xlsx")
+    parser.add_argument("--only", default="", help="dashboard, report or xlsx")
     parser.add_argument("--xlsx-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.xlsx_worker:
@@ -285,6 +285,27 @@ def main() -> None:
             ("dashboard: department head, cold", head, True, False, args.cold_runs),
         ):
             result = page(client, "/dashboard/", runs, cold=cold, counted=counted)
+            print(
+                f"{label:<40} {result['median_ms']:>7.1f} ms {result['p95_ms']:>7.1f} ms "
+                f"{result['queries']:>8}"
+            )
+    if args.only in ("", "report"):
+        # The report page of the last complete quarter (three full months of the twelve seeded).
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        quarter, year = (today.month - 1) // 3, today.year
+        if quarter == 0:
+            quarter, year = 4, year - 1
+        url = f"/reports/?period=quarter&year={year}&quarter={quarter}"
+        manager, head = client_for("manager"), client_for("head0")
+        print(f"{'page (' + url + ')':<40} {'median':>10} {'p95':>10} {'queries':>8}")
+        for label, client, cold, runs in (
+            (f"report Q{quarter} {year}: manager, warm", manager, False, args.runs),
+            (f"report Q{quarter} {year}: manager, cold", manager, True, args.cold_runs),
+            (f"report Q{quarter} {year}: head, cold", head, True, args.cold_runs),
+        ):
+            result = page(client, url, runs, cold=cold)
             print(
                 f"{label:<40} {result['median_ms']:>7.1f} ms {result['p95_ms']:>7.1f} ms "
                 f"{result['queries']:>8}"
