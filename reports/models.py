@@ -93,8 +93,10 @@ class ReportSnapshot(models.Model):
     One per period and scope (the whole company, or one department with those below it): a second
     run finds it and changes nothing. `figures` holds the report document
     (reports.services.report_document) once per language, so it reads in each reader's language
-    without being counted again; `file` is its XLSX in the default language, `language_files`
-    the others. `emailed_at`: when the last of its e-mails (`emails`, one per recipient) went.
+    without being counted again; the customers it names are stored by id, their names read when
+    it is read (anonymisation reaches it: reports.services.snapshots). Its XLSX is built when it
+    is downloaded or e-mailed, never stored. `emailed_at`: when the last of its e-mails
+    (`emails`, one per recipient) went.
     """
 
     class Kind(models.TextChoices):
@@ -114,7 +116,6 @@ class ReportSnapshot(models.Model):
         related_name="+",
     )
     figures = models.JSONField(_("figures"))
-    file = models.FileField(_("file"), upload_to="snapshots/%Y/", blank=True)
     created_at = models.DateTimeField(_("built at"))
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
@@ -141,32 +142,6 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"
-
-
-class ReportSnapshotFile(models.Model):
-    """A snapshot's XLSX in one more language than the default (whose file is the snapshot's
-    own): built once per language, when the snapshot is built or first needed."""
-
-    snapshot = models.ForeignKey(
-        ReportSnapshot,
-        verbose_name=_("report snapshot"),
-        on_delete=models.CASCADE,
-        related_name="language_files",
-    )
-    language = models.CharField(_("language"), max_length=10)
-    file = models.FileField(_("file"), upload_to="snapshots/%Y/")
-
-    class Meta:
-        verbose_name = _("report snapshot file")
-        verbose_name_plural = _("report snapshot files")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["snapshot", "language"], name="snapshot_file_one_per_language"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.snapshot} ({self.language})"
 
 
 class ReportSnapshotEmail(models.Model):

@@ -197,5 +197,11 @@ def repeat_complainants(
     )
     if not rows:
         return []
-    names = dict(Customer.objects.filter(pk__in=[pk for pk, _n in rows]).values_list("pk", "name"))
+    # display_name: an anonymised customer reads as the placeholder the pages use, never blank.
+    names = {
+        customer.pk: customer.display_name
+        for customer in Customer.objects.filter(pk__in=[pk for pk, _n in rows]).only(
+            "pk", "name", "anonymised_at"
+        )
+    }
     return [RepeatComplainant(pk, names.get(pk, ""), n) for pk, n in rows]

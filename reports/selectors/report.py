@@ -247,6 +247,22 @@ def root_causes(
     return [(text, n) for text, n in rows]
 
 
+def root_cause_decisions(
+    *, scope: ReportScope, span: Span, texts: list[str]
+) -> dict[str, list[int]]:
+    """The ids of the decisions approved in `span` that bear each of `texts` (the rows of
+    `root_causes`): a snapshot keeps these instead of the texts, which anonymisation removes."""
+    found: dict[str, list[int]] = {text: [] for text in texts}
+    rows = (
+        Decision.objects.filter(_approved_in(scope, span), root_cause__in=texts)
+        .order_by("pk")
+        .values_list("root_cause", "pk")
+    )
+    for text, pk in rows:
+        found[text].append(pk)
+    return found
+
+
 def _closing_pairs(
     scope: ReportScope, span: Span, tz: ZoneInfo, calendars: Calendars, *group: str
 ) -> list[tuple]:

@@ -6,7 +6,10 @@ tables, and a snapshot freezes it (one per language) so a past report reads as i
 A table: {"id", "title", "note", "columns": [heading, ...], "formats": [format, ...],
 "rows": [[cell, ...], ...], "chart": chart dict or None}. Cells are text or numbers (None: no
 figure); a format says how a column's numbers read: "text", "int", "dec1" (one decimal),
-"pct" (a percentage, 0-100), "money" (CNY), "change" (a difference, signed).
+"pct" (a percentage, 0-100), "money" (CNY), "change" (a difference, signed). Two tables carry
+what their first column is read from, row by row: the repeat complainants their customer ids
+("customers"), the root causes the ids of the decisions bearing each text ("decisions", added by
+a snapshot); a snapshot stores those and not the names and texts (reports.services.snapshots).
 """
 
 from __future__ import annotations
@@ -488,7 +491,9 @@ def _rising(report: Report) -> list[Table]:
 
 
 def _repeat(report: Report) -> Table:
-    return _table(
+    """The repeat complainants by name, with their customer ids beside the rows (`customers`):
+    a snapshot keeps the ids and the counts only, and reads the names when it is read."""
+    table = _table(
         "repeat",
         _("Repeat complainants"),
         [(_("Customer"), "text"), (_("Complaints"), "int")],
@@ -499,6 +504,8 @@ def _repeat(report: Report) -> Table:
         % {"count": report.repeat_threshold, "days": report.repeat_days},
         empty=_("No repeat complainant."),
     )
+    table["customers"] = [item.customer_id for item in report.repeat]
+    return table
 
 
 def _group(table_id: str, title: Any, heading: Any, rows: list[GroupRow], nobody: str) -> Table:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from accounts.models import User
 from reports.models import ReportSnapshot
 from reports.selectors import ReportScope, report_scope_for
 from reports.selectors.snapshots import snapshots_for
-from reports.services.snapshots import snapshot_document, snapshot_file, snapshot_language
+from reports.services.snapshots import XLSX_TYPE, snapshot_document, snapshot_xlsx
 
 
 def _scope(request: HttpRequest) -> ReportScope:
@@ -59,15 +59,11 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def snapshot_download(request: HttpRequest, pk: int) -> FileResponse:
-    snapshot = _snapshot(request, pk, with_figures=False)
-    if not snapshot.file:
-        raise Http404("The snapshot has no file.")
-    language = snapshot_language(translation.get_language())
-    response = FileResponse(
-        snapshot_file(snapshot, language).open("rb"),
-        as_attachment=True,
-        filename=f"report-{snapshot.kind}-{snapshot.period_start:%Y%m%d}-{language}.xlsx",
-    )
+def snapshot_download(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = _snapshot(request, pk, with_figures=True)
+    # Built now, in the reader's language, with the names as they read now (never stored).
+    name, content = snapshot_xlsx(snapshot, translation.get_language())
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
