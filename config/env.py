@@ -30,6 +30,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
@@ -106,6 +116,18 @@ def broker_config(
 
 
 def cache_config(redis_url: str | None) -> dict[str, Any]:
+    """Redis when REDIS_URL is set, degrading to each process's memory while it cannot be reached
+    (config.cache.DegradingRedisCache); without it, each process's memory (the embedded setup).
+    The socket timeouts bound what a hanging Redis costs: one wait per process per
+    REDIS_RETRY_SECONDS, not one per operation (redis-py waits for ever by default)."""
     if redis_url:
-        return {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": redis_url}
+        return {
+            "BACKEND": "config.cache.DegradingRedisCache",
+            "LOCATION": redis_url,
+            "RETRY_SECONDS": env_float("REDIS_RETRY_SECONDS", 5.0),
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT_SECONDS", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 1.0),
+            },
+        }
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
