@@ -476,6 +476,11 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "complaints.models.EvidenceFile.Kind",
         "DepartmentKindEnum": "accounts.models.Department.Kind",
     },
+    # The defaults, then the OpenAPI links that chain one answer into the next request.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "complaints.api.schema.case_links",
+    ],
 }
 
 LOGGING = {
