@@ -29,6 +29,8 @@ from complaints.services.evidence import ANY, IMAGE
 ACCEL_REDIRECT = "x-accel-redirect"
 SENDFILE = "x-sendfile"
 OCTET_STREAM = "application/octet-stream"
+# Every Content-Type a download can carry (the API's schema lists them).
+SERVED_CONTENT_TYPES = frozenset(ANY | {OCTET_STREAM})
 
 
 def served_content_type(content_type: str) -> str:

@@ -322,6 +322,10 @@ CELERY_TASK_ROUTES = {
 # take to accept a connection before it counts as unreachable.
 HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", 180)
 HEALTH_BROKER_TIMEOUT_SECONDS = env_int("HEALTH_BROKER_TIMEOUT_SECONDS", 2)
+# /readyz: the tasks kept while the broker was down (health.DeferredTask) fail readiness when more
+# than this many wait, or the oldest has waited longer than this; fewer and younger are reported.
+HEALTH_DEFERRED_TASKS_MAX_WAITING = env_int("HEALTH_DEFERRED_TASKS_MAX_WAITING", 1000)
+HEALTH_DEFERRED_TASKS_MAX_AGE_SECONDS = env_int("HEALTH_DEFERRED_TASKS_MAX_AGE_SECONDS", 600)
 
 # Domain settings; each can be overridden by an environment variable of the same name.
 COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS", "3"))
@@ -476,6 +480,11 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "complaints.models.EvidenceFile.Kind",
         "DepartmentKindEnum": "accounts.models.Department.Kind",
     },
+    # The defaults, then the OpenAPI links that chain one answer into the next request.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "complaints.api.schema.case_links",
+    ],
 }
 
 LOGGING = {

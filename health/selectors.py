@@ -2,8 +2,9 @@
 installation (no versions, host names, URLs or exception texts, which can carry all three).
 
 Readiness: the database answers, the cache stores and returns a value, the broker accepts a
-connection, beat's heartbeat is fresh (beat schedules, the `sla` worker consumes), and every active
-business calendar has this year and next year loaded.
+connection, beat's heartbeat is fresh (beat schedules, the `sla` worker consumes), every active
+business calendar has this year and next year loaded, and the tasks kept while the broker was down
+(health.DeferredTask) are few and recent: a small backlog is reported, not a failure.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
+from django.db.models import Count, Min
 from django.utils import timezone
 from kombu import Connection
 
-from health.models import Heartbeat
+from health.models import DeferredTask, Heartbeat
 from health.services import BEAT
 from sla.selectors import calendar_years_missing
 
@@ -105,12 +107,56 @@ def calendars_check() -> Check:
     return Check(ok=True)
 
 
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int  # counted up to `count_up_to`: a larger backlog reads as that many
+    oldest_at: datetime | None
+
+
+def deferred_task_backlog(*, count_up_to: int) -> Backlog:
+    """How many deferred tasks wait (at most `count_up_to` counted) and when the oldest was kept.
+
+    One query that reads at most `count_up_to` rows of the primary key's index, however long the
+    backlog: the tasks are kept and requeued in primary key order, so the first rows are the
+    oldest (SELECT COUNT(*), MIN(created_at) FROM (... ORDER BY id LIMIT n)).
+    """
+    first = DeferredTask.objects.order_by("pk").values("created_at")[:count_up_to]
+    row = first.aggregate(waiting=Count("created_at"), oldest_at=Min("created_at"))
+    return Backlog(waiting=row["waiting"], oldest_at=row["oldest_at"])
+
+
+def deferred_tasks_check(*, now: datetime | None = None) -> Check:
+    """Tasks kept while the broker was down: fine while few and recent (the every-minute job
+    queues them once the broker answers); past HEALTH_DEFERRED_TASKS_MAX_WAITING waiting, or the
+    oldest older than HEALTH_DEFERRED_TASKS_MAX_AGE_SECONDS, they are not being delivered."""
+    max_waiting = settings.HEALTH_DEFERRED_TASKS_MAX_WAITING
+    max_age = settings.HEALTH_DEFERRED_TASKS_MAX_AGE_SECONDS
+    backlog = deferred_task_backlog(count_up_to=max_waiting + 1)
+    age = (
+        int(((now or timezone.now()) - backlog.oldest_at).total_seconds())
+        if backlog.oldest_at is not None
+        else None
+    )
+    details: dict[str, Any] = {
+        "waiting": backlog.waiting,
+        "oldest_age_seconds": age,
+        "max_waiting": max_waiting,
+        "max_age_seconds": max_age,
+    }
+    if backlog.waiting > max_waiting:
+        return Check(ok=False, error="backlog", details=details)
+    if age is not None and age > max_age:
+        return Check(ok=False, error="stale", details=details)
+    return Check(ok=True, details=details)
+
+
 READINESS_CHECKS: dict[str, Callable[[], Check]] = {
     "database": database_check,
     "cache": cache_check,
     "broker": broker_check,
     "beat": beat_check,
     "calendars": calendars_check,
+    "deferred_tasks": deferred_tasks_check,
 }
 
 

@@ -154,3 +154,128 @@ once. The same key with a different body is a 422. Keys are kept for 24 hours
 **Times** are ISO 8601 with the offset of the service's time zone (Asia/Shanghai by default).
 Contact details of customers are masked for roles that may not see them.
 """.strip()
+
+
+# --- OpenAPI links: how one answer's values feed the next request ------------------------------
+#
+# Clients (and schemathesis' stateful tests, tests/api/test_schemathesis_stateful.py) read them to
+# chain calls: a complaint that was created or read → everything under its reference; an evidence
+# file or a decision → its own operations; a customer → their details; the transitions a case
+# offers → performing one. Links are added to the documented 2xx answer of the source operation.
+# From a list they take its first item (plain JSON pointers: runtime expressions have no wildcard).
+
+_CASE_PATH = "{reference}"
+# Path parameters that identify a sub-item: those operations are reached from the item's list or
+# creation (below), not from a complaint, whose answer cannot name the item.
+_ITEM_PARAMETERS = ("{evidence_id}", "{decision_id}")
+# Operations whose change is based on a version: a link from a single complaint sends its version.
+_VERSIONED = ("complaints_triage", "complaints_transitions_perform", "complaints_handoffs_create")
+_ITEM_LINKS: dict[str, tuple[list[str], str]] = {
+    # source operation → (targets, JSON pointer to the id(s) in its answer)
+    "complaints_evidence_create": (
+        ["complaints_evidence_retrieve", "complaints_evidence_download"],
+        "/id",
+    ),
+    "complaints_evidence_list": (
+        ["complaints_evidence_retrieve", "complaints_evidence_download"],
+        "/0/id",
+    ),
+    "complaints_evidence_retrieve": (["complaints_evidence_download"], "/id"),
+    "complaints_decisions_create": (
+        ["complaints_decisions_approve", "complaints_decisions_reject"],
+        "/id",
+    ),
+    "complaints_decisions_list": (
+        ["complaints_decisions_approve", "complaints_decisions_reject"],
+        "/0/id",
+    ),
+}
+_ITEM_PARAMETER_OF = {
+    "complaints_evidence_retrieve": "evidence_id",
+    "complaints_evidence_download": "evidence_id",
+    "complaints_decisions_approve": "decision_id",
+    "complaints_decisions_reject": "decision_id",
+}
+
+
+def _success(operation: dict[str, Any]) -> dict[str, Any] | None:
+    """The operation's documented 2xx answer (the first, by status)."""
+    codes = sorted(code for code in operation.get("responses", {}) if str(code).startswith("2"))
+    return operation["responses"][codes[0]] if codes else None
+
+
+def _answer_ref(response: dict[str, Any]) -> str:
+    """The component an answer's JSON body is ("Complaint"), or "" for anything else."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return str(schema.get("$ref", "")).rpartition("/")[2]
+
+
+def case_links(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    operations: dict[str, tuple[str, dict[str, Any]]] = {
+        operation["operationId"]: (path, operation)
+        for path, item in result.get("paths", {}).items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+
+    def link(source: str, target: str, parameters: dict[str, str], body: Any = None) -> None:
+        if source not in operations or target not in operations:
+            return
+        response = _success(operations[source][1])
+        if response is None:
+            return
+        definition: dict[str, Any] = {"operationId": target}
+        if parameters:
+            definition["parameters"] = parameters
+        if body is not None:
+            definition["requestBody"] = body
+        response.setdefault("links", {})[target] = definition
+
+    case_targets = [
+        operation_id
+        for operation_id, (path, _operation) in operations.items()
+        if _CASE_PATH in path and not any(item in path for item in _ITEM_PARAMETERS)
+    ]
+    for source, (_path, operation) in operations.items():
+        response = _success(operation)
+        answer = _answer_ref(response) if response else ""
+        if answer == "Complaint":  # created, read, triaged, moved, paused or resumed
+            for target in case_targets:
+                parameters = {"path.reference": "$response.body#/reference"}
+                if target in _VERSIONED:
+                    parameters["header.If-Match"] = "$response.body#/version"
+                link(source, target, parameters)
+            link(source, "customers_retrieve", {"path.customer_id": "$response.body#/customer/id"})
+        elif answer == "PaginatedComplaintList":
+            for target in case_targets:
+                link(source, target, {"path.reference": "$response.body#/results/0/reference"})
+            link(
+                source,
+                "customers_retrieve",
+                {"path.customer_id": "$response.body#/results/0/customer/id"},
+            )
+    for source, (targets, pointer) in _ITEM_LINKS.items():
+        for target in targets:
+            link(
+                source,
+                target,
+                {
+                    "path.reference": "$request.path.reference",
+                    f"path.{_ITEM_PARAMETER_OF[target]}": f"$response.body#{pointer}",
+                },
+            )
+    link(
+        "complaints_transitions_list",
+        "complaints_transitions_perform",
+        {"path.reference": "$request.path.reference", "path.name": "$response.body#/0/name"},
+    )
+    link(
+        "customers_list", "customers_retrieve", {"path.customer_id": "$response.body#/results/0/id"}
+    )
+    # Codes a new complaint may name.
+    link("categories_list", "complaints_create", {}, {"category": "$response.body#/0/code"})
+    link("departments_list", "complaints_create", {}, {"department": "$response.body#/0/code"})
+    return result

@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from complaints.downloads import SERVED_CONTENT_TYPES
 from complaints.models import EvidenceFile, State
 from tests.api.conftest import error_of
 from tests.complaints.test_evidence import ELF, MP4, PDF, png_bytes
@@ -172,6 +173,20 @@ class TestRead:
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Disposition"].startswith("attachment;")
+
+    def test_the_schema_documents_every_type_a_download_is_sent_as(self, client):
+        # Found by the stateful schemathesis run: a PDF was sent as `application/pdf` where the
+        # schema documented `application/octet-stream` alone.
+        schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+        download = schema["paths"][
+            "/api/v1/complaints/{reference}/evidence/{evidence_id}/download/"
+        ]["get"]["responses"]["200"]["content"]
+
+        assert set(download) == SERVED_CONTENT_TYPES
+        assert {"application/pdf", "image/png", "text/plain", "application/octet-stream"} <= set(
+            download
+        )
+        assert {media["schema"]["format"] for media in download.values()} == {"binary"}
 
     def test_the_download_ignores_what_the_client_accepts(self, org, api_for, evidence, case_url):
         response = api_for(org.head).client.get(

@@ -20,7 +20,7 @@ from sla.models import CalendarYear
 
 pytestmark = pytest.mark.django_db
 
-CHECKS = {"database", "cache", "broker", "beat", "calendars"}
+CHECKS = {"database", "cache", "broker", "beat", "calendars", "deferred_tasks"}
 
 
 def closed_port() -> int:
@@ -48,10 +48,11 @@ def test_healthz_answers_without_touching_the_database(client, django_assert_num
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_readyz_is_200_when_everything_answers_in_four_queries(
+def test_readyz_is_200_when_everything_answers_in_five_queries(
     client, org, beating, django_assert_num_queries
 ):
-    with django_assert_num_queries(4):  # SELECT 1, the heartbeat, the calendars and their years
+    # SELECT 1, the heartbeat, the calendars and their years, the deferred tasks
+    with django_assert_num_queries(5):
         response = client.get("/readyz")
 
     body = response.json()

@@ -21,7 +21,7 @@ from complaints.api.schema import REFERENCE, errors
 from complaints.api.selectors import complaint_evidence, complaint_evidence_get
 from complaints.api.serializers.evidence import EvidenceInputSerializer, EvidenceSerializer
 from complaints.api.views.common import ApiView, load_complaint, signed_in_user
-from complaints.downloads import evidence_file_response
+from complaints.downloads import SERVED_CONTENT_TYPES, evidence_file_response
 from complaints.request_limits import FORM_OVERHEAD_BYTES, body_too_large
 from complaints.services import Needs, evidence_add
 from config.api_errors import ApiError
@@ -121,9 +121,12 @@ class EvidenceDownloadView(ApiView):
         "Evidence of a kind restricted from you (medical records, identity documents) is a 404.",
         parameters=[REFERENCE],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file; Content-Type is its checked type."
-            ),
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY, description="The file; Content-Type is its checked type."
+                )
+                for content_type in sorted(SERVED_CONTENT_TYPES)
+            },
             **errors(404),
         },
     )
