@@ -26,7 +26,6 @@ runs inside a savepoint rolled back after its checks, so each request sees the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -342,7 +341,7 @@ def _test_settings(world: World) -> None:
 
 
 @pytest.fixture(scope="module")
-def clients(world: World, django_db_blocker) -> dict[str, tuple[Client, APIClient]]:
+def clients(world: World, django_db_blocker) -> Iterator[dict[str, tuple[Client, APIClient]]]:
     """One page client and one API client per person (and for someone signed out)."""
     made: dict[str, tuple[Client, APIClient]] = {}
     with django_db_blocker.unblock():
@@ -353,7 +352,13 @@ def clients(world: World, django_db_blocker) -> dict[str, tuple[Client, APIClien
             api.force_authenticate(world.person(name))
             made[name] = (page, api)
     made[ANONYMOUS] = (Client(), APIClient())
-    return made
+    yield made
+    # Seen with `pytest -s`: the matrix's size, for docs/security.md.
+    checks = sum(len(rows) for rows in MATRIX.values())
+    print(
+        f"\npermission matrix: {len(MATRIX)} routes, {checks} ways of calling them, "
+        f"{TALLY.requests} requests"
+    )
 
 
 # --- the rows -------------------------------------------------------------------------------
@@ -788,8 +793,6 @@ def expected(check: Check, person: str, target: str) -> frozenset[int]:
 
 # --- running it -----------------------------------------------------------------------------
 
-_REFERENCE = re.compile(r"[A-Z]{2}-\d{4}-\d{6}")
-
 
 def fingerprint() -> tuple[Any, ...]:
     """What a refused write must leave as it was."""
@@ -834,7 +837,6 @@ def send(
 @dataclass
 class Tally:
     requests: int = 0
-    wrong: list[str] = field(default_factory=list)
 
 
 TALLY = Tally()
@@ -845,6 +847,8 @@ def run_check(
 ) -> list[str]:
     wrong: list[str] = []
     hidden_from = {person: set(CASES) - READS[person] for person in PEOPLE}
+    # Every request runs in a savepoint rolled back after it: the world it meets is this one.
+    world_as_built = fingerprint() if check.writes else None
     for person in (*PEOPLE, ANONYMOUS):
         targets = TARGETS[check.bound]
         for target in targets[:1] if person == ANONYMOUS else targets:
@@ -862,13 +866,17 @@ def run_check(
                 bodies.append(None)  # the role is asked before the body is read
             for body in bodies:
                 with transaction.atomic():
-                    before = fingerprint() if check.writes and not allowed else None
+                    refused_write = check.writes and not allowed
                     response = send(clients, check, person, url, body)
                     TALLY.requests += 1
                     status = response.status_code
                     if status not in want:
                         wrong.append(f"{where}: {status}, expected {sorted(want)}")
-                    elif before is not None and fingerprint() != before:
+                    elif person == ANONYMOUS and not check.api and not _to_sign_in(response):
+                        wrong.append(
+                            f"{where}: {status} to {response['Location']}, not the sign-in"
+                        )
+                    elif refused_write and fingerprint() != world_as_built:
                         wrong.append(f"{where}: refused with {status} but the database changed")
                     elif (
                         status == 200
@@ -888,6 +896,10 @@ def run_check(
                             wrong.append(f"{where}: names the case(s) {leaked} it may not read")
                     transaction.set_rollback(True)
     return wrong
+
+
+def _to_sign_in(response: Any) -> bool:
+    return response["Location"].split("?")[0] == reverse("login")
 
 
 def _names(route: str, text: str, reference: str) -> bool:
