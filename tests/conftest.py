@@ -106,6 +106,11 @@ class Org:
 
 @pytest.fixture
 def org(db) -> Org:
+    return org_build()
+
+
+def org_build() -> Org:
+    """The organisation of the `org` fixture, for fixtures that build their data once per module."""
     management = DepartmentFactory(name="总经理办公室", code="management", kind="management")
     customer_service = DepartmentFactory(
         name="客服部", code="customer-service", kind="customer_service", parent=management

@@ -91,7 +91,12 @@ def customer_dissatisfied(complaint: Complaint) -> bool:
 
 def _perm(codename: str):
     # Role permission only; which cases a user may touch at all is decided by the access selector.
-    return lambda instance, user: user.has_perm(f"complaints.{codename}")
+    def check(instance, user) -> bool:
+        return user.has_perm(f"complaints.{codename}")
+
+    # Read by complaints.services.transition_needs: the doors ask it before they read a body.
+    check.codename = codename  # type: ignore[attr-defined]
+    return check
 
 
 class Complaint(ConcurrentTransitionMixin, models.Model):

@@ -24,6 +24,7 @@ from complaints.services.transitions import (
     TRANSITIONS,
     available_transitions,
     complaint_transition,
+    transition_needs,
 )
 from complaints.services.triage import complaint_assign, complaint_triage
 
@@ -54,4 +55,5 @@ __all__ = [
     "notifications_settle",
     "notifications_settle_case",
     "notify",
+    "transition_needs",
 ]

@@ -167,6 +167,17 @@ def _method(complaint: Complaint, name: str) -> Any:
     return getattr(complaint, name)
 
 
+def transition_needs(name: str) -> tuple[str, ...]:
+    """The role permission transition `name` asks (the model's `permission`), for the doors to
+    check before they read a body or the case's state: a role that may never take this step hears
+    403 whatever it sent and wherever the case stands. UnknownTransition for an unknown name."""
+    if name not in TRANSITIONS:
+        raise UnknownTransition()
+    meta = getattr(Complaint, name)._django_fsm
+    codenames = {transition.permission.codename for transition in meta.transitions.values()}
+    return tuple(sorted(codenames))
+
+
 def transitions_from_state(complaint: Complaint) -> list[str]:
     """Transition names that start from the case's current state (ignoring role and conditions)."""
     return [name for name in TRANSITIONS if can_proceed(_method(complaint, name), False)]

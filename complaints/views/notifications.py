@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from complaints.errors import NotFound
 from complaints.selectors import (
+    complaint_is_visible_to,
     notification_get_for_user,
     notifications_for,
     notifications_grouped,
@@ -51,7 +52,12 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
         notification_mark_read(notification=notification, user=request.user)
     except NotFound as error:
         raise Http404(error.message) from error
-    if notification.complaint_id and request.POST.get("then") != "inbox":
+    if (
+        notification.complaint_id
+        and request.POST.get("then") != "inbox"
+        # A case that left the reader's sight (handed to another department) is not opened.
+        and complaint_is_visible_to(user=request.user, complaint=notification.complaint)  # type: ignore[arg-type]
+    ):
         try:
             return redirect(reverse("case_detail", args=[notification.complaint.reference]))
         except NoReverseMatch:

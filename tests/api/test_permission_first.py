@@ -101,3 +101,39 @@ def test_the_case_page_still_shows_field_errors_to_a_role_that_may_act(client, o
     response = client.post(reverse("case_note", args=[case.reference]), {})
 
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["complete_investigation", "withdraw", "decide"])
+def test_a_role_that_may_never_take_a_step_gets_403_before_the_body_and_the_state(
+    org, api_for, client, case, name
+):
+    # The case is at "decision": complete_investigation does not start there, and an empty body
+    # lacks what it would need. Neither is the auditor's business: the role is asked first.
+    before = case.version
+    client.force_login(org.auditor)
+
+    api = api_for(org.auditor).post(f"complaints/{case.reference}/transitions/{name}/", {})
+    page = client.post(reverse("case_transition", args=[case.reference, name]), {})
+
+    assert api.status_code == 403, api.content
+    assert error_of(api)["code"] == "permission_denied"
+    assert page.status_code == 403
+    case.refresh_from_db()
+    assert case.version == before
+
+
+def test_a_role_that_may_take_the_step_still_hears_the_state(org, api_for, case):
+    response = api_for(org.handler).post(
+        f"complaints/{case.reference}/transitions/complete_investigation/", {}
+    )
+
+    assert response.status_code == 409
+    assert error_of(response)["code"] == "transition_not_allowed"
+
+
+def test_transition_needs_reads_the_models_permission():
+    from complaints.services import TRANSITIONS, transition_needs
+
+    assert transition_needs("complete_investigation") == ("investigate_complaint",)
+    assert transition_needs("close") == ("follow_up_complaint",)
+    assert all(transition_needs(name) for name in TRANSITIONS)

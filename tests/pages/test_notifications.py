@@ -13,14 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from complaints.models import Complaint, Notification
+from complaints.models import Complaint, Notification, State
+from complaints.selectors import complaint_is_visible_to
 from complaints.services import notifications_mark_all_read
 from tests.conftest import Org
 
 pytestmark = pytest.mark.django_db
 
 Kind = Notification.Kind
-INBOX_QUERIES = 8
+INBOX_QUERIES = 9
 
 
 def make(
@@ -308,9 +309,74 @@ class TestGroupedAndSettled:
         make(org.handler, 3, kind=Kind.CALENDAR)
         client.get(reverse("notifications"))  # the session and language settle
 
-        # session, user (with their department), the paginator's count, the page (cases and
-        # settlers joined), the top bar: two permission reads, the unread count, role groups
+        # session, user (with their department), the paginator's count, the reader's department
+        # scope (whether each case is still theirs to open), the page (cases and settlers joined,
+        # that check an EXISTS per row), the top bar: two permission reads, the unread count,
+        # role groups
         with django_assert_num_queries(INBOX_QUERIES):
             response = client.get(reverse("notifications"))
 
         assert len(response.context["groups"]) == 4
+
+
+class TestACaseThatLeftTheirSight:
+    """A head asked to approve a decision keeps the message after the case was handed to another
+    department, but the inbox no longer links to the case or shows what it is now."""
+
+    @pytest.fixture
+    def handed_away(
+        self, org: Org, client_for, complaint_in, flow
+    ) -> tuple[Complaint, Notification]:
+        from complaints.services import complaint_assign, complaint_hand_off
+
+        complaint = complaint_in(State.DECISION)
+        complaint = complaint_assign(complaint=complaint, actor=org.manager, assignee=org.handler)
+        flow.propose(complaint, amount=5000, actor=org.handler)  # asks the head of service
+        notification = Notification.objects.get(
+            recipient=org.head, complaint=complaint, kind=Kind.APPROVAL_REQUEST
+        )
+        complaint.refresh_from_db()
+        complaint_hand_off(
+            complaint=complaint, actor=org.handler, to_department=org.legal, note="合同纠纷"
+        )
+        Complaint.objects.filter(pk=complaint.pk).update(subject="改后的标题：法务处理中")
+        complaint.refresh_from_db()
+        assert not complaint_is_visible_to(user=org.head, complaint=complaint)
+        return complaint, notification
+
+    def test_the_inbox_keeps_the_message_without_the_link_or_the_cases_current_details(
+        self, org: Org, client_for, handed_away
+    ) -> None:
+        complaint, notification = handed_away
+
+        page = client_for(org.head).get(reverse("notifications")).content.decode()
+
+        # The message stays as it was sent (its text names the case, as the e-mail did); the
+        # inbox neither links to the case nor shows what it is now.
+        assert f'id="notification-{notification.pk}"' in page
+        assert f'href="{reverse("case_detail", args=[complaint.reference])}"' not in page
+        assert "改后的标题" not in page
+        assert "You can no longer open this case." in page
+        assert 'data-testid="notification-open"' not in page
+
+    def test_opening_it_marks_it_read_and_stays_in_the_inbox(
+        self, org: Org, client_for, handed_away
+    ) -> None:
+        _complaint, notification = handed_away
+
+        response = client_for(org.head).post(reverse("notification_open", args=[notification.pk]))
+
+        assert response.status_code == 302
+        assert response["Location"] == reverse("notifications")
+        notification.refresh_from_db()
+        assert notification.read_at is not None
+
+    def test_the_handler_who_handed_it_on_still_gets_the_link(
+        self, org: Org, client_for, handed_away
+    ) -> None:
+        complaint, _notification = handed_away
+        make(org.handler, complaint=complaint)
+
+        page = client_for(org.handler).get(reverse("notifications")).content.decode()
+
+        assert f'href="{reverse("case_detail", args=[complaint.reference])}"' in page

@@ -27,7 +27,7 @@ from django.core import mail
 from django.template import engines
 from django.template.base import Lexer, TokenType
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -63,6 +63,7 @@ from tests.privacy.conftest import (
     World,
     leaks,
 )
+from tests.urlconf import routes
 
 pytestmark = pytest.mark.django_db
 
@@ -275,22 +276,6 @@ def test_every_export_column_for_every_role(world: World) -> None:
 
 
 # --- pages: every staff page of the URL conf, for every role ---------------------------------
-
-
-def routes() -> Iterator[tuple[str, str]]:
-    """(name, route) of every named URL outside the admin."""
-
-    def walk(patterns: list, prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
-
-    for name, route in walk(get_resolver().url_patterns, "", ""):
-        if not route.startswith("admin/"):
-            yield name, route
 
 
 # Pages that show the customer's contact details: in clear to the roles that may read them.

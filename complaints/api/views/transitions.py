@@ -17,7 +17,7 @@ from complaints.api.views.common import (
     signed_in_user,
 )
 from complaints.models import Complaint
-from complaints.services import available_transitions, complaint_transition
+from complaints.services import available_transitions, complaint_transition, transition_needs
 
 
 def transition_target(complaint: Complaint, name: str) -> str:
@@ -64,7 +64,8 @@ class TransitionRunView(ApiView):
         responses={200: ComplaintSerializer, **errors(400, 403, 404, 409, 415)},
     )
     def post(self, request: Request, reference: str, name: str) -> Response:
-        complaint = load_complaint(request, reference)
+        # The step's role permission is asked before the body is read or the state looked at.
+        complaint = load_complaint(request, reference, needs=transition_needs(name))
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

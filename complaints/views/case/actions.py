@@ -40,6 +40,7 @@ from complaints.services import (
     ensure_role_may,
     ensure_workable,
     follow_up_record,
+    transition_needs,
 )
 from complaints.views.case.page import contact_card_context, load_case, render_case
 from complaints.views.case.perform import Action, perform
@@ -67,6 +68,7 @@ def _transition_action(name: str) -> Action:
         key=f"transition:{name}",
         form=lambda complaint, data, files: TransitionForm(data, spec=spec, complaint=complaint),
         run=run,
+        needs=transition_needs(name),
     )
 
 

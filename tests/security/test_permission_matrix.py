@@ -1,0 +1,948 @@
+"""Who may reach what: every named route of the URL conf (staff pages, API endpoints, exports and
+downloads) × every role, a handler of another department and someone signed out × a case in
+scope, a case out of scope and a case the person handed off.
+
+The expectations are the product's documented rules (README, "Who sees what"; docs/security.md,
+"Who may reach what"), written out here by hand for this small world and not read back from the
+code: `READS` and `IN_CHARGE` say which of the three cases each person may read and change, each
+row of `MATRIX` which roles may use a route at all. From them, for every request:
+
+- a read of a case the person may not read is a 404 (the same answer as a case that does not
+  exist); a write to it is a 404 too;
+- a write to a case the person only reads (they worked on it, it moved on) is a 403;
+- a role the route is not for gets the route's refusal (403, or 404 where the route says so);
+- everything else is allowed: a read answers 200, a write a success or a validation answer
+  (2xx, 302, 400, 409, 422), never a 403 or 404 that would hide a permission bug;
+- a refused write changes nothing in the database (it is sent twice: with a body that would work,
+  and empty, so the role is asked before the body is read);
+- a page or answer a person may read never names a case they may not read.
+
+The route list comes from the URL conf (`tests/urlconf.py`): a route without a row here, or in
+`NOT_STAFF` with its reason, fails `test_every_route_has_a_row`.
+
+The world is built once for the module inside a transaction rolled back at its end; every write
+runs inside a savepoint rolled back after its checks, so each request sees the same world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import AuditEntry, User
+from complaints.models import (
+    CaseEvent,
+    Complaint,
+    ContactReveal,
+    Decision,
+    DecisionApproval,
+    EvidenceFile,
+    Notification,
+    RightsRequest,
+    State,
+)
+from complaints.services import (
+    complaint_add_note,
+    complaint_create,
+    complaint_hand_off,
+    complaint_triage,
+    evidence_add,
+)
+from complaints.services.rights import (
+    rights_export_build,
+    rights_export_prepare,
+    rights_request_record,
+)
+from config.dispatch import broker_breaker_reset
+from reports.domain import last_full_month
+from reports.models import ExportJob, ReportSnapshot
+from reports.selectors.exports import ExportSpec
+from reports.services.exports import export_job_build, export_job_request
+from reports.services.snapshots import snapshot_build
+from sla.models import Clock
+from tests.complaints.conftest import Flow
+from tests.complaints.test_evidence import png_bytes
+from tests.conftest import Org, org_build
+from tests.urlconf import routes
+
+pytestmark = pytest.mark.django_db
+
+# --- the people and the cases ---------------------------------------------------------------
+
+# Every role of accounts.roles.Role, by the name of its member in tests/conftest.py's Org, and a
+# handler of another department (legal). "anonymous" is someone signed out.
+PEOPLE = ("agent", "handler", "head", "manager", "executive", "auditor", "other_handler")
+ANONYMOUS = "anonymous"
+
+IN, OUT, HANDED = "in_scope", "out_of_scope", "handed_off"
+CASES = (IN, OUT, HANDED)
+# IN:     the service department's, assigned to its handler.
+# OUT:    the legal department's, assigned to its handler; nobody of service ever touched it.
+# HANDED: the service department's, worked on by its handler (evidence, a decision proposed to
+#         the head, a note), then handed off to the legal department. The head never worked on it.
+
+EVERYONE = frozenset(PEOPLE)
+SEE_ALL = frozenset({"agent", "manager", "executive", "auditor"})
+# The documented rule (README, "Who sees what"): agents, complaint managers, senior management and
+# auditors see every case; handlers their department's, heads their department and those below;
+# everyone the cases assigned to them or recorded by them; and whoever worked on a case keeps
+# reading it. Being in charge (may change it) is the same without "worked on".
+READS: dict[str, frozenset[str]] = {
+    **{person: frozenset(CASES) for person in SEE_ALL},
+    "handler": frozenset({IN, HANDED}),
+    "head": frozenset({IN}),
+    "other_handler": frozenset({OUT, HANDED}),
+}
+IN_CHARGE: dict[str, frozenset[str]] = {
+    **{person: frozenset(CASES) for person in SEE_ALL},
+    "handler": frozenset({IN}),
+    "head": frozenset({IN}),
+    "other_handler": frozenset({OUT, HANDED}),
+}
+
+# Who may do what at all (accounts/roles.py as the README's role table states it), by person.
+TRIAGE = frozenset({"agent", "head", "manager"})
+RECEIVE = frozenset({"agent", "manager"})
+COMMENT = frozenset({"agent", "handler", "head", "manager", "executive", "other_handler"})
+INVESTIGATE = frozenset({"handler", "head", "manager", "other_handler"})
+CONTACT = frozenset({"agent", "handler", "head", "manager", "other_handler"})
+FOLLOW_UP = frozenset({"agent", "manager"})
+WITHDRAW = frozenset({"agent", "handler", "head", "manager", "other_handler"})
+ADD_EVIDENCE = RECEIVE | INVESTIGATE
+PROPOSE = INVESTIGATE
+APPROVE = frozenset({"head", "manager", "executive"})
+PAUSE = TRIAGE | INVESTIGATE | FOLLOW_UP
+UNMASK = frozenset({"agent", "handler", "head", "executive", "other_handler"})
+LEGAL_HOLD = frozenset({"manager", "executive"})
+REPORTS = frozenset({"head", "manager", "executive", "auditor"})
+RIGHTS = frozenset({"manager"})
+REVEAL_REPORT = frozenset({"auditor"})
+
+# --- what a route expects -------------------------------------------------------------------
+
+READ_OK = frozenset({200})
+WRITE_OK = frozenset({200, 201, 204, 302, 400, 409, 422})
+
+# What a route is bound to: nothing, a case (its customer, evidence, decision), or another object
+# with owners of its own.
+NONE, CASE, EXPORT_JOB, SNAPSHOT, NOTIFICATION = "none", "case", "export", "snapshot", "notice"
+TARGETS = {
+    NONE: ("-",),
+    CASE: CASES,
+    EXPORT_JOB: ("own", "others"),
+    SNAPSHOT: ("company", "service", "legal"),
+    NOTIFICATION: ("own", "others"),
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One way of calling a route: method, who may, what it is bound to, how it is called."""
+
+    method: str = "get"
+    who: frozenset[str] = EVERYONE
+    bound: str = NONE
+    # (world, person, target) → the route's keyword arguments; default: the case's reference.
+    kwargs: Callable[[World, str, str], dict[str, Any]] | None = None
+    # (world, target) → a body that would work for someone allowed.
+    body: Callable[[World, str], dict[str, Any]] | None = None
+    query: dict[str, str] = field(default_factory=dict)
+    refused: int = 403  # the answer to a role the route is not for
+    ok: frozenset[int] = frozenset()  # the answers that mean allowed (default by method)
+    api: bool = False
+    multipart: bool = False  # an API upload: a form, not JSON
+    htmx: bool = False
+
+    @property
+    def writes(self) -> bool:
+        return self.method != "get"
+
+    def allowed_answers(self) -> frozenset[int]:
+        return self.ok or (WRITE_OK if self.writes else READ_OK)
+
+
+# --- the world ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    org: Org
+    cases: dict[str, Complaint]
+    evidence: dict[str, EvidenceFile]
+    decisions: dict[str, Decision]
+    jobs: dict[str, ExportJob]  # exporter → their own job
+    snapshots: dict[str, ReportSnapshot]
+    notifications: dict[str, Notification]  # person → one of their own
+    data_request: RightsRequest
+    erasure: RightsRequest
+
+    def person(self, name: str) -> User:
+        return getattr(self.org, name)
+
+    def reference(self, case: str) -> str:
+        return self.cases[case].reference
+
+
+def _build() -> World:
+    org = org_build()
+    flow = Flow(org)
+
+    def new_case(phone: str) -> Complaint:
+        complaint = complaint_create(
+            actor=org.agent,
+            channel="phone",
+            subject="空调维修后仍不制冷",
+            description="上周维修过的空调再次不制冷，要求重新维修并赔偿损失。",
+            customer_name="王先生",
+            customer_phone=phone,
+            category=org.category,
+        )
+        return flow.advance(complaint, State.INVESTIGATION)
+
+    def photo(complaint: Complaint, actor: User) -> EvidenceFile:
+        upload = SimpleUploadedFile("外机.png", png_bytes(), content_type="image/png")
+        return evidence_add(
+            complaint=complaint, actor=actor, kind="photo", upload=upload, description="外机"
+        )
+
+    # The manager assigns, so that no head or handler of service becomes a participant by it.
+    in_scope = complaint_triage(
+        complaint=new_case("13811110001"), actor=org.manager, assignee=org.handler
+    )
+    out_of_scope = complaint_triage(
+        complaint=new_case("13811110002"),
+        actor=org.manager,
+        department=org.legal,
+        assignee=org.other_handler,
+    )
+    handed = complaint_triage(
+        complaint=new_case("13811110003"), actor=org.manager, assignee=org.handler
+    )
+    # Investigated by the handler in charge: a decision is proposed next.
+    in_scope = flow.run(in_scope, "complete_investigation", actor=org.handler)
+    out_of_scope = flow.run(out_of_scope, "complete_investigation", actor=org.other_handler)
+    handed = flow.run(handed, "complete_investigation", actor=org.handler)
+    evidence = {
+        IN: photo(in_scope, org.handler),
+        OUT: photo(out_of_scope, org.other_handler),
+        HANDED: photo(handed, org.handler),
+    }
+    # Above the proposer's limit: each waits for approval (the head of service is asked for IN
+    # and HANDED).
+    decisions = {
+        IN: flow.propose(in_scope, amount=5000, actor=org.handler),
+        OUT: flow.propose(out_of_scope, amount=5000, actor=org.other_handler),
+        HANDED: flow.propose(handed, amount=5000, actor=org.handler),
+    }
+    for decision in decisions.values():
+        assert decision.state == Decision.Status.PENDING_APPROVAL
+    handed.refresh_from_db()
+    complaint_add_note(complaint=handed, actor=org.handler, text="转法务部处理。")
+    complaint_hand_off(
+        complaint=handed, actor=org.handler, to_department=org.legal, note="涉及合同纠纷"
+    )
+    cases = {
+        name: Complaint.objects.get(pk=complaint.pk)
+        for name, complaint in ((IN, in_scope), (OUT, out_of_scope), (HANDED, handed))
+    }
+    today = timezone.localdate()
+    spec = ExportSpec(date_from=today - timedelta(days=1), date_to=today)
+    jobs = {}
+    for name in sorted(REPORTS):
+        job = export_job_request(user=getattr(org, name), spec=spec, language="en")
+        export_job_build(job_id=job.pk)  # the build is queued after a commit this world never has
+        jobs[name] = job
+    period = last_full_month(today)
+    snapshots = {
+        "company": snapshot_build(period=period)[0],
+        "service": snapshot_build(period=period, department=org.service)[0],
+        "legal": snapshot_build(period=period, department=org.legal)[0],
+    }
+    notifications = {
+        name: Notification.objects.create(
+            recipient=getattr(org, name),
+            kind=Notification.Kind.CALENDAR,
+            subject="日历待确认",
+            body="请确认明年的工作日历。",
+            key=f"matrix:{name}",
+            created_at=timezone.now(),
+        )
+        for name in PEOPLE
+    }
+    data_request, erasure = (
+        rights_request_record(
+            actor=org.manager,
+            kind=kind,
+            requester_name="王先生",
+            requester_phone="13811110001",
+            identity_check="id_document",
+        )
+        for kind in ("export", "erasure")
+    )
+    rights_export_prepare(actor=org.manager, request_id=data_request.pk, language="en")
+    rights_export_build(request_id=data_request.pk)
+    return World(
+        org=org,
+        cases=cases,
+        evidence=evidence,
+        decisions=decisions,
+        jobs=jobs,
+        snapshots=snapshots,
+        notifications=notifications,
+        data_request=RightsRequest.objects.get(pk=data_request.pk),
+        erasure=erasure,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """The people, the three cases and the other objects, once for the module (rolled back)."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        override_settings(
+            MEDIA_ROOT=media,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            CELERY_TASK_ALWAYS_EAGER=True,
+            CELERY_TASK_EAGER_PROPAGATES=True,
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        ),
+        django_db_blocker.unblock(),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(world: World) -> None:
+    """Replaces tests/conftest.py's: the module's settings hold (its files live in the module's
+    media folder); the cache and the broker breaker start fresh for each route."""
+    cache.clear()
+    broker_breaker_reset()
+
+
+@pytest.fixture(scope="module")
+def clients(world: World, django_db_blocker) -> Iterator[dict[str, tuple[Client, APIClient]]]:
+    """One page client and one API client per person (and for someone signed out)."""
+    made: dict[str, tuple[Client, APIClient]] = {}
+    with django_db_blocker.unblock():
+        for name in PEOPLE:
+            page = Client(HTTP_ACCEPT_LANGUAGE="en")
+            page.force_login(world.person(name))
+            api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+            api.force_authenticate(world.person(name))
+            made[name] = (page, api)
+    made[ANONYMOUS] = (Client(), APIClient())
+    yield made
+    # Seen with `pytest -s`: the matrix's size, for docs/security.md.
+    checks = sum(len(rows) for rows in MATRIX.values())
+    print(
+        f"\npermission matrix: {len(MATRIX)} routes, {checks} ways of calling them, "
+        f"{TALLY.requests} requests"
+    )
+
+
+# --- the rows -------------------------------------------------------------------------------
+
+
+def _case(world: World, person: str, target: str) -> dict[str, Any]:
+    return {"reference": world.reference(target)}
+
+
+def _with(**extra: Callable[[World, str], Any]) -> Callable[[World, str, str], dict[str, Any]]:
+    def kwargs(world: World, person: str, target: str) -> dict[str, Any]:
+        return {**_case(world, person, target), **{k: f(world, target) for k, f in extra.items()}}
+
+    return kwargs
+
+
+def _evidence(world: World, case: str) -> int:
+    return world.evidence[case].pk
+
+
+def _decision(world: World, case: str) -> int:
+    return world.decisions[case].pk
+
+
+def _customer(world: World, person: str, target: str) -> dict[str, Any]:
+    return {"pk": world.cases[target].customer_id}
+
+
+def _api_customer(world: World, person: str, target: str) -> dict[str, Any]:
+    return {"customer_id": world.cases[target].customer_id}
+
+
+def _job(world: World, person: str, target: str) -> dict[str, Any]:
+    # Their own job (exporters have one), or the head's (the manager's, for the head).
+    if target == "own" and person in world.jobs:
+        return {"pk": world.jobs[person].pk}
+    return {"pk": world.jobs["manager" if person == "head" else "head"].pk}
+
+
+def _snapshot(world: World, person: str, target: str) -> dict[str, Any]:
+    return {"pk": world.snapshots[target].pk}
+
+
+def _notification(world: World, person: str, target: str) -> dict[str, Any]:
+    if target == "own" and person in world.notifications:
+        return {"pk": world.notifications[person].pk}
+    return {"pk": world.notifications["auditor" if person == "agent" else "agent"].pk}
+
+
+def _version(world: World, case: str) -> dict[str, Any]:
+    return {"expected_version": world.cases[case].version}
+
+
+def _body(**fields: Any) -> Callable[[World, str], dict[str, Any]]:
+    return lambda world, case: {**_version(world, case), **fields}
+
+
+def _api_body(**fields: Any) -> Callable[[World, str], dict[str, Any]]:
+    return lambda world, case: dict(fields)
+
+
+def _transition(name: str) -> Callable[[World, str, str], dict[str, Any]]:
+    return lambda world, person, target: {**_case(world, person, target), "name": name}
+
+
+def _handoff_body(world: World, case: str) -> dict[str, Any]:
+    # Service's cases go to legal, legal's to service.
+    to = (
+        world.org.service
+        if world.cases[case].department_id == world.org.legal.pk
+        else world.org.legal
+    )
+    return {**_version(world, case), "to_department": to.pk, "note": "转交处理"}
+
+
+def _api_handoff_body(world: World, case: str) -> dict[str, Any]:
+    return {k: v for k, v in _handoff_body(world, case).items() if k != "expected_version"}
+
+
+PERIOD = {"date_from": "2026-01-01", "date_to": "2026-01-31"}
+
+MATRIX: dict[str, list[Check]] = {
+    # The workspace.
+    "home": [Check(ok=frozenset({200, 302}))],
+    "queue": [
+        Check(who=who, kwargs=lambda w, p, t, slug=slug: {"slug": slug}, refused=404)
+        for slug, who in {
+            "mine": RECEIVE | INVESTIGATE,
+            "department": frozenset({"handler", "head", "other_handler"}),
+            "triage": TRIAGE,
+            "due-soon": EVERYONE,
+            "overdue": EVERYONE,
+            "escalated": EVERYONE,
+            "all": SEE_ALL,
+            "handled": RECEIVE | INVESTIGATE,
+        }.items()
+    ],
+    "queue_tab_counts": [Check()],
+    "notifications": [Check()],
+    "notifications_mark_all_read": [Check(method="post")],
+    # Only one's own notification opens; anyone else's is missing.
+    "notification_open": [
+        Check(method="post", bound=NOTIFICATION, kwargs=_notification, ok=frozenset({302}))
+    ],
+    "customer_detail": [Check(bound=CASE, kwargs=_customer)],
+    "contact_reveals": [Check(who=REVEAL_REPORT)],
+    "intake": [
+        Check(who=RECEIVE),
+        Check(method="post", who=RECEIVE, body=lambda w, c: {"channel": "phone", "subject": "x"}),
+    ],
+    "customer_lookup": [Check(who=RECEIVE, query={"customer_phone": "13811110001"})],
+    "password_change": [Check()],
+    "two_factor": [Check()],
+    # The case page and its actions.
+    "case_detail": [Check(bound=CASE)],
+    "case_panel": [
+        # A panel the person may not open on this case now is missing, whoever they are.
+        Check(
+            bound=CASE,
+            who=INVESTIGATE,
+            kwargs=lambda w, p, t: {**_case(w, p, t), "key": "handoff"},
+            refused=404,
+            htmx=True,
+            ok=frozenset({200}),
+        ),
+    ],
+    "case_transition": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=INVESTIGATE,
+            kwargs=_transition("complete_investigation"),
+            body=_body(findings="压缩机接线松动。"),
+        ),
+        Check(
+            method="post",
+            bound=CASE,
+            who=WITHDRAW,
+            kwargs=_transition("withdraw"),
+            body=_body(comment="客户撤回。"),
+        ),
+    ],
+    "case_triage": [
+        Check(method="post", bound=CASE, who=TRIAGE, body=_body(severity="major", comment="升级"))
+    ],
+    "case_handoff": [Check(method="post", bound=CASE, who=INVESTIGATE, body=_handoff_body)],
+    "case_note": [Check(method="post", bound=CASE, who=COMMENT, body=_body(text="备注"))],
+    "case_evidence": [Check(method="post", bound=CASE, who=ADD_EVIDENCE, body=_body(kind="photo"))],
+    "case_evidence_file": [Check(bound=CASE, kwargs=_with(pk=_evidence))],
+    "case_decision": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=PROPOSE,
+            body=_body(remedy="repair", outcome="upheld", amount="100", rationale="返修"),
+        )
+    ],
+    "case_decision_approvers": [Check(bound=CASE, query={"amount": "5000"})],
+    "case_decision_approve": [
+        Check(method="post", bound=CASE, who=APPROVE, kwargs=_with(pk=_decision), body=_body())
+    ],
+    "case_decision_refuse": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=APPROVE,
+            kwargs=_with(pk=_decision),
+            body=_body(comment="金额过高"),
+        )
+    ],
+    "case_contact": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=CONTACT,
+            body=_body(channel="phone", direction="outbound", purpose="update", summary="告知进度"),
+        )
+    ],
+    "case_follow_up": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=FOLLOW_UP,
+            body=_body(method="phone", reached="yes", satisfaction="5", resolved="yes"),
+        )
+    ],
+    "case_pause": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=PAUSE,
+            body=_body(reason="testing_appraisal", note="送检"),
+        )
+    ],
+    "case_resume": [Check(method="post", bound=CASE, who=PAUSE, body=_body())],
+    "case_unmask": [
+        Check(
+            method="post", bound=CASE, who=UNMASK, body=_body(details=["phone"], reason="callback")
+        )
+    ],
+    "case_legal_hold": [
+        Check(method="post", bound=CASE, who=LEGAL_HOLD, body=_body(reason="诉讼中"))
+    ],
+    # Reports and exports.
+    "reports:dashboard": [Check(who=REPORTS)],
+    "reports:report": [Check(who=REPORTS)],
+    "reports:snapshots": [Check(who=REPORTS)],
+    # A head reads their own department's snapshots only; the company's hold other departments.
+    "reports:snapshot": [Check(who=REPORTS, bound=SNAPSHOT, kwargs=_snapshot)],
+    "reports:snapshot-xlsx": [Check(who=REPORTS, bound=SNAPSHOT, kwargs=_snapshot)],
+    "reports:exports": [
+        Check(who=REPORTS),
+        Check(method="post", who=REPORTS, body=lambda w, c: dict(PERIOD)),
+    ],
+    "reports:export-csv": [Check(who=REPORTS, query=PERIOD)],
+    # A job is its requester's (a manager reads any); anyone else's is missing.
+    "reports:export-job": [Check(bound=EXPORT_JOB, kwargs=_job, refused=404)],
+    "reports:export-download": [Check(bound=EXPORT_JOB, kwargs=_job, refused=404)],
+    # People's requests about their data: the holders of the permission (complaint managers).
+    "rights_list": [Check(who=RIGHTS)],
+    "rights_new": [
+        Check(who=RIGHTS),
+        Check(
+            method="post",
+            who=RIGHTS,
+            body=lambda w, c: {
+                "kind": "export",
+                "requester_name": "李女士",
+                "requester_phone": "13900000000",
+                "identity_check": "id_document",
+            },
+        ),
+    ],
+    "rights_detail": [
+        Check(who=RIGHTS, kwargs=lambda w, p, t: {"pk": w.data_request.pk}),
+    ],
+    "rights_export": [
+        Check(method="post", who=RIGHTS, kwargs=lambda w, p, t: {"pk": w.data_request.pk})
+    ],
+    "rights_download": [Check(who=RIGHTS, kwargs=lambda w, p, t: {"pk": w.data_request.pk})],
+    "rights_erase": [
+        Check(who=RIGHTS, kwargs=lambda w, p, t: {"pk": w.erasure.pk}),
+        Check(
+            method="post",
+            who=RIGHTS,
+            kwargs=lambda w, p, t: {"pk": w.erasure.pk},
+            body=lambda w, c: {"confirm": "on"},
+        ),
+    ],
+    "rights_refuse": [
+        Check(
+            method="post",
+            who=RIGHTS,
+            kwargs=lambda w, p, t: {"pk": w.erasure.pk},
+            body=lambda w, c: {"reason": "身份无法核实"},
+        )
+    ],
+    # The API.
+    "api-complaints": [
+        Check(api=True),
+        Check(
+            api=True,
+            method="post",
+            who=RECEIVE,
+            body=lambda w, c: {
+                "channel": "phone",
+                "customer": {"name": "李女士", "phone": "13900000001"},
+                "subject": "安装延误",
+                "description": "约好的安装一直没人来。",
+                "category": "repair-quality",
+            },
+        ),
+    ],
+    "api-complaint-detail": [
+        Check(api=True, bound=CASE),
+        Check(api=True, method="patch", bound=CASE, who=TRIAGE, body=_api_body(severity="major")),
+    ],
+    "api-transitions": [Check(api=True, bound=CASE)],
+    "api-transition-run": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=INVESTIGATE,
+            kwargs=_transition("complete_investigation"),
+            body=_api_body(findings="压缩机接线松动。"),
+        ),
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=WITHDRAW,
+            kwargs=_transition("withdraw"),
+            body=_api_body(comment="客户撤回。"),
+        ),
+    ],
+    "api-events": [Check(api=True, bound=CASE)],
+    "api-notes": [
+        Check(api=True, method="post", bound=CASE, who=COMMENT, body=_api_body(text="备注"))
+    ],
+    "api-contacts": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=CONTACT,
+            body=_api_body(channel="phone", direction="outbound", summary="告知进度"),
+        )
+    ],
+    "api-follow-ups": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=FOLLOW_UP,
+            body=_api_body(method="phone", reached=True, satisfaction=5, resolved=True),
+        )
+    ],
+    "api-handoffs": [
+        Check(api=True, method="post", bound=CASE, who=INVESTIGATE, body=_api_handoff_body)
+    ],
+    "api-pause": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=PAUSE,
+            body=_api_body(reason="testing_appraisal", note="送检"),
+        )
+    ],
+    "api-resume": [Check(api=True, method="post", bound=CASE, who=PAUSE, body=_api_body())],
+    "api-evidence": [
+        Check(api=True, bound=CASE),
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=ADD_EVIDENCE,
+            body=_api_body(kind="photo", description="外机"),
+            multipart=True,
+        ),
+    ],
+    "api-evidence-detail": [Check(api=True, bound=CASE, kwargs=_with(evidence_id=_evidence))],
+    "api-evidence-download": [Check(api=True, bound=CASE, kwargs=_with(evidence_id=_evidence))],
+    "api-decisions": [
+        Check(api=True, bound=CASE),
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=PROPOSE,
+            body=_api_body(remedy="repair", outcome="upheld", amount="100", rationale="返修"),
+        ),
+    ],
+    "api-decision-approve": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=APPROVE,
+            kwargs=_with(decision_id=_decision),
+            body=_api_body(),
+        )
+    ],
+    "api-decision-reject": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=APPROVE,
+            kwargs=_with(decision_id=_decision),
+            body=_api_body(comment="金额过高"),
+        )
+    ],
+    "api-customers": [Check(api=True)],
+    "api-customer-detail": [Check(api=True, bound=CASE, kwargs=_api_customer)],
+    "api-departments": [Check(api=True)],
+    "api-categories": [Check(api=True)],
+    "api-me": [Check(api=True)],
+}
+
+# Routes that are not the staff's, each with the reason (their own tests cover them).
+NOT_STAFF = {
+    "healthz": "a probe: public by design, no data (tests/health)",
+    "readyz": "a probe: public by design, no data (tests/health)",
+    "set_language": "Django's language switch: no data",
+    "language": "the language switch: changes only the person's own setting",
+    "login": "the sign-in (tests/accounts)",
+    "login_code": "the sign-in's second step (tests/accounts/test_two_factor.py)",
+    "logout": "signs out",
+    "api-token": "the token exchange: a password, not a role (tests/accounts)",
+    "api-schema": "the API's description, no data",
+    "api-docs": "the API's description, no data",
+    "public:submit": "the customers' form, anonymous by design (tests/public)",
+    "public:submitted": "the customer's receipt, by its signed token (tests/public)",
+    "public:track_lookup": "the customers' lookup form (tests/public/tracking)",
+    "public:resend_link": "the customer asks for their link (tests/public/tracking)",
+    "public:track": "the customer's page, by its signed token (tests/public/tracking)",
+    "public:track_add": "the customer adds information, by the signed token",
+    "public:track_withdraw": "the customer withdraws, by the signed token",
+    "public:survey": "the customer's survey, by its signed token",
+}
+
+
+# --- the oracle -----------------------------------------------------------------------------
+
+
+def expected(check: Check, person: str, target: str) -> frozenset[int]:
+    """The answers the documented rule allows for `person` calling `check` on `target`."""
+    if person == ANONYMOUS:
+        return frozenset({401, 403}) if check.api else frozenset({302})
+    if check.bound == CASE:
+        if target not in READS[person]:
+            return frozenset({404})
+        if check.writes and target not in IN_CHARGE[person]:
+            return frozenset({check.refused if check.refused == 404 else 403})
+    if person not in check.who:
+        return frozenset({check.refused})
+    if check.bound == CASE and check.refused == 404 and target not in IN_CHARGE[person]:
+        # A form of a case one only reads (a panel) is not offered: missing.
+        return frozenset({404})
+    if check.bound == EXPORT_JOB and not (
+        person == "manager" or (target == "own" and person in REPORTS)
+    ):
+        return frozenset({404})
+    if check.bound == NOTIFICATION and target != "own":
+        return frozenset({404})
+    if check.bound == SNAPSHOT and person == "head" and target != "service":
+        return frozenset({404})
+    return check.allowed_answers()
+
+
+# --- running it -----------------------------------------------------------------------------
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """What a refused write must leave as it was."""
+    return (
+        list(
+            Complaint.objects.order_by("pk").values_list(
+                "pk", "state", "version", "legal_hold", "department_id", "assignee_id", "severity"
+            )
+        ),
+        CaseEvent.objects.count(),
+        list(Decision.objects.order_by("pk").values_list("pk", "state")),
+        DecisionApproval.objects.count(),
+        EvidenceFile.objects.count(),
+        ContactReveal.objects.count(),
+        Notification.objects.filter(read_at__isnull=False).count(),
+        ExportJob.objects.count(),
+        list(RightsRequest.objects.order_by("pk").values_list("pk", "status", "export_status")),
+        Clock.objects.filter(paused_at__isnull=False).count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def send(
+    clients: dict[str, tuple[Client, APIClient]],
+    check: Check,
+    person: str,
+    url: str,
+    body: dict[str, Any] | None,
+):
+    page, api = clients[person]
+    if check.api:
+        call = getattr(api, check.method)
+        if check.writes:
+            return call(url, body or {}, format="multipart" if check.multipart else "json")
+        return call(url, check.query)
+    headers = {"HX-Request": "true"} if check.htmx else {}
+    if check.writes:
+        return page.post(url, body or {}, headers=headers)
+    return page.get(url, check.query, headers=headers)
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+
+
+TALLY = Tally()
+
+
+def run_check(
+    world: World, clients: dict[str, tuple[Client, APIClient]], name: str, check: Check
+) -> list[str]:
+    wrong: list[str] = []
+    hidden_from = {person: set(CASES) - READS[person] for person in PEOPLE}
+    # Every request runs in a savepoint rolled back after it: the world it meets is this one.
+    world_as_built = fingerprint() if check.writes else None
+    for person in (*PEOPLE, ANONYMOUS):
+        targets = TARGETS[check.bound]
+        for target in targets[:1] if person == ANONYMOUS else targets:
+            kwargs = (check.kwargs or (_case if check.bound == CASE else lambda w, p, t: {}))(
+                world, "agent" if person == ANONYMOUS else person, target
+            )
+            url = reverse(name, kwargs=kwargs)
+            want = expected(check, person, target)
+            allowed = want == check.allowed_answers()
+            where = f"{name} {check.method.upper()} {person} {target}"
+            bodies: list[dict[str, Any] | None] = [
+                check.body(world, target if check.bound == CASE else IN) if check.body else {}
+            ]
+            if check.writes and not allowed:
+                bodies.append(None)  # the role is asked before the body is read
+            for body in bodies:
+                with transaction.atomic():
+                    refused_write = check.writes and not allowed
+                    response = send(clients, check, person, url, body)
+                    TALLY.requests += 1
+                    status = response.status_code
+                    if status not in want:
+                        wrong.append(f"{where}: {status}, expected {sorted(want)}")
+                    elif person == ANONYMOUS and not check.api and not _to_sign_in(response):
+                        wrong.append(
+                            f"{where}: {status} to {response['Location']}, not the sign-in"
+                        )
+                    elif refused_write and fingerprint() != world_as_built:
+                        wrong.append(f"{where}: refused with {status} but the database changed")
+                    elif (
+                        status == 200
+                        and person != ANONYMOUS
+                        and not response.streaming
+                        and response.get("Content-Type", "").startswith(
+                            ("text/", "application/json")
+                        )
+                    ):
+                        text = response.content.decode()
+                        leaked = [
+                            case
+                            for case in hidden_from[person]
+                            if _names(name, text, world.reference(case))
+                        ]
+                        if leaked:
+                            wrong.append(f"{where}: names the case(s) {leaked} it may not read")
+                    transaction.set_rollback(True)
+    return wrong
+
+
+def _to_sign_in(response: Any) -> bool:
+    return response["Location"].split("?")[0] == reverse("login")
+
+
+def _names(route: str, text: str, reference: str) -> bool:
+    """Whether an answer names (or, in the inbox, links to) the case."""
+    if route == "notifications":
+        # A message keeps its text as it was sent, when the case was the reader's (an approval
+        # request to the head before the handoff); the inbox may not link to the case any more.
+        return f'href="{reverse("case_detail", args=[reference])}"' in text
+    return reference in text
+
+
+def test_every_route_has_a_row() -> None:
+    known = {name for name, _route in routes()}
+    missing = known - set(MATRIX) - set(NOT_STAFF)
+    assert not missing, f"routes without a row in the permission matrix: {sorted(missing)}"
+    stale = (set(MATRIX) | set(NOT_STAFF)) - known
+    assert not stale, f"rows for routes that no longer exist: {sorted(stale)}"
+    assert not set(MATRIX) & set(NOT_STAFF)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_route(world: World, clients, name: str) -> None:
+    wrong: list[str] = []
+    for check in MATRIX[name]:
+        wrong += run_check(world, clients, name, check)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_world_is_as_the_oracle_says(world: World) -> None:
+    """The oracle's READS and IN_CHARGE describe this world (checked through the product's
+    selector once, so that a world built wrong cannot make every row agree by accident)."""
+    from complaints.selectors import complaint_is_visible_to, complaint_is_workable_by
+
+    for person in PEOPLE:
+        user = world.person(person)
+        for case in CASES:
+            complaint = world.cases[case]
+            assert complaint_is_visible_to(user=user, complaint=complaint) == (
+                case in READS[person]
+            ), (person, case)
+            assert complaint_is_workable_by(user=user, complaint=complaint) == (
+                case in IN_CHARGE[person]
+            ), (person, case)
+    assert world.cases[HANDED].department_id == world.org.legal.pk
+    assert world.cases[HANDED].assignee_id is None
+    assert Decimal(world.decisions[IN].amount) == Decimal(5000)
