@@ -10,12 +10,20 @@ A wait (a paused clock) is given back in the clock's own unit: an hour clock mov
 time it stood still; a working-day clock has the working days it had left counted again after the
 day it resumes, so its deadline is still the end of a working day (`deadline_after_wait`).
 
+Service hours (`ServiceHours`, optional): per weekday one or more periods such as 08:30-12:00 and
+13:30-18:00, and exceptions for single dates. A service-hour target is counted only inside those
+periods, and only on working days: make-up days (调休) count, days off (holidays) never do. A make-up
+day that falls on a weekly rest day without periods of its own keeps the hours of an ordinary
+working day (the first working weekday with periods). A wait gives back, after the resume, the
+service time that was still ahead when the clock stopped (`service_deadline_after_wait`).
+
 Build one with `sla.selectors.working_calendar` from the database, or directly in tests.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,8 +33,93 @@ END_OF_DAY = time(23, 59, 59)
 MAX_NON_WORKING_RUN = 366
 
 
+MINUTES_PER_DAY = 24 * 60
+
+# A service period: (first minute, end minute) after local midnight, 0 <= start < end <= 1440.
+# 1440 is the next midnight, so a night shift is 22:00-24:00 plus 00:00-06:00 the next day.
+Period = tuple[int, int]
+
+
 class CalendarError(ValueError):
     """The calendar cannot answer: it has no working day within MAX_NON_WORKING_RUN days."""
+
+
+def validate_periods(periods: tuple[Period, ...]) -> None:
+    """Raise ValueError unless each period lies in one day, starts before it ends, and the periods
+    come in order without overlapping (one may end where the next starts)."""
+    previous_end = 0
+    for start, end in periods:
+        if not 0 <= start < end <= MINUTES_PER_DAY:
+            raise ValueError(
+                f"A service period must start before it ends within a day: {start, end}"
+            )
+        if start < previous_end:
+            raise ValueError(f"Service periods overlap or are out of order: {periods}")
+        previous_end = end
+
+
+def parse_periods(text: str) -> tuple[Period, ...]:
+    """Periods written as "08:30-12:00, 13:30-18:00" (24:00 for midnight at the end); "" is none.
+
+    Raises ValueError on anything else, on a period that does not start before it ends, and on
+    overlapping periods. The periods come back in order.
+    """
+    periods = []
+    for part in text.replace("，", ",").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = part.replace("–", "-").split("-")
+        if len(pieces) != 2:
+            raise ValueError(f"Not a period: {part!r}")
+        periods.append((_minutes(pieces[0]), _minutes(pieces[1])))
+    periods.sort()
+    result = tuple(periods)
+    validate_periods(result)
+    return result
+
+
+def format_periods(periods: tuple[Period, ...]) -> str:
+    return ", ".join(f"{_hhmm(start)}-{_hhmm(end)}" for start, end in periods)
+
+
+def time_minutes(moment: time, *, end: bool = False) -> int:
+    """A time of day as minutes after midnight; as the end of a period, 00:00 is 24:00."""
+    minutes = moment.hour * 60 + moment.minute
+    return MINUTES_PER_DAY if end and minutes == 0 else minutes
+
+
+def _minutes(text: str) -> int:
+    hours, sep, minutes = text.strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        raise ValueError(f"Not a time of day: {text!r}")
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) > 59 or value > MINUTES_PER_DAY:
+        raise ValueError(f"Not a time of day: {text!r}")
+    return value
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceHours:
+    """When the service desk is open: per ISO weekday (index 0 Monday ... 6 Sunday) its periods,
+    and dates whose periods differ (an empty tuple: closed that date)."""
+
+    weekly: tuple[tuple[Period, ...], ...]
+    dates: Mapping[date, tuple[Period, ...]] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if len(self.weekly) != 7:
+            raise ValueError("weekly holds the periods of seven weekdays, Monday first.")
+        for periods in (*self.weekly, *self.dates.values()):
+            validate_periods(periods)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.weekly) and not any(self.dates.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +132,8 @@ class WorkingCalendar:
     # Years whose holidays were loaded at all; None means "do not check". A year after all of them
     # is only known by its weekly rest days and not published yet, so a deadline there is provisional.
     loaded_years: frozenset[int] | None = None
+    # None: no service hours set up, so a service-hour target cannot be counted (CalendarError).
+    service_hours: ServiceHours | None = None
 
     def __post_init__(self) -> None:
         if not self.rest_weekdays <= frozenset(range(1, 8)):
@@ -174,6 +269,122 @@ class WorkingCalendar:
             return due_at.astimezone(self.time_zone)
         stood_still = max(resumed_at, paused_at).astimezone(UTC) - paused_at.astimezone(UTC)
         return (due_at.astimezone(UTC) + stood_still).astimezone(self.time_zone)
+
+    # -- service hours ---------------------------------------------------------------------------
+
+    def service_periods(self, day: date) -> tuple[Period, ...]:
+        """The service periods of a local date: none on a day that is not a working day."""
+        hours = self.service_hours
+        if hours is None or not self.is_working_day(day):
+            return ()
+        if day in hours.dates:
+            return hours.dates[day]
+        weekday = day.isoweekday()
+        own = hours.weekly[weekday - 1]
+        if own or weekday not in self.rest_weekdays:
+            return own
+        # A make-up working day (调休) on a weekly rest day: the hours of an ordinary working day.
+        for other in range(1, 8):
+            if other not in self.rest_weekdays and hours.weekly[other - 1]:
+                return hours.weekly[other - 1]
+        return ()
+
+    def add_service_hours(self, start: datetime, hours: float) -> datetime:
+        """The moment `hours` of service time have passed after `start`.
+
+        A deadline reached exactly at the end of a period is that end (Friday 17:30 + 4 hours with
+        08:30-12:00 and 13:30-18:00 is Monday 12:00, not 13:30).
+        """
+        _require_aware(start)
+        if hours <= 0:
+            raise ValueError(f"hours must be positive (got {hours!r}).")
+        return self.add_service_time(start, timedelta(hours=hours))
+
+    def add_service_time(self, start: datetime, amount: timedelta) -> datetime:
+        """The moment at which `amount` of service time has passed after `start` (`start` itself
+        when `amount` is not positive)."""
+        _require_aware(start)
+        if amount <= timedelta(0):
+            return start.astimezone(self.time_zone)
+        remaining = amount
+        for opens, closes in self._service_spans(start):
+            available = closes - opens
+            if remaining <= available:
+                return (opens + remaining).astimezone(self.time_zone)
+            remaining -= available
+        raise CalendarError("The calendar has too little service time to place this much.")
+
+    def service_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much of [start, end) lies in service periods of working days; zero if end <= start."""
+        _require_aware(start)
+        _require_aware(end)
+        total = timedelta(0)
+        stop = end.astimezone(UTC)
+        if stop <= start.astimezone(UTC):
+            return total
+        for opens, closes in self._service_spans(start, until=self.local_date(end)):
+            if opens >= stop:
+                break
+            total += min(closes, stop) - opens
+        return total
+
+    def service_deadline_after_wait(
+        self, due_at: datetime, paused_at: datetime, resumed_at: datetime
+    ) -> datetime:
+        """A service-hour deadline after the clock stood still from `paused_at` to `resumed_at`.
+
+        The service time still ahead when it stopped (from `paused_at` to `due_at`) is counted again
+        from the resume, in service periods only: a wait over a weekend or a night gives back nothing
+        but what was left, and a wait that began and ended outside service hours moves nothing. A
+        clock that stopped at or after its deadline stays overdue; a deadline never moves earlier.
+        """
+        for moment in (due_at, paused_at, resumed_at):
+            _require_aware(moment)
+        due_local = due_at.astimezone(self.time_zone)
+        if paused_at >= due_at:
+            return due_local
+        left = self.service_time_between(paused_at, due_at)
+        if left <= timedelta(0):
+            return due_local
+        moved = self.add_service_time(max(resumed_at, paused_at), left)
+        return max(due_local, moved)
+
+    def _service_spans(
+        self, start: datetime, *, until: date | None = None
+    ) -> Iterator[tuple[datetime, datetime]]:
+        """The service periods from `start` on, in UTC, the first one cut at `start`; to the end of
+        local date `until` if given, else for as long as asked (CalendarError after a run of
+        MAX_NON_WORKING_RUN days without service time)."""
+        if self.service_hours is None or self.service_hours.is_empty:
+            raise CalendarError("This calendar has no service hours; set them up in the admin.")
+        cursor = start.astimezone(UTC)
+        day = self.local_date(start)
+        empty_run = 0
+        while until is None or day <= until:
+            periods = self.service_periods(day)
+            if periods:
+                empty_run = 0
+                midnight = datetime.combine(day, time(0), tzinfo=self.time_zone)
+                for first, end in periods:
+                    # Wall-clock minutes after local midnight, then to UTC: a period keeps its local
+                    # times across a daylight-saving change.
+                    opens = (midnight + timedelta(minutes=first)).astimezone(UTC)
+                    closes = (midnight + timedelta(minutes=end)).astimezone(UTC)
+                    if closes > cursor:
+                        yield max(opens, cursor), closes
+            else:
+                empty_run += 1
+                if empty_run > MAX_NON_WORKING_RUN:
+                    raise CalendarError(
+                        f"No service time within {MAX_NON_WORKING_RUN} days after "
+                        f"{day.isoformat()}: check the calendar's service hours and days off."
+                    )
+            try:
+                day += timedelta(days=1)
+            except OverflowError:
+                raise CalendarError(
+                    "No service time before the end of the supported dates."
+                ) from None
 
     def _next_midnight(self, moment: datetime) -> datetime:
         return datetime.combine(moment.date() + timedelta(days=1), time(0), tzinfo=self.time_zone)
