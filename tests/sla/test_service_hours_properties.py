@@ -17,7 +17,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sla.calendar import Period, ServiceHours, WorkingCalendar
-from tests.sla.china import SHANGHAI, china_calendar
+from tests.sla.china import china_calendar
 
 CHINA = china_calendar(2025, 2026)
 BERLIN = ZoneInfo("Europe/Berlin")
