@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.admin.common import ComplaintRecordAdmin
+from sla.calendar import validate_periods
 from sla.models import (
     BusinessCalendar,
     CalendarChange,
@@ -17,6 +20,9 @@ from sla.models import (
     CalendarYear,
     Escalation,
     Reminder,
+    ServiceDay,
+    ServicePeriod,
+    Weekday,
 )
 from sla.services import (
     calendar_confirm_year,
@@ -24,6 +30,7 @@ from sla.services import (
     calendar_day_set,
     calendar_refresh_from_package,
     calendar_save,
+    calendar_service_hours_changed,
     default_years,
 )
 
@@ -38,6 +45,47 @@ class CalendarYearInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class ServicePeriodFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        by_weekday: dict[int, list[tuple[int, int]]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if (
+                not data
+                or data.get("DELETE")
+                or not all(data.get(name) is not None for name in ("weekday", "start", "end"))
+            ):
+                continue
+            period = ServicePeriod(weekday=data["weekday"], start=data["start"], end=data["end"])
+            by_weekday.setdefault(data["weekday"], []).append(period.as_minutes())
+        for weekday, periods in sorted(by_weekday.items()):
+            try:
+                validate_periods(tuple(sorted(periods)))
+            except ValueError:
+                raise ValidationError(
+                    gettext("Service periods on %(weekday)s overlap.")
+                    % {"weekday": Weekday(weekday).label}
+                ) from None
+
+
+class ServicePeriodInline(admin.TabularInline):
+    """Service hours per weekday: counted by service-hour targets (README "Three clocks")."""
+
+    model = ServicePeriod
+    formset = ServicePeriodFormSet
+    fields = ["weekday", "start", "end"]
+    extra = 0
+
+
+class ServiceDayInline(admin.TabularInline):
+    """Dates whose service hours differ from their weekday's (other periods or none)."""
+
+    model = ServiceDay
+    fields = ["date", "periods", "note"]
+    extra = 0
 
 
 REPLAN_NOTICE = _(
@@ -60,11 +108,27 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "country"]
     search_fields = ["name", "code"]
     readonly_fields = ["updated_at"]
-    inlines = [CalendarYearInline]
+    inlines = [ServicePeriodInline, ServiceDayInline, CalendarYearInline]
     actions = ["refresh_from_package"]
 
     def save_model(self, request, obj, form, change) -> None:
         calendar_save(calendar=obj)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is ServicePeriod and formset.has_changed():
+            calendar_service_hours_changed(calendar=form.instance, dates=None)
+            self.message_user(request, REPLAN_NOTICE, messages.INFO)
+        elif formset.model is ServiceDay and formset.has_changed():
+            dates = {
+                value
+                for inline_form in formset.forms
+                if inline_form.has_changed()
+                for value in (inline_form.initial.get("date"), inline_form.cleaned_data.get("date"))
+                if value is not None
+            }
+            calendar_service_hours_changed(calendar=form.instance, dates=dates or None)
+            self.message_user(request, REPLAN_NOTICE, messages.INFO)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and obj.is_default:

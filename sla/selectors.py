@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.models import Category, Complaint
-from sla.calendar import WorkingCalendar
+from sla.calendar import Period, ServiceHours, WorkingCalendar, parse_periods
 from sla.models import (
     LIVE,
     BusinessCalendar,
@@ -22,6 +22,8 @@ from sla.models import (
     CalendarYear,
     Clock,
     Escalation,
+    ServiceDay,
+    ServicePeriod,
     SlaPolicy,
     Stage,
     Unit,
@@ -43,8 +45,10 @@ def working_calendar(
 ) -> WorkingCalendar:
     """The calendar (the default one when None) as a WorkingCalendar.
 
-    One query when the cached copy is current, three when it is rebuilt; none when the caller
-    gives the calendar's `row` as the policy book holds it. Callers that compute many deadlines
+    One query when the cached copy is current, five when it is rebuilt (the row, days, years,
+    service periods, service exceptions); none when the caller gives the calendar's `row` as the
+    policy book holds it: the service hours ride in the cached copy, so an intake reads nothing
+    more for them. Callers that compute many deadlines
     (a beat scan) should call this once and reuse the object for the batch.
     """
     if row is None:
@@ -79,10 +83,27 @@ def working_calendar(
             year for year, status in years.items() if status == CalendarYear.Status.PROVISIONAL
         ),
         loaded_years=frozenset(years),
+        service_hours=_service_hours(calendar_id),
     )
     with _cache_lock:
         _cache[calendar_id] = (key, built)
     return built
+
+
+def _service_hours(calendar_id: int) -> ServiceHours | None:
+    """The calendar's service periods and date exceptions; None when it has none at all."""
+    weekly: list[list[Period]] = [[] for _ in range(7)]
+    for period in ServicePeriod.objects.filter(calendar_id=calendar_id).order_by("start"):
+        weekly[period.weekday - 1].append(period.as_minutes())
+    dates = {
+        day: parse_periods(text)
+        for day, text in ServiceDay.objects.filter(calendar_id=calendar_id).values_list(
+            "date", "periods"
+        )
+    }
+    if not any(weekly) and not dates:
+        return None
+    return ServiceHours(weekly=tuple(tuple(periods) for periods in weekly), dates=dates)
 
 
 def working_calendar_cache_clear() -> None:
@@ -267,7 +288,9 @@ class EscalationReason:
     reason: str
     stage: str | None = None
     unit: str | None = None
-    late_by: int = 0  # whole working days or hours past the deadline; 0 = just missed
+    late_by: int = (
+        0  # whole working days, service hours or hours past the deadline; 0 = just missed
+    )
 
 
 @dataclass(frozen=True)
@@ -307,6 +330,9 @@ def _escalation_reason(escalation: Escalation) -> EscalationReason:
     if clock.unit == Unit.WORKING_DAYS:
         calendar = working_calendar(calendar=clock.target.policy.calendar)
         late_by = calendar.working_time_between(clock.due_at, escalation.at) // timedelta(days=1)
+    elif clock.unit == Unit.SERVICE_HOURS:
+        calendar = working_calendar(calendar=clock.target.policy.calendar)
+        late_by = calendar.service_time_between(clock.due_at, escalation.at) // timedelta(hours=1)
     else:
         late_by = max(escalation.at - clock.due_at, timedelta(0)) // timedelta(hours=1)
     return EscalationReason(

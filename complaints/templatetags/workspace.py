@@ -148,6 +148,12 @@ def _reason_text(reason: EscalationReason) -> str:
             "%(stage)s %(count)d working days late",
             reason.late_by,
         )
+    elif reason.unit == Unit.SERVICE_HOURS:
+        text = ngettext(
+            "%(stage)s %(count)d service hour late",
+            "%(stage)s %(count)d service hours late",
+            reason.late_by,
+        )
     else:
         text = ngettext(
             "%(stage)s %(count)d hour late", "%(stage)s %(count)d hours late", reason.late_by

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sla.calendar import parse_periods, time_minutes
 from sla.holiday_source import supported_countries
 
 
@@ -174,6 +175,99 @@ class CalendarDay(models.Model):
         return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+class ServicePeriod(models.Model):
+    """One period of service hours on a weekday (a weekday may have several: morning, afternoon).
+
+    Service-hour targets count only inside these periods, and only on working days; a make-up
+    working day on a rest day without periods has those of an ordinary working day.
+    """
+
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="service_periods",
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"), help_text=_("00:00 is midnight at the end of the day."))
+
+    class Meta:
+        verbose_name = _("service period")
+        verbose_name_plural = _("service hours")
+        ordering = ["calendar_id", "weekday", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def as_minutes(self) -> tuple[int, int]:
+        return time_minutes(self.start), time_minutes(self.end, end=True)
+
+    def clean(self) -> None:
+        if self.start is not None and self.end is not None:
+            start, end = self.as_minutes()
+            if start >= end:
+                raise ValidationError({"end": _("A period ends after it starts.")})
+
+
+def validate_period_text(value: str) -> None:
+    try:
+        parse_periods(value)
+    except ValueError:
+        raise ValidationError(
+            _(
+                "Write periods as 08:30-12:00, 13:30-18:00 (24:00 for midnight), each ending "
+                "after it starts and none overlapping; leave empty for no service hours."
+            ),
+            code="invalid",
+        ) from None
+
+
+class ServiceDay(models.Model):
+    """A date whose service hours differ from its weekday's: other periods, or none at all.
+
+    It changes the hours of a working day only; whether a date is worked at all is the calendar
+    day's business (a holiday stays closed; make it a working day first to open on it).
+    """
+
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="service_days",
+    )
+    date = models.DateField(_("date"))
+    periods = models.CharField(
+        _("service periods"),
+        max_length=200,
+        blank=True,
+        validators=[validate_period_text],
+        help_text=_("e.g. 09:00-12:00, 13:00-16:00; empty: no service hours that date."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service hours exception")
+        verbose_name_plural = _("service hours exceptions")
+        ordering = ["calendar_id", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="sla_serviceday_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.periods or '-'}"
+
+
 class CalendarYear(models.Model):
     """Whether a calendar's year can be trusted: its official notice is loaded, or an admin said so."""
 
@@ -242,6 +336,7 @@ class CalendarChange(models.Model):
         DAY_REMOVED = "day_removed", _("Administrator's day removed")
         YEAR_CONFIRMED = "year_confirmed", _("Year confirmed")
         SETTINGS_CHANGED = "settings_changed", _("Calendar settings changed")
+        SERVICE_HOURS_CHANGED = "service_hours_changed", _("Service hours changed")
 
     calendar = models.ForeignKey(
         BusinessCalendar,

@@ -69,6 +69,8 @@ def validate_pause_reasons(value: object) -> None:
 class Unit(models.TextChoices):
     HOURS = "hours", _("Hours")
     WORKING_DAYS = "working_days", _("Working days")
+    # Counted only inside the calendar's service periods on working days (README "Three clocks").
+    SERVICE_HOURS = "service_hours", _("Service hours")
 
 
 class StartEvent(models.TextChoices):

@@ -8,9 +8,9 @@ refreshes cannot collide on the unique date) and, when something changed, gives 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,8 +21,16 @@ from django.utils.translation import gettext
 from accounts.models import User
 from complaints.models import Notification
 from complaints.services.notifications import calendar_year_key, notifications_settle
+from sla.calendar import validate_periods
 from sla.holiday_source import PackageYear, package_year
-from sla.models import BusinessCalendar, CalendarChange, CalendarDay, CalendarYear
+from sla.models import (
+    BusinessCalendar,
+    CalendarChange,
+    CalendarDay,
+    CalendarYear,
+    ServiceDay,
+    ServicePeriod,
+)
 from sla.selectors import forget_policy_book
 
 Kind = CalendarDay.Kind
@@ -231,6 +239,66 @@ def calendar_save(*, calendar: BusinessCalendar) -> BusinessCalendar:
         }:
             _record_change(calendar, Reason.SETTINGS_CHANGED, None, None)
     return calendar
+
+
+def calendar_service_hours_set(
+    *, calendar: BusinessCalendar, weekly: Mapping[int, Sequence[tuple[time, time]]]
+) -> list[ServicePeriod]:
+    """Replace the calendar's weekly service periods: ISO weekday -> [(from, until), ...].
+
+    A weekday left out has no service hours. Periods must not overlap (ValueError). Running
+    service-hour deadlines on the calendar are re-planned (a CalendarChange over every date).
+    """
+    rows = [
+        ServicePeriod(calendar=calendar, weekday=weekday, start=start, end=end)
+        for weekday, periods in sorted(weekly.items())
+        for start, end in sorted(periods)
+    ]
+    for weekday in weekly:
+        if weekday not in range(1, 8):
+            raise ValueError(f"Not an ISO weekday: {weekday!r}")
+        validate_periods(tuple(row.as_minutes() for row in rows if row.weekday == weekday))
+    with transaction.atomic():
+        _lock(calendar)
+        ServicePeriod.objects.filter(calendar=calendar).delete()
+        created = ServicePeriod.objects.bulk_create(rows)
+        calendar_service_hours_changed(calendar=calendar, dates=None)
+    return created
+
+
+def calendar_service_day_set(
+    *, calendar: BusinessCalendar, day: date, periods: str, note: str = ""
+) -> ServiceDay:
+    """Other service hours on one date ("09:00-12:00", or "" for none); replaces any earlier one."""
+    ServiceDay(calendar=calendar, date=day, periods=periods, note=note).clean_fields(
+        exclude=["calendar"]
+    )
+    with transaction.atomic():
+        _lock(calendar)
+        row, _ = ServiceDay.objects.update_or_create(
+            calendar=calendar, date=day, defaults={"periods": periods, "note": note}
+        )
+        calendar_service_hours_changed(calendar=calendar, dates=[day])
+    return row
+
+
+def calendar_service_hours_changed(
+    *, calendar: BusinessCalendar, dates: Iterable[date] | None
+) -> None:
+    """The calendar's service hours changed (weekly periods: `dates` None; else those dates'
+    exceptions), in the caller's transaction: new revision, and running service-hour deadlines
+    over them are re-planned. The admin calls this after saving its inlines."""
+    days = sorted(dates) if dates is not None else None
+    if days == []:
+        return
+    _lock(calendar)
+    _record_change(
+        calendar,
+        Reason.SERVICE_HOURS_CHANGED,
+        days[0] if days else None,
+        days[-1] if days else None,
+    )
+    _new_revision(calendar)
 
 
 def _record_change(

@@ -50,6 +50,8 @@ RESTARTED_ON_REOPEN = (Stage.INVESTIGATION, Stage.DECISION)
 def due_for(*, calendar: WorkingCalendar, unit: str, amount: int, start: datetime) -> datetime:
     if unit == Unit.HOURS:
         return calendar.add_hours(start, amount)
+    if unit == Unit.SERVICE_HOURS:
+        return calendar.add_service_hours(start, amount)
     return calendar.add_working_days(start, amount)
 
 
@@ -80,12 +82,19 @@ def schedule(clock: Clock, *, calendar: WorkingCalendar) -> None:
         span = calendar.working_time_between(clock.started_at, clock.due_at)
         share = span * clock.reminder_percent / 100
         clock.remind_at = calendar.add_working_time(clock.started_at, share)
+    elif clock.reminder_percent and clock.unit == Unit.SERVICE_HOURS:
+        # 75 % of the service time: the reminder comes while the desk is open.
+        span = calendar.service_time_between(clock.started_at, clock.due_at)
+        clock.remind_at = calendar.add_service_time(
+            clock.started_at, span * clock.reminder_percent / 100
+        )
     elif clock.reminder_percent:
         elapsed = (clock.due_at - clock.started_at) * clock.reminder_percent / 100
         clock.remind_at = clock.started_at + elapsed
     else:
         clock.remind_at = None
-    clock.provisional = clock.unit == Unit.WORKING_DAYS and calendar.is_provisional(clock.due_at)
+    # Working days and service hours both lie on the calendar's days, unconfirmed years included.
+    clock.provisional = clock.unit != Unit.HOURS and calendar.is_provisional(clock.due_at)
     clock.next_action_at = next_action_at(
         clock,
         calendar=calendar,
@@ -265,11 +274,14 @@ def due_after_pause(
 
     Hour clocks move by the elapsed time they stood still; working-day clocks count the working
     days they had left again after the day they resume, and end at the end of a working day
-    (sla.calendar.WorkingCalendar.deadline_after_wait). A clock that stopped at or after its
+    (sla.calendar.WorkingCalendar.deadline_after_wait); service-hour clocks count the service time
+    they had left again from the resume, in service periods only. A clock that stopped at or after its
     deadline stays overdue: waiting does not undo lateness.
     """
     if unit == Unit.HOURS:
         return calendar.shift_by_wait(due_at, paused_at, resumed_at)
+    if unit == Unit.SERVICE_HOURS:
+        return calendar.service_deadline_after_wait(due_at, paused_at, resumed_at)
     return calendar.deadline_after_wait(due_at, paused_at, resumed_at)
 
 

@@ -1,8 +1,8 @@
-"""Re-plan running working-day deadlines after the days under them changed.
+"""Re-plan running working-day and service-hour deadlines after the days under them changed.
 
 A year loaded late (a deployment whose calendar was empty, a holidays package upgraded after the
 State Council's notice), a day off or make-up day added or removed by an administrator, a calendar's
-weekly rest days changed: each is recorded as a CalendarChange by the calendar services, and this
+weekly rest days or service hours changed: each is recorded as a CalendarChange by the calendar services, and this
 service moves every unfinished working-day clock whose span covers the changed dates. Each moved
 deadline goes on the case's timeline with its old and new date. What was already sent stays sent:
 reminders, breaches and escalations are history; the new plan only decides what comes next.
@@ -118,14 +118,17 @@ def _changed_span(changes: Iterable[CalendarChange]) -> tuple[date, date] | None
 def _affected_clocks(
     *, calendar: BusinessCalendar, changes: Iterable[CalendarChange]
 ) -> QuerySet[Clock]:
-    """Unfinished working-day clocks on this calendar whose span may cover a changed date.
+    """Unfinished working-day and service-hour clocks on this calendar whose span may cover a
+    changed date.
 
     A clock runs from its local start date (not counted) to its due date; a wait only pushes the
     due date later, so a paused clock is taken whatever its due date. Hour clocks count elapsed
     time: no calendar day changes them.
     """
     clocks = Clock.objects.filter(
-        unit=Unit.WORKING_DAYS, met_at__isnull=True, cancelled_at__isnull=True
+        unit__in=[Unit.WORKING_DAYS, Unit.SERVICE_HOURS],
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
     )
     own = Q(target__policy__calendar=calendar)
     span = _changed_span(changes)
