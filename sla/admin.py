@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.dates import WEEKDAYS_ABBR
@@ -22,6 +22,9 @@ from sla.models import (
     Reminder,
     ServiceDay,
     ServicePeriod,
+    SlaPolicy,
+    SlaTarget,
+    Unit,
     Weekday,
 )
 from sla.services import (
@@ -61,6 +64,14 @@ class ServicePeriodFormSet(BaseInlineFormSet):
                 continue
             period = ServicePeriod(weekday=data["weekday"], start=data["start"], end=data["end"])
             by_weekday.setdefault(data["weekday"], []).append(period.as_minutes())
+        calendar = self.instance
+        if calendar.pk and not by_weekday and _counted_in_service_hours(calendar):
+            raise ValidationError(
+                gettext(
+                    "Active SLA targets count in service hours on this calendar: keep at least "
+                    "one service period, or change those targets first."
+                )
+            )
         for weekday, periods in sorted(by_weekday.items()):
             try:
                 validate_periods(tuple(sorted(periods)))
@@ -69,6 +80,16 @@ class ServicePeriodFormSet(BaseInlineFormSet):
                     gettext("Service periods on %(weekday)s overlap.")
                     % {"weekday": Weekday(weekday).label}
                 ) from None
+
+
+def _counted_in_service_hours(calendar: BusinessCalendar) -> bool:
+    policies = SlaPolicy.objects.filter(is_active=True)
+    policies = (
+        policies.filter(Q(calendar=calendar) | Q(calendar__isnull=True))
+        if calendar.is_default
+        else policies.filter(calendar=calendar)
+    )
+    return SlaTarget.objects.filter(policy__in=policies, unit=Unit.SERVICE_HOURS).exists()
 
 
 class ServicePeriodInline(admin.TabularInline):

@@ -16,7 +16,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.admin.common import ComplaintRecordAdmin, ReadOnlyInline
-from sla.models import Clock, ClockPause, EscalationSettings, PauseReason, SlaPolicy, SlaTarget
+from sla.models import (
+    BusinessCalendar,
+    Clock,
+    ClockPause,
+    EscalationSettings,
+    PauseReason,
+    ServicePeriod,
+    SlaPolicy,
+    SlaTarget,
+    Unit,
+)
 from sla.selectors import clock_is_breached
 
 
@@ -48,11 +58,38 @@ class SlaTargetForm(forms.ModelForm):
         ]
 
 
+class SlaTargetFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        wants_service_hours = any(
+            form.cleaned_data.get("unit") == Unit.SERVICE_HOURS
+            and not form.cleaned_data.get("DELETE")
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+        )
+        if not wants_service_hours:
+            return
+        policy: SlaPolicy = self.instance
+        calendar_id = (
+            policy.calendar_id
+            or BusinessCalendar.objects.filter(is_default=True).values_list("pk", flat=True).first()
+        )
+        if not ServicePeriod.objects.filter(calendar_id=calendar_id).exists():
+            # A service-hour deadline could not be counted: every intake would fail.
+            raise forms.ValidationError(
+                gettext(
+                    "A target in service hours needs a calendar with service hours: set them on "
+                    "the policy's business calendar (or the default one) first."
+                )
+            )
+
+
 class SlaTargetInline(admin.TabularInline):
     # One target per stage: the formset checks the (policy, stage) unique constraint itself, so a
     # stage entered twice comes back as a form error, never as a database error.
     model = SlaTarget
     form = SlaTargetForm
+    formset = SlaTargetFormSet
     fields = SlaTargetForm.Meta.fields
     extra = 0
     max_num = len(SlaTarget._meta.get_field("stage").choices)

@@ -359,3 +359,20 @@ def test_last_month_s_report_snapshot_is_kept(seeded, client):
     client.force_login(User.objects.get(username="manager"))
     listing = client.get("/reports/snapshots/").content.decode()
     assert f"/reports/snapshots/{snapshot.pk}/" in listing
+
+
+def test_the_customer_service_department_counts_first_contact_in_service_hours(seeded):
+    from sla.models import Clock, ServicePeriod, SlaPolicy, Stage, Unit
+
+    policy = SlaPolicy.objects.get(code="customer-service-general")
+    assert policy.category.code == "other"
+    assert policy.category.default_department.code == "customer-service"
+    first = policy.targets.get(stage=Stage.FIRST_RESPONSE)
+    assert (first.amount, first.unit) == (4, Unit.SERVICE_HOURS)
+    assert ServicePeriod.objects.filter(calendar=policy.calendar).count() == 10
+    # the seeded general policy is as it was: 24 clock hours
+    seeded_first = SlaPolicy.objects.get(code="default-general").targets.get(
+        stage=Stage.FIRST_RESPONSE
+    )
+    assert (seeded_first.amount, seeded_first.unit) == (24, Unit.HOURS)
+    assert Clock.objects.filter(unit=Unit.SERVICE_HOURS, target=first).exists()

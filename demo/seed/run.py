@@ -18,6 +18,7 @@ from demo.seed.clock import SimulatedClock, WorkCalendar
 from demo.seed.customers import CustomerProfile, make_customers
 from demo.seed.organisation import ensure_organisation
 from demo.seed.planning import SEED, plan_cases
+from demo.seed.service_hours import ensure_service_hours_department
 from demo.seed.story import CaseStory
 from reports.domain import last_full_month
 from reports.services.snapshots import snapshot_build
@@ -47,6 +48,7 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
     rng = random.Random(SEED)
     with transaction.atomic():
         org = ensure_organisation()
+        ensure_service_hours_department()
         customers = make_customers(rng)
         existing = demo_complaints(customers)
         created = not existing.exists()

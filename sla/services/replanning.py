@@ -125,8 +125,13 @@ def _affected_clocks(
     due date later, so a paused clock is taken whatever its due date. Hour clocks count elapsed
     time: no calendar day changes them.
     """
+    changes = list(changes)
+    # Service hours move only service-hour deadlines; days move both kinds.
+    hours_only = all(
+        change.reason == CalendarChange.Reason.SERVICE_HOURS_CHANGED for change in changes
+    )
     clocks = Clock.objects.filter(
-        unit__in=[Unit.WORKING_DAYS, Unit.SERVICE_HOURS],
+        unit__in=[Unit.SERVICE_HOURS] if hours_only else [Unit.WORKING_DAYS, Unit.SERVICE_HOURS],
         met_at__isnull=True,
         cancelled_at__isnull=True,
     )

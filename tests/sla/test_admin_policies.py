@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 from django.contrib import messages
@@ -20,7 +20,7 @@ from sla.models import (
     SlaTarget,
     Stage,
 )
-from sla.services import clocks_pause
+from sla.services import calendar_service_hours_set, clocks_pause
 from tests.sla.china import SHANGHAI
 
 pytestmark = pytest.mark.django_db
@@ -422,3 +422,26 @@ def test_the_clock_list_costs_the_same_queries_for_few_or_many_clocks(
 
     assert len(response.context["cl"].result_list) == 28
     assert len(many) == len(few)
+
+
+# --- service hours ----------------------------------------------------------------------------
+
+
+def test_a_service_hour_target_needs_a_calendar_with_service_hours(admin_client, general, cn):
+    row = row_of(general, Stage.FIRST_RESPONSE)
+    post = policy_form(
+        general, **{f"targets-{row}-amount": 4, f"targets-{row}-unit": "service_hours"}
+    )
+
+    refused = admin_client.post(reverse("admin:sla_slapolicy_change", args=[general.pk]), post)
+
+    assert refused.status_code == 200
+    assert "needs a calendar with service hours" in refused.content.decode()
+    assert general.targets.get(stage=Stage.FIRST_RESPONSE).unit == "hours"
+
+    calendar_service_hours_set(calendar=cn, weekly={1: [(time(9), time(17))]})
+    accepted = admin_client.post(reverse("admin:sla_slapolicy_change", args=[general.pk]), post)
+
+    assert accepted.status_code == 302
+    target = general.targets.get(stage=Stage.FIRST_RESPONSE)
+    assert (target.amount, target.unit) == (4, "service_hours")

@@ -274,3 +274,27 @@ def test_midnight_ends_a_night_period(china):
     period.full_clean()
     assert period.as_minutes() == (1320, 1440)
     assert timedelta(minutes=period.as_minutes()[1]) == timedelta(days=1)
+
+
+def test_the_last_periods_cannot_go_while_targets_count_on_them(admin_client, service_policy, desk):
+    periods = list(ServicePeriod.objects.filter(calendar=desk).order_by("pk"))
+    data = calendar_form(
+        desk,
+        **{
+            "service_periods-TOTAL_FORMS": str(len(periods)),
+            "service_periods-INITIAL_FORMS": str(len(periods)),
+        },
+    )
+    for number, period in enumerate(periods):
+        data[f"service_periods-{number}-id"] = str(period.pk)
+        data[f"service_periods-{number}-calendar"] = str(desk.pk)
+        data[f"service_periods-{number}-weekday"] = str(period.weekday)
+        data[f"service_periods-{number}-start"] = period.start.strftime("%H:%M")
+        data[f"service_periods-{number}-end"] = period.end.strftime("%H:%M")
+        data[f"service_periods-{number}-DELETE"] = "on"
+
+    response = admin_client.post(reverse("admin:sla_businesscalendar_change", args=[desk.pk]), data)
+
+    assert response.status_code == 200
+    assert "keep at least one service period" in response.content.decode()
+    assert ServicePeriod.objects.filter(calendar=desk).count() == 10
