@@ -436,7 +436,12 @@ def test_a_service_hour_target_needs_a_calendar_with_service_hours(admin_client,
     refused = admin_client.post(reverse("admin:sla_slapolicy_change", args=[general.pk]), post)
 
     assert refused.status_code == 200
-    assert "needs a calendar with service hours" in refused.content.decode()
+    (errors,) = [
+        str(error)
+        for inline in refused.context["inline_admin_formsets"]
+        for error in inline.formset.non_form_errors()
+    ]
+    assert "服务时间" in errors  # "needs a calendar with service hours", in the site's language
     assert general.targets.get(stage=Stage.FIRST_RESPONSE).unit == "hours"
 
     calendar_service_hours_set(calendar=cn, weekly={1: [(time(9), time(17))]})

@@ -296,5 +296,10 @@ def test_the_last_periods_cannot_go_while_targets_count_on_them(admin_client, se
     response = admin_client.post(reverse("admin:sla_businesscalendar_change", args=[desk.pk]), data)
 
     assert response.status_code == 200
-    assert "keep at least one service period" in response.content.decode()
+    (errors,) = [
+        str(error)
+        for inline in response.context["inline_admin_formsets"]
+        for error in inline.formset.non_form_errors()
+    ]
+    assert "至少保留一个服务时段" in errors  # "keep at least one service period"
     assert ServicePeriod.objects.filter(calendar=desk).count() == 10
