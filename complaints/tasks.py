@@ -8,12 +8,17 @@ from django.db import OperationalError
 from complaints.api.idempotency import idempotency_keys_purge
 from complaints.services.customer_emails import customer_emails_resend, customer_emails_send
 from complaints.services.customer_portal import tracking_link_send
+from complaints.services.customer_texts import (
+    customer_text_event,
+    customer_texts_send_due,
+)
 from complaints.services.notifications import (
     notification_emails_resend,
     notification_emails_send,
 )
 from complaints.services.retention import retention_anonymise_batch, retention_sweep
 from complaints.services.rights import rights_export_build, rights_exports_purge
+from complaints.sms import SmsError
 
 # A batch waiting longer than this in the queue is dropped: the next night queues it again.
 RETENTION_BATCH_EXPIRES_SECONDS = 6 * 3600
@@ -70,9 +75,28 @@ def resend_notification_emails_task() -> int:
     max_retries=5,
     retry_backoff=True,
 )
-def send_tracking_link_task(complaint_id: int) -> bool:
+def send_tracking_link_task(complaint_id: int, request_key: str = "") -> bool:
     """Record and queue a fresh tracking link to the customer (asked for on the public pages)."""
-    return tracking_link_send(complaint_id=complaint_id)
+    return tracking_link_send(complaint_id=complaint_id, request_key=request_key)
+
+
+@shared_task(
+    name="complaints.tasks.text_customer_task",
+    acks_late=True,
+    # SmsError: the provider refused for now (the text is pending again); OSError: no route.
+    autoretry_for=(SmsError, OSError, OperationalError),
+    max_retries=5,
+    retry_backoff=True,
+)
+def text_customer_task(complaint_id: int, kind: str, key: str) -> bool:
+    """Store the text of event `key` (once, whatever the retries) and send it if it is due."""
+    return customer_text_event(complaint_id=complaint_id, kind=kind, key=key) is not None
+
+
+@shared_task(name="complaints.tasks.send_due_customer_texts_task", acks_late=True)
+def send_due_customer_texts_task() -> int:
+    """Every minute, by beat: send the texts held for the customers' hours, or never sent."""
+    return customer_texts_send_due()
 
 
 @shared_task(name="complaints.tasks.anonymise_expired_cases_task", acks_late=True)

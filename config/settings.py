@@ -253,6 +253,40 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # The file backend's folder (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend).
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
+# Text messages (SMS) to customers who gave a mobile number and no e-mail address (README: SMS).
+# A backend in the shape of Django's e-mail backends: console (the default: the demo prints them),
+# file, locmem (tests) or the Alibaba Cloud SMS adapter.
+COMPLAINTS_SMS_BACKEND = os.environ.get(
+    "COMPLAINTS_SMS_BACKEND", "complaints.sms.backends.ConsoleBackend"
+)
+COMPLAINTS_SMS_FILE_PATH = os.environ.get("COMPLAINTS_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+# The signature (短信签名) registered with the provider: it heads every text as 【...】.
+COMPLAINTS_SMS_SIGN_NAME = os.environ.get("COMPLAINTS_SMS_SIGN_NAME", "客户服务中心")
+# The provider's approved template for each kind of text, per language (README: SMS).
+COMPLAINTS_SMS_TEMPLATES = {
+    (kind, language): os.environ.get(
+        f"COMPLAINTS_SMS_TEMPLATE_{kind.upper()}" + ("_EN" if language == "en" else ""), ""
+    )
+    for kind in ("acknowledgement", "tracking_link", "reply")
+    for language in ("zh-hans", "en")
+}
+# Alibaba Cloud SMS (complaints.sms.aliyun.AliyunBackend): credentials under the names of the
+# provider's own SDKs, from the environment only.
+COMPLAINTS_SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_ID", "")
+COMPLAINTS_SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
+COMPLAINTS_SMS_ALIYUN_ENDPOINT = os.environ.get(
+    "COMPLAINTS_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/"
+)
+# Seconds a provider may take to answer.
+COMPLAINTS_SMS_TIMEOUT = env_int("COMPLAINTS_SMS_TIMEOUT", 10)
+# Customers are texted only between these local times (TIME_ZONE), unless they asked for urgent
+# contact; a text outside them waits for the next start. Equal start and end: at any hour.
+COMPLAINTS_SMS_WINDOW_START = os.environ.get("COMPLAINTS_SMS_WINDOW_START", "08:00")
+COMPLAINTS_SMS_WINDOW_END = os.environ.get("COMPLAINTS_SMS_WINDOW_END", "21:00")
+# The secret in the address the provider posts customers' replies to (/sms/inbound/<secret>/);
+# empty: replies are not taken.
+COMPLAINTS_SMS_INBOUND_SECRET = os.environ.get("COMPLAINTS_SMS_INBOUND_SECRET", "")
+
 # A deployment names its own secret key; the embedded `make run`, the tests and a developer's
 # runserver never do. What would stop plain http://127.0.0.1 from working (the redirect to HTTPS,
 # secure-only cookies, HSTS) is therefore on by default in a deployment and off otherwise, and each
@@ -312,6 +346,8 @@ CELERY_TASK_ROUTES = {
     "health.tasks.*": {"queue": "sla"},
     "complaints.tasks.send_notification_emails_task": {"queue": "notify"},
     "complaints.tasks.send_customer_emails_task": {"queue": "notify"},
+    "complaints.tasks.text_customer_task": {"queue": "notify"},
+    "complaints.tasks.send_due_customer_texts_task": {"queue": "notify"},
     "complaints.tasks.resend_notification_emails_task": {"queue": "notify"},
     "reports.tasks.*": {"queue": "reports"},
     # A person's export (a zip of their data and files) is long work like the reports' exports.

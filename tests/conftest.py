@@ -13,6 +13,7 @@ from django.core.cache import cache
 
 from accounts.models import Department, User
 from accounts.roles import ROLE_PERMISSIONS, Role
+from complaints import sms
 from complaints.models import Category, Complaint
 from complaints.services import complaint_create
 from complaints.services.intake import reference_sequences_forget
@@ -44,6 +45,11 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     # Nor does a broker one test stopped count as down in the next.
     broker_breaker_reset()
+    # Texts to customers are kept in complaints.sms.outbox (as Django's locmem e-mail backend
+    # keeps e-mails), and go at any hour: the tests of the window set it themselves.
+    settings.COMPLAINTS_SMS_BACKEND = "complaints.sms.backends.LocmemBackend"
+    settings.COMPLAINTS_SMS_WINDOW_START = settings.COMPLAINTS_SMS_WINDOW_END = "00:00"
+    sms.outbox.clear()
 
 
 # Rows the data migrations create besides the role groups: the default calendar, the default SLA

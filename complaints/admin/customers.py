@@ -33,7 +33,16 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ("name", "phone", "email", "address", "region", "language", "note")
+        fields = (
+            "name",
+            "phone",
+            "email",
+            "address",
+            "region",
+            "language",
+            "urgent_contact",
+            "note",
+        )
 
     def clean_phone(self) -> str:
         try:
@@ -66,7 +75,8 @@ class CustomerAdmin(ExactContactSearch, admin.ModelAdmin):
     list_filter = ("region",)
     # Phone and e-mail are searched exactly (ExactContactSearch), never as substrings.
     search_fields = ("name",)
-    readonly_fields = ("created_at", "updated_at")
+    # Texts refused: set only by the customer's STOP / 退订 reply.
+    readonly_fields = ("sms_opted_out_at", "created_at", "updated_at")
     fields = (
         "name",
         "phone",
@@ -74,6 +84,8 @@ class CustomerAdmin(ExactContactSearch, admin.ModelAdmin):
         "address",
         "region",
         "language",
+        "urgent_contact",
+        "sms_opted_out_at",
         "note",
         "created_at",
         "updated_at",

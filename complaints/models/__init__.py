@@ -27,6 +27,7 @@ from .notifications import Notification
 from .privacy import ContactField, ContactReveal, RevealLogIsAppendOnly, RevealReason
 from .public import PublicSubmission
 from .rights import RightsRequest
+from .texts import CustomerText
 from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Customer",
     "CustomerContact",
     "CustomerEmail",
+    "CustomerText",
     "Decision",
     "DecisionApproval",
     "EscalationLevel",

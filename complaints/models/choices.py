@@ -19,6 +19,8 @@ class Channel(models.TextChoices):
     LEGAL_NOTICE = "legal_notice", _("Lawyer's letter or court papers")
     WEB = "web", _("Web form")
     API = "api", _("Partner system")
+    # Text messages: the automatic ones to customers, and their replies (退订).
+    SMS = "sms", _("Text message (SMS)")
 
 
 class Severity(models.TextChoices):

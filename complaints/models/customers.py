@@ -24,6 +24,20 @@ class Customer(models.Model):
         db_default="",
         help_text=_("The language of our letters and e-mails to the customer."),
     )
+    # Texts (SMS): they asked to be texted at any hour (else only within the day's window), or
+    # replied STOP / 退订 (then never again).
+    urgent_contact = models.BooleanField(
+        _("urgent contact"),
+        default=False,
+        db_default=False,
+        help_text=_("The customer asked to be contacted urgently: texts go at any hour."),
+    )
+    sms_opted_out_at = models.DateTimeField(
+        _("texts refused at"),
+        null=True,
+        blank=True,
+        help_text=_("The customer replied STOP / 退订: no more text messages."),
+    )
     # Set once their personal details were removed: every complaint of theirs was anonymised.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

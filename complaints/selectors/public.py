@@ -6,10 +6,14 @@ from __future__ import annotations
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from complaints.domain.contact_details import normalize_email, normalize_phone
 from complaints.errors import InvalidInput
-from complaints.models import CaseEvent, Complaint, FollowUp, FollowUpMethod, State
+from complaints.models import CaseEvent, Complaint, CustomerText, FollowUp, FollowUpMethod, State
 from sla.models import Clock, PauseReason, Stage
 
 # Compared against when no complaint has the reference, so that an unknown reference costs the
@@ -148,4 +152,16 @@ def tracking_for(*, complaint: Complaint) -> Tracking:
         promises=promises,
         waiting_on_customer=bool(waiting_ids) and complaint.is_open,
         survey_open=survey_is_open(complaint),
+    )
+
+
+def text_for_link(*, code: str) -> CustomerText | None:
+    """The text a short link (/complaint/m/<code>/) came in, with its case; None: no such text,
+    or one older than a signed link may be (COMPLAINTS_PUBLIC_LINK_MAX_AGE_DAYS)."""
+    oldest = timezone.now() - timedelta(days=int(settings.COMPLAINTS_PUBLIC_LINK_MAX_AGE_DAYS))
+    return (
+        CustomerText.objects.select_related("complaint")
+        .filter(link_code=code, created_at__gte=oldest)
+        .only("kind", "created_at", "complaint__public_token", "complaint__reopen_count")
+        .first()
     )

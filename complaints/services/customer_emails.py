@@ -48,7 +48,8 @@ class Delivery:
     """Whether an automatic e-mail could go, as stored in the timeline's data (a code)."""
 
     EMAILED = "emailed"
-    NO_ADDRESS = "no_email"  # phone only: nothing can be sent yet (SMS is not offered)
+    NO_ADDRESS = "no_email"  # no e-mail address, and not reached by text either
+    TEXTED = "texted"  # a mobile number and no e-mail address: by text (customer_texts)
     SWITCHED_OFF = "email_off"  # the organisation has e-mail switched off (the demo history)
 
 

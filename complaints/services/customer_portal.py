@@ -8,6 +8,7 @@ state go through the one transition runner with `by_customer=True`.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from complaints.models import (
     Complaint,
     ContactDirection,
     ContactPurpose,
+    CustomerText,
     EscalationLevel,
     FollowUp,
     FollowUpMethod,
@@ -37,6 +39,7 @@ from complaints.selectors.public import web_survey_answered
 from complaints.services.common import lock_for_change, save_change
 from complaints.services.contacts import log_contact
 from complaints.services.customer_emails import customer_email_send
+from complaints.services.customer_texts import customer_text_on_commit
 from complaints.services.evidence import (
     evidence_check_upload,
     evidence_store,
@@ -281,15 +284,17 @@ def survey_answer(
 def tracking_link_request(*, complaint: Complaint) -> None:
     """Send the customer a fresh tracking link, after the commit and off the request: the page
     answers alike (and as fast) whether or not the details matched a complaint."""
-    dispatch_after_commit(TRACKING_LINK_TASK, complaint.pk)
+    # The request's own key: a retried task texts once, a second request texts again.
+    dispatch_after_commit(TRACKING_LINK_TASK, complaint.pk, uuid.uuid4().hex)
 
 
 @transaction.atomic
-def tracking_link_send(*, complaint_id: int) -> bool:
-    """E-mail the customer a fresh tracking link (the task queued by tracking_link_request).
+def tracking_link_send(*, complaint_id: int, request_key: str = "") -> bool:
+    """E-mail the customer a fresh tracking link (the task queued by tracking_link_request), or
+    text it to a customer with a mobile number and no e-mail address (customer_texts).
 
-    Recorded as an automatic e-mail on the case. False when it cannot go: no e-mail address (SMS
-    is not offered) or e-mail switched off.
+    Recorded as an automatic e-mail on the case (the text, once sent). False when it cannot go:
+    no e-mail address nor mobile number, or automatic messages switched off.
     """
     complaint = Complaint.objects.select_related("customer").filter(pk=complaint_id).first()
     if complaint is None:
@@ -301,4 +306,10 @@ def tracking_link_send(*, complaint_id: int) -> bool:
         template="customer_tracking_link",
         context={"tracking_url": tracking_url(locked)},
     )
-    return email is not None
+    if email is not None:
+        return True
+    return customer_text_on_commit(
+        complaint=complaint,
+        kind=CustomerText.Kind.TRACKING_LINK,
+        key=f"tracking_link:{complaint_id}:{request_key or uuid.uuid4().hex}",
+    )

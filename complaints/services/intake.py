@@ -15,9 +15,18 @@ from django.utils.translation import gettext as _
 from accounts.models import Department, User
 from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.errors import InvalidInput
-from complaints.models import CaseEvent, Category, Channel, Complaint, ReferenceSequence, Severity
+from complaints.models import (
+    CaseEvent,
+    Category,
+    Channel,
+    Complaint,
+    CustomerText,
+    ReferenceSequence,
+    Severity,
+)
 from complaints.services.common import Needs, ensure_role_may
 from complaints.services.customer_emails import Delivery, acknowledge_receipt, delivery_for
+from complaints.services.customer_texts import customer_text_on_commit, texts_customer
 from complaints.services.customers import customer_get_or_create
 from complaints.timeline import record_event
 from sla.models import EscalationSettings
@@ -232,6 +241,12 @@ def complaint_create(
     # The customer is told at once, by e-mail when we have an address (never counted as the
     # first response); the created entry says whether they could be.
     acknowledgement = delivery_for(customer)
+    if (
+        acknowledgement == Delivery.NO_ADDRESS
+        and texts_customer(customer)
+        and EscalationSettings.current().send_email
+    ):
+        acknowledgement = Delivery.TEXTED
     record_event(
         complaint=complaint,
         kind=CaseEvent.Kind.CREATED,
@@ -251,6 +266,13 @@ def complaint_create(
     )
     if acknowledgement == Delivery.EMAILED:
         acknowledge_receipt(complaint=complaint, clocks=clocks)
+    elif acknowledgement == Delivery.TEXTED:
+        # Stored and sent by the task after the commit: nothing more in this transaction.
+        customer_text_on_commit(
+            complaint=complaint,
+            kind=CustomerText.Kind.ACKNOWLEDGEMENT,
+            key=f"acknowledgement:{complaint.pk}",
+        )
     # escalate_on_facts without its look-up of live decisions: a new case has none yet, so its
     # largest amount is the amount claimed.
     escalations_record(

@@ -46,6 +46,7 @@ from complaints.models import (
     Customer,
     CustomerContact,
     CustomerEmail,
+    CustomerText,
     Decision,
     DecisionApproval,
     EvidenceFile,
@@ -192,6 +193,10 @@ def complaints_anonymise(
     # One never sent has nothing to prove and must not go out with an empty address.
     emails.filter(emailed_at__isnull=True).delete()
     emails.update(to="", subject="", body="", body_html="")
+    texts = CustomerText.objects.filter(complaint_id__in=ids)
+    # Likewise a text that never went; one that went keeps its row (the contact's), not the number.
+    texts.exclude(status=CustomerText.Status.SENT).delete()
+    texts.update(to="", params={})
     FollowUp.objects.filter(complaint_id__in=ids).update(comment="")
     Handoff.objects.filter(complaint_id__in=ids).update(note="")
     ClockPause.objects.filter(clock__complaint_id__in=ids).update(note="")

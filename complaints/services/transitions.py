@@ -30,12 +30,14 @@ from complaints.models import (
     Complaint,
     ContactDirection,
     ContactPurpose,
+    CustomerText,
     RejectionReason,
 )
 from complaints.selectors import complaint_is_workable_by
 from complaints.services.common import ensure_workable, lock_for_change, save_change
 from complaints.services.contacts import log_contact
 from complaints.services.customer_emails import Delivery, delivery_for, rejection_notice
+from complaints.services.customer_texts import customer_text_on_commit
 from complaints.services.notifications import notifications_settle_case
 from complaints.services.reply import reply_email_on_commit
 from complaints.timeline import BY_CUSTOMER, record_event
@@ -98,7 +100,16 @@ def _after_reply(
         at=at,
     )
     emailed = reply_email_on_commit(complaint=complaint, contact=contact)
-    return {"contact_id": contact.pk, "channel": contact.channel, "emailed": emailed}
+    # No e-mail address: a text tells them the answer is there, with the survey's link.
+    texted = not emailed and customer_text_on_commit(
+        complaint=complaint, kind=CustomerText.Kind.REPLY, key=f"reply:{contact.pk}"
+    )
+    return {
+        "contact_id": contact.pk,
+        "channel": contact.channel,
+        "emailed": emailed,
+        **({"texted": True} if texted else {}),
+    }
 
 
 def _after_reject(

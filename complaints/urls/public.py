@@ -3,7 +3,7 @@ information, withdraw and answer the satisfaction survey."""
 
 from django.urls import path
 
-from complaints.views.public import submit, survey, tracking
+from complaints.views.public import submit, survey, texts, tracking
 
 app_name = "public"
 
@@ -16,4 +16,7 @@ urlpatterns: list = [
     path("track/<str:token>/add/", tracking.track_add, name="track_add"),
     path("track/<str:token>/withdraw/", tracking.track_withdraw, name="track_withdraw"),
     path("survey/<str:token>/", survey.survey, name="survey"),
+    # Text messages: their short links, and the provider's push of the customers' replies.
+    path("m/<str:code>/", texts.text_link, name="text_link"),
+    path("sms/replies/<str:secret>/", texts.sms_replies, name="sms_replies"),
 ]

@@ -122,11 +122,12 @@ def test_an_unknown_language_is_refused(new_complaint):
     assert set(refused.value.fields) == {"customer_language"}
 
 
-def test_a_customer_with_only_a_phone_number_gets_nothing_and_the_case_says_so(
+def test_a_customer_with_only_a_landline_number_gets_nothing_and_the_case_says_so(
     new_complaint, django_capture_on_commit_callbacks, mailoutbox
 ):
+    # (a mobile number only: texts, tests/complaints/test_customer_texts.py)
     with django_capture_on_commit_callbacks(execute=True):
-        complaint = new_complaint()  # phone only
+        complaint = new_complaint(customer_phone="010 6512 3456")  # phone only
 
     assert mailoutbox == []
     assert not CustomerContact.objects.exists()

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints import sms
 from complaints.models import (
     CaseEvent,
     Channel,
@@ -193,13 +194,27 @@ def test_an_english_reader_gets_english_e_mails(
     assert "Follow your complaint online" in message.body
 
 
-def test_a_phone_only_complaint_is_recorded_without_an_e_mail(
+def test_a_phone_only_complaint_is_acknowledged_by_text_message(
     submit, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         submitted_path(submit(customer_email=""))
 
     assert mailoutbox == []
+    complaint = Complaint.objects.get()
+    created = complaint.events.get(kind=CaseEvent.Kind.CREATED)
+    assert created.data["acknowledgement"] == "texted"
+    [text] = sms.outbox
+    assert text.to == "+8613912345678" and complaint.reference in text.body
+
+
+def test_a_landline_only_complaint_is_recorded_without_a_message(
+    submit, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted_path(submit(customer_email="", customer_phone="021 6212 3456"))
+
+    assert mailoutbox == [] and sms.outbox == []
     created = Complaint.objects.get().events.get(kind=CaseEvent.Kind.CREATED)
     assert created.data["acknowledgement"] == "no_email"
 

@@ -176,6 +176,15 @@ def test_a_submission_costs_a_bounded_number_of_queries(
                 SUBMIT_URL, form_data(category=str(org.category.pk), evidence_files=[photo()])
             )
         )
+    # A customer with a mobile number and no e-mail address costs no more: their text is stored
+    # and sent by the task after the commit (tests/complaints/test_customer_texts.py).
+    with (
+        django_assert_max_num_queries(pinned),
+        django_capture_on_commit_callbacks(execute=False) as queued,
+    ):
+        submitted_path(client.post(SUBMIT_URL, form_data(customer_email="")))
+    # the text's task, queued at the commit (the other callback is the reference sequence's)
+    assert [c for c in queued if "dispatch_after_commit" in c.__qualname__]
     receipt = submitted_path(client.post(SUBMIT_URL, form_data()))
     with django_assert_max_num_queries(2):  # the complaint, its promised deadlines
         assert client.get(receipt).status_code == 200

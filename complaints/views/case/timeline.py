@@ -173,6 +173,8 @@ def _customer_told(delivery: str | None) -> str:
     """What became of an automatic e-mail to the customer (a Delivery code), for people."""
     if delivery == "emailed":
         return _("sent by e-mail")
+    if delivery == "texted":
+        return _("sent by text message")
     if delivery == "no_email":
         return _("could not be sent: the customer has no e-mail address")
     if delivery == "email_off":
