@@ -36,6 +36,7 @@ from complaints.models import (
 from demo import data as demo_data
 from demo.seed.customers import make_customers
 from demo.seed.planning import SEED, plan_cases
+from demo.seed.run import PHONE_ONLY_CUSTOMER
 from sla.models import Escalation
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +208,15 @@ def test_about_200_complaints_in_every_state_channel_and_category(seeded):
     customers = Customer.objects.count()
     assert 100 <= customers <= 130
     assert customers < complaints.count()  # some customers complained more than once
+
+
+def test_a_customer_with_only_a_mobile_number_is_acknowledged_by_text(seeded):
+    customer = Customer.objects.get(phone=PHONE_ONLY_CUSTOMER["customer_phone"])
+    assert customer.email == ""
+    complaint = customer.complaints.get()
+    assert complaint.channel == Channel.SMS and complaint.state == State.INTAKE
+    created = complaint.events.get(kind=CaseEvent.Kind.CREATED)
+    assert created.data["acknowledgement"] == "texted"  # sent by the worker after the commit
 
 
 def test_every_timeline_starts_with_created_and_follows_the_state_machine(seeded):

@@ -279,6 +279,13 @@ def customer_text_send(pk: int, *, now: datetime | None = None) -> bool:
             raise
         logger.warning("Text %s was not sent: %s", pk, error)
         return False
+    except Exception as error:
+        # Not the provider's answer (the file backend's disk, a bug): nothing went; the task's
+        # retry or the due-texts job tries again.
+        CustomerText.objects.filter(pk=pk).update(
+            status=CustomerText.Status.PENDING, error=str(error)[:300]
+        )
+        raise
     _record(text, body=message.body, provider_id=provider_id, now=timezone.now())
     return True
 
@@ -292,7 +299,7 @@ def customer_texts_send(
     for pk in text_ids:
         try:
             sent += customer_text_send(pk, now=now)
-        except sms.SmsError as error:
+        except Exception as error:  # reported to the task, which retries; the others still go
             logger.warning("Text %s failed: %s", pk, error)
             failures.append(error)
     return sent, failures
