@@ -320,6 +320,8 @@ NOT_WALKED = {
     "public:track_lookup": "the customers' lookup form, empty",
     "public:track": "the customer's own page, masked for anyone (tests/public/tracking)",
     "public:survey": "the customer's survey: no contact details (tests/public/tracking)",
+    "public:text_link": "a text's short link: a redirect to a signed link, no data",
+    "public:sms_replies": "the SMS provider's callback (POST, secret path), no data",
 }
 
 
