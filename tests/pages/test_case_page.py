@@ -217,12 +217,21 @@ def test_the_timeline_tells_the_story_in_words(page, org, complaint_in, flow):
 
 
 def test_the_timeline_says_when_the_customer_could_not_be_acknowledged(page, org, new_complaint):
-    complaint = new_complaint()  # phone only: no e-mail address
+    complaint = new_complaint(customer_phone="010 6512 3456")  # a landline: no e-mail, no texts
 
     html = text(page.get(org.agent, complaint))
 
     assert "Acknowledgment to the customer" in html
     assert "could not be sent: the customer has no e-mail address" in html
+
+
+def test_the_timeline_says_the_customer_was_acknowledged_by_text(page, org, new_complaint):
+    complaint = new_complaint()  # a mobile number only
+
+    html = text(page.get(org.agent, complaint))
+
+    assert "Acknowledgment to the customer" in html
+    assert "sent by text message" in html
 
 
 def test_the_timeline_shows_the_automatic_acknowledgment_and_the_rejection_notice(
