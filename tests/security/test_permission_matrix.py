@@ -760,6 +760,8 @@ NOT_STAFF = {
     "public:track_add": "the customer adds information, by the signed token",
     "public:track_withdraw": "the customer withdraws, by the signed token",
     "public:survey": "the customer's survey, by its signed token",
+    "public:text_link": "a text's short link: a redirect to a freshly signed link (tests/complaints/test_customer_texts.py)",
+    "public:sms_replies": "the SMS provider's callback, by the secret in its path (tests/complaints/test_customer_texts.py)",
 }
 
 
