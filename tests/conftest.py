@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -45,6 +46,11 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     # Nor does a broker one test stopped count as down in the next.
     broker_breaker_reset()
+    # Celery marks "inside a task" with one process-wide flag that each eager task sets and then
+    # restores to what it found. Two eager tasks in two threads at once (the concurrency tests'
+    # intakes each queue a text) can restore it in the wrong order and leave it set, and every
+    # later `result.get()` of the process then refuses ("Never call result.get() within a task").
+    _set_task_join_will_block(False)
     # Texts to customers are kept in complaints.sms.outbox (as Django's locmem e-mail backend
     # keeps e-mails), and go at any hour: the tests of the window set it themselves.
     settings.COMPLAINTS_SMS_BACKEND = "complaints.sms.backends.LocmemBackend"
