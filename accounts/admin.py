@@ -89,7 +89,10 @@ class DepartmentAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (
+            _("Personal info"),
+            {"fields": ("first_name", "last_name", "email", "phone", "notification_delivery")},
+        ),
         (
             _("Organisation"),
             {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 
 class OneTimeCodeInput(forms.TextInput):
     """A code box that comes back empty: a refused code is typed anew, not corrected."""
@@ -73,3 +75,20 @@ class CurrentCodeForm(forms.Form):
         ),
         error_messages={"required": _("Enter a current code first.")},
     )
+
+
+class NotificationDeliveryForm(forms.Form):
+    """How a person takes their notifications: by e-mail and in the inbox, or in the inbox only."""
+
+    notification_delivery = forms.ChoiceField(
+        label=_("Notifications by"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Reminders and escalations always appear in your inbox. Their e-mails wait for the "
+            "service hours, urgent ones excepted."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["notification_delivery"].choices = User.Delivery.choices

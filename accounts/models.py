@@ -105,6 +105,23 @@ class User(AbstractUser):
         help_text=_("Largest decision amount (CNY) this person may approve on their own."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Delivery(models.TextChoices):
+        EMAIL_AND_APP = "email_and_app", _("E-mail and in-app inbox")
+        APP_ONLY = "app_only", _("In-app inbox only")
+
+    notification_delivery = models.CharField(
+        _("notifications by"),
+        max_length=20,
+        choices=Delivery.choices,
+        default=Delivery.EMAIL_AND_APP,
+        db_default=Delivery.EMAIL_AND_APP,
+        help_text=_(
+            "Reminders and escalations always appear in the inbox; choose whether they are also "
+            "e-mailed. E-mails outside the service hours wait for the next period, urgent ones "
+            "excepted."
+        ),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -112,6 +129,11 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("Used for the pages after sign-in and for e-mail notifications."),
     )
+
+    @property
+    def wants_email(self) -> bool:
+        """Whether notifications are e-mailed to them as well as shown in the inbox."""
+        return self.notification_delivery != self.Delivery.APP_ONLY
 
     # Not a field: department_scope_ids (accounts.selectors) keeps its answer here for the request.
     _department_scope_cache: tuple[int | None, frozenset[int]]

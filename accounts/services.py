@@ -139,3 +139,14 @@ def api_token_issue(
         request=request,
     )
     return token
+
+
+def user_notification_delivery_set(*, user: User, delivery: str) -> User:
+    """How `user` takes notifications (User.Delivery): also by e-mail, or in the inbox only. From
+    then on; e-mails already due still go."""
+    if delivery not in User.Delivery.values:
+        raise ValueError(f"Not a delivery choice: {delivery!r}")
+    if user.notification_delivery != delivery:
+        user.notification_delivery = delivery
+        user.save(update_fields=["notification_delivery"])
+    return user

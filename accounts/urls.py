@@ -1,5 +1,5 @@
-"""Sign-in (and its code step), sign-out, password change, two-factor sign-in and the language
-switch for staff."""
+"""Sign-in (and its code step), sign-out, password change, two-factor sign-in, the language
+switch and the notification setting for staff."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -13,4 +13,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", views.language_switch, name="language"),
+    path("notifications/", views.notification_settings, name="notification_settings"),
 ]

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -24,7 +25,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from accounts.forms import SignInCodeForm
+from accounts.forms import NotificationDeliveryForm, SignInCodeForm
+from accounts.services import user_notification_delivery_set
 from accounts.signals import REQUEST_ATTRIBUTE
 from accounts.two_factor import Outcome, backup_codes_left, code_check, two_factor_enrolled
 from accounts.two_factor_gate import pending_clear, pending_get, pending_start, sign_in_complete
@@ -213,3 +215,20 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         user.language = language
         user.save(update_fields=["language"])
     return set_language(request)
+
+
+@login_required
+@never_cache
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """The person's own choice: notifications by e-mail and in the inbox, or in the inbox only."""
+    user = request.user
+    form = NotificationDeliveryForm(
+        request.POST or None, initial={"notification_delivery": user.notification_delivery}
+    )
+    if request.method == "POST" and form.is_valid():
+        user_notification_delivery_set(
+            user=user, delivery=form.cleaned_data["notification_delivery"]
+        )
+        messages.success(request, _("Your notification setting has been saved."))
+        return redirect("notification_settings")
+    return render(request, "accounts/notification_settings.html", {"form": form})

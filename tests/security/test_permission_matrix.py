@@ -472,6 +472,10 @@ MATRIX: dict[str, list[Check]] = {
     "customer_lookup": [Check(who=RECEIVE, query={"customer_phone": "13811110001"})],
     "password_change": [Check()],
     "two_factor": [Check()],
+    "notification_settings": [
+        Check(),
+        Check(method="post", body=lambda w, c: {"notification_delivery": "app_only"}),
+    ],
     # The case page and its actions.
     "case_detail": [Check(bound=CASE)],
     "case_panel": [
