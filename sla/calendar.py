@@ -349,6 +349,19 @@ class WorkingCalendar:
         moved = self.add_service_time(max(resumed_at, paused_at), left)
         return max(due_local, moved)
 
+    def next_service_start(self, moment: datetime) -> datetime | None:
+        """When a message that falls due at `moment` may reach a person on service hours: None when
+        `moment` lies in a service period or the calendar has no service hours (nothing waits),
+        else the start of the next service period (quiet hours: 22:00 Friday waits until the
+        Monday's first period; 12:30 until the afternoon's)."""
+        _require_aware(moment)
+        if self.service_hours is None or self.service_hours.is_empty:
+            return None
+        opens, _closes = next(self._service_spans(moment))
+        if opens <= moment.astimezone(UTC):
+            return None
+        return opens.astimezone(self.time_zone)
+
     def _service_spans(
         self, start: datetime, *, until: date | None = None
     ) -> Iterator[tuple[datetime, datetime]]:

@@ -34,8 +34,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "subject",
         "read_at",
         "emailed_at",
+        "held_until",
     ]
-    list_filter = ["kind", ReadFilter, "emailed_at"]
+    list_filter = ["kind", ReadFilter, "emailed_at", "held_reason"]
     list_select_related = ["recipient", "complaint"]
     search_fields = ["subject", "complaint__reference", "recipient__username", "key"]
     date_hierarchy = "created_at"

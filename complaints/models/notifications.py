@@ -32,6 +32,11 @@ class Notification(models.Model):
         CASE_WITHDRAWN = "case_withdrawn", _("Case withdrawn")
         YEAR_CONFIRMED = "year_confirmed", _("Calendar year confirmed")
 
+    class Held(models.TextChoices):
+        """Why the e-mail of a notification waited (the inbox showed it at once)."""
+
+        QUIET_HOURS = "quiet_hours", _("Outside service hours: sent when the next period starts")
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
@@ -77,7 +82,19 @@ class Notification(models.Model):
     )
     # Whether an e-mail was due when it was created (sending on, recipient with an address): a
     # periodic job sends those still unsent, e.g. when the broker was down at the commit.
+    # It fell due at `created_at` and went at `emailed_at`.
     email_due = models.BooleanField(_("e-mail due"), default=False)
+    # Quiet hours (complaints.services.notifications): a reminder or a non-urgent escalation
+    # created outside the service hours is e-mailed at the next period's start, by the resend job.
+    held_until = models.DateTimeField(_("e-mail held until"), null=True, blank=True)
+    held_reason = models.CharField(
+        _("e-mail held because"),
+        max_length=20,
+        choices=Held.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     class Meta:
         verbose_name = _("notification")
@@ -96,6 +113,12 @@ class Notification(models.Model):
                 fields=["created_at"],
                 condition=Q(email_due=True, emailed_at__isnull=True),
                 name="notification_email_unsent_idx",
+            ),
+            # The resend job's second question: which held e-mails are due now.
+            models.Index(
+                fields=["held_until"],
+                condition=Q(email_due=True, emailed_at__isnull=True, held_until__isnull=False),
+                name="notification_email_held_idx",
             ),
         ]
 

@@ -34,7 +34,9 @@ from complaints.errors import NotFound
 from complaints.models import Complaint, Notification
 from complaints.models.notifications import UNREAD
 from config.dispatch import dispatch_after_commit
-from sla.models import Clock, EscalationSettings
+from sla.calendar import CalendarError
+from sla.models import BusinessCalendar, Clock, EscalationSettings
+from sla.selectors import working_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +74,11 @@ def notify(
     key: str,
     template: str,
     context: dict[str, Any],
+    urgent: bool = False,
 ) -> list[Notification]:
     """One notification per active recipient for cause `key`; returns only those created now.
+
+    `urgent`: e-mailed at once even outside the service hours (see `quiet_hours_until`).
 
     A (recipient, key) pair that exists already is skipped, also when a concurrent transaction
     inserts it first (unique constraint, caught in a savepoint), so repeating a cause adds nothing.
@@ -91,6 +96,7 @@ def notify(
     )
     now = timezone.now()
     send_email = EscalationSettings.current().send_email
+    held = _Quiet(kind=kind, urgent=urgent, now=now, shared={})
     created: list[Notification] = []
     for user in people.values():
         if user.pk in already:
@@ -107,9 +113,11 @@ def notify(
         )
         try:
             with transaction.atomic():
+                email_due = send_email and bool(user.email) and user.wants_email
                 created.append(
                     Notification.objects.create(
-                        email_due=send_email and bool(user.email),
+                        email_due=email_due,
+                        **held.fields(email_due=email_due),
                         recipient=user,
                         kind=kind,
                         complaint=complaint,
@@ -122,7 +130,7 @@ def notify(
                 )
         except IntegrityError:
             continue  # another worker stored this one first
-    ids = [notification.pk for notification in created if notification.email_due]
+    ids = [n.pk for n in created if n.email_due and n.held_until is None]
     if ids:
         dispatch_after_commit(SEND_EMAILS_TASK, ids)
     return created
@@ -138,6 +146,8 @@ class Message:
     key: str
     template: str
     context: dict[str, Any]
+    # E-mailed at once even outside the service hours (injury, regulator, media, ...).
+    urgent: bool = False
 
 
 # Stands for the recipient's name while a message is rendered once for all its readers of one
@@ -187,7 +197,9 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
     send_email = EscalationSettings.current().send_email
     rows: list[Notification] = []
     labels: dict[tuple, str] = {}
+    looked_up: dict[str, datetime | None] = {}  # the hold, read once for the whole batch
     for message, people in wanted:
+        held = _Quiet(kind=message.kind, urgent=message.urgent, now=now, shared=looked_up)
         readers = [u for u in people.values() if (u.pk, message.key) not in existing]
         by_language: dict[str, list[User]] = {}
         for user in readers:
@@ -198,9 +210,11 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
             )
             for user in users:
                 name = user.get_full_name() or user.username
+                email_due = send_email and bool(user.email) and user.wants_email
                 rows.append(
                     Notification(
-                        email_due=send_email and bool(user.email),
+                        email_due=email_due,
+                        **held.fields(email_due=email_due),
                         recipient=user,
                         kind=message.kind,
                         complaint=message.complaint,
@@ -214,10 +228,53 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
                     )
                 )
     created = Notification.objects.bulk_create(rows)
-    ids = [notification.pk for notification in created if notification.email_due]
+    ids = [n.pk for n in created if n.email_due and n.held_until is None]
     if ids:
         dispatch_after_commit(SEND_EMAILS_TASK, ids)
     return created
+
+
+# The kinds whose e-mails wait for the service hours unless urgent (issue 19 §2): the others
+# (an assignment, an approval request, ...) follow someone's action during the day anyway.
+QUIET_KINDS = frozenset({Notification.Kind.REMINDER, Notification.Kind.ESCALATION})
+
+
+def quiet_hours_until(*, now: datetime) -> datetime | None:
+    """Until when a non-urgent staff e-mail falling due `now` waits: the start of the next service
+    period of the default business calendar when `now` lies outside its periods; None when it is
+    inside one, or the calendar has no service hours (a company that did not set them up: nothing
+    waits). Departments have no calendar of their own for people yet: everyone keeps the default's
+    hours. One query while the calendar's cached copy is current."""
+    try:
+        calendar = working_calendar()
+    except BusinessCalendar.DoesNotExist:
+        return None
+    try:
+        return calendar.next_service_start(now)
+    except CalendarError:  # no service time within a year: waiting would mean never
+        return None
+
+
+class _Quiet:
+    """The hold of one kind of message created `now`, looked up once and only when some e-mail
+    of a holdable kind is due (so the other notifications cost no query)."""
+
+    def __init__(
+        self, *, kind: str, urgent: bool, now: datetime, shared: dict[str, datetime | None]
+    ) -> None:
+        self.applies = kind in QUIET_KINDS and not urgent
+        self.now = now
+        self.shared = shared
+
+    def fields(self, *, email_due: bool) -> dict[str, Any]:
+        if not (email_due and self.applies):
+            return {}
+        if "until" not in self.shared:
+            self.shared["until"] = quiet_hours_until(now=self.now)
+        until = self.shared["until"]
+        if until is None:
+            return {}
+        return {"held_until": until, "held_reason": Notification.Held.QUIET_HOURS}
 
 
 def _render_for_readers(
@@ -283,8 +340,11 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> tuple[int, l
     One failure does not stop the others; the caller retries the failed ones (the sent ones are
     marked, so a retry skips them).
     """
+    # A held e-mail goes only once its time has come, whoever asks.
     return outbox_send_each(
-        Notification.objects.select_related("recipient"),
+        Notification.objects.filter(
+            Q(held_until__isnull=True) | Q(held_until__lte=timezone.now())
+        ).select_related("recipient"),
         notification_ids,
         recipient=lambda notification: notification.recipient.email,
         what="notification",
@@ -382,13 +442,36 @@ def outbox_resend_ids(rows: QuerySet, *, now: datetime) -> list[int]:
     )
 
 
+def notification_emails_held_due(*, now: datetime) -> list[int]:
+    """The held e-mails (quiet hours) whose time has come, oldest first: those held for up to a
+    day (RESEND_WITHIN) past their time (a long holiday holds them longer, which is fine; a job
+    down for over a day leaves them to the inbox), and not about something settled meanwhile (a
+    reminder of a deadline met before the desk opened is no news)."""
+    return list(
+        Notification.objects.filter(
+            email_due=True,
+            emailed_at__isnull=True,
+            held_until__lte=now,
+            held_until__gte=now - RESEND_WITHIN,
+            settled_at__isnull=True,
+        )
+        .order_by("held_until")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
 def notification_emails_resend(*, now: datetime | None = None) -> int:
     """Send the e-mails that were due but never went, e.g. the broker was down at the commit.
 
-    Runs every few minutes from beat. outbox_send_once locks each row and re-checks it, so a
-    resend racing the original task still sends each e-mail once.
+    Runs every few minutes from beat, and sends the e-mails held for the service hours once those
+    begin. outbox_send_once locks each row and re-checks it, so a resend racing the original task
+    still sends each e-mail once.
     """
-    ids = outbox_resend_ids(Notification.objects.filter(email_due=True), now=now or timezone.now())
+    now = now or timezone.now()
+    ids = outbox_resend_ids(
+        Notification.objects.filter(email_due=True, held_until__isnull=True), now=now
+    )
+    ids += notification_emails_held_due(now=now)
     sent, failures = notification_emails_send(notification_ids=ids)
     if failures:
         logger.warning("%d of %d unsent e-mails failed again", len(failures), len(ids))

@@ -33,6 +33,15 @@ from sla.models import Clock, Escalation, EscalationSettings
 
 Reason = Escalation.Reason
 TOP_LEVEL = EscalationLevel.SENIOR_MANAGEMENT
+# Escalations whose e-mails never wait for the service hours (issue 19 §2), besides the top level.
+URGENT_REASONS = frozenset(
+    {
+        Escalation.Reason.PERSONAL_INJURY,
+        Escalation.Reason.REGULATOR,
+        Escalation.Reason.MEDIA,
+        Escalation.Reason.LARGE_CLAIM,
+    }
+)
 LEVEL_ROLES: dict[int, Role] = {
     EscalationLevel.COMPLAINT_MANAGER: Role.COMPLAINT_MANAGER,
     EscalationLevel.SENIOR_MANAGEMENT: Role.EXECUTIVE,
@@ -217,6 +226,8 @@ def _message(group: list[Escalation], *, added: bool, recipients: Recipients) ->
         # Once per case and level; new reasons once per batch that finds them.
         key=f"escalation:{complaint.pk}:{level}" + (f":+{first.pk}" if added else ""),
         template="escalation_reason" if added else "escalation",
+        # Urgent ones are e-mailed at once, day or night; the others wait for the service hours.
+        urgent=level >= TOP_LEVEL or any(e.reason in URGENT_REASONS for e in group),
         context={
             "level": level,
             "level_label": EscalationLevel(min(level, TOP_LEVEL)).label,
