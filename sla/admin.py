@@ -11,6 +11,8 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import DepartmentAdmin
+from accounts.models import Department
 from complaints.admin.common import ComplaintRecordAdmin
 from sla.calendar import validate_periods
 from sla.models import (
@@ -18,6 +20,7 @@ from sla.models import (
     CalendarChange,
     CalendarDay,
     CalendarYear,
+    DepartmentCalendar,
     Escalation,
     Reminder,
     ServiceDay,
@@ -125,6 +128,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         "time_zone",
         "is_default",
         "is_active",
+        "department_names",
     ]
     list_filter = ["is_active", "country"]
     search_fields = ["name", "code"]
@@ -155,6 +159,13 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_default:
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BusinessCalendar]:
+        return super().get_queryset(request).prefetch_related("departments__department")
+
+    @admin.display(description=_("departments of its own"))
+    def department_names(self, calendar: BusinessCalendar) -> str:
+        return ", ".join(sorted(str(row.department) for row in calendar.departments.all())) or "-"
 
     @admin.action(
         description=_("Refresh from the holidays package (this year and next)"),
@@ -323,3 +334,29 @@ class ReminderAdmin(ComplaintRecordAdmin):
     @admin.display(description=_("stage"), ordering="clock__stage")
     def stage(self, reminder: Reminder) -> str:
         return reminder.clock.get_stage_display()
+
+
+class DepartmentCalendarInline(admin.StackedInline):
+    """A department's own calendar (README "Three clocks"): chosen on the department's page."""
+
+    model = DepartmentCalendar
+    fk_name = "department"
+    extra = 0
+    max_num = 1
+    verbose_name = _("business calendar of its own")
+    verbose_name_plural = _("business calendar of its own")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "calendar":
+            kwargs["queryset"] = BusinessCalendar.objects.filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# The department page is the accounts app's; the calendar choice is added here, where calendars
+# live (accounts stands below sla and may not know them).
+admin.site.unregister(Department)
+
+
+@admin.register(Department)
+class DepartmentWithCalendarAdmin(DepartmentAdmin):
+    inlines = [*DepartmentAdmin.inlines, DepartmentCalendarInline]

@@ -15,8 +15,9 @@ class SlaConfig(AppConfig):
 
         post_migrate.connect(load_calendar_years_after_migrate, sender=self)
 
+        from accounts.models import Department
         from complaints.models import Category
-        from sla.models import BusinessCalendar, SlaPolicy, SlaTarget
+        from sla.models import BusinessCalendar, DepartmentCalendar, SlaPolicy, SlaTarget
         from sla.selectors import forget_policy_book
 
         def policy_book_changed(sender: type, **kwargs: object) -> None:
@@ -24,7 +25,14 @@ class SlaConfig(AppConfig):
 
         # What choosing a case's policy and its calendar reads from the cache (sla.selectors.policy_book);
         # a calendar's days change its revision with an update (sla.services.calendars forgets it).
-        for model in (SlaPolicy, SlaTarget, Category, BusinessCalendar):
+        for model in (
+            SlaPolicy,
+            SlaTarget,
+            Category,
+            BusinessCalendar,
+            Department,
+            DepartmentCalendar,
+        ):
             post_save.connect(policy_book_changed, sender=model, weak=False)
             post_delete.connect(policy_book_changed, sender=model, weak=False)
 

@@ -272,6 +272,10 @@ class WorkingCalendar:
 
     # -- service hours ---------------------------------------------------------------------------
 
+    @property
+    def has_service_hours(self) -> bool:
+        return self.service_hours is not None and not self.service_hours.is_empty
+
     def service_periods(self, day: date) -> tuple[Period, ...]:
         """The service periods of a local date: none on a day that is not a working day."""
         hours = self.service_hours

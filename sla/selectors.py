@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.models import Department
 from complaints.models import Category, Complaint
 from sla.calendar import Period, ServiceHours, WorkingCalendar, parse_periods
 from sla.models import (
@@ -21,6 +22,7 @@ from sla.models import (
     CalendarDay,
     CalendarYear,
     Clock,
+    DepartmentCalendar,
     Escalation,
     ServiceDay,
     ServicePeriod,
@@ -41,9 +43,13 @@ CALENDAR_ROW_FIELDS = ("pk", "revision", "time_zone", "rest_weekdays")
 
 
 def working_calendar(
-    *, calendar: BusinessCalendar | None = None, row: CalendarRow | None = None
+    *,
+    calendar: BusinessCalendar | None = None,
+    calendar_id: int | None = None,
+    row: CalendarRow | None = None,
 ) -> WorkingCalendar:
-    """The calendar (the default one when None) as a WorkingCalendar.
+    """The calendar (or the one of `calendar_id`; the default one when neither is given) as a
+    WorkingCalendar.
 
     One query when the cached copy is current, five when it is rebuilt (the row, days, years,
     service periods, service exceptions); none when the caller gives the calendar's `row` as the
@@ -51,15 +57,19 @@ def working_calendar(
     more for them. Callers that compute many deadlines
     (a beat scan) should call this once and reuse the object for the batch.
     """
+    if calendar is not None:
+        calendar_id = calendar.pk
     if row is None:
         rows = BusinessCalendar.objects.values_list(*CALENDAR_ROW_FIELDS)
-        if calendar is None:
+        if calendar_id is None:
             row = rows.filter(is_default=True).first()
         else:
-            row = rows.filter(pk=calendar.pk).first()
+            row = rows.filter(pk=calendar_id).first()
     if row is None:
         raise BusinessCalendar.DoesNotExist(
-            "No default business calendar." if calendar is None else f"No calendar {calendar.pk}."
+            "No default business calendar."
+            if calendar_id is None
+            else f"No calendar {calendar_id}."
         )
     calendar_id, revision, time_zone, rest_weekdays = row
     key = (revision, time_zone, tuple(sorted(rest_weekdays)))
@@ -171,6 +181,24 @@ class PolicyBook:
     # (severity, category id or None for the general policy) -> the active policy, targets loaded
     policies: dict[tuple[str, int | None], SlaPolicy]
     parents: dict[int, int | None]
+    # The default calendar's row (None: there is none yet), the calendars departments keep of
+    # their own (department id -> row) and the department tree's parent links, so that choosing a
+    # deadline's calendar and a person's quiet hours reads nothing more than the book.
+    default_row: CalendarRow | None = None
+    department_rows: dict[int, CalendarRow] = field(default_factory=dict)
+    department_parents: dict[int, int | None] = field(default_factory=dict)
+
+    def department_calendar_row(self, department_id: int | None) -> CalendarRow | None:
+        """The row of the nearest calendar up the department tree; None: the default applies."""
+        seen: set[int] = set()
+        node = department_id
+        while node is not None and node not in seen:
+            row = self.department_rows.get(node)
+            if row is not None:
+                return row
+            seen.add(node)
+            node = self.department_parents.get(node)
+        return None
 
     def policy_for(self, *, severity: str, category_id: int | None) -> SlaPolicy | None:
         """The policy of the nearest category up the tree that has one, else the general one."""
@@ -203,6 +231,20 @@ def _policy_book_build() -> PolicyBook:
     return PolicyBook(
         policies={(policy.severity, policy.category_id): policy for policy in policies},
         parents=dict(Category.objects.values_list("pk", "parent_id")),
+        default_row=default,
+        department_rows={
+            department_id: (calendar_id, revision, time_zone, rest_weekdays)
+            for department_id, calendar_id, revision, time_zone, rest_weekdays in (
+                DepartmentCalendar.objects.values_list(
+                    "department_id",
+                    "calendar_id",
+                    "calendar__revision",
+                    "calendar__time_zone",
+                    "calendar__rest_weekdays",
+                )
+            )
+        },
+        department_parents=dict(Department.objects.values_list("pk", "parent_id")),
     )
 
 
@@ -232,6 +274,57 @@ def calendar_for_policy(*, policy: SlaPolicy | None) -> WorkingCalendar:
         calendar=policy.calendar if policy and policy.calendar_id else None,
         row=getattr(policy, "calendar_row", None),  # set on the policy book's copies
     )
+
+
+@dataclass(frozen=True)
+class PlanningCalendar:
+    """The calendar a new deadline counts on: its id as the clock records it (None: the default
+    calendar, whichever that is) and the calendar itself."""
+
+    calendar_id: int | None
+    working: WorkingCalendar
+
+
+def calendar_for_deadline(
+    *, policy: SlaPolicy, department_id: int | None, unit: str
+) -> PlanningCalendar:
+    """The calendar a new clock of `policy` counts on, for a case in `department_id`.
+
+    The policy's own calendar when it names one (a deliberate choice: a regulator's count); else
+    the calendar of the case's department, the nearest up the tree that keeps one (a night-shift
+    call centre, a store open at weekends); else the default. A service-hour target on a
+    department calendar without service hours counts on the default's (the policy admin checks
+    that those exist), so a department's calendar can never make an intake fail. No query while
+    the book and the calendars' cached copies are current.
+    """
+    if policy.calendar_id:
+        return PlanningCalendar(policy.calendar_id, calendar_for_policy(policy=policy))
+    book = policy_book()
+    row = book.department_calendar_row(department_id)
+    if row is not None and row != book.default_row:
+        working = working_calendar(row=row)
+        if unit != Unit.SERVICE_HOURS or working.has_service_hours:
+            return PlanningCalendar(row[0], working)
+    return PlanningCalendar(None, working_calendar(row=book.default_row))
+
+
+def calendar_for_department(*, department_id: int | None) -> WorkingCalendar:
+    """The calendar a person of `department_id` works by (their quiet hours): the nearest up the
+    department tree that keeps one, else the default (BusinessCalendar.DoesNotExist if none)."""
+    book = policy_book()
+    return working_calendar(row=book.department_calendar_row(department_id) or book.default_row)
+
+
+def calendar_of_clock(
+    clock: Clock, *, known: dict[int | None, WorkingCalendar] | None = None
+) -> WorkingCalendar:
+    """The calendar the clock was planned on (its `calendar`, else the default). `known` carries
+    the calendars a batch has read already, by id, so each is read once a run."""
+    if known is None:
+        return working_calendar(calendar_id=clock.calendar_id)
+    if clock.calendar_id not in known:
+        known[clock.calendar_id] = working_calendar(calendar_id=clock.calendar_id)
+    return known[clock.calendar_id]
 
 
 @dataclass(frozen=True)
@@ -312,7 +405,7 @@ def complaint_escalation(*, complaint: Complaint) -> EscalationFacts | None:
         return None
     escalations = list(
         Escalation.objects.filter(complaint=complaint, level=complaint.escalation_level)
-        .select_related("clock__target__policy__calendar")
+        .select_related("clock")
         .order_by("at", "id")
     )
     if not escalations:
@@ -328,10 +421,10 @@ def _escalation_reason(escalation: Escalation) -> EscalationReason:
     if clock is None:
         return EscalationReason(reason=escalation.reason)
     if clock.unit == Unit.WORKING_DAYS:
-        calendar = working_calendar(calendar=clock.target.policy.calendar)
+        calendar = calendar_of_clock(clock)
         late_by = calendar.working_time_between(clock.due_at, escalation.at) // timedelta(days=1)
     elif clock.unit == Unit.SERVICE_HOURS:
-        calendar = working_calendar(calendar=clock.target.policy.calendar)
+        calendar = calendar_of_clock(clock)
         late_by = calendar.service_time_between(clock.due_at, escalation.at) // timedelta(hours=1)
     else:
         late_by = max(escalation.at - clock.due_at, timedelta(0)) // timedelta(hours=1)

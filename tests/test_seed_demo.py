@@ -380,6 +380,11 @@ def test_the_customer_service_department_counts_first_contact_in_service_hours(s
     first = policy.targets.get(stage=Stage.FIRST_RESPONSE)
     assert (first.amount, first.unit) == (4, Unit.SERVICE_HOURS)
     assert ServicePeriod.objects.filter(calendar=policy.calendar).count() == 10
+    # 客服部 keeps that calendar for its own deadlines and its people's quiet hours
+    from sla.models import DepartmentCalendar
+
+    own = DepartmentCalendar.objects.get(department__code="customer-service")
+    assert own.calendar == policy.calendar
     # the seeded general policy is as it was: 24 clock hours
     seeded_first = SlaPolicy.objects.get(code="default-general").targets.get(
         stage=Stage.FIRST_RESPONSE

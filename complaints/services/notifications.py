@@ -36,7 +36,7 @@ from complaints.models.notifications import UNREAD
 from config.dispatch import dispatch_after_commit
 from sla.calendar import CalendarError
 from sla.models import BusinessCalendar, Clock, EscalationSettings
-from sla.selectors import working_calendar
+from sla.selectors import calendar_for_department
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def notify(
                 created.append(
                     Notification.objects.create(
                         email_due=email_due,
-                        **held.fields(email_due=email_due),
+                        **held.fields(email_due=email_due, recipient=user),
                         recipient=user,
                         kind=kind,
                         complaint=complaint,
@@ -197,7 +197,7 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
     send_email = EscalationSettings.current().send_email
     rows: list[Notification] = []
     labels: dict[tuple, str] = {}
-    looked_up: dict[str, datetime | None] = {}  # the hold, read once for the whole batch
+    looked_up: dict[int | None, datetime | None] = {}  # the holds, read once a batch
     for message, people in wanted:
         held = _Quiet(kind=message.kind, urgent=message.urgent, now=now, shared=looked_up)
         readers = [u for u in people.values() if (u.pk, message.key) not in existing]
@@ -214,7 +214,7 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
                 rows.append(
                     Notification(
                         email_due=email_due,
-                        **held.fields(email_due=email_due),
+                        **held.fields(email_due=email_due, recipient=user),
                         recipient=user,
                         kind=message.kind,
                         complaint=message.complaint,
@@ -239,14 +239,15 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
 QUIET_KINDS = frozenset({Notification.Kind.REMINDER, Notification.Kind.ESCALATION})
 
 
-def quiet_hours_until(*, now: datetime) -> datetime | None:
-    """Until when a non-urgent staff e-mail falling due `now` waits: the start of the next service
-    period of the default business calendar when `now` lies outside its periods; None when it is
-    inside one, or the calendar has no service hours (a company that did not set them up: nothing
-    waits). Departments have no calendar of their own for people yet: everyone keeps the default's
-    hours. One query while the calendar's cached copy is current."""
+def quiet_hours_until(*, now: datetime, department_id: int | None = None) -> datetime | None:
+    """Until when a non-urgent staff e-mail falling due `now` waits for a person of
+    `department_id`: the start of the next service period of the calendar they work by (their
+    department's, the nearest up the tree that keeps one, else the default) when `now` lies
+    outside its periods; None when it is inside one, or the calendar has no service hours (a
+    company that did not set them up: nothing waits). No query while the cached policy book and
+    calendar copies are current."""
     try:
-        calendar = working_calendar()
+        calendar = calendar_for_department(department_id=department_id)
     except BusinessCalendar.DoesNotExist:
         return None
     try:
@@ -256,22 +257,30 @@ def quiet_hours_until(*, now: datetime) -> datetime | None:
 
 
 class _Quiet:
-    """The hold of one kind of message created `now`, looked up once and only when some e-mail
-    of a holdable kind is due (so the other notifications cost no query)."""
+    """The hold of one kind of message created `now`, looked up once per department and only when
+    some e-mail of a holdable kind is due (so the other notifications cost nothing)."""
 
     def __init__(
-        self, *, kind: str, urgent: bool, now: datetime, shared: dict[str, datetime | None]
+        self,
+        *,
+        kind: str,
+        urgent: bool,
+        now: datetime,
+        shared: dict[int | None, datetime | None],
     ) -> None:
         self.applies = kind in QUIET_KINDS and not urgent
         self.now = now
         self.shared = shared
 
-    def fields(self, *, email_due: bool) -> dict[str, Any]:
+    def fields(self, *, email_due: bool, recipient: User) -> dict[str, Any]:
         if not (email_due and self.applies):
             return {}
-        if "until" not in self.shared:
-            self.shared["until"] = quiet_hours_until(now=self.now)
-        until = self.shared["until"]
+        department_id = recipient.department_id
+        if department_id not in self.shared:
+            self.shared[department_id] = quiet_hours_until(
+                now=self.now, department_id=department_id
+            )
+        until = self.shared[department_id]
         if until is None:
             return {}
         return {"held_until": until, "held_reason": Notification.Held.QUIET_HOURS}

@@ -24,6 +24,7 @@ from sla.calendar import WorkingCalendar
 from sla.models import (
     BusinessCalendar,
     Clock,
+    DepartmentCalendar,
     SlaPolicy,
     Stage,
     clocks_breached_unfinished,
@@ -100,14 +101,15 @@ class Calendars:
 
 
 def report_calendars() -> Calendars:
-    """The default calendar and every other calendar a policy names (active or not: running and
-    past clocks keep the policy they were planned under), in one query; the calendars' days come
-    from the per-process cache (sla.selectors.working_calendar)."""
-    named = SlaPolicy.objects.filter(calendar__isnull=False).values("calendar_id")
+    """The default calendar and every other calendar a policy or a department names (a policy
+    active or not: past clocks keep the calendar they were planned on), in one query; the
+    calendars' days come from the per-process cache (sla.selectors.working_calendar)."""
+    by_policy = SlaPolicy.objects.filter(calendar__isnull=False).values("calendar_id")
+    by_department = DepartmentCalendar.objects.values("calendar_id")
     rows = list(
-        BusinessCalendar.objects.filter(Q(is_default=True) | Q(pk__in=named)).values_list(
-            *CALENDAR_ROW_FIELDS, "is_default"
-        )
+        BusinessCalendar.objects.filter(
+            Q(is_default=True) | Q(pk__in=by_policy) | Q(pk__in=by_department)
+        ).values_list(*CALENDAR_ROW_FIELDS, "is_default")
     )
     default = [row[:-1] for row in rows if row[-1]]
     if not default:
@@ -124,14 +126,13 @@ def report_calendars() -> Calendars:
 
 
 def case_calendar_id() -> Subquery:
-    """The calendar of a complaint's SLA policy (null: the default), as its latest handling
-    round's decision clock was planned: every clock of a case follows the one policy that its
-    severity and category chose, and the decision clock is the working-day clock every case has
-    from receipt."""
+    """The calendar a complaint's working days count on (null: the default): the one its latest
+    handling round's decision clock was planned on, the working-day clock every case has from
+    receipt (its policy's calendar, else its department's then)."""
     return Subquery(
         Clock.objects.filter(complaint=OuterRef("pk"), stage=Stage.DECISION)
         .order_by("-round")
-        .values("target__policy__calendar_id")[:1]
+        .values("calendar_id")[:1]
     )
 
 
@@ -156,7 +157,7 @@ def day_pairs(
             (*groups, calendars.default, start, end, n)
             for *groups, start, end, n in _pairs(complaints, field, tz, group)
         ]
-    # The default calendar's cases (no policy calendar, or one no policy names any more) count in
+    # The default calendar's cases (no calendar of their own, or one nobody names any more) count in
     # `tz`; each other calendar's in its own time zone; one query per time zone.
     others = sorted(calendars.others)
     queries: dict[str, Q] = {str(tz): Q(case_calendar__isnull=True) | ~Q(case_calendar__in=others)}

@@ -268,6 +268,38 @@ class ServiceDay(models.Model):
         return f"{self.date.isoformat()} {self.periods or '-'}"
 
 
+class DepartmentCalendar(models.Model):
+    """A department that keeps its own calendar (a night-shift call centre, a store open at
+    weekends): its cases' deadlines and its people's quiet hours count on it. Departments below it
+    without one of their own follow it; the others keep the default calendar."""
+
+    department = models.OneToOneField(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="own_calendar",
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        verbose_name=_("business calendar"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+        help_text=_(
+            "Deadlines started from now on for this department's cases, and its people's quiet "
+            "hours, count on this calendar. Running deadlines keep the calendar they were planned "
+            "on. A policy that names a calendar of its own keeps it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("department calendar")
+        verbose_name_plural = _("department calendars")
+
+    def __str__(self) -> str:
+        return f"{self.department} → {self.calendar}"
+
+
 class CalendarYear(models.Model):
     """Whether a calendar's year can be trusted: its official notice is loaded, or an admin said so."""
 

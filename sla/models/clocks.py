@@ -69,6 +69,18 @@ class Clock(models.Model):
     target = models.ForeignKey(
         SlaTarget, verbose_name=_("target"), on_delete=models.PROTECT, related_name="+"
     )
+    # The calendar the deadline was counted on, kept for its pauses, resumes and re-plans (the
+    # case may move to a department on another calendar meanwhile); empty: the default calendar,
+    # whichever that is (it follows when another calendar becomes the default).
+    calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        verbose_name=_("business calendar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # a partial index: most clocks are on the default calendar (null)
+    )
     # The target as it was when planned: editing a policy later does not move running clocks.
     amount = models.PositiveIntegerField(_("target"))
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
@@ -105,6 +117,12 @@ class Clock(models.Model):
             )
         ]
         indexes = [
+            # Clocks on a calendar of their own: re-planning after its change, and deleting it.
+            models.Index(
+                fields=["calendar"],
+                condition=Q(calendar__isnull=False),
+                name="clock_own_calendar_idx",
+            ),
             # The sweep's only query: live clocks with something due, by time.
             models.Index(
                 fields=["next_action_at"], condition=LIVE, name="clock_live_next_action_idx"

@@ -99,7 +99,9 @@ class SlaPolicy(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Leave empty for the default calendar."),
+        help_text=_(
+            "Leave empty to count on the calendar of the case's department, else the default one."
+        ),
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

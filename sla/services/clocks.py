@@ -26,7 +26,7 @@ from sla.models import (
     StartEvent,
     Unit,
 )
-from sla.selectors import calendar_for_policy, policy_for
+from sla.selectors import calendar_for_deadline, calendar_of_clock, policy_for
 
 # What each workflow transition does to the clocks of the current round.
 MET_BY_TRANSITION: dict[str, tuple[str, ...]] = {
@@ -102,11 +102,14 @@ def schedule(clock: Clock, *, calendar: WorkingCalendar) -> None:
     )
 
 
-def _plan(
-    *, complaint: Complaint, target: SlaTarget, calendar: WorkingCalendar, start: datetime
-) -> Clock:
+def _plan(*, complaint: Complaint, policy: SlaPolicy, target: SlaTarget, start: datetime) -> Clock:
+    chosen = calendar_for_deadline(
+        policy=policy, department_id=complaint.department_id, unit=target.unit
+    )
+    calendar = chosen.working
     clock = Clock(
         complaint=complaint,
+        calendar_id=chosen.calendar_id,
         stage=target.stage,
         round=complaint.reopen_count,
         target=target,
@@ -172,10 +175,9 @@ def _planned(
     policy = policy_for(severity=complaint.severity, category=complaint.category)
     if policy is None:
         return []
-    calendar = calendar_for_policy(policy=policy)
     wanted = set(stages) if stages is not None else None
     return [
-        _plan(complaint=complaint, target=target, calendar=calendar, start=at)
+        _plan(complaint=complaint, policy=policy, target=target, start=at)
         for target in policy.targets.all()
         if (target.start_event == event or wanted is not None)
         and (wanted is None or target.stage in wanted)
@@ -222,13 +224,10 @@ def clocks_meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) ->
 def _meet(*, complaint: Complaint, stages: Iterable[str], at: datetime) -> int:
     unfinished = _unfinished(complaint).filter(stage__in=list(stages))
     paused = list(unfinished.filter(paused_at__isnull=False))
-    if paused:
-        calendar = calendar_for_policy(
-            policy=policy_for(severity=complaint.severity, category=complaint.category)
-        )
-        for clock in paused:
-            clock_end_pause(clock, at=at, by=None, calendar=calendar)
-            clock.save()
+    calendars: dict[int | None, WorkingCalendar] = {}
+    for clock in paused:
+        clock_end_pause(clock, at=at, by=None, calendar=calendar_of_clock(clock, known=calendars))
+        clock.save()
     return unfinished.update(met_at=at, next_action_at=None)
 
 
@@ -341,15 +340,13 @@ def clocks_replan(*, complaint: Complaint) -> list[dict]:
     """
     policy: SlaPolicy | None = policy_for(severity=complaint.severity, category=complaint.category)
     targets = {target.stage: target for target in policy.targets.all()} if policy else {}
-    # Without targets every clock just stops: no calendar is read, so none needs to exist.
-    calendar = calendar_for_policy(policy=policy) if targets else None
     now = timezone.now()
     changes = []
     for clock in _unfinished(complaint).filter(round=complaint.reopen_count):
         target = targets.get(clock.stage)
         before = clock.due_at
-        # The calendar is None only when there are no targets, so never with a target.
-        if target is None or calendar is None:
+        # Without a target the clock just stops: no calendar is read, so none needs to exist.
+        if target is None or policy is None:
             clock.cancelled_at = now
             clock.next_action_at = None
             clock.save(update_fields=["cancelled_at", "next_action_at"])
@@ -358,6 +355,12 @@ def clocks_replan(*, complaint: Complaint) -> list[dict]:
         clock.target = target
         clock.amount, clock.unit = target.amount, target.unit
         clock.reminder_percent, clock.breach_level = target.reminder_percent, target.breach_level
+        # The new policy's target is counted on the calendar that applies to it now, as if the
+        # clock had started under it (the case's department today).
+        chosen = calendar_for_deadline(
+            policy=policy, department_id=complaint.department_id, unit=target.unit
+        )
+        clock.calendar_id, calendar = chosen.calendar_id, chosen.working
         clock.due_at = replanned_due(clock, calendar=calendar)
         schedule(clock, calendar=calendar)
         clock.save()

@@ -33,7 +33,7 @@ from complaints.services.notifications import Message, notify_many
 from complaints.timeline import new_event, record_events
 from sla.calendar import WorkingCalendar
 from sla.models import Clock, EscalationSettings, Reminder
-from sla.selectors import working_calendar
+from sla.selectors import calendar_of_clock
 from sla.services.clocks import next_action_at
 from sla.services.escalation import (
     Planned,
@@ -165,7 +165,6 @@ def _process(
         }
         clocks = list(
             Clock.objects.select_for_update(of=("self",))
-            .select_related("target__policy__calendar")
             .filter(pk__in=clock_ids, complaint_id__in=list(complaints))
             .order_by("complaint_id", "pk")
         )
@@ -199,13 +198,11 @@ def _advance_and_record(
             # sweeping it instead of escalating a closed case every minute.
             clock.next_action_at = None
         else:
-            calendar_id = clock.target.policy.calendar_id
-            if calendar_id not in calendars:
-                calendars[calendar_id] = working_calendar(
-                    calendar=clock.target.policy.calendar if calendar_id else None
-                )
             steps = clock_advance(
-                clock, calendar=calendars[calendar_id], level_step_working_days=step, now=now
+                clock,
+                calendar=calendar_of_clock(clock, known=calendars),
+                level_step_working_days=step,
+                now=now,
             )
             if steps.reminder:
                 reminded.append(clock)

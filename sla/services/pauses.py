@@ -19,8 +19,9 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint
 from complaints.services.common import ensure_can_act, lock_for_change, save_change
 from complaints.timeline import BY_CUSTOMER, record_event
+from sla.calendar import WorkingCalendar
 from sla.models import LIVE, Clock, ClockPause, PauseReason, Stage
-from sla.selectors import calendar_for_policy, policy_for
+from sla.selectors import calendar_of_clock
 from sla.services.clocks import clock_end_pause, complaint_sync_next_due
 
 # Stages in the order a case meets them, for the timeline and messages.
@@ -118,9 +119,7 @@ def _resume(
     paused = list(waiting)
     if not paused:
         return []
-    calendar = calendar_for_policy(
-        policy=policy_for(severity=locked.severity, category=locked.category)
-    )
+    calendars: dict[int | None, WorkingCalendar] = {}
     # Clocks the pause did not stop (or that started during it) ran all along.
     kept_running = list(
         Clock.objects.filter(LIVE, complaint=locked).values_list("stage", flat=True)
@@ -128,7 +127,9 @@ def _resume(
     now = timezone.now()
     moved = []
     for clock in paused:
-        before = clock_end_pause(clock, at=now, by=by, calendar=calendar)
+        before = clock_end_pause(
+            clock, at=now, by=by, calendar=calendar_of_clock(clock, known=calendars)
+        )
         clock.save()
         moved.append({"stage": clock.stage, "from": before, "to": clock.due_at})
     complaint_sync_next_due(complaint=locked)

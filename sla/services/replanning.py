@@ -27,7 +27,7 @@ from complaints.models import CaseEvent, Complaint
 from complaints.timeline import new_event, record_events
 from sla.calendar import WorkingCalendar
 from sla.models import BusinessCalendar, CalendarChange, Clock, Unit
-from sla.selectors import working_calendar
+from sla.selectors import calendar_of_clock
 from sla.services.clocks import complaint_sync_next_due, replanned_due, schedule
 
 logger = logging.getLogger(__name__)
@@ -76,11 +76,7 @@ def _apply(*, calendar: BusinessCalendar, changes: list[CalendarChange], now: da
                 .order_by("pk")
             )
             by_case: dict[int, list[Clock]] = {}
-            for clock in (
-                clocks.filter(complaint_id__in=chunk)
-                .select_related("target__policy__calendar")
-                .prefetch_related("pauses")
-            ):
+            for clock in clocks.filter(complaint_id__in=chunk).prefetch_related("pauses"):
                 by_case.setdefault(clock.complaint_id, []).append(clock)
             events = []
             for complaint in locked:
@@ -135,11 +131,11 @@ def _affected_clocks(
         met_at__isnull=True,
         cancelled_at__isnull=True,
     )
-    own = Q(target__policy__calendar=calendar)
+    own = Q(calendar=calendar)
     span = _changed_span(changes)
     if calendar.is_default or span is None:
-        # Policies without a calendar of their own use the default one (which may have moved).
-        own |= Q(target__policy__calendar__isnull=True)
+        # Clocks planned on the default calendar follow it (and it may have moved elsewhere).
+        own |= Q(calendar__isnull=True)
     clocks = clocks.filter(own)
     if span is None:
         return clocks
@@ -159,12 +155,8 @@ def _replan_case(
     """Re-plan the case's clocks; returns the moves for its timeline event."""
     moves = []
     for clock in clocks:
-        # The calendar each clock was planned on (its policy's, else the default), read once a run.
-        own = clock.target.policy.calendar
-        key = own.pk if own is not None else None
-        if key not in calendars:
-            calendars[key] = working_calendar(calendar=own)
-        working = calendars[key]
+        # The calendar the clock was planned on (else the default), read once a run.
+        working = calendar_of_clock(clock, known=calendars)
         before_due, before_provisional = clock.due_at, clock.provisional
         clock.due_at = replanned_due(clock, calendar=working)
         schedule(clock, calendar=working)

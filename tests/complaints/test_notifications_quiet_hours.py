@@ -1,4 +1,5 @@
-"""Quiet hours for people (issue 19 §2): outside the default calendar's service hours a reminder's or
+"""Quiet hours for people (issue 19 §2): outside the service hours of the recipient's calendar (their
+department's, here the default) a reminder's or
 a non-urgent escalation's e-mail waits for the next period's start, while the inbox shows it at once;
 urgent escalations go at once; people may take notifications in the inbox only."""
 

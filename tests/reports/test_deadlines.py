@@ -155,6 +155,7 @@ def on_policy(complaint, target) -> None:
         complaint=complaint,
         stage="decision",
         target=target,
+        calendar_id=target.policy.calendar_id,  # as planning records it
         amount=target.amount,
         unit=target.unit,
         reminder_percent=75,
@@ -165,7 +166,7 @@ def on_policy(complaint, target) -> None:
     )
 
 
-def test_each_case_counts_its_working_days_on_its_policys_calendar(
+def test_each_case_counts_its_working_days_on_its_clocks_calendar(
     case, periods, other_calendars
 ) -> None:
     intl, intl_target = other_calendars["intl"]
@@ -192,9 +193,12 @@ def test_each_case_counts_its_working_days_on_its_policys_calendar(
     assert alone.decision_working_days.mean == pytest.approx((2 + 2 + 0) / 3)
 
 
-def test_the_calendars_are_the_default_and_those_policies_name(other_calendars) -> None:
+def test_the_calendars_are_the_default_and_those_policies_or_departments_name(
+    other_calendars,
+) -> None:
     from reports.selectors.deadlines import report_calendars
-    from sla.models import BusinessCalendar, SlaPolicy
+    from sla.models import BusinessCalendar, DepartmentCalendar, SlaPolicy
+    from tests.factories import DepartmentFactory
 
     intl, _target = other_calendars["intl"]
     uk, _target = other_calendars["uk"]
@@ -207,3 +211,6 @@ def test_the_calendars_are_the_default_and_those_policies_name(other_calendars) 
     assert calendars.others[uk.pk].time_zone == ZoneInfo("Europe/London")
     SlaPolicy.objects.filter(calendar__isnull=False).update(calendar=None)
     assert report_calendars().others == {}
+    # a calendar a department keeps of its own counts too
+    DepartmentCalendar.objects.create(department=DepartmentFactory(), calendar=uk)
+    assert set(report_calendars().others) == {uk.pk}
