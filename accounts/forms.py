@@ -78,14 +78,15 @@ class CurrentCodeForm(forms.Form):
 
 
 class NotificationDeliveryForm(forms.Form):
-    """How a person takes their notifications: by e-mail and in the inbox, or in the inbox only."""
+    """How a person takes their notifications: by e-mail and in the inbox, in the inbox only, or
+    by e-mail only."""
 
     notification_delivery = forms.ChoiceField(
         label=_("Notifications by"),
         widget=forms.RadioSelect,
         help_text=_(
-            "Reminders and escalations always appear in your inbox. Their e-mails wait for the "
-            "service hours, urgent ones excepted."
+            "The inbox always lists your notifications; with e-mail only they arrive there as "
+            "read, without a badge. E-mails wait for the service hours, urgent ones excepted."
         ),
     )
 

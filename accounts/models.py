@@ -109,6 +109,8 @@ class User(AbstractUser):
     class Delivery(models.TextChoices):
         EMAIL_AND_APP = "email_and_app", _("E-mail and in-app inbox")
         APP_ONLY = "app_only", _("In-app inbox only")
+        # The inbox still lists them (as read), so nothing is lost if a mail goes astray.
+        EMAIL_ONLY = "email_only", _("E-mail only")
 
     notification_delivery = models.CharField(
         _("notifications by"),
@@ -117,9 +119,9 @@ class User(AbstractUser):
         default=Delivery.EMAIL_AND_APP,
         db_default=Delivery.EMAIL_AND_APP,
         help_text=_(
-            "Reminders and escalations always appear in the inbox; choose whether they are also "
-            "e-mailed. E-mails outside the service hours wait for the next period, urgent ones "
-            "excepted."
+            "Reminders and escalations appear in the inbox and are e-mailed; choose both, the "
+            "inbox only, or the e-mail only (the inbox then lists them as read, without a badge). "
+            "E-mails outside the service hours wait for the next period, urgent ones excepted."
         ),
     )
     language = models.CharField(
@@ -132,8 +134,13 @@ class User(AbstractUser):
 
     @property
     def wants_email(self) -> bool:
-        """Whether notifications are e-mailed to them as well as shown in the inbox."""
+        """Whether notifications are e-mailed to them (as well as listed in the inbox)."""
         return self.notification_delivery != self.Delivery.APP_ONLY
+
+    @property
+    def wants_inbox_badge(self) -> bool:
+        """Whether their notifications arrive unread in the inbox (all but "e-mail only")."""
+        return self.notification_delivery != self.Delivery.EMAIL_ONLY
 
     # Not a field: department_scope_ids (accounts.selectors) keeps its answer here for the request.
     _department_scope_cache: tuple[int | None, frozenset[int]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -336,6 +337,7 @@ class Deadline:
     breached: bool
     paused: bool
     provisional: bool
+    calendar_id: int | None = None  # the calendar it counts on; None: the default
 
 
 def complaint_deadlines(*, complaint: Complaint, now: datetime | None = None) -> list[Deadline]:
@@ -357,9 +359,24 @@ def complaint_deadlines(*, complaint: Complaint, now: datetime | None = None) ->
             # Only a deadline still to meet may move: the flag of a finished clock is history
             # (it is not re-planned when its year is confirmed, so it would stay on for good).
             provisional=clock.provisional and clock.met_at is None and clock.cancelled_at is None,
+            calendar_id=clock.calendar_id,
         )
         for clock in clocks
     ]
+
+
+def deadline_calendar_names(deadlines: Iterable[Deadline]) -> list[str]:
+    """The names of the calendars other than the default that these deadlines count on (a
+    department's or a policy's own), for the case page to say why a deadline falls on a Sunday;
+    no query when they all count on the default."""
+    own = {deadline.calendar_id for deadline in deadlines if deadline.calendar_id is not None}
+    if not own:
+        return []
+    return list(
+        BusinessCalendar.objects.filter(pk__in=own, is_default=False)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
 
 
 def clock_is_breached(clock: Clock, *, now: datetime) -> bool:

@@ -117,6 +117,7 @@ def notify(
                 created.append(
                     Notification.objects.create(
                         email_due=email_due,
+                        read_at=_read_on_arrival(user, email_due=email_due, now=now),
                         **held.fields(email_due=email_due, recipient=user),
                         recipient=user,
                         kind=kind,
@@ -214,6 +215,7 @@ def notify_many(*, messages: Sequence[Message]) -> list[Notification]:
                 rows.append(
                     Notification(
                         email_due=email_due,
+                        read_at=_read_on_arrival(user, email_due=email_due, now=now),
                         **held.fields(email_due=email_due, recipient=user),
                         recipient=user,
                         kind=message.kind,
@@ -254,6 +256,13 @@ def quiet_hours_until(*, now: datetime, department_id: int | None = None) -> dat
         return calendar.next_service_start(now)
     except CalendarError:  # no service time within a year: waiting would mean never
         return None
+
+
+def _read_on_arrival(user: User, *, email_due: bool, now: datetime) -> datetime | None:
+    """Someone who takes notifications by e-mail only finds them in the inbox as read (no badge),
+    but only when an e-mail is on its way: without one (no address, e-mail switched off) the
+    inbox is where they learn of it, unread."""
+    return now if email_due and not user.wants_inbox_badge else None
 
 
 class _Quiet:

@@ -192,6 +192,45 @@ def test_in_app_only_people_get_no_e_mail(
     assert unread_count(user=org.head) == 1
 
 
+def test_e_mail_only_people_are_mailed_and_find_it_in_the_inbox_as_read(
+    org, new_complaint, desk, clock_at, mailoutbox, django_capture_on_commit_callbacks
+):
+    org.head.notification_delivery = User.Delivery.EMAIL_ONLY
+    org.head.save()
+    complaint = new_complaint()
+    clock_at(at(2025, 12, 10, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = remind(complaint, org.head)
+
+    assert notification.email_due and notification.read_at is not None
+    assert [message.to for message in mailoutbox] == [[org.head.email]]
+    assert unread_count(user=org.head) == 0
+    assert Notification.objects.filter(recipient=org.head).count() == 1  # still listed
+
+    # Through the batch writer (the escalation sweep's) too.
+    with django_capture_on_commit_callbacks(execute=True):
+        escalate(
+            complaint=complaint, level=1, reason=Escalation.Reason.BREACH, at=at(2025, 12, 10, 10)
+        )
+    assert Notification.objects.filter(recipient=org.head).count() == 2
+    assert len(mailoutbox) == 2
+    assert unread_count(user=org.head) == 0
+
+
+def test_e_mail_only_without_an_address_stays_unread_so_nothing_is_missed(
+    org, new_complaint, desk, clock_at, mailoutbox
+):
+    org.head.notification_delivery = User.Delivery.EMAIL_ONLY
+    org.head.email = ""
+    org.head.save()
+    clock_at(at(2025, 12, 10, 10))
+
+    notification = remind(new_complaint(), org.head)
+
+    assert not notification.email_due and notification.read_at is None
+    assert unread_count(user=org.head) == 1
+
+
 def test_a_held_reminder_settled_before_the_desk_opens_is_not_mailed(
     org, new_complaint, desk, clock_at, mailoutbox
 ):
@@ -246,6 +285,7 @@ def test_people_choose_in_app_only_on_their_own_account_page(org, client):
     org.handler.refresh_from_db()
     assert org.handler.notification_delivery == User.Delivery.APP_ONLY
     assert not org.handler.wants_email
+    assert 'value="email_only"' in page.content.decode()
     refused = client.post(reverse("notification_settings"), {"notification_delivery": "sms"})
     assert refused.status_code == 200
     org.handler.refresh_from_db()

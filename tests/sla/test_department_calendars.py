@@ -360,3 +360,19 @@ def test_the_migration_records_each_existing_clock_on_its_policy_calendar(
     assert set(Clock.objects.filter(complaint=on_default).values_list("calendar", flat=True)) == {
         None
     }
+
+
+def test_the_case_page_says_which_calendar_its_deadlines_count_on(
+    service_on_store, org, now_is, new_complaint, client
+):
+    now_is(FRI_1205_1000)
+    on_store = new_complaint()
+    on_default = new_complaint(department=org.legal, customer_phone="13900001111")
+    client.force_login(org.manager)
+
+    page = client.get(reverse("case_detail", args=[on_store.reference])).content.decode()
+    plain = client.get(reverse("case_detail", args=[on_default.reference])).content.decode()
+
+    assert 'data-testid="deadline-calendars"' in page
+    assert "门店" in page
+    assert 'data-testid="deadline-calendars"' not in plain

@@ -58,7 +58,7 @@ from complaints.services import available_transitions, can_approve
 from complaints.services.legal_hold import can_set_legal_hold
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries
-from sla.selectors import complaint_deadlines, complaint_escalation
+from sla.selectors import complaint_deadlines, complaint_escalation, deadline_calendar_names
 from sla.services.pauses import PAUSE_PERMISSIONS
 
 # Transitions that end a case before its outcome: shown in red, confirmed in their own panel.
@@ -220,7 +220,10 @@ class CasePage:
             "complaint": complaint,
             "customer": complaint.customer,
             **contact_card_context(user, contact, bound=self.bound.get("reveal")),
-            "deadlines": complaint_deadlines(complaint=complaint),
+            "deadlines": (deadlines := complaint_deadlines(complaint=complaint)),
+            "deadline_calendars": deadline_calendar_names(
+                deadline for deadline in deadlines if deadline.round == complaint.reopen_count
+            ),
             "escalation": complaint_escalation(complaint=complaint),
             "timeline": timeline_entries(complaint.events.all(), reader=user),
             "transitions": self.transition_panels(),
