@@ -38,6 +38,7 @@ def with_details(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
         "cancelled_at",
         "breached_at",
         "provisional",
+        "calendar_id",
     )
     return complaints.select_related(*COMPLAINT_RELATED).prefetch_related(
         Prefetch("clocks", queryset=clocks)
