@@ -515,6 +515,8 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "complaints.models.CaseEvent.Kind",
         "EvidenceKindEnum": "complaints.models.EvidenceFile.Kind",
         "DepartmentKindEnum": "accounts.models.Department.Kind",
+        "ChecklistOutcomeEnum": "sla.models.CaseChecklistStep.Outcome",
+        "OutcomeEnum": "complaints.models.Outcome",
     },
     # The defaults, then the OpenAPI links that chain one answer into the next request.
     "POSTPROCESSING_HOOKS": [

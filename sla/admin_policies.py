@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from complaints.admin.common import ComplaintRecordAdmin, ReadOnlyInline
 from sla.models import (
     BusinessCalendar,
+    CaseChecklistStep,
+    ChecklistTemplate,
+    ChecklistTemplateStep,
     Clock,
     ClockPause,
     EscalationSettings,
@@ -220,3 +223,62 @@ class ClockAdmin(ComplaintRecordAdmin):
     @admin.display(description=_("breached"), boolean=True)
     def breached(self, clock: Clock) -> bool:
         return clock_is_breached(clock, now=timezone.now())
+
+
+class ChecklistTemplateStepInline(admin.TabularInline):
+    model = ChecklistTemplateStep
+    fields = ["position", "text", "text_en", "who", "who_en", "amount", "unit", "evidence_required"]
+    extra = 1
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    """Procedure checklists per category (README "Procedure checklists"): a case of the category
+    gets a copy of the steps when received or re-categorised; editing here changes later cases."""
+
+    list_display = ["name", "name_en", "code", "category_names", "step_count", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "name_en", "code"]
+    filter_horizontal = ["categories"]
+    fields = ["name", "name_en", "code", "categories", "source", "is_active"]
+    inlines = [ChecklistTemplateStepInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChecklistTemplate]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("categories__parent")
+            .annotate(_steps=Count("steps"))
+        )
+
+    @admin.display(description=_("categories"))
+    def category_names(self, template: ChecklistTemplate) -> str:
+        return ", ".join(str(category) for category in template.categories.all()) or "-"
+
+    @admin.display(description=_("steps"), ordering="_steps")
+    def step_count(self, template: ChecklistTemplate) -> int:
+        return template._steps
+
+
+@admin.register(CaseChecklistStep)
+class CaseChecklistStepAdmin(ComplaintRecordAdmin):
+    list_display = [
+        "reference",
+        "template_name",
+        "position",
+        "text",
+        "due_at",
+        "outcome",
+        "done_at",
+        "done_by",
+        "reminded_at",
+    ]
+    list_filter = ["outcome", "template_name"]
+    list_select_related = ["complaint", "done_by"]
+    search_fields = ["complaint__reference", "text"]
+    ordering = ["-due_at", "id"]
+    date_hierarchy = "due_at"
+
+    @admin.display(description=_("complaint"), ordering="complaint__reference")
+    def reference(self, step: CaseChecklistStep) -> str:
+        return step.complaint.reference

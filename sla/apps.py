@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +17,14 @@ class SlaConfig(AppConfig):
 
         from accounts.models import Department
         from complaints.models import Category
-        from sla.models import BusinessCalendar, DepartmentCalendar, SlaPolicy, SlaTarget
+        from sla.models import (
+            BusinessCalendar,
+            ChecklistTemplate,
+            ChecklistTemplateStep,
+            DepartmentCalendar,
+            SlaPolicy,
+            SlaTarget,
+        )
         from sla.selectors import forget_policy_book
 
         def policy_book_changed(sender: type, **kwargs: object) -> None:
@@ -32,9 +39,14 @@ class SlaConfig(AppConfig):
             BusinessCalendar,
             Department,
             DepartmentCalendar,
+            ChecklistTemplate,
+            ChecklistTemplateStep,
         ):
             post_save.connect(policy_book_changed, sender=model, weak=False)
             post_delete.connect(policy_book_changed, sender=model, weak=False)
+        m2m_changed.connect(
+            policy_book_changed, sender=ChecklistTemplate.categories.through, weak=False
+        )
 
         from sla.models import EscalationSettings
 

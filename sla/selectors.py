@@ -22,6 +22,8 @@ from sla.models import (
     BusinessCalendar,
     CalendarDay,
     CalendarYear,
+    ChecklistTemplate,
+    ChecklistTemplateStep,
     Clock,
     DepartmentCalendar,
     Escalation,
@@ -188,6 +190,27 @@ class PolicyBook:
     default_row: CalendarRow | None = None
     department_rows: dict[int, CalendarRow] = field(default_factory=dict)
     department_parents: dict[int, int | None] = field(default_factory=dict)
+    # category id -> the steps of the active checklist templates named on it (templates loaded)
+    checklist_steps: dict[int, tuple[ChecklistTemplateStep, ...]] = field(default_factory=dict)
+
+    def checklist_steps_for(self, category_id: int | None) -> list[ChecklistTemplateStep]:
+        """The steps a case of the category gets: its templates' and those of the categories
+        above it (a template on "安全" covers its sub-categories), each template once."""
+        found: list[ChecklistTemplateStep] = []
+        included: set[int] = set()
+        seen: set[int] = set()
+        node = category_id
+        while node is not None and node not in seen:
+            fresh = [
+                step
+                for step in self.checklist_steps.get(node, ())
+                if step.template_id not in included
+            ]
+            found += fresh
+            included.update(step.template_id for step in fresh)
+            seen.add(node)
+            node = self.parents.get(node)
+        return found
 
     def department_calendar_row(self, department_id: int | None) -> CalendarRow | None:
         """The row of the nearest calendar up the department tree; None: the default applies."""
@@ -246,7 +269,19 @@ def _policy_book_build() -> PolicyBook:
             )
         },
         department_parents=dict(Department.objects.values_list("pk", "parent_id")),
+        checklist_steps=_checklist_steps_by_category(),
     )
+
+
+def _checklist_steps_by_category() -> dict[int, tuple[ChecklistTemplateStep, ...]]:
+    by_category: dict[int, list[ChecklistTemplateStep]] = {}
+    templates = ChecklistTemplate.objects.filter(is_active=True).prefetch_related(
+        "categories", "steps"
+    )
+    for template in templates:
+        for category in template.categories.all():
+            by_category.setdefault(category.pk, []).extend(template.steps.all())
+    return {category_id: tuple(steps) for category_id, steps in by_category.items()}
 
 
 def policy_book() -> PolicyBook:
@@ -287,9 +322,10 @@ class PlanningCalendar:
 
 
 def calendar_for_deadline(
-    *, policy: SlaPolicy, department_id: int | None, unit: str
+    *, policy: SlaPolicy | None, department_id: int | None, unit: str
 ) -> PlanningCalendar:
-    """The calendar a new clock of `policy` counts on, for a case in `department_id`.
+    """The calendar a new clock of `policy` (or a checklist step: None) counts on, for a case in
+    `department_id`.
 
     The policy's own calendar when it names one (a deliberate choice: a regulator's count); else
     the calendar of the case's department, the nearest up the tree that keeps one (a night-shift
@@ -298,7 +334,7 @@ def calendar_for_deadline(
     that those exist), so a department's calendar can never make an intake fail. No query while
     the book and the calendars' cached copies are current.
     """
-    if policy.calendar_id:
+    if policy is not None and policy.calendar_id:
         return PlanningCalendar(policy.calendar_id, calendar_for_policy(policy=policy))
     book = policy_book()
     row = book.department_calendar_row(department_id)

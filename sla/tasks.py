@@ -16,6 +16,7 @@ from sla.services import (
     calendars_alert_provisional_years,
     calendars_load_missing_years,
     calendars_refresh_active,
+    checklist_steps_remind,
     clocks_process_chunk,
     sweep_due_clocks,
 )
@@ -102,3 +103,12 @@ def load_missing_calendar_years_task() -> list[str]:
 def replan_after_calendar_changes_task() -> int:
     """Every minute: move the running deadlines over calendar days that changed (idempotent)."""
     return calendar_changes_apply()
+
+
+@shared_task(name="sla.tasks.remind_checklist_steps_task", acks_late=True)
+def remind_checklist_steps_task() -> int:
+    """Beat, every minute: remind the open procedure checklist steps whose time has passed.
+
+    Not retried: the next run finds the same steps still due; two runs at once share them out.
+    """
+    return checklist_steps_remind()

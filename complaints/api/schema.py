@@ -167,7 +167,7 @@ Contact details of customers are masked for roles that may not see them.
 _CASE_PATH = "{reference}"
 # Path parameters that identify a sub-item: those operations are reached from the item's list or
 # creation (below), not from a complaint, whose answer cannot name the item.
-_ITEM_PARAMETERS = ("{evidence_id}", "{decision_id}")
+_ITEM_PARAMETERS = ("{evidence_id}", "{decision_id}", "{step_id}")
 # Operations whose change is based on a version: a link from a single complaint sends its version.
 _VERSIONED = ("complaints_triage", "complaints_transitions_perform", "complaints_handoffs_create")
 _ITEM_LINKS: dict[str, tuple[list[str], str]] = {

@@ -21,6 +21,12 @@ case_routes = [
     path("handoffs/", records.HandoffCreateView.as_view(), name="api-handoffs"),
     path("pause/", records.PauseView.as_view(), name="api-pause"),
     path("resume/", records.ResumeView.as_view(), name="api-resume"),
+    path("checklist/", records.ChecklistView.as_view(), name="api-checklist"),
+    path(
+        "checklist/<int:step_id>/tick/",
+        records.ChecklistTickView.as_view(),
+        name="api-checklist-tick",
+    ),
     path("evidence/", evidence.EvidenceListView.as_view(), name="api-evidence"),
     path(
         "evidence/<int:evidence_id>/",

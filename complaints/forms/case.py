@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -309,3 +310,32 @@ class PauseForm(ServiceForm):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ChecklistStepForm(ServiceForm):
+    """Tick one step of the case's procedure checklist (sla.services.checklist_step_tick).
+
+    The evidence choices are the case's files the page has already loaded: no query per step."""
+
+    step = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        label=_("The step is"),
+        widget=forms.RadioSelect,
+        choices=[("done", _("done")), ("not_applicable", _("not applicable"))],
+        initial="done",
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What was done, or why the step does not apply."),
+    )
+    evidence = forms.TypedChoiceField(
+        label=_("Evidence"), required=False, coerce=int, empty_value=None
+    )
+    service_fields = {"evidence_id": "evidence"}
+
+    def __init__(self, *args, evidence: Sequence[tuple[int, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = [("", "—"), *evidence]

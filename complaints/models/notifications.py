@@ -31,6 +31,7 @@ class Notification(models.Model):
         CASE_REJECTED = "case_rejected", _("Case not accepted")
         CASE_WITHDRAWN = "case_withdrawn", _("Case withdrawn")
         YEAR_CONFIRMED = "year_confirmed", _("Calendar year confirmed")
+        STEP_TICKED = "step_ticked", _("Checklist step ticked")
 
     class Held(models.TextChoices):
         """Why the e-mail of a notification waited (the inbox showed it at once)."""

@@ -53,6 +53,7 @@ class CaseEvent(models.Model):
         LEGAL_HOLD_SET = "legal_hold_set", _("Put on legal hold")
         LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Legal hold lifted")
         ANONYMISED = "anonymised", _("Personal data removed")
+        CHECKLIST_STEP = "checklist_step", _("Checklist step ticked")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

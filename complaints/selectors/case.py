@@ -23,6 +23,7 @@ from complaints.models import (
 from complaints.selectors.access import complaint_get_for_user, complaints_visible_to
 from complaints.selectors.customers import customer_find
 from complaints.selectors.decisions import decisions_with_people
+from sla.models import CaseChecklistStep
 
 
 def case_for_page(*, user: User, reference: str) -> Complaint:
@@ -43,6 +44,12 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
         Prefetch("decisions", queryset=decisions_with_people()),
         Prefetch("follow_ups", queryset=FollowUp.objects.select_related("by__department")),
         "clocks",
+        Prefetch(
+            "checklist_steps",
+            queryset=CaseChecklistStep.objects.select_related("done_by").order_by(
+                "template_name", "position", "id"
+            ),
+        ),
     )
     return complaint
 

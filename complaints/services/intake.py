@@ -30,6 +30,7 @@ from complaints.services.customer_texts import customer_text_on_commit, texts_cu
 from complaints.services.customers import customer_get_or_create
 from complaints.timeline import record_event
 from sla.models import EscalationSettings
+from sla.services.checklists import checklist_attach
 from sla.services.clocks import clocks_start_with_new_case
 from sla.services.escalation import escalations_record, facts_planned
 
@@ -238,6 +239,8 @@ def complaint_create(
     )
     # Written with the clocks its receipt starts, even when it is entered later than it arrived.
     clocks = clocks_start_with_new_case(complaint=complaint, at=received_at)
+    # The category's procedure checklist, if it has one (none: no query).
+    checklist_attach(complaint=complaint, at=received_at, new=True)
     # The customer is told at once, by e-mail when we have an address (never counted as the
     # first response); the created entry says whether they could be.
     acknowledgement = delivery_for(customer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
@@ -15,6 +16,7 @@ from complaints.services.common import Needs, ensure_can_act, lock_for_change, s
 from complaints.services.intake import FLAG_NAMES, Flags, minimum_severity
 from complaints.services.notifications import notify_assignee
 from complaints.timeline import record_event
+from sla.services.checklists import checklist_attach
 from sla.services.clocks import clocks_replan
 from sla.services.escalation import escalate_on_facts
 
@@ -128,6 +130,9 @@ def complaint_triage(
                     "clocks": moved,
                 },
             )
+    if "category" in changes:
+        # The new category's procedure applies from now; steps already on the case stay.
+        checklist_attach(complaint=locked, at=timezone.now())
     # A fact just set (injury, media, regulator, legal) goes to senior management at once.
     escalate_on_facts(complaint=locked)
     return locked

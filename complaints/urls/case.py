@@ -53,6 +53,7 @@ urlpatterns = [
     path(f"{_case}follow-ups/", case.case_follow_up, name="case_follow_up"),
     path(f"{_case}deadlines/pause/", case.case_pause, name="case_pause"),
     path(f"{_case}deadlines/resume/", case.case_resume, name="case_resume"),
+    path(f"{_case}checklist/", case.case_checklist_step, name="case_checklist_step"),
     path(f"{_case}contact-details/", case.case_unmask, name="case_unmask"),
     path(f"{_case}legal-hold/", case.case_legal_hold, name="case_legal_hold"),
 ]

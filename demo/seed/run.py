@@ -15,6 +15,7 @@ from django.utils import timezone
 from complaints.errors import ComplaintError
 from complaints.models import CaseEvent, Channel, Complaint
 from complaints.services import complaint_create
+from demo.seed.checklists import ensure_checklists
 from demo.seed.clock import SimulatedClock, WorkCalendar
 from demo.seed.customers import CustomerProfile, make_customers
 from demo.seed.organisation import Org, ensure_organisation
@@ -68,6 +69,7 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
     with transaction.atomic():
         org = ensure_organisation()
         ensure_service_hours_department()
+        ensure_checklists()
         customers = make_customers(rng)
         existing = demo_complaints(customers)
         created = not existing.exists()

@@ -11,6 +11,7 @@ from .calendars import (
     validate_rest_weekdays,
     validate_time_zone,
 )
+from .checklists import CaseChecklistStep, ChecklistTemplate, ChecklistTemplateStep
 from .clocks import (
     LIVE,
     Clock,
@@ -41,6 +42,9 @@ __all__ = [
     "CalendarChange",
     "CalendarDay",
     "CalendarYear",
+    "CaseChecklistStep",
+    "ChecklistTemplate",
+    "ChecklistTemplateStep",
     "Clock",
     "ClockPause",
     "DepartmentCalendar",

@@ -16,6 +16,11 @@ from sla.services.calendars import (
     calendars_refresh_active,
     default_years,
 )
+from sla.services.checklists import (
+    checklist_attach,
+    checklist_step_tick,
+    checklist_steps_remind,
+)
 from sla.services.clocks import (
     clocks_after_transition,
     clocks_meet,
@@ -44,6 +49,9 @@ __all__ = [
     "calendars_alert_provisional_years",
     "calendars_load_missing_years",
     "calendars_refresh_active",
+    "checklist_attach",
+    "checklist_step_tick",
+    "checklist_steps_remind",
     "clock_process",
     "clocks_after_transition",
     "clocks_meet",

@@ -296,6 +296,7 @@ POST_ONLY = {
     "case_follow_up",
     "case_pause",
     "case_resume",
+    "case_checklist_step",
     "case_unmask",
     "case_legal_hold",
     "rights_export",
@@ -446,6 +447,7 @@ def test_every_api_answer_for_every_role(world: World) -> None:
             for item in (world.photo, world.medical)
         ],
         "api-decisions": [{"reference": complaint.reference}],
+        "api-checklist": [{"reference": complaint.reference}],
         "api-customers": [{}],
         "api-customer-detail": [{"customer_id": world.customer.pk}],
         "api-departments": [{}],
@@ -461,6 +463,7 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-handoffs",
         "api-pause",
         "api-resume",
+        "api-checklist-tick",
         "api-decision-approve",
         "api-decision-reject",
     }

@@ -71,7 +71,7 @@ from reports.models import ExportJob, ReportSnapshot
 from reports.selectors.exports import ExportSpec
 from reports.services.exports import export_job_build, export_job_request
 from reports.services.snapshots import snapshot_build
-from sla.models import Clock
+from sla.models import CaseChecklistStep, Clock
 from tests.complaints.conftest import Flow
 from tests.complaints.test_evidence import png_bytes
 from tests.conftest import Org, org_build
@@ -187,6 +187,7 @@ class World:
     notifications: dict[str, Notification]  # person → one of their own
     data_request: RightsRequest
     erasure: RightsRequest
+    steps: dict[str, CaseChecklistStep] = field(default_factory=dict)  # case → a checklist step
 
     def person(self, name: str) -> User:
         return getattr(self.org, name)
@@ -293,7 +294,9 @@ def _build() -> World:
     )
     rights_export_prepare(actor=org.manager, request_id=data_request.pk, language="en")
     rights_export_build(request_id=data_request.pk)
+    steps = {name: _checklist_step(case) for name, case in cases.items()}
     return World(
+        steps=steps,
         org=org,
         cases=cases,
         evidence=evidence,
@@ -377,6 +380,24 @@ def _with(**extra: Callable[[World, str], Any]) -> Callable[[World, str, str], d
 
 def _evidence(world: World, case: str) -> int:
     return world.evidence[case].pk
+
+
+def _checklist_step(case: Complaint) -> CaseChecklistStep:
+    """One open procedure step on the case, as a category's checklist would give it."""
+    return CaseChecklistStep.objects.create(
+        complaint=case,
+        template_name="冲突",
+        position=1,
+        text="劝开双方",
+        amount=1,
+        unit="hours",
+        started_at=case.received_at,
+        due_at=case.received_at + timedelta(hours=1),
+    )
+
+
+def _step(world: World, case: str) -> int:
+    return world.steps[case].pk
 
 
 def _decision(world: World, case: str) -> int:
@@ -558,6 +579,14 @@ MATRIX: dict[str, list[Check]] = {
         )
     ],
     "case_resume": [Check(method="post", bound=CASE, who=PAUSE, body=_body())],
+    "case_checklist_step": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=ADD_EVIDENCE,
+            body=lambda world, case: {"step": _step(world, case), "outcome": "done"},
+        )
+    ],
     "case_unmask": [
         Check(
             method="post", bound=CASE, who=UNMASK, body=_body(details=["phone"], reason="callback")
@@ -694,6 +723,17 @@ MATRIX: dict[str, list[Check]] = {
         )
     ],
     "api-resume": [Check(api=True, method="post", bound=CASE, who=PAUSE, body=_api_body())],
+    "api-checklist": [Check(api=True, bound=CASE)],
+    "api-checklist-tick": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=ADD_EVIDENCE,
+            kwargs=_with(step_id=_step),
+            body=_api_body(outcome="not_applicable", note="当场已解决"),
+        )
+    ],
     "api-evidence": [
         Check(api=True, bound=CASE),
         Check(

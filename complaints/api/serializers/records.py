@@ -21,7 +21,7 @@ from complaints.models import (
     State,
 )
 from complaints.privacy import evidence_event_for
-from sla.models import PauseReason
+from sla.models import CaseChecklistStep, PauseReason
 
 
 class EventSerializer(serializers.Serializer):
@@ -166,3 +166,39 @@ class TransitionInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, help_text=_("`send_reply`: what the customer was told.")
     )
     version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+class ChecklistStepSerializer(serializers.Serializer):
+    """One step of the case's procedure checklist (issue 16 §8), in the reader's language."""
+
+    id = serializers.IntegerField()
+    checklist = serializers.CharField(source="local_template_name")
+    position = serializers.IntegerField()
+    text = serializers.CharField(source="local_text")
+    who = serializers.CharField(source="local_who")
+    evidence_required = serializers.BooleanField()
+    due_at = serializers.DateTimeField()
+    outcome = serializers.CharField(
+        help_text=_("`done` or `not_applicable`; empty while the step is open.")
+    )
+    done_at = serializers.DateTimeField(allow_null=True)
+    done_by = username_of("done_by", null=True)
+    note = serializers.CharField()
+    evidence_id = serializers.IntegerField(allow_null=True)
+
+
+class ChecklistTickInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=CaseChecklistStep.Outcome.choices)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_("Required when the step does not apply."),
+    )
+    evidence_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("One of the case's evidence files; required by steps that need evidence."),
+    )

@@ -13,6 +13,8 @@ from complaints.api.schema import IF_MATCH, REFERENCE, errors
 from complaints.api.selectors import complaint_events
 from complaints.api.serializers.complaints import ComplaintSerializer
 from complaints.api.serializers.records import (
+    ChecklistStepSerializer,
+    ChecklistTickInputSerializer,
     ContactInputSerializer,
     ContactSerializer,
     EventSerializer,
@@ -37,7 +39,9 @@ from complaints.services import (
     contact_record,
     follow_up_record,
 )
-from sla.services import clocks_pause, clocks_resume
+from sla.models import CaseChecklistStep
+from sla.services import checklist_step_tick, clocks_pause, clocks_resume
+from sla.services.checklists import CHECKLIST_PERMISSIONS
 from sla.services.pauses import PAUSE_PERMISSIONS
 
 
@@ -162,3 +166,37 @@ class ResumeView(ApiView):
         complaint = load_complaint(request, reference, needs=PAUSE_PERMISSIONS)
         clocks_resume(complaint=complaint, actor=signed_in_user(request))
         return complaint_response(request, complaint)
+
+
+class ChecklistView(ApiView):
+    @extend_schema(
+        operation_id="complaints_checklist_list",
+        summary="The case's procedure checklist",
+        description="The steps of the procedures of the case's category (e.g. a lost bag, a "
+        "conflict, an alarm gate), each with who does it, when it is due and how it was ticked.",
+        parameters=[REFERENCE],
+        responses={200: ChecklistStepSerializer(many=True), **errors(404)},
+    )
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = load_complaint(request, reference)
+        steps = CaseChecklistStep.objects.filter(complaint=complaint).select_related("done_by")
+        return Response(ChecklistStepSerializer(steps, many=True).data)
+
+
+class ChecklistTickView(ApiView):
+    @extend_schema(
+        operation_id="complaints_checklist_tick",
+        summary="Tick a step of the procedure checklist",
+        description="Done (with `evidence_id` where the step needs evidence) or not applicable "
+        "(with the reason in `note`). A step is ticked once.",
+        parameters=[REFERENCE],
+        request=ChecklistTickInputSerializer,
+        responses={200: ChecklistStepSerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, reference: str, step_id: int) -> Response:
+        complaint = load_complaint(request, reference, needs=CHECKLIST_PERMISSIONS)
+        data = _valid(ChecklistTickInputSerializer, request)
+        step = checklist_step_tick(
+            complaint=complaint, step_id=step_id, actor=signed_in_user(request), **data
+        )
+        return Response(ChecklistStepSerializer(step).data)

@@ -2,6 +2,7 @@
 timeline (events in words)."""
 
 from complaints.views.case.actions import (
+    case_checklist_step,
     case_contact,
     case_follow_up,
     case_handoff,
@@ -23,6 +24,7 @@ from complaints.views.case.legal_hold import case_legal_hold
 from complaints.views.case.page import case_detail, case_panel
 
 __all__ = [
+    "case_checklist_step",
     "case_contact",
     "case_decision",
     "case_decision_approve",

@@ -16,6 +16,7 @@ from accounts.people import person_label
 from complaints import errors
 from complaints.forms.base import ServiceForm
 from complaints.forms.case import (
+    ChecklistStepForm,
     ContactForm,
     FollowUpForm,
     HandoffForm,
@@ -44,7 +45,8 @@ from complaints.services import (
 )
 from complaints.views.case.page import contact_card_context, load_case, render_case
 from complaints.views.case.perform import Action, perform
-from sla.services import clocks_pause, clocks_resume
+from sla.services import checklist_step_tick, clocks_pause, clocks_resume
+from sla.services.checklists import CHECKLIST_PERMISSIONS
 from sla.services.pauses import PAUSE_PERMISSIONS
 
 
@@ -290,3 +292,39 @@ def case_unmask(request: HttpRequest, reference: str) -> HttpResponse:
     if revealed:
         return render_case(request, fresh, revealed=revealed)
     return render_case(request, fresh, bound={"reveal": form}, status=422)
+
+
+def _checklist_form(complaint: Complaint, data, files) -> ChecklistStepForm:
+    # Any of the case's files may be chosen; the service checks the one chosen.
+    evidence = [(item.pk, item.original_name) for item in complaint.evidence.all() if item.file]
+    return ChecklistStepForm(data, id_prefix=f"step{data.get('step', '')}", evidence=evidence)
+
+
+def _checklist_step(request: HttpRequest, complaint: Complaint, form: ChecklistStepForm) -> str:
+    step = checklist_step_tick(
+        complaint=complaint,
+        step_id=form.cleaned_data["step"],
+        actor=request.user,
+        outcome=form.cleaned_data["outcome"],
+        note=form.cleaned_data["note"],
+        evidence_id=form.cleaned_data["evidence"],
+    )
+    if step.outcome == step.Outcome.NOT_APPLICABLE:
+        return _("The step is marked not applicable.")
+    return _("The step is ticked.")
+
+
+@login_required
+@require_POST
+def case_checklist_step(request: HttpRequest, reference: str) -> HttpResponse:
+    return perform(
+        request,
+        reference,
+        Action(
+            "checklist",
+            _checklist_form,
+            _checklist_step,
+            anchor="#checklist",
+            needs=CHECKLIST_PERMISSIONS,
+        ),
+    )

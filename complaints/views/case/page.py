@@ -29,6 +29,7 @@ from complaints.errors import NotFound
 from complaints.forms.base import ServiceForm
 from complaints.forms.case import (
     ApproveForm,
+    ChecklistStepForm,
     ContactForm,
     DecisionForm,
     EvidenceForm,
@@ -58,6 +59,7 @@ from complaints.services import available_transitions, can_approve
 from complaints.services.legal_hold import can_set_legal_hold
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries
+from sla.models import CaseChecklistStep
 from sla.selectors import complaint_deadlines, complaint_escalation, deadline_calendar_names
 from sla.services.pauses import PAUSE_PERMISSIONS
 
@@ -106,6 +108,13 @@ class DecisionRow:
     approve_form: ApproveForm | None
     refuse_form: RefuseForm | None
     refuse_open: bool
+
+
+@dataclass
+class ChecklistRow:
+    step: CaseChecklistStep
+    form: ChecklistStepForm | None  # None: ticked, or the reader may not tick it
+    open: bool = False  # refused: shown unfolded with its errors
 
 
 # What the page offers to those in charge only (None or False for a read-only reader).
@@ -197,6 +206,30 @@ class CasePage:
             offered["legal_hold"] = LegalHoldForm
         return offered
 
+    def checklist_rows(self, evidence: list) -> list[ChecklistRow]:
+        """The case's procedure steps, each open one with its tick form for those in charge."""
+        complaint, user = self.complaint, self.user
+        may_tick = (
+            complaint.is_open
+            and self.workable
+            and _can(user, "receive_complaint", "investigate_complaint")
+        )
+        files = [(item.pk, item.original_name) for item in evidence]
+        bound = self.bound.get("checklist")
+        bound_step = bound.data.get("step") if bound is not None else None
+        rows = []
+        for step in complaint.checklist_steps.all():
+            if not (may_tick and step.is_open):
+                rows.append(ChecklistRow(step, None))
+            elif bound is not None and bound_step == str(step.pk):
+                rows.append(ChecklistRow(step, bound, open=True))
+            else:
+                form = ChecklistStepForm(
+                    id_prefix=f"step{step.pk}", evidence=files, initial={"step": step.pk}
+                )
+                rows.append(ChecklistRow(step, form))
+        return rows
+
     def context(self) -> dict[str, Any]:
         complaint, user = self.complaint, self.user
         is_open = complaint.is_open
@@ -231,6 +264,7 @@ class CasePage:
             "round_has_decision": round_has_decision,
             **evidence_context(user, evidence),
             "evidence_count": len(evidence),
+            "checklist": self.checklist_rows(evidence),
             "follow_ups": follow_ups,
             "note_form": self.form("note", NoteForm)
             if _can(user, "comment_on_complaint")

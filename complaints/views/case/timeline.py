@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.models import User
+from accounts.models import User, localized_name
 from accounts.people import person_label, snapshot_label
 from complaints.models import (
     CaseEvent,
@@ -418,7 +418,19 @@ def _escalated(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, details, tone="danger")
 
 
+def _step_text(data: dict | None) -> str:
+    """A checklist step as the event stored it, in the reader's language."""
+    data = data or {}
+    return localized_name(str(data.get("text") or ""), str(data.get("text_en") or ""))
+
+
 def _reminder(event: CaseEvent, who: str, data: dict) -> Entry:
+    if "checklist_step" in data:
+        sentence = _("%(recipient)s was reminded of the checklist step “%(step)s”.") % {
+            "recipient": snapshot_label(data.get("recipient")) or _("Nobody"),
+            "step": _step_text(data.get("checklist_step")),
+        }
+        return Entry(event, sentence, [(_("Due"), when(data.get("due_at")))], tone="warn")
     sentence = _("%(recipient)s was reminded of the %(stage)s deadline.") % {
         "recipient": snapshot_label(data.get("recipient")) or _("Nobody"),
         "stage": label(Stage, data.get("stage")),
@@ -494,6 +506,23 @@ def _replanned(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, _clock_moves(data.get("clocks")), _("Comment"), tone="warn")
 
 
+def _checklist_step(event: CaseEvent, who: str, data: dict) -> Entry:
+    step = _step_text(data.get("step"))
+    if data.get("outcome") == "not_applicable":
+        sentence = _("%(who)s marked the checklist step “%(step)s” not applicable.") % {
+            "who": who,
+            "step": step,
+        }
+        return Entry(event, sentence, [], _("Why"))
+    sentence = _("%(who)s ticked the checklist step “%(step)s”.") % {
+        "who": who,
+        "step": step,
+    }
+    # The file itself is listed with the case's evidence (its name may carry personal data).
+    details = [(_("Evidence"), _("attached"))] if data.get("evidence") else []
+    return Entry(event, sentence, details, _("Note"), tone="ok")
+
+
 def _legal_hold_set(event: CaseEvent, who: str, data: dict) -> Entry:
     sentence = _("%(who)s put the case on legal hold: it is not anonymised while held.") % {
         "who": who
@@ -543,4 +572,5 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.LEGAL_HOLD_SET: _legal_hold_set,
     Kind.LEGAL_HOLD_LIFTED: _legal_hold_lifted,
     Kind.ANONYMISED: _anonymised,
+    Kind.CHECKLIST_STEP: _checklist_step,
 }

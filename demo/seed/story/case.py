@@ -38,6 +38,9 @@ class CaseStory(IntakeSteps, HandlingSteps, ClosingSteps, Playback):
             raise Stop
         self.desk(3, 40)
         self._route()
+        if spec.scenario is not None:
+            # The on-the-spot steps of the category's checklist, if any, done in time.
+            self.add("checklist", actor=self.head, on_time=True)
         if spec.target == State.REJECTED:
             self._reject()
         if spec.target == State.TRIAGE:

@@ -66,6 +66,9 @@ class HandlingSteps(StoryBase):
         for action, kwargs in work:
             self.office(60, 60 * 20)
             self.add(action, actor=self.handler, **kwargs)
+        if self.round == 0:
+            # The category's procedure checklist, if it has one: what needs no file is ticked.
+            self.add("checklist", actor=self.handler)
         if self.round == 0 and rng.random() < 0.25:
             self.desk(60, 600)
             self.add(

@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.models import User
 from complaints.models import Complaint
 from complaints.services import (
@@ -23,6 +25,7 @@ from complaints.services import (
 )
 from demo.seed.clock import SimulatedClock
 from demo.seed.story.base import StoryBase
+from sla.services import checklist_step_tick
 
 
 class Playback(StoryBase):
@@ -88,3 +91,16 @@ class Playback(StoryBase):
 
     def do_follow_up(self, *, actor: User, **fields: Any) -> None:
         follow_up_record(complaint=self.complaint, actor=actor, **fields)
+
+    def do_checklist(self, *, actor: User, on_time: bool = False) -> None:
+        """Tick the steps of the case's checklist that ask for no evidence file (those that do
+        stay open: the demo's cases have few files, and an open step shows how reminders look);
+        `on_time`: only those not yet due (the desk's on-the-spot steps)."""
+        steps = self.complaint.checklist_steps.filter(done_at__isnull=True, evidence_required=False)
+        if on_time:
+            steps = steps.filter(due_at__gte=timezone.now())
+        for step in steps.order_by("position"):
+            checklist_step_tick(
+                complaint=self.complaint, step_id=step.pk, actor=actor, outcome="done"
+            )
+            self.complaint.refresh_from_db()
