@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
         from complaints import checks  # noqa: F401  (registers the system checks)
         from complaints.forms.queues import forget_long_choices
         from complaints.models import Category
+        from complaints.selectors.categories import forget_intake_categories
         from complaints.selectors.reference_labels import forget_reference_labels
 
         def reference_table_changed(
@@ -21,9 +22,11 @@ class ComplaintsConfig(AppConfig):
                 return  # a sign-in only stamps last_login: no name changes
             forget_reference_labels()
             forget_long_choices()
+            if sender is not User:
+                forget_intake_categories()
 
-        # What is cached of categories, departments and people: the names queue rows print and
-        # the queue filter bar's lists.
+        # What is cached of categories, departments and people: the names queue rows print, the
+        # queue filter bar's lists and the categories an intake form routes by.
         for model in (Category, Department, User):
             post_save.connect(reference_table_changed, sender=model, weak=False)
             post_delete.connect(reference_table_changed, sender=model, weak=False)

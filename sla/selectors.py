@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -284,18 +285,36 @@ def _checklist_steps_by_category() -> dict[int, tuple[ChecklistTemplateStep, ...
     return {category_id: tuple(steps) for category_id, steps in by_category.items()}
 
 
+# Each build of the book has a stamp of its own, kept under a key of its own beside the book. A
+# process keeps the last book it read with its stamp, and reads only the stamp while that is
+# still the one in the cache: unpickling the book (policies, targets, calendars) cost more than
+# all the rest of choosing a policy. Forgetting drops both keys, so the next read builds anew.
+POLICY_BOOK_STAMP_KEY = "sla-policy-book-stamp"
+# (stamp, book) of the last book this process read; read-only, shared by its threads.
+_policy_book_seen: tuple[str, PolicyBook] | None = None
+
+
 def policy_book() -> PolicyBook:
-    book: PolicyBook | None = cache.get(POLICY_BOOK_KEY)
-    if book is None:
-        book = _policy_book_build()
-        cache.set(POLICY_BOOK_KEY, book, POLICY_BOOK_SECONDS)
-    return book
+    global _policy_book_seen
+    stamp: str | None = cache.get(POLICY_BOOK_STAMP_KEY)
+    seen = _policy_book_seen
+    if stamp is not None and seen is not None and seen[0] == stamp:
+        return seen[1]
+    stored: tuple[str, PolicyBook] | None = cache.get(POLICY_BOOK_KEY) if stamp else None
+    if stored is None or stored[0] != stamp:
+        stored = (secrets.token_hex(8), _policy_book_build())
+        cache.set_many(
+            {POLICY_BOOK_KEY: stored, POLICY_BOOK_STAMP_KEY: stored[0]}, POLICY_BOOK_SECONDS
+        )
+    _policy_book_seen = stored
+    return stored[1]
 
 
 def forget_policy_book() -> None:
     """Drop the cached book now and once the current transaction commits (sla.apps)."""
-    cache.delete(POLICY_BOOK_KEY)
-    transaction.on_commit(lambda: cache.delete(POLICY_BOOK_KEY))
+    keys = [POLICY_BOOK_KEY, POLICY_BOOK_STAMP_KEY]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def policy_for(*, severity: str, category: Category | None) -> SlaPolicy | None:

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.forms.base import MultipleFileField, MultipleFileInput, ServiceForm
 from complaints.forms.pickers import tree_picker
 from complaints.models import Category, Remedy
-from complaints.selectors.categories import categories_for_picker
+from complaints.selectors.categories import categories_for_picker, intake_category
 from complaints.services import Flags
 from complaints.services.public_intake import PRIVACY_NOTICE_VERSION
 
@@ -25,6 +26,27 @@ HONEYPOT = "website"
 
 def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+class IntakeCategoryField(forms.ModelChoiceField):
+    """The category picker: offered from the queryset (in tree order), but the category sent is
+    found in the cached active categories (complaints.selectors.categories.intake_category), with
+    the department it routes to: a sent form asks no query for it."""
+
+    def to_python(self, value: Any) -> Category | None:
+        if value in self.empty_values:
+            return None
+        try:
+            category = intake_category(pk=int(value))
+        except (TypeError, ValueError):
+            category = None
+        if category is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return category
 
 
 class PublicComplaintForm(ServiceForm):
@@ -68,7 +90,7 @@ class PublicComplaintForm(ServiceForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
-    category = forms.ModelChoiceField(
+    category = IntakeCategoryField(
         label=_("What is it about?"),
         queryset=Category.objects.none(),
         required=False,
@@ -124,10 +146,9 @@ class PublicComplaintForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # With the department it routes to: complaint_create reads it, no second query.
-        tree_picker(
-            self.fields["category"], categories_for_picker().select_related("default_department")
-        )
+        # Lazy: only a page that shows the picker reads it (a sent form finds its category in
+        # the cache, with the department it routes to).
+        tree_picker(self.fields["category"], categories_for_picker())
         if not self.is_bound:
             self.fields["submission_key"].initial = new_submission_key()
             self.fields["notice_version"].initial = PRIVACY_NOTICE_VERSION

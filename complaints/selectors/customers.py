@@ -5,7 +5,7 @@ Every query starts from `complaints_visible_to`, so the page sees exactly what t
 
 from __future__ import annotations
 
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -26,11 +26,15 @@ def customer_find(*, phone: str = "", email: str = "") -> Customer | None:
     if not email:
         return Customer.objects.filter(phone=phone).first()
     # Both, in one query: the phone's owner first, else the first customer with the address.
-    return (
-        Customer.objects.filter(Q(phone=phone) | Q(email=email))
-        .order_by(Case(When(phone=phone, then=Value(0)), default=Value(1)), "created_at")
-        .first()
+    # Written out: every complaint sent from the public page asks it, and building it through
+    # the ORM (an OR and a CASE ordering) cost four times the query itself in CPU.
+    table = Customer._meta.db_table
+    found = Customer.objects.raw(
+        f"SELECT * FROM {table} WHERE phone = %s OR email = %s "
+        "ORDER BY CASE WHEN phone = %s THEN 0 ELSE 1 END, created_at, id LIMIT 1",
+        [phone, email, phone],
     )
+    return next(iter(found), None)
 
 
 def customer_get_for_user(*, user: User, pk: int) -> Customer:

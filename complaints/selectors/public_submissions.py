@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.db import connection
+
 from complaints.models import Complaint, PublicSubmission
 
 
 def submission_find(*, submission_key: str) -> Complaint | None:
     """The complaint a form with this one-time key already created, if any."""
-    # Almost every key is new: a narrow look-up of the key's own table first.
-    complaint_id = (
-        PublicSubmission.objects.filter(submission_key=submission_key)
-        .values_list("complaint_id", flat=True)
-        .first()
-    )
-    if complaint_id is None:
+    # Almost every key is new: a narrow look-up of the key's own table first, written out (asked
+    # for every complaint sent; the ORM took ten times the query's own CPU to build it).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT complaint_id FROM {PublicSubmission._meta.db_table} WHERE submission_key = %s",
+            [submission_key],
+        )
+        row = cursor.fetchone()
+    if row is None:
         return None
+    complaint_id = row[0]
     # Annotated: under Python 3.11 mypy reads django-fsm's mixin, and so Complaint.objects, as Any.
     complaint: Complaint = Complaint.objects.select_related("customer").get(pk=complaint_id)
     return complaint

@@ -23,7 +23,7 @@ from complaints.models import (
 )
 from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.notifications import notifications_settle_case
-from complaints.timeline import BY_CUSTOMER, record_event
+from complaints.timeline import BY_CUSTOMER, new_event, record_event, record_events
 from sla.models import Stage
 from sla.services.clocks import clocks_meet
 
@@ -38,11 +38,14 @@ def log_contact(
     purpose: str = ContactPurpose.GENERAL,
     at: datetime | None = None,
     by_customer: bool = False,
+    timeline: list[CaseEvent] | None = None,
 ) -> CustomerContact:
     """Write the contact row and its timeline entry; the caller holds the case lock.
 
     The first outbound contact by a person is the first response; an automatic message is not.
     `by_customer`: the customer wrote on the public pages (inbound, shown back to them).
+    `timeline` given: the entry is added to it, for the caller to store with its own entries in
+    one insert (complaints.timeline.record_events), in the same transaction.
     """
     contact = CustomerContact.objects.create(
         complaint=complaint,
@@ -56,7 +59,7 @@ def log_contact(
     is_staff_reply = actor is not None and direction == ContactDirection.OUTBOUND
     if is_staff_reply and complaint.first_response_at is None:
         complaint.first_response_at = contact.at
-    record_event(
+    entry = new_event(
         complaint=complaint,
         kind=CaseEvent.Kind.CONTACT,
         actor=actor,
@@ -71,6 +74,10 @@ def log_contact(
             **(BY_CUSTOMER if by_customer else {}),
         },
     )
+    if timeline is not None:
+        timeline.append(entry)
+    else:
+        record_events(events=[entry])
     return contact
 
 

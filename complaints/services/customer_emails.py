@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from complaints.models import (
+    CaseEvent,
     Channel,
     Complaint,
     ContactDirection,
@@ -75,13 +76,15 @@ def customer_email_send(
     context: dict[str, Any] | None = None,
     contact: CustomerContact | None = None,
     at: datetime | None = None,
+    timeline: list[CaseEvent] | None = None,
 ) -> CustomerEmail | None:
     """E-mail templates/emails/<template>.* to the complaint's customer after the commit.
 
     `contact` given: the e-mail belongs to that contact (a reply a person recorded). Otherwise it
     is an automatic message, recorded here as the system's outbound e-mail contact with what was
     sent as its summary. Returns None, recording nothing, when it cannot go (see `delivery_for`).
-    The caller holds the case lock.
+    The caller holds the case lock. `timeline`: as for log_contact (the contact's entry is added
+    to it, for the caller to store).
     """
     customer = complaint.customer
     if delivery_for(customer) != Delivery.EMAILED:
@@ -101,6 +104,7 @@ def customer_email_send(
             purpose=purpose,
             summary=f"{subject}\n\n{text}".strip(),
             at=at,
+            timeline=timeline,
         )
     email = CustomerEmail.objects.create(
         contact=contact,
@@ -132,13 +136,18 @@ def promised_deadlines(complaint: Complaint) -> dict[str, datetime]:
 
 
 def acknowledge_receipt(
-    *, complaint: Complaint, clocks: Sequence[Clock] | None = None
+    *,
+    complaint: Complaint,
+    clocks: Sequence[Clock] | None = None,
+    timeline: list[CaseEvent] | None = None,
 ) -> CustomerEmail | None:
     """Tell the customer the complaint is recorded: its reference, what happens next and by when,
     and the signed link to follow it online.
 
     Called by complaint_create once the clocks are open, with those clocks (`clocks`: the
-    deadlines are taken from them rather than read back); never counted as the first response.
+    deadlines are taken from them rather than read back), and with its timeline entries not
+    stored yet (`timeline`: the contact's entry joins them, one insert); never counted as the
+    first response.
     """
     if clocks is None:
         due = promised_deadlines(complaint)
@@ -160,6 +169,7 @@ def acknowledge_receipt(
             "decision_due": due.get(Stage.DECISION),
             "tracking_url": tracking_url(complaint),
         },
+        timeline=timeline,
     )
 
 

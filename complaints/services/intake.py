@@ -28,7 +28,7 @@ from complaints.services.common import Needs, ensure_role_may
 from complaints.services.customer_emails import Delivery, acknowledge_receipt, delivery_for
 from complaints.services.customer_texts import customer_text_on_commit, texts_customer
 from complaints.services.customers import customer_get_or_create
-from complaints.timeline import record_event
+from complaints.timeline import new_event, record_events
 from sla.models import EscalationSettings
 from sla.services.checklists import checklist_attach
 from sla.services.clocks import clocks_start_with_new_case
@@ -250,25 +250,28 @@ def complaint_create(
         and EscalationSettings.current().send_email
     ):
         acknowledgement = Delivery.TEXTED
-    record_event(
-        complaint=complaint,
-        kind=CaseEvent.Kind.CREATED,
-        actor=actor,
-        at=now,
-        to_state=complaint.state,
-        customer_visible=True,
-        data={
-            "channel": channel,
-            "received_at": received_at,
-            "severity": complaint.severity,
-            # The urgent facts as codes; those the channel set are named, the others were given.
-            **({"flags": flags.names()} if flags.names() else {}),
-            **({"flags_from_channel": from_channel} if from_channel else {}),
-            "acknowledgement": acknowledgement,
-        },
-    )
+    # The created entry and the acknowledgment's contact entry go in one insert.
+    timeline = [
+        new_event(
+            complaint=complaint,
+            kind=CaseEvent.Kind.CREATED,
+            actor=actor,
+            at=now,
+            to_state=complaint.state,
+            customer_visible=True,
+            data={
+                "channel": channel,
+                "received_at": received_at,
+                "severity": complaint.severity,
+                # The urgent facts as codes; those the channel set are named, the others given.
+                **({"flags": flags.names()} if flags.names() else {}),
+                **({"flags_from_channel": from_channel} if from_channel else {}),
+                "acknowledgement": acknowledgement,
+            },
+        )
+    ]
     if acknowledgement == Delivery.EMAILED:
-        acknowledge_receipt(complaint=complaint, clocks=clocks)
+        acknowledge_receipt(complaint=complaint, clocks=clocks, timeline=timeline)
     elif acknowledgement == Delivery.TEXTED:
         # Stored and sent by the task after the commit: nothing more in this transaction.
         customer_text_on_commit(
@@ -276,6 +279,7 @@ def complaint_create(
             kind=CustomerText.Kind.ACKNOWLEDGEMENT,
             key=f"acknowledgement:{complaint.pk}",
         )
+    record_events(events=timeline)
     # escalate_on_facts without its look-up of live decisions: a new case has none yet, so its
     # largest amount is the amount claimed.
     escalations_record(
