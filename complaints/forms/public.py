@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
 from complaints.forms.base import MultipleFileField, MultipleFileInput, ServiceForm
-from complaints.forms.pickers import tree_picker
+from complaints.forms.pickers import TreeChoiceIterator
 from complaints.models import Category, Remedy
 from complaints.selectors.categories import categories_for_picker, intake_category
 from complaints.services import Flags
@@ -29,9 +29,12 @@ def new_submission_key() -> str:
 
 
 class IntakeCategoryField(forms.ModelChoiceField):
-    """The category picker: offered from the queryset (in tree order), but the category sent is
-    found in the cached active categories (complaints.selectors.categories.intake_category), with
-    the department it routes to: a sent form asks no query for it."""
+    """The category picker: offered from the queryset in tree order (as complaints.forms.pickers
+    shows every category picker), but the category sent is found in the cached active categories
+    (complaints.selectors.categories.intake_category), with the department it routes to: a sent
+    form asks no query for it."""
+
+    iterator = TreeChoiceIterator
 
     def to_python(self, value: Any) -> Category | None:
         if value in self.empty_values:
@@ -92,7 +95,8 @@ class PublicComplaintForm(ServiceForm):
     )
     category = IntakeCategoryField(
         label=_("What is it about?"),
-        queryset=Category.objects.none(),
+        # Lazy: read only when a page shows the picker.
+        queryset=categories_for_picker(),
         required=False,
         empty_label=_("— not sure —"),
     )
@@ -146,9 +150,6 @@ class PublicComplaintForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Lazy: only a page that shows the picker reads it (a sent form finds its category in
-        # the cache, with the department it routes to).
-        tree_picker(self.fields["category"], categories_for_picker())
         if not self.is_bound:
             self.fields["submission_key"].initial = new_submission_key()
             self.fields["notice_version"].initial = PRIVACY_NOTICE_VERSION
