@@ -160,6 +160,17 @@ def test_phone_normalisation_handles_landlines_and_blanks():
     assert normalize_phone("  ") == ""
 
 
+def test_a_number_read_before_is_refused_or_read_again_alike(settings):
+    # Numbers are parsed once per process (the same form reads its number several times): a
+    # wrong one is refused every time, and the region in force still decides.
+    for _attempt in range(2):
+        with pytest.raises(InvalidInput):
+            normalize_phone("12")
+        assert normalize_phone("138 1234 5678") == "+8613812345678"
+    settings.COMPLAINTS_DEFAULT_PHONE_REGION = "GB"
+    assert normalize_phone("020 7946 0018") == "+442079460018"
+
+
 # --- what is recorded -------------------------------------------------------------------------
 
 
@@ -180,6 +191,23 @@ def test_a_complaint_is_recorded_in_intake_with_a_first_timeline_entry(org, new_
     )
     assert event.customer_visible is True
     assert event.data["channel"] == "phone"
+
+
+def test_the_created_entry_and_the_acknowledgment_are_written_in_one_insert(new_complaint):
+    with CaptureQueriesContext(connection) as queries:
+        complaint = new_complaint(customer_email="wang@example.com")
+
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "complaints_caseevent"')
+    ]
+    assert len(inserts) == 1
+    created, contact = complaint.events.order_by("pk")
+    assert created.kind == CaseEvent.Kind.CREATED
+    assert created.data["acknowledgement"] == "emailed"
+    assert contact.kind == CaseEvent.Kind.CONTACT
+    assert contact.data["purpose"] == "acknowledgement"
+    assert contact.data["contact_id"] == complaint.contacts.get().pk
+    assert created.at <= contact.at
 
 
 def test_a_customer_may_file_on_the_public_page_without_an_actor(new_complaint):

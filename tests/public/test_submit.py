@@ -24,6 +24,7 @@ from complaints.models import (
     Severity,
 )
 from complaints.public_links import read_tracking_token, submitted_token
+from complaints.selectors.categories import intake_category
 from complaints.services.public_intake import PRIVACY_NOTICE_VERSION, subject_from
 from sla.models import Clock, Stage
 from tests.public.conftest import SUBMIT_URL, form_data, pdf, photo, submitted_path
@@ -102,6 +103,42 @@ def test_a_complaint_sent_is_recorded_as_any_intake_routed_by_its_category(
         Stage.FIRST_RESPONSE,
         Stage.DECISION,
     }
+
+
+def test_the_category_sent_is_read_from_the_cache_with_its_department(
+    org, submit, django_assert_num_queries
+):
+    submitted_path(submit(category=str(org.category.pk)))  # the cached list is made
+
+    with django_assert_num_queries(0):
+        category = intake_category(pk=org.category.pk)
+        department = category.default_department
+
+    assert (category, department) == (org.category, org.service)
+    assert category.default_severity == org.category.default_severity
+    assert intake_category(pk=category.pk) is not category  # each caller has its own copy
+
+
+def test_a_category_changed_in_the_admin_routes_the_next_complaint_at_once(org, submit):
+    submitted_path(submit(category=str(org.category.pk)))
+    org.category.default_department = org.legal
+    org.category.save()
+    submitted_path(submit(category=str(org.category.pk)))
+    org.legal.name = "法务与合规部"
+    org.legal.save()
+    submitted_path(submit(category=str(org.category.pk)))
+    org.category.is_active = False
+    org.category.save()
+
+    refused = submit(category=str(org.category.pk))
+
+    first, second, third = Complaint.objects.order_by("pk")
+    assert (first.department, second.department) == (org.service, org.legal)
+    assert intake_category(pk=org.category.pk) is None
+    assert refused.status_code == 422
+    assert refused.context["form"].has_error("category", "invalid_choice")
+    assert Complaint.objects.count() == 3
+    assert third.department.name == "法务与合规部"
 
 
 def test_the_consent_is_stored_with_the_complaint(submit):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from complaints.models import Category, Severity
@@ -196,6 +197,21 @@ def test_choosing_a_policy_again_reads_nothing_from_the_database(org, django_ass
 
     assert chosen.code == "default-general"
     assert Stage.INVESTIGATION in targets
+
+
+def test_the_book_read_before_is_reused_while_it_is_the_cached_one(org):
+    # The process keeps the book it read and only checks the cache's stamp: no unpickling.
+    first = policy_for(severity=Severity.GENERAL, category=org.category)
+    assert policy_for(severity=Severity.GENERAL, category=org.category) is first
+
+    special = category_policy(org.category, investigation=2)  # forgets the book
+
+    kept = policy_for(severity=Severity.GENERAL, category=org.category)
+    assert kept == special
+    cache.clear()  # evicted, or Redis emptied: built again, never the kept copy
+    again = policy_for(severity=Severity.GENERAL, category=org.category)
+    assert again == special
+    assert again is not kept
 
 
 def test_a_policy_saved_in_the_admin_is_chosen_at_once(org):
