@@ -26,7 +26,12 @@ from sla.models import (
     StartEvent,
     Unit,
 )
-from sla.selectors import calendar_for_deadline, calendar_of_clock, policy_for
+from sla.selectors import (
+    PlanningCalendar,
+    calendar_for_deadline,
+    calendar_of_clock,
+    policy_for,
+)
 
 # What each workflow transition does to the clocks of the current round.
 MET_BY_TRANSITION: dict[str, tuple[str, ...]] = {
@@ -102,10 +107,9 @@ def schedule(clock: Clock, *, calendar: WorkingCalendar) -> None:
     )
 
 
-def _plan(*, complaint: Complaint, policy: SlaPolicy, target: SlaTarget, start: datetime) -> Clock:
-    chosen = calendar_for_deadline(
-        policy=policy, department_id=complaint.department_id, unit=target.unit
-    )
+def _plan(
+    *, complaint: Complaint, target: SlaTarget, chosen: PlanningCalendar, start: datetime
+) -> Clock:
     calendar = chosen.working
     clock = Clock(
         complaint=complaint,
@@ -176,13 +180,25 @@ def _planned(
     if policy is None:
         return []
     wanted = set(stages) if stages is not None else None
-    return [
-        _plan(complaint=complaint, policy=policy, target=target, start=at)
-        for target in policy.targets.all()
-        if (target.start_event == event or wanted is not None)
-        and (wanted is None or target.stage in wanted)
-        and target.stage not in existing
-    ]
+    # The calendar depends on the policy, the case's department and the target's unit only: one
+    # look-up per unit, not per target (an intake plans four clocks on one or two calendars).
+    calendars: dict[str, PlanningCalendar] = {}
+    planned = []
+    for target in policy.targets.all():
+        if (
+            (target.start_event != event and wanted is None)
+            or (wanted is not None and target.stage not in wanted)
+            or target.stage in existing
+        ):
+            continue
+        if target.unit not in calendars:
+            calendars[target.unit] = calendar_for_deadline(
+                policy=policy, department_id=complaint.department_id, unit=target.unit
+            )
+        planned.append(
+            _plan(complaint=complaint, target=target, chosen=calendars[target.unit], start=at)
+        )
+    return planned
 
 
 def complaint_sync_next_due(*, complaint: Complaint) -> None:
