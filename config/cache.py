@@ -4,6 +4,7 @@ Django's RedisCacheClient shares the connection pool but builds a new `redis.Red
 every get, add or incr: about 70 µs of Python each (its table of response callbacks is rebuilt),
 four to six times for each complaint sent on the public form (the rate limits, the policy book).
 A `redis.Redis` is safe to share between threads: each command takes a connection from the pool.
+Its `incr` is one atomic round trip (INCR_EXISTING) instead of Django's two.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 logger = logging.getLogger(__name__)
 
 
+# INCRBY only if the key exists, in one round trip. Django's client asks EXISTS and then INCRBY:
+# two round trips for every rate-limit count, and a count that expires between the two is made
+# again by INCRBY without its expiry (a rate limit that never lifts).
+INCR_EXISTING = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then "
+    "return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false"
+)
+
+
 class ReusedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,6 +44,12 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
             # Two threads may both make one here; either is fine, the pool is the same.
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
+
+    def incr(self, key: Any, delta: int) -> Any:
+        value = self.get_client(key, write=True).eval(INCR_EXISTING, 1, key, delta)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
 
 class ReusedClientRedisCache(RedisCache):

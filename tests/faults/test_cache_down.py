@@ -237,3 +237,19 @@ class TestReadiness:
             assert failed["cache"]["error"] == "unreachable"
         assert seconds < 2 * TIMEOUT + 0.5
         assert back.status_code == 200
+
+
+def test_a_count_goes_up_only_while_it_exists_and_keeps_its_expiry(private_cache):
+    # Rate limits count with add (the first request of a window) and incr (the others): incr is
+    # one atomic step on Redis, so a count that just expired is never made again without expiry.
+    from django.core.cache import cache
+
+    assert cache.add("count", 0, 60)
+    assert cache.incr("count") == 1
+    assert cache.incr("count", 5) == 6
+    assert cache.get("count") == 6
+    (stored,) = [key for key in keys_in(private_cache) if key.endswith("count")]
+    assert 0 < redis.Redis.from_url(private_cache.url).ttl(stored) <= 60
+    with pytest.raises(ValueError):
+        cache.incr("gone")
+    assert not [key for key in keys_in(private_cache) if key.endswith("gone")]
