@@ -336,6 +336,8 @@ class ChecklistStepForm(ServiceForm):
     )
     service_fields = {"evidence_id": "evidence"}
 
-    def __init__(self, *args, evidence: Sequence[tuple[int, str]] = (), **kwargs) -> None:
+    def __init__(self, *args, evidence: Sequence[EvidenceFile] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].choices = [("", "—"), *evidence]
+        # Files of an anonymised case keep their rows without the file: not to be chosen.
+        choices = [(item.pk, item.original_name) for item in evidence if item.file]
+        self.fields["evidence"].choices = [("", "—"), *choices]

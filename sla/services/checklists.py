@@ -195,12 +195,7 @@ def checklist_steps_remind(*, now: datetime | None = None, batch: int = REMIND_B
             complaint = step.complaint
             if not complaint.is_open:
                 continue
-            assignee = complaint.assignee
-            person = (
-                assignee
-                if assignee is not None and assignee.is_active
-                else recipients.department_head(department_id=complaint.department_id)
-            )
+            person = recipients.for_reminder(complaint=complaint)
             events.append(
                 new_event(
                     complaint=complaint,

@@ -81,6 +81,14 @@ class Recipients:
             node = self._departments.get(node.parent_id) if node.parent_id else None
         return None
 
+    def for_reminder(self, *, complaint: Complaint) -> User | None:
+        """Who is reminded of a case's deadline or checklist step: its active assignee, else the
+        head nearest its department."""
+        assignee = complaint.assignee
+        if assignee is not None and assignee.is_active:
+            return assignee
+        return self.department_head(department_id=complaint.department_id)
+
     def members(self, *, role: Role) -> list[User]:
         if role not in self._members:
             self._members[role] = list(

@@ -278,12 +278,7 @@ def _reminders_record(*, clocks: list[Clock], recipients: Recipients, at: dateti
     for clock in clocks:
         if clock.pk in sent:
             continue
-        assignee = clock.complaint.assignee
-        recipient = (
-            assignee
-            if assignee and assignee.is_active
-            else recipients.department_head(department_id=clock.complaint.department_id)
-        )
+        recipient = recipients.for_reminder(complaint=clock.complaint)
         new.append(Reminder(clock=clock, recipient=recipient, at=at))
     Reminder.objects.bulk_create(new)
     record_events(

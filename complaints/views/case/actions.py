@@ -296,8 +296,9 @@ def case_unmask(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _checklist_form(complaint: Complaint, data, files) -> ChecklistStepForm:
     # Any of the case's files may be chosen; the service checks the one chosen.
-    evidence = [(item.pk, item.original_name) for item in complaint.evidence.all() if item.file]
-    return ChecklistStepForm(data, id_prefix=f"step{data.get('step', '')}", evidence=evidence)
+    return ChecklistStepForm(
+        data, id_prefix=f"step{data.get('step', '')}", evidence=complaint.evidence.all()
+    )
 
 
 def _checklist_step(request: HttpRequest, complaint: Complaint, form: ChecklistStepForm) -> str:

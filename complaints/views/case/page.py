@@ -214,7 +214,6 @@ class CasePage:
             and self.workable
             and _can(user, "receive_complaint", "investigate_complaint")
         )
-        files = [(item.pk, item.original_name) for item in evidence]
         bound = self.bound.get("checklist")
         bound_step = bound.data.get("step") if bound is not None else None
         rows = []
@@ -225,7 +224,7 @@ class CasePage:
                 rows.append(ChecklistRow(step, bound, open=True))
             else:
                 form = ChecklistStepForm(
-                    id_prefix=f"step{step.pk}", evidence=files, initial={"step": step.pk}
+                    id_prefix=f"step{step.pk}", evidence=evidence, initial={"step": step.pk}
                 )
                 rows.append(ChecklistRow(step, form))
         return rows
