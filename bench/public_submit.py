@@ -384,7 +384,7 @@ def count_queries(tracked: str, *, show: bool) -> None:
                 print(f"{query['time']:>6} {query['sql'][:220]}")
 
 
-def profile(sends: int) -> None:
+def profile(sends: int, *, tracking: bool = False) -> None:
     import cProfile
     import pstats
 
@@ -392,21 +392,32 @@ def profile(sends: int) -> None:
 
     client = Client()
     base = secrets.randbelow(10_000_000 - sends - 10)
+    paths = tracked_paths(200) if tracking else []
+
+    def send(number: int) -> None:
+        if tracking:
+            client.get(paths[number % len(paths)])
+        else:
+            client.post(SUBMIT_PATH, form_data(base + number))
+
     for number in range(3):
-        client.post(SUBMIT_PATH, form_data(base + number))
+        send(number)
     # CPU time, not wall time: what this process spends, whatever else the machine runs (the
     # database's own time is not in it; see "CPU per submission" of a wrk run for that).
     profiler = cProfile.Profile(time.process_time)
     started, cpu_started = time.perf_counter(), time.process_time()
     profiler.enable()
     for number in range(sends):
-        client.post(SUBMIT_PATH, form_data(base + 10 + number))
+        send(10 + number)
     profiler.disable()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    what = "tracking pages" if tracking else "submissions"
     print(
-        f"{sends} submissions in this process: {elapsed / sends * 1000:.1f} ms each, "
+        f"{sends} {what} in this process: {elapsed / sends * 1000:.1f} ms each, "
         f"{cpu / sends * 1000:.1f} ms of its CPU (profiled)"
     )
+    if os.environ.get("PROFILE_OUT"):
+        profiler.dump_stats(os.environ["PROFILE_OUT"])
     pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
         int(os.environ.get("PROFILE_LINES", "45"))
     )
@@ -489,6 +500,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the seeded database")
     parser.add_argument("--queries", action="store_true", help="list every query of one of each")
     parser.add_argument("--profile", type=int, default=0, help="cProfile N in-process sends, stop")
+    parser.add_argument(
+        "--profile-tracking", action="store_true", help="with --profile: tracking pages instead"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None and not args.profile:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -507,7 +521,7 @@ def main() -> None:
     prepare_data(args.size, args.keep)
     if args.profile:
         plain_static_files()
-        profile(args.profile)
+        profile(args.profile, tracking=args.profile_tracking)
         return
 
     from django.core.management import call_command

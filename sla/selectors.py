@@ -341,7 +341,11 @@ class PlanningCalendar:
 
 
 def calendar_for_deadline(
-    *, policy: SlaPolicy | None, department_id: int | None, unit: str
+    *,
+    policy: SlaPolicy | None,
+    department_id: int | None,
+    unit: str,
+    book: PolicyBook | None = None,
 ) -> PlanningCalendar:
     """The calendar a new clock of `policy` (or a checklist step: None) counts on, for a case in
     `department_id`.
@@ -351,11 +355,12 @@ def calendar_for_deadline(
     call centre, a store open at weekends); else the default. A service-hour target on a
     department calendar without service hours counts on the default's (the policy admin checks
     that those exist), so a department's calendar can never make an intake fail. No query while
-    the book and the calendars' cached copies are current.
+    the book and the calendars' cached copies are current. `book`: the policy book the caller
+    read already (an intake plans its clocks from one read of it).
     """
     if policy is not None and policy.calendar_id:
         return PlanningCalendar(policy.calendar_id, calendar_for_policy(policy=policy))
-    book = policy_book()
+    book = book or policy_book()
     row = book.department_calendar_row(department_id)
     if row is not None and row != book.default_row:
         working = working_calendar(row=row)

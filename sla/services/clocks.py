@@ -30,6 +30,7 @@ from sla.selectors import (
     PlanningCalendar,
     calendar_for_deadline,
     calendar_of_clock,
+    policy_book,
     policy_for,
 )
 
@@ -176,7 +177,11 @@ def _planned(
     existing: Collection[str] = (),
 ) -> list[Clock]:
     """The clocks (unsaved) of the current round that start at `event`, but for `existing` stages."""
-    policy = policy_for(severity=complaint.severity, category=complaint.category)
+    book = policy_book()  # one read for the policy and every calendar below
+    policy = book.policy_for(
+        severity=complaint.severity,
+        category_id=complaint.category_id,
+    )
     if policy is None:
         return []
     wanted = set(stages) if stages is not None else None
@@ -193,7 +198,7 @@ def _planned(
             continue
         if target.unit not in calendars:
             calendars[target.unit] = calendar_for_deadline(
-                policy=policy, department_id=complaint.department_id, unit=target.unit
+                policy=policy, department_id=complaint.department_id, unit=target.unit, book=book
             )
         planned.append(
             _plan(complaint=complaint, target=target, chosen=calendars[target.unit], start=at)
