@@ -107,6 +107,28 @@ class FollowUp(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"))
+    # The case's owning department and assignee now, copied (as on its deadline clocks) for the
+    # reports' satisfaction per department and per handler without a join to the cases.
+    case_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("case's department"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case's assignee"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("follow-up")
@@ -120,7 +142,13 @@ class FollowUp(models.Model):
             ),
         ]
         # The dashboard's satisfaction of the month (reports.selectors.outcomes).
-        indexes = [models.Index(fields=["at"], name="followup_at_idx")]
+        indexes = [
+            models.Index(
+                fields=["at"],
+                include=["reached", "satisfaction", "resolved", "case_department", "case_assignee"],
+                name="followup_at_report_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {timezone.localtime(self.at):%Y-%m-%d}"

@@ -159,6 +159,8 @@ def follow_up_record(
         raise InvalidInput(errors)
     follow_up = FollowUp.objects.create(
         complaint=locked,
+        case_department_id=locked.department_id,
+        case_assignee_id=locked.assignee_id,
         round=locked.reopen_count,
         method=method,
         reached=reached,

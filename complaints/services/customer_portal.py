@@ -242,6 +242,8 @@ def survey_answer(
     now = timezone.now()
     follow_up = FollowUp.objects.create(
         complaint=locked,
+        case_department_id=locked.department_id,
+        case_assignee_id=locked.assignee_id,
         round=locked.reopen_count,
         method=FollowUpMethod.WEB,
         reached=True,

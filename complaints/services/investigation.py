@@ -12,6 +12,7 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Complaint, Handoff
 from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.notifications import notify_assignee
+from complaints.services.ownership import case_owner_copy
 from complaints.timeline import record_event
 
 
@@ -66,6 +67,7 @@ def complaint_hand_off(
     locked.department = to_department
     locked.assignee = to_user
     save_change(locked, fields=["department", "assignee"])
+    case_owner_copy(complaint=locked)
     event = record_event(
         complaint=locked,
         kind=CaseEvent.Kind.HANDOFF,

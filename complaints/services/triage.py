@@ -15,6 +15,7 @@ from complaints.models import CaseEvent, Category, Complaint, Severity
 from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.intake import FLAG_NAMES, Flags, minimum_severity
 from complaints.services.notifications import notify_assignee
+from complaints.services.ownership import case_owner_copy
 from complaints.timeline import record_event
 from sla.services.checklists import checklist_attach
 from sla.services.clocks import clocks_replan
@@ -108,6 +109,8 @@ def complaint_triage(
     if not changes:
         return locked
     save_change(locked)
+    if "department" in changes or "assignee" in changes:
+        case_owner_copy(complaint=locked)
     event = record_event(
         complaint=locked,
         kind=CaseEvent.Kind.TRIAGED,
@@ -165,6 +168,8 @@ def complaint_assign(
     previous = locked.assignee
     locked.assignee = assignee
     save_change(locked, fields=["assignee"])
+    if previous != assignee:
+        case_owner_copy(complaint=locked)
     event = record_event(
         complaint=locked,
         kind=CaseEvent.Kind.ASSIGNED,

@@ -81,6 +81,30 @@ class Clock(models.Model):
         related_name="+",
         db_index=False,  # a partial index: most clocks are on the default calendar (null)
     )
+    # The case's owning department and assignee now, copied here (and kept so by the services
+    # that route, assign and hand on a case: complaints.services.ownership) so that the reports
+    # count the deadlines kept per department and per handler without joining the clocks to a
+    # million cases. The case's own columns carry the foreign-key constraints.
+    case_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("case's department"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case's assignee"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The target as it was when planned: editing a policy later does not move running clocks.
     amount = models.PositiveIntegerField(_("target"))
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
@@ -130,8 +154,28 @@ class Clock(models.Model):
             models.Index(fields=["due_at"], condition=LIVE, name="clock_live_due_idx"),
             # The dashboard's compliance of the month (reports.selectors.deadlines): clocks met in
             # the month, and unfinished ones (running or paused) whose deadline fell in it.
+            # Carrying what the report counts of each met clock, so that it reads this index
+            # alone (per stage, department and handler, on time or late).
             models.Index(
-                fields=["met_at"], condition=Q(met_at__isnull=False), name="clock_met_idx"
+                fields=["met_at"],
+                include=["stage", "due_at", "case_department", "case_assignee"],
+                condition=Q(met_at__isnull=False),
+                name="clock_met_report_idx",
+            ),
+            # Clocks finished (met or stopped) after their deadline: those of a past period
+            # still running at its end but finished since (clocks_breached_unfinished).
+            models.Index(
+                fields=["due_at"],
+                include=[
+                    "stage",
+                    "met_at",
+                    "cancelled_at",
+                    "paused_at",
+                    "case_department",
+                    "case_assignee",
+                ],
+                condition=Q(met_at__gt=F("due_at")) | Q(cancelled_at__gt=F("due_at")),
+                name="clock_finished_late_idx",
             ),
             models.Index(
                 fields=["due_at"],

@@ -114,6 +114,8 @@ def _plan(
     calendar = chosen.working
     clock = Clock(
         complaint=complaint,
+        case_department_id=complaint.department_id,
+        case_assignee_id=complaint.assignee_id,
         calendar_id=chosen.calendar_id,
         stage=target.stage,
         round=complaint.reopen_count,

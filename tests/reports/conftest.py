@@ -63,6 +63,8 @@ def clock(db):
         target = SlaTarget.objects.filter(stage=stage).first()
         return Clock.objects.create(
             complaint=complaint,
+            case_department_id=complaint.department_id,
+            case_assignee_id=complaint.assignee_id,
             stage=stage,
             round=round,
             target=target,
@@ -118,6 +120,8 @@ def follow_up(org):
     ) -> FollowUp:
         return FollowUp.objects.create(
             complaint=complaint,
+            case_department_id=complaint.department_id,
+            case_assignee_id=complaint.assignee_id,
             method="phone",
             reached=reached,
             satisfaction=satisfaction,
