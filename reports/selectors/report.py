@@ -13,7 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Department, User, localized_name
@@ -24,13 +24,14 @@ from reports.selectors.dashboard import rise_rule
 from reports.selectors.databases import reads_from_replica
 from reports.selectors.deadlines import (
     Calendars,
+    ClockCount,
     Compliance,
     Durations,
-    _breached_unfinished,
+    clock_counts,
+    compliance_by_stage,
     day_pairs,
     durations,
     report_calendars,
-    sla_compliance,
 )
 from reports.selectors.distribution import MEDIAN
 from reports.selectors.exports import category_subtree_ids
@@ -53,7 +54,6 @@ from reports.selectors.recurring import (
 from reports.selectors.scope import ReportScope
 from reports.selectors.volume import DIMENSIONS, Share, monthly_volume, volume_by
 from sla.calendar import WorkingCalendar
-from sla.models import Clock
 
 # Complaints that reached us through an outside body: a regulator (12315), a consumer association,
 # a government department or a lawyer's letter / court papers. Media is not a referral.
@@ -191,13 +191,14 @@ def _within(span: Span, name: str) -> Q:
 
 def intake(*, scope: ReportScope, span: Span) -> Intake:
     """Complaints received in `span`: how many, their state now, and which came referred."""
-    figures: dict[str, Count] = {"total": Count("pk")}
+    # Counted on received_at, not the id: complaint_received_report_idx carries every column read.
+    figures: dict[str, Count] = {"total": Count("received_at")}
     for state in State.values:
-        figures[f"state_{state}"] = Count("pk", filter=Q(state=state))
+        figures[f"state_{state}"] = Count("received_at", filter=Q(state=state))
     for channel in REFERRAL_CHANNELS:
-        figures[f"via_{channel}"] = Count("pk", filter=Q(channel=channel))
+        figures[f"via_{channel}"] = Count("received_at", filter=Q(channel=channel))
     figures["regulator"] = Count(
-        "pk", filter=Q(regulator_involved=True) & ~Q(channel__in=REFERRAL_CHANNELS)
+        "received_at", filter=Q(regulator_involved=True) & ~Q(channel__in=REFERRAL_CHANNELS)
     )
     row = Complaint.objects.filter(scope.cases(), _within(span, "received_at")).aggregate(**figures)
     return Intake(
@@ -286,13 +287,52 @@ def close_bucket(start: date, end: date, calendar: WorkingCalendar) -> str:
 
 
 def closed_within(
-    *, scope: ReportScope, span: Span, tz: ZoneInfo, calendars: Calendars
+    *,
+    scope: ReportScope,
+    span: Span,
+    tz: ZoneInfo,
+    calendars: Calendars,
+    pairs: list[tuple] | None = None,
 ) -> dict[str, int]:
-    """Complaints closed in `span` by how long they took from receipt (CLOSE_BUCKETS)."""
+    """Complaints closed in `span` by how long they took from receipt (CLOSE_BUCKETS).
+    `pairs`: their _closing_pairs, read already (group columns first, if any)."""
     counted = {key: 0 for key, _limit, _unit in CLOSE_BUCKETS}
-    for calendar, start, end, n in _closing_pairs(scope, span, tz, calendars):
+    if pairs is None:
+        pairs = _closing_pairs(scope, span, tz, calendars)
+    for *_group, calendar, start, end, n in pairs:
         counted[close_bucket(start, end, calendar)] += n
     return counted
+
+
+# The owner columns the per-department and per-handler tables group by, on the case.
+OWNER_COLUMNS = ("department_id", "assignee_id")
+
+
+@dataclass(frozen=True)
+class PeriodRows:
+    """What both the period's figures and its per-department and per-handler tables count, read
+    once: the clocks per stage and owner, and the closed complaints' day pairs per owner."""
+
+    span: Span
+    clocks: list[ClockCount]
+    closing: list[tuple]  # (department, assignee, calendar, day received, day closed, how many)
+
+
+def period_span(period: ReportPeriod, periods: Periods) -> Span:
+    """The period's span, cut at `periods.now` if it has not ended yet."""
+    span = period.span(periods.tz)
+    return Span(span.start, max(span.start, min(span.end, periods.now + TICK)))
+
+
+def period_rows(
+    *, scope: ReportScope, period: ReportPeriod, periods: Periods, calendars: Calendars
+) -> PeriodRows:
+    span = period_span(period, periods)
+    return PeriodRows(
+        span=span,
+        clocks=clock_counts(scope=scope, periods=periods, span=span),
+        closing=_closing_pairs(scope, span, periods.tz, calendars, *OWNER_COLUMNS),
+    )
 
 
 def period_figures(
@@ -301,21 +341,31 @@ def period_figures(
     period: ReportPeriod,
     periods: Periods,
     calendars: Calendars,
+    rows: PeriodRows | None = None,
 ) -> PeriodFigures:
     """Everything counted over one period, cut at `periods.now` if it has not ended yet."""
-    span = period.span(periods.tz)
-    span = Span(span.start, max(span.start, min(span.end, periods.now + TICK)))
+    if rows is None:
+        rows = period_rows(scope=scope, period=period, periods=periods, calendars=calendars)
+    span = rows.span
     return PeriodFigures(
         period=period,
         span=span,
         intake=intake(scope=scope, span=span),
-        compliance=sla_compliance(scope=scope, periods=periods, span=span),
-        durations=durations(scope=scope, periods=periods, calendars=calendars, span=span),
+        compliance=compliance_by_stage(rows.clocks),
+        durations=durations(
+            scope=scope,
+            periods=periods,
+            calendars=calendars,
+            span=span,
+            closing_pairs=rows.closing,
+        ),
         satisfaction=satisfaction(scope=scope, periods=periods, span=span),
         rates=reopen_and_escalation(scope=scope, periods=periods, span=span),
         redress=redress(scope=scope, periods=periods, span=span),
         decisions=decision_mix(scope=scope, span=span),
-        closed_within=closed_within(scope=scope, span=span, tz=periods.tz, calendars=calendars),
+        closed_within=closed_within(
+            scope=scope, span=span, tz=periods.tz, calendars=calendars, pairs=rows.closing
+        ),
         breakdowns={
             dimension: volume_by(scope=scope, periods=periods, dimension=dimension, span=span)
             for dimension in DIMENSIONS
@@ -323,87 +373,129 @@ def period_figures(
     )
 
 
-# Per-department and per-handler tables: (the complaint's column, the label columns).
-GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "department": ("department_id", ("department__name", "department__name_en")),
-    "handler": (
-        "assignee_id",
-        ("assignee__first_name", "assignee__last_name", "assignee__username"),
-    ),
+# Per-department and per-handler tables: the complaint's column, the carried copy's on clocks
+# and follow-ups, and its place in PeriodRows.closing and the shared owner rows.
+GROUPS: dict[str, tuple[str, str, int]] = {
+    "department": ("department_id", "case_department_id", 0),
+    "handler": ("assignee_id", "case_assignee_id", 1),
 }
 
 
-def _label(group: str, key: int | None, labels: tuple) -> str:
-    if key is None:
-        return ""
-    if group == "department":
-        return localized_name(labels[0], labels[1] or "")
-    return (
-        User(first_name=labels[0], last_name=labels[1], username=labels[2]).get_full_name()
-        or (labels[2])
+@dataclass(frozen=True)
+class OwnerRows:
+    """The per-owner counts both tables fold, read once: per (department, assignee), the
+    complaints received and closed (and reopened) in the span, and the follow-ups' scores."""
+
+    cases: list[tuple[int | None, int | None, int, int, int]]
+    follow_ups: list[tuple[int | None, int | None, int, int]]  # (..., sum of scores, scored)
+
+
+def owner_rows(*, scope: ReportScope, span: Span) -> OwnerRows:
+    """Three queries, each reading one index alone: the cases received and those closed by their
+    owner columns (complaint_received_report_idx, complaint_closed_idx), the follow-ups by the
+    owner they carry (followup_at_report_idx)."""
+    counted: dict[tuple[int | None, int | None], list[int]] = {}
+    received = (
+        Complaint.objects.filter(scope.cases(), _within(span, "received_at"))
+        .order_by()
+        .values_list(*OWNER_COLUMNS)
+        .annotate(n=Count("received_at"))
     )
+    for department_id, assignee_id, n in received:
+        counted.setdefault((department_id, assignee_id), [0, 0, 0])[0] += n
+    closed = (
+        Complaint.objects.filter(scope.cases(), _within(span, "closed_at"), state=State.CLOSED)
+        .order_by()
+        .values_list(*OWNER_COLUMNS)
+        .annotate(
+            n=Count("received_at"), reopened=Count("received_at", filter=Q(reopen_count__gt=0))
+        )
+    )
+    for department_id, assignee_id, n, reopened in closed:
+        figures = counted.setdefault((department_id, assignee_id), [0, 0, 0])
+        figures[1] += n
+        figures[2] += reopened
+    cases = [(d, a, n, closed_n, reopened) for (d, a), (n, closed_n, reopened) in counted.items()]
+    follow_ups = (
+        FollowUp.objects.filter(scope.carried(), _within(span, "at"), reached=True)
+        .order_by()
+        .values_list("case_department_id", "case_assignee_id")
+        .annotate(total=Sum("satisfaction"), n=Count("satisfaction"))
+    )
+    return OwnerRows(
+        cases=cases,
+        follow_ups=[(d, a, int(total or 0), n) for d, a, total, n in follow_ups],
+    )
+
+
+def _labels(group: str, keys: set[int]) -> dict[int, str]:
+    """The rows' names in the reader's language: one query for the keys shown."""
+    if not keys:
+        return {}
+    if group == "department":
+        return {
+            pk: localized_name(name, name_en or "")
+            for pk, name, name_en in Department.objects.filter(pk__in=keys).values_list(
+                "pk", "name", "name_en"
+            )
+        }
+    return {
+        pk: User(first_name=first, last_name=last, username=username).get_full_name() or username
+        for pk, first, last, username in User.objects.filter(pk__in=keys).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    }
 
 
 def group_table(
     *,
-    scope: ReportScope,
-    span: Span,
-    periods: Periods,
-    calendars: Calendars,
+    rows: PeriodRows,
+    owners: OwnerRows,
     group: str,
 ) -> list[GroupRow]:
-    """GroupRow per owning department or per handler (the case's assignee now), in four queries;
-    most complaints received first. A case handed on counts where it is now."""
-    column, label_columns = GROUPS[group]
-    received = _within(span, "received_at")
-    closed = _within(span, "closed_at") & Q(state=State.CLOSED)
-    rows: dict[int | None, dict] = {}
+    """GroupRow per owning department or per handler (the case's assignee now), folded from the
+    period's shared rows, plus one query for the names; most complaints received first. A case
+    handed on counts where it is now."""
+    _column, _carried, place = GROUPS[group]
+    entries: dict[int | None, dict] = {}
 
-    def row(key: int | None, labels: tuple | None = None) -> dict:
-        entry = rows.setdefault(key, {"key": key, "label": ""})
-        if labels is not None and key is not None:
-            entry["label"] = _label(group, key, labels)
-        return entry
+    def row(key: int | None) -> dict:
+        return entries.setdefault(key, {"key": key, "label": ""})
 
-    for key, *labels, n_received, n_closed, n_reopened in (
-        Complaint.objects.filter(scope.cases())
-        .filter(received | closed)
-        .order_by()
-        .values_list(column, *label_columns)
-        .annotate(
-            received=Count("pk", filter=received),
-            closed=Count("pk", filter=closed),
-            reopened=Count("pk", filter=closed & Q(reopen_count__gt=0)),
-        )
-    ):
-        row(key, tuple(labels)).update(received=n_received, closed=n_closed, reopened=n_reopened)
+    for *owner, n_received, n_closed, n_reopened in owners.cases:
+        entry = row(owner[place])
+        entry["received"] = entry.get("received", 0) + n_received
+        entry["closed"] = entry.get("closed", 0) + n_closed
+        entry["reopened"] = entry.get("reopened", 0) + n_reopened
 
     days: dict[int | None, list[tuple[float, int]]] = {}
-    for key, calendar, start, end, n in _closing_pairs(scope, span, periods.tz, calendars, column):
-        days.setdefault(key, []).append((float(calendar.working_days_between(start, end)), n))
+    for *owner, calendar, start, end, n in rows.closing:
+        days.setdefault(owner[place], []).append(
+            (float(calendar.working_days_between(start, end)), n)
+        )
     for key, counted in days.items():
         row(key)["median_days"] = weighted_percentile(counted, MEDIAN)
 
-    met = _within(span, "met_at")
-    on_time_q = met & Q(met_at__lte=F("due_at"))
-    for key, *labels, n_on_time, n_clocks in (
-        Clock.objects.filter(scope.cases("complaint__"))
-        .filter(met | _breached_unfinished(periods, span))
-        .order_by()
-        .values_list(f"complaint__{column}", *(f"complaint__{c}" for c in label_columns))
-        .annotate(on_time=Count("pk", filter=on_time_q), clocks=Count("pk"))
-    ):
-        row(key, tuple(labels)).update(on_time=n_on_time, clocks=n_clocks)
+    for clock in rows.clocks:
+        entry = row((clock.department_id, clock.assignee_id)[place])
+        entry["on_time"] = entry.get("on_time", 0) + clock.on_time
+        entry["clocks"] = entry.get("clocks", 0) + clock.on_time + clock.late + clock.breached_open
 
-    for key, *labels, mean, n in (
-        FollowUp.objects.filter(scope.cases("complaint__"), _within(span, "at"), reached=True)
-        .order_by()
-        .values_list(f"complaint__{column}", *(f"complaint__{c}" for c in label_columns))
-        .annotate(mean=Avg("satisfaction"), n=Count("satisfaction"))
-    ):
-        row(key, tuple(labels)).update(satisfaction=None if mean is None else float(mean), scored=n)
+    scores: dict[int | None, list[int]] = {}
+    for *owner, total, n in owners.follow_ups:
+        summed = scores.setdefault(owner[place], [0, 0])
+        summed[0] += total
+        summed[1] += n
+    for key, (total, n) in scores.items():
+        entry = row(key)
+        entry["satisfaction"] = total / n if n else None
+        entry["scored"] = n
 
-    result = [GroupRow(**entry) for entry in rows.values()]
+    names = _labels(group, {key for key in entries if key is not None})
+    for key, entry in entries.items():
+        if key is not None:
+            entry["label"] = names.get(key, "")
+    result = [GroupRow(**entry) for entry in entries.values()]
     return sorted(result, key=lambda item: (-item.received, -item.closed, item.label))
 
 
@@ -421,10 +513,14 @@ def report_figures(
     scope = (filters or ReportFilters()).narrow(scope)
     periods = periods_at(moment, tz)
     calendars = report_calendars()
-    current = period_figures(scope=scope, period=period, periods=periods, calendars=calendars)
+    rows = period_rows(scope=scope, period=period, periods=periods, calendars=calendars)
+    current = period_figures(
+        scope=scope, period=period, periods=periods, calendars=calendars, rows=rows
+    )
     previous = period_figures(
         scope=scope, period=period.previous(), periods=periods, calendars=calendars
     )
+    owners = owner_rows(scope=scope, span=rows.span)
     span = current.span
     # The trend, the rising problems and the repeat complainants are read as of the period's
     # end (or now): the dashboard's selectors at that moment.
@@ -461,12 +557,8 @@ def report_figures(
             more_than=settings.REPORTS_REPEAT_MIN_COMPLAINTS,
             days=settings.REPORTS_REPEAT_WINDOW_DAYS,
         ),
-        departments=group_table(
-            scope=scope, span=span, periods=periods, calendars=calendars, group="department"
-        ),
-        handlers=group_table(
-            scope=scope, span=span, periods=periods, calendars=calendars, group="handler"
-        ),
+        departments=group_table(rows=rows, owners=owners, group="department"),
+        handlers=group_table(rows=rows, owners=owners, group="handler"),
     )
 
 

@@ -47,6 +47,21 @@ class ReportScope:
             return condition
         return condition & Q(**{f"{prefix}department_id__in": sorted(self.departments)})
 
+    def carried(self, prefix: str = "complaint__") -> Q:
+        """The scope as a condition on rows that carry their case's department (deadline clocks
+        and follow-ups: `case_department`, kept equal to the case's by
+        complaints.services.ownership): no join to the cases unless a report filter other than
+        the department narrows them, through `prefix`."""
+        condition = Q()
+        for lookup, value in self.narrow:
+            if lookup == "department_id__in":
+                condition &= Q(case_department_id__in=value)
+            else:
+                condition &= Q(**{f"{prefix}{lookup}": value})
+        if self.departments is None:
+            return condition
+        return condition & Q(case_department_id__in=sorted(self.departments))
+
 
 def report_scope_for(*, user: User) -> ReportScope | None:
     """The user's dashboard scope, or None if they may not open dashboards at all."""
