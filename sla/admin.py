@@ -21,6 +21,7 @@ from sla.models import (
     CalendarDay,
     CalendarYear,
     DepartmentCalendar,
+    DutyDay,
     Escalation,
     Reminder,
     ServiceDay,
@@ -274,6 +275,22 @@ class CalendarYearAdmin(admin.ModelAdmin):
             gettext("%(count)d year(s) confirmed.") % {"count": queryset.count()},
             messages.SUCCESS,
         )
+
+
+@admin.register(DutyDay)
+class DutyDayAdmin(admin.ModelAdmin):
+    """The duty manager rota: one manager a day, told at once of an injury (sla.services.escalation)."""
+
+    list_display = ["day", "weekday", "manager", "note"]
+    list_select_related = ["manager"]
+    list_filter = ["manager"]
+    date_hierarchy = "day"
+    autocomplete_fields = ["manager"]
+    search_fields = ["manager__username", "manager__first_name", "manager__last_name", "note"]
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: DutyDay) -> str:
+        return str(WEEKDAYS_ABBR[obj.day.weekday()])
 
 
 @admin.register(CalendarChange)

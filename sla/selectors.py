@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Department
+from accounts.models import Department, User
 from complaints.models import Category, Complaint
 from sla.calendar import Period, ServiceHours, WorkingCalendar, parse_periods
 from sla.models import (
@@ -27,6 +27,7 @@ from sla.models import (
     ChecklistTemplateStep,
     Clock,
     DepartmentCalendar,
+    DutyDay,
     Escalation,
     ServiceDay,
     ServicePeriod,
@@ -508,3 +509,9 @@ def _escalation_reason(escalation: Escalation) -> EscalationReason:
     return EscalationReason(
         reason=escalation.reason, stage=clock.stage, unit=clock.unit, late_by=late_by
     )
+
+
+def duty_manager_on(*, day: date) -> User | None:
+    """The duty manager of a local day (the admin's rota), if one is set and still active."""
+    row = DutyDay.objects.select_related("manager").filter(day=day).first()
+    return row.manager if row is not None and row.manager.is_active else None

@@ -18,6 +18,7 @@ from complaints.services import complaint_create
 from demo.seed.checklists import ensure_checklists
 from demo.seed.clock import SimulatedClock, WorkCalendar
 from demo.seed.customers import CustomerProfile, make_customers
+from demo.seed.duty import ensure_duty_rota
 from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.planning import SEED, plan_cases
 from demo.seed.service_hours import ensure_service_hours_department
@@ -70,6 +71,7 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
         org = ensure_organisation()
         ensure_service_hours_department()
         ensure_checklists()
+        ensure_duty_rota(org, timezone.localtime(now).date())
         customers = make_customers(rng)
         existing = demo_complaints(customers)
         created = not existing.exists()

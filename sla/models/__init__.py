@@ -22,6 +22,7 @@ from .clocks import (
     clocks_met_on_time,
     clocks_overdue,
 )
+from .duty import DutyDay
 from .escalations import Escalation, Reminder
 from .policies import (
     DEFAULT_PAUSE_REASONS,
@@ -48,6 +49,7 @@ __all__ = [
     "Clock",
     "ClockPause",
     "DepartmentCalendar",
+    "DutyDay",
     "Escalation",
     "EscalationSettings",
     "PauseReason",

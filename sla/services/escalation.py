@@ -30,6 +30,7 @@ from complaints.models import CaseEvent, Complaint, Decision, EscalationLevel, N
 from complaints.services.notifications import Message, notify_many
 from complaints.timeline import new_event, record_events
 from sla.models import Clock, Escalation, EscalationSettings
+from sla.selectors import duty_manager_on
 
 Reason = Escalation.Reason
 TOP_LEVEL = EscalationLevel.SENIOR_MANAGEMENT
@@ -189,13 +190,32 @@ def escalations_record(
     record_events(
         events=[_event(group, added=pair in reached_before) for pair, group in groups.items()]
     )
-    notify_many(
-        messages=[
-            _message(group, added=pair in reached_before, recipients=recipients)
-            for pair, group in groups.items()
-        ]
-    )
+    messages = [
+        _message(group, added=pair in reached_before, recipients=recipients)
+        for pair, group in groups.items()
+    ]
+    messages += [
+        _duty_message(escalation)
+        for escalation in created
+        if escalation.reason == Escalation.Reason.PERSONAL_INJURY
+    ]
+    notify_many(messages=messages)
     return created
+
+
+def _duty_message(escalation: Escalation) -> Message:
+    """An injury goes at once to the day's duty manager too (值班经理, the admin's rota), who
+    answers it on the spot: accompanies the customer, decides on advancing medical costs."""
+    day = timezone.localdate(escalation.at)
+    return Message(
+        recipients=[duty_manager_on(day=day)],
+        kind=Notification.Kind.ESCALATION,
+        complaint=escalation.complaint,
+        key=f"injury-duty:{escalation.complaint.pk}",
+        template="injury_duty_manager",
+        urgent=True,
+        context={"duty_day": day},
+    )
 
 
 def _event(group: list[Escalation], *, added: bool) -> CaseEvent:
