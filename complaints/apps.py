@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,9 +11,10 @@ class ComplaintsConfig(AppConfig):
         from accounts.models import Department, User
         from complaints import checks  # noqa: F401  (registers the system checks)
         from complaints.forms.queues import forget_long_choices
-        from complaints.models import Category
+        from complaints.models import Category, EvidenceFile
         from complaints.selectors.categories import forget_intake_categories
         from complaints.selectors.reference_labels import forget_reference_labels
+        from complaints.services.legal_hold import evidence_delete_guard
 
         def reference_table_changed(
             sender: type, update_fields: frozenset[str] | None = None, **kwargs: object
@@ -30,3 +31,6 @@ class ComplaintsConfig(AppConfig):
         for model in (Category, Department, User):
             post_save.connect(reference_table_changed, sender=model, weak=False)
             post_delete.connect(reference_table_changed, sender=model, weak=False)
+
+        # Issue 16 §6: a held case's evidence files cannot be deleted, by any door.
+        pre_delete.connect(evidence_delete_guard, sender=EvidenceFile, weak=False)

@@ -16,6 +16,7 @@ from complaints.services.notifications import (
     notification_emails_resend,
     notification_emails_send,
 )
+from complaints.services.outside_bodies import outside_bodies_remind
 from complaints.services.retention import retention_anonymise_batch, retention_sweep
 from complaints.services.rights import rights_export_build, rights_exports_purge
 from complaints.sms import SmsError
@@ -135,3 +136,12 @@ def build_rights_export_task(request_id: int) -> int | None:
     """Build the zip of personal-data request `request_id`; returns its size (None: nothing to do)."""
     request = rights_export_build(request_id=request_id)
     return request.export_size if request is not None else None
+
+
+@shared_task(name="complaints.tasks.remind_outside_bodies_task", acks_late=True)
+def remind_outside_bodies_task() -> int:
+    """Beat, every minute: remind the contact person of outside bodies' matters past their deadline.
+
+    Not retried: the next run finds the same matters still due; two runs at once share them out.
+    """
+    return outside_bodies_remind()

@@ -447,6 +447,9 @@ COMPLAINTS_RETENTION_MAX_BATCHES = env_int("COMPLAINTS_RETENTION_MAX_BATCHES", 5
 # of the default business calendar; a prepared export is deleted this many days after it was built.
 COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS = env_int("COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS", 15)
 COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS = env_int("COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS", 30)
+# The department (by its code) told at once of a regulator's or court's order to take a product off
+# sale (seed 004 §四.17: 采购部 deals with the supplier); its head and active members hear of it.
+PURCHASING_DEPARTMENT_CODE = os.environ.get("PURCHASING_DEPARTMENT_CODE", "purchasing")
 # Roles that see sensitive evidence (medical records, identity documents): its name, description
 # and bytes. Everyone else who sees the case sees only that such an item exists. Role names as in
 # accounts.roles (agent, handler, dept_head, complaint_manager, executive, auditor), comma-separated.

@@ -24,6 +24,15 @@ from .decisions import Decision, DecisionApproval
 from .idempotency import IdempotencyKey
 from .investigation import EvidenceFile, Handoff
 from .notifications import Notification
+from .outside_bodies import (
+    HOLDING_KINDS,
+    BodyKind,
+    OffSaleOrder,
+    OutsideBody,
+    OutsideBodyDocument,
+    OutsideBodyTarget,
+    SigningText,
+)
 from .privacy import ContactField, ContactReveal, RevealLogIsAppendOnly, RevealReason
 from .public import PublicSubmission
 from .rights import RightsRequest
@@ -32,9 +41,11 @@ from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOn
 
 __all__ = [
     "FINAL_STATES",
+    "HOLDING_KINDS",
     "OPEN_STATES",
     "RETENTION_CLOCKS",
     "WORK_KINDS",
+    "BodyKind",
     "CaseEvent",
     "CaseParticipant",
     "Category",
@@ -57,7 +68,11 @@ __all__ = [
     "Handoff",
     "IdempotencyKey",
     "Notification",
+    "OffSaleOrder",
     "Outcome",
+    "OutsideBody",
+    "OutsideBodyDocument",
+    "OutsideBodyTarget",
     "PublicSubmission",
     "ReferenceSequence",
     "RejectionReason",
@@ -66,6 +81,7 @@ __all__ = [
     "RevealReason",
     "RightsRequest",
     "Severity",
+    "SigningText",
     "State",
     "TimelineIsAppendOnly",
 ]

@@ -213,6 +213,19 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     legal_hold_at = models.DateTimeField(_("legal hold set at"), null=True, blank=True)
+    # Set by the product itself (issue 16 §6): an outside body's matter or the case's facts;
+    # empty when a person set it with a reason.
+    legal_hold_cause = models.CharField(
+        _("legal hold cause"),
+        max_length=20,
+        choices=[
+            ("outside_body", _("An outside body's matter")),
+            ("case_facts", _("Regulator or media involved")),
+        ],
+        blank=True,
+        db_default="",
+        default="",
+    )
     # Set once its personal data was removed (complaints.services.retention); statistics stay.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 

@@ -18,6 +18,7 @@ class Notification(models.Model):
         APPROVAL_REQUEST = "approval_request", _("Approval requested")
         CALENDAR = "calendar", _("Calendar to confirm")
         CUSTOMER = "customer", _("From the customer")
+        OFF_SALE = "off_sale", _("Product to take off sale")
 
     class Settled(models.TextChoices):
         """Why a notification needs no action any more (its subject was settled)."""
@@ -32,6 +33,8 @@ class Notification(models.Model):
         CASE_WITHDRAWN = "case_withdrawn", _("Case withdrawn")
         YEAR_CONFIRMED = "year_confirmed", _("Calendar year confirmed")
         STEP_TICKED = "step_ticked", _("Checklist step ticked")
+        BODY_CLOSED = "body_closed", _("Outside body's matter closed")
+        OFF_SALE_DONE = "off_sale_done", _("Product taken off sale")
 
     class Held(models.TextChoices):
         """Why the e-mail of a notification waited (the inbox showed it at once)."""

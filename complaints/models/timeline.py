@@ -54,6 +54,15 @@ class CaseEvent(models.Model):
         LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("Legal hold lifted")
         ANONYMISED = "anonymised", _("Personal data removed")
         CHECKLIST_STEP = "checklist_step", _("Checklist step ticked")
+        OUTSIDE_BODY = "outside_body", _("Outside body involved")
+        OUTSIDE_BODY_DOCUMENT = (
+            "outside_body_document",
+            _("Document exchanged with an outside body"),
+        )
+        OUTSIDE_BODY_SIGNED = "outside_body_signed", _("Outside body's document signed")
+        OUTSIDE_BODY_CLOSED = "outside_body_closed", _("Outside body's matter closed")
+        OFF_SALE_ORDERED = "off_sale_ordered", _("Order to take a product off sale")
+        OFF_SALE_DONE = "off_sale_done", _("Product taken off sale")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

@@ -28,6 +28,7 @@ from complaints.services.common import Needs, ensure_role_may
 from complaints.services.customer_emails import Delivery, acknowledge_receipt, delivery_for
 from complaints.services.customer_texts import customer_text_on_commit, texts_customer
 from complaints.services.customers import customer_get_or_create
+from complaints.services.legal_hold import legal_hold_follow_facts
 from complaints.timeline import new_event, record_events
 from sla.models import EscalationSettings
 from sla.services.checklists import checklist_attach
@@ -290,4 +291,6 @@ def complaint_create(
             at=now,
         )
     )
+    # A regulator or media case keeps its evidence while it lasts (issue 16 §6; none: no query).
+    legal_hold_follow_facts(complaint=complaint, actor=actor, at=now)
     return complaint

@@ -14,6 +14,7 @@ from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import CaseEvent, Category, Complaint, Severity
 from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.intake import FLAG_NAMES, Flags, minimum_severity
+from complaints.services.legal_hold import legal_hold_follow_facts
 from complaints.services.notifications import notify_assignee
 from complaints.services.ownership import case_owner_copy
 from complaints.timeline import record_event
@@ -138,6 +139,8 @@ def complaint_triage(
         checklist_attach(complaint=locked, at=timezone.now())
     # A fact just set (injury, media, regulator, legal) goes to senior management at once.
     escalate_on_facts(complaint=locked)
+    # A regulator or media fact just set puts the case on legal hold (issue 16 §6).
+    legal_hold_follow_facts(complaint=locked, actor=actor)
     return locked
 
 

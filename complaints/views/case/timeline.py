@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from accounts.models import User, localized_name
 from accounts.people import person_label, snapshot_label
 from complaints.models import (
+    BodyKind,
     CaseEvent,
     Channel,
     ContactDirection,
@@ -31,6 +32,8 @@ from complaints.models import (
     EvidenceFile,
     FollowUpMethod,
     Outcome,
+    OutsideBody,
+    OutsideBodyDocument,
     RejectionReason,
     Remedy,
     RevealReason,
@@ -424,7 +427,19 @@ def _step_text(data: dict | None) -> str:
     return localized_name(str(data.get("text") or ""), str(data.get("text_en") or ""))
 
 
+def _body_name(data: dict | None) -> str:
+    """An outside body as the event stored it: its kind in the reader's words and its name."""
+    data = data or {}
+    return f"{label(BodyKind, data.get('kind'))} {data.get('name') or ''}".strip()
+
+
 def _reminder(event: CaseEvent, who: str, data: dict) -> Entry:
+    if "outside_body" in data:
+        sentence = _("%(recipient)s was reminded of the deadline of %(body)s.") % {
+            "recipient": snapshot_label(data.get("recipient")) or _("Nobody"),
+            "body": _body_name(data.get("outside_body")),
+        }
+        return Entry(event, sentence, [(_("Due"), when(data.get("due_at")))], tone="warn")
     if "checklist_step" in data:
         sentence = _("%(recipient)s was reminded of the checklist step “%(step)s”.") % {
             "recipient": snapshot_label(data.get("recipient")) or _("Nobody"),
@@ -523,7 +538,102 @@ def _checklist_step(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, details, _("Note"), tone="ok")
 
 
+def _outside_body(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s recorded that %(body)s took up the case.") % {
+        "who": who,
+        "body": _body_name(data.get("body")),
+    }
+    details = [
+        (_("How it came"), label(OutsideBody.Channel, data.get("channel"))),
+        (_("Received"), when(data.get("received_at"))),
+        (_("Our contact person"), named(data.get("contact"))),
+    ]
+    if data.get("their_reference"):
+        details.append((_("Their reference"), str(data["their_reference"])))
+    if data.get("due_at"):
+        details.append((_("Their deadline"), when(data.get("due_at"))))
+    return Entry(event, sentence, details, _("What they ask"), tone="danger")
+
+
+def _outside_body_document(event: CaseEvent, who: str, data: dict) -> Entry:
+    received = data.get("direction") == OutsideBodyDocument.Direction.RECEIVED
+    template = (
+        _("%(who)s added a document received from %(body)s.")
+        if received
+        else _("%(who)s added a document sent to %(body)s.")
+    )
+    return Entry(event, template % {"who": who, "body": _body_name(data.get("body"))})
+
+
+def _outside_body_signed(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _(
+        "%(who)s recorded what the company wrote when signing the document of %(body)s."
+    ) % {
+        "who": who,
+        "body": _body_name(data.get("body")),
+    }
+    details = [(_("Signed"), when(data.get("signed_at")))]
+    if data.get("amount_agreed"):
+        details.append((_("Amount agreed"), money(data.get("amount_agreed"))))
+    return Entry(event, sentence, details, _("Written when signing"), tone="ok")
+
+
+def _outside_body_closed(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s closed the matter of %(body)s: %(result)s.") % {
+        "who": who,
+        "body": _body_name(data.get("body")),
+        "result": label(OutsideBody.Result, data.get("result")),
+    }
+    details = []
+    if data.get("amount_agreed"):
+        details.append((_("Amount agreed"), money(data.get("amount_agreed"))))
+    if data.get("late"):
+        details.append((_("Deadline"), _("missed")))
+    if data.get("hold_may_be_lifted"):
+        details.append((_("Legal hold"), _("no open matter keeps it: it may be lifted")))
+    return Entry(event, sentence, details, _("How it ended"), tone="ok")
+
+
+def _off_sale_ordered(event: CaseEvent, who: str, data: dict) -> Entry:
+    order = data.get("order") or {}
+    sentence = _(
+        "%(who)s recorded the written order of %(body)s to take “%(product)s” off sale."
+    ) % {
+        "who": who,
+        "body": _body_name(data.get("body")),
+        "product": order.get("product") or "—",
+    }
+    details = [(_("Order dated"), str(data.get("ordered_on") or "—"))]
+    if order.get("reference"):
+        details.append((_("Their reference"), str(order["reference"])))
+    told = ", ".join(named(person) for person in data.get("told") or [])
+    details.append((_("Purchasing told"), told or _("nobody (no purchasing department set)")))
+    return Entry(event, sentence, details, tone="danger")
+
+
+def _off_sale_done(event: CaseEvent, who: str, data: dict) -> Entry:
+    order = data.get("order") or {}
+    sentence = _("“%(product)s” was taken off sale by %(person)s (recorded by %(who)s).") % {
+        "product": order.get("product") or "—",
+        "person": named(data.get("done_by")),
+        "who": who,
+    }
+    return Entry(event, sentence, [(_("When"), when(data.get("done_at")))], _("Note"), tone="ok")
+
+
 def _legal_hold_set(event: CaseEvent, who: str, data: dict) -> Entry:
+    if data.get("automatic") == "outside_body":
+        sentence = _(
+            "The case went on legal hold by itself: %(body)s is involved, so its evidence is kept "
+            "until that matter is closed."
+        ) % {"body": _body_name(data.get("body"))}
+        return Entry(event, sentence, [], tone="warn")
+    if data.get("automatic") == "case_facts":
+        sentence = _(
+            "The case went on legal hold by itself: a regulator or the media is involved, so its "
+            "evidence is kept until the matter is closed."
+        )
+        return Entry(event, sentence, [], tone="warn")
     sentence = _("%(who)s put the case on legal hold: it is not anonymised while held.") % {
         "who": who
     }
@@ -573,4 +683,10 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.LEGAL_HOLD_LIFTED: _legal_hold_lifted,
     Kind.ANONYMISED: _anonymised,
     Kind.CHECKLIST_STEP: _checklist_step,
+    Kind.OUTSIDE_BODY: _outside_body,
+    Kind.OUTSIDE_BODY_DOCUMENT: _outside_body_document,
+    Kind.OUTSIDE_BODY_SIGNED: _outside_body_signed,
+    Kind.OUTSIDE_BODY_CLOSED: _outside_body_closed,
+    Kind.OFF_SALE_ORDERED: _off_sale_ordered,
+    Kind.OFF_SALE_DONE: _off_sale_done,
 }
