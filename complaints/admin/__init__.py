@@ -1,6 +1,6 @@
 """Django admin for complaints. ReferenceSequence is deliberately not registered: it is the
 counter intake locks to hand out reference numbers, and an edit could hand out a number twice."""
 
-from complaints.admin import cases, categories, customers, notifications, records
+from complaints.admin import cases, categories, customers, notifications, outside_bodies, records
 
-__all__ = ["cases", "categories", "customers", "notifications", "records"]
+__all__ = ["cases", "categories", "customers", "notifications", "outside_bodies", "records"]

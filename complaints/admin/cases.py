@@ -30,6 +30,7 @@ from complaints.admin.inlines import (
     FollowUpInline,
     HandoffInline,
 )
+from complaints.admin.outside_bodies import OutsideBodyInline
 from complaints.errors import ComplaintError, InvalidInput
 from complaints.models import Complaint
 from complaints.selectors.categories import categories_for_picker
@@ -115,6 +116,7 @@ class ComplaintAdmin(ExactContactSearch, admin.ModelAdmin):
         DecisionInline,
         CustomerContactInline,
         FollowUpInline,
+        OutsideBodyInline,
     ]
     actions = [_transition_action(name) for name in BULK_TRANSITIONS]
 

@@ -19,6 +19,10 @@ from complaints.models import (
     Customer,
     EvidenceFile,
     FollowUp,
+    OffSaleOrder,
+    OutsideBody,
+    OutsideBodyDocument,
+    SigningText,
 )
 from complaints.selectors.access import complaint_get_for_user, complaints_visible_to
 from complaints.selectors.customers import customer_find
@@ -50,8 +54,30 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
                 "template_name", "position", "id"
             ),
         ),
+        # Outside bodies with their documents and orders: one query each, none when no body.
+        Prefetch("outside_bodies", queryset=outside_bodies_with_records()),
     )
     return complaint
+
+
+def signing_texts_active() -> list[SigningText]:
+    """The signing texts offered to staff (seed 004 §三.13), in order (one query)."""
+    return list(SigningText.objects.filter(is_active=True))
+
+
+def outside_bodies_with_records():
+    """A case's outside bodies with their people, documents and off-sale orders (3 queries)."""
+    return OutsideBody.objects.select_related(
+        "contact__department", "signed_by__department", "closed_by__department"
+    ).prefetch_related(
+        Prefetch("documents", queryset=OutsideBodyDocument.objects.select_related("evidence")),
+        Prefetch(
+            "off_sale_orders",
+            queryset=OffSaleOrder.objects.select_related(
+                "done_by__department", "recorded_by__department"
+            ),
+        ),
+    )
 
 
 def case_for_panel(*, user: User, reference: str) -> Complaint:

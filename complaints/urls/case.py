@@ -56,4 +56,9 @@ urlpatterns = [
     path(f"{_case}checklist/", case.case_checklist_step, name="case_checklist_step"),
     path(f"{_case}contact-details/", case.case_unmask, name="case_unmask"),
     path(f"{_case}legal-hold/", case.case_legal_hold, name="case_legal_hold"),
+    path(
+        f"{_case}outside-bodies/<slug:action>/",
+        case.case_outside_body,
+        name="case_outside_body",
+    ),
 ]

@@ -31,6 +31,7 @@ FOLDED = [
     ("contact", "contact-panel", "channel"),
     ("transition:complete_investigation", "transition-complete_investigation", "findings"),
     ("transition:withdraw", "transition-withdraw", "comment"),
+    ("outside_body", "outside-body-panel", "their_reference"),
 ]
 
 
@@ -144,13 +145,14 @@ def _queries(client, url, **extra) -> int:
     ("who", "state", "expected"),
     [
         # session, user (with their department), permissions (2), the case, its assignee and
-        # receiver, its six prefetches (the procedure checklist the sixth), the unread count, the
+        # receiver, its seven prefetches (the procedure checklist the sixth, the outside bodies the
+        # seventh: their documents and orders only when there is one), the unread count, the
         # user's groups, the case's department; the handler's scope check adds one, and the first
         # decision of a round stands open with its approvers (head: scope and approvers).
-        ("manager", State.INVESTIGATION, 14),
-        ("handler", State.INVESTIGATION, 15),
-        ("head", State.DECISION, 18),
-        ("agent", State.TRIAGE, 14),
+        ("manager", State.INVESTIGATION, 15),
+        ("handler", State.INVESTIGATION, 16),
+        ("head", State.DECISION, 19),
+        ("agent", State.TRIAGE, 15),
     ],
 )
 def test_the_page_query_count_is_pinned_per_role(page, org, complaint_in, who, state, expected):

@@ -21,6 +21,7 @@ from complaints.views.case.decisions import (
 )
 from complaints.views.case.files import case_evidence, case_evidence_file
 from complaints.views.case.legal_hold import case_legal_hold
+from complaints.views.case.outside_bodies import case_outside_body
 from complaints.views.case.page import case_detail, case_panel
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "case_handoff",
     "case_legal_hold",
     "case_note",
+    "case_outside_body",
     "case_panel",
     "case_pause",
     "case_resume",

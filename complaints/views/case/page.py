@@ -41,8 +41,17 @@ from complaints.forms.case import (
     TransitionForm,
     TriageForm,
 )
+from complaints.forms.outside_bodies import (
+    BodyCloseForm,
+    BodyDocumentForm,
+    BodySignForm,
+    OffSaleDoneForm,
+    OffSaleForm,
+    OutsideBodyForm,
+)
 from complaints.forms.privacy import LegalHoldForm, RevealForm
-from complaints.models import Complaint, Decision, EvidenceFile, State
+from complaints.models import Complaint, Decision, EvidenceFile, OffSaleOrder, OutsideBody, State
+from complaints.models.outside_bodies import ORDERING_KINDS
 from complaints.privacy import (
     ContactDetails,
     contact_details,
@@ -55,8 +64,10 @@ from complaints.selectors import (
     complaint_is_workable_by,
     decision_eligible_approvers,
 )
+from complaints.selectors.case import signing_texts_active
 from complaints.services import available_transitions, can_approve
 from complaints.services.legal_hold import can_set_legal_hold
+from complaints.services.outside_bodies import OUTSIDE_BODY_PERMISSIONS
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries
 from sla.models import CaseChecklistStep
@@ -95,6 +106,7 @@ PANEL_TEMPLATES = {
     "contact": "staff/case/panels/contact.html",
     "pause": "staff/case/panels/pause.html",
     "legal_hold": "staff/case/panels/legal_hold.html",
+    "outside_body": "staff/case/panels/outside_body.html",
 }
 STEP_TEMPLATE = "staff/case/panels/step.html"
 
@@ -117,6 +129,25 @@ class ChecklistRow:
     open: bool = False  # refused: shown unfolded with its errors
 
 
+@dataclass
+class OffSaleRow:
+    order: OffSaleOrder
+    done_form: OffSaleDoneForm | None
+
+
+@dataclass
+class OutsideBodyRow:
+    """One outside body on the card, with the forms its open matter offers to those in charge."""
+
+    body: OutsideBody
+    orders: list[OffSaleRow]
+    document_form: BodyDocumentForm | None = None
+    sign_form: BodySignForm | None = None
+    close_form: BodyCloseForm | None = None
+    off_sale_form: OffSaleForm | None = None
+    open_form: str = ""  # the form refused: shown unfolded with its errors
+
+
 # What the page offers to those in charge only (None or False for a read-only reader).
 WRITE_CONTEXT = (
     "can_unmask",
@@ -131,6 +162,7 @@ WRITE_CONTEXT = (
     "follow_up_form",
     "pause_form",
     "legal_hold_form",
+    "outside_body_form",
     "can_resume",
 )
 
@@ -204,7 +236,57 @@ class CasePage:
             offered["pause"] = PauseForm
         if complaint.anonymised_at is None and can_set_legal_hold(user):
             offered["legal_hold"] = LegalHoldForm
+        if is_open and _can(user, *OUTSIDE_BODY_PERMISSIONS):
+            offered["outside_body"] = lambda: OutsideBodyForm(user=user)
         return offered
+
+    def outside_body_rows(self, evidence: list) -> list[OutsideBodyRow]:
+        """The case's outside bodies; an open one's forms for those in charge. The signing texts
+        are read once (one query), only when someone may record a signature."""
+        complaint, user = self.complaint, self.user
+        bodies = list(complaint.outside_bodies.all())
+        may_act = complaint.is_open and self.workable and _can(user, *OUTSIDE_BODY_PERMISSIONS)
+        texts = (
+            signing_texts_active()
+            if may_act and any(body.is_open and body.signed_at is None for body in bodies)
+            else []
+        )
+        files = [(item.pk, item.original_name) for item in evidence]
+        bound_key = next((key for key in self.bound if key.startswith("body_")), "")
+        bound = self.bound.get(bound_key)
+        bound_id = str(bound.data.get("body") or bound.data.get("order") or "") if bound else ""
+        rows = []
+        for body in bodies:
+            orders = []
+            for order in body.off_sale_orders.all():
+                done_form = None
+                if may_act and order.done_at is None:
+                    if bound_key == "body_off_sale_done" and bound_id == str(order.pk):
+                        done_form = bound
+                    else:
+                        done_form = OffSaleDoneForm(
+                            id_prefix=f"offsale{order.pk}", initial={"order": order.pk}
+                        )
+                orders.append(OffSaleRow(order, done_form))
+            row = OutsideBodyRow(body, orders)
+            rows.append(row)
+            if not (may_act and body.is_open):
+                continue
+
+            def build(key: str, factory, body=body, row=row, **kwargs):
+                if bound_key == key and bound_id == str(body.pk):
+                    row.open_form = key
+                    return bound
+                return factory(id_prefix=f"{key}{body.pk}", initial={"body": body.pk}, **kwargs)
+
+            row.document_form = build("body_document", BodyDocumentForm)
+            if body.signed_at is None:
+                offered = [text for text in texts if text.offered_for(body.kind)]
+                row.sign_form = build("body_sign", BodySignForm, texts=offered)
+            row.close_form = build("body_close", BodyCloseForm)
+            if body.kind in ORDERING_KINDS:
+                row.off_sale_form = build("body_off_sale", OffSaleForm, evidence=files)
+        return rows
 
     def checklist_rows(self, evidence: list) -> list[ChecklistRow]:
         """The case's procedure steps, each open one with its tick form for those in charge."""
@@ -264,6 +346,7 @@ class CasePage:
             **evidence_context(user, evidence),
             "evidence_count": len(evidence),
             "checklist": self.checklist_rows(evidence),
+            "outside_bodies": self.outside_body_rows(evidence),
             "follow_ups": follow_ups,
             "note_form": self.form("note", NoteForm)
             if _can(user, "comment_on_complaint")
@@ -284,6 +367,7 @@ class CasePage:
             "open_panel": next(iter(self.bound), "") or self.opened,
             "can_set_legal_hold": can_set_legal_hold(user),
             "legal_hold_form": folded("legal_hold"),
+            "outside_body_form": folded("outside_body"),
         }
         if not self.workable:
             # Someone who worked on the case and passed it on reads it; no form, no button.
