@@ -520,6 +520,12 @@ SPECTACULAR_SETTINGS = {
         "DepartmentKindEnum": "accounts.models.Department.Kind",
         "ChecklistOutcomeEnum": "sla.models.CaseChecklistStep.Outcome",
         "OutcomeEnum": "complaints.models.Outcome",
+        "ChannelEnum": "complaints.models.Channel",
+        "DirectionEnum": "complaints.models.ContactDirection",
+        "BodyKindEnum": "complaints.models.BodyKind",
+        "BodyChannelEnum": "complaints.models.OutsideBody.Channel",
+        "BodyResultEnum": "complaints.models.OutsideBody.Result",
+        "DocumentDirectionEnum": "complaints.models.OutsideBodyDocument.Direction",
     },
     # The defaults, then the OpenAPI links that chain one answer into the next request.
     "POSTPROCESSING_HOOKS": [

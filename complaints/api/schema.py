@@ -167,9 +167,15 @@ Contact details of customers are masked for roles that may not see them.
 _CASE_PATH = "{reference}"
 # Path parameters that identify a sub-item: those operations are reached from the item's list or
 # creation (below), not from a complaint, whose answer cannot name the item.
-_ITEM_PARAMETERS = ("{evidence_id}", "{decision_id}", "{step_id}")
+_ITEM_PARAMETERS = ("{evidence_id}", "{decision_id}", "{step_id}", "{body_id}", "{order_id}")
 # Operations whose change is based on a version: a link from a single complaint sends its version.
 _VERSIONED = ("complaints_triage", "complaints_transitions_perform", "complaints_handoffs_create")
+_BODY_TARGETS = [
+    "complaints_outside_bodies_documents_create",
+    "complaints_outside_bodies_sign",
+    "complaints_outside_bodies_close",
+    "complaints_off_sale_orders_create",
+]
 _ITEM_LINKS: dict[str, tuple[list[str], str]] = {
     # source operation → (targets, JSON pointer to the id(s) in its answer)
     "complaints_evidence_create": (
@@ -189,12 +195,17 @@ _ITEM_LINKS: dict[str, tuple[list[str], str]] = {
         ["complaints_decisions_approve", "complaints_decisions_reject"],
         "/0/id",
     ),
+    "complaints_outside_bodies_create": (_BODY_TARGETS, "/id"),
+    "complaints_outside_bodies_list": (_BODY_TARGETS, "/0/id"),
+    "complaints_off_sale_orders_create": (["complaints_off_sale_orders_done"], "/id"),
 }
 _ITEM_PARAMETER_OF = {
     "complaints_evidence_retrieve": "evidence_id",
     "complaints_evidence_download": "evidence_id",
     "complaints_decisions_approve": "decision_id",
     "complaints_decisions_reject": "decision_id",
+    **dict.fromkeys(_BODY_TARGETS, "body_id"),
+    "complaints_off_sale_orders_done": "order_id",
 }
 
 

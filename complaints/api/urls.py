@@ -4,7 +4,15 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from complaints.api.schema import API_DESCRIPTION
-from complaints.api.views import complaints, decisions, evidence, records, reference, transitions
+from complaints.api.views import (
+    complaints,
+    decisions,
+    evidence,
+    outside_bodies,
+    records,
+    reference,
+    transitions,
+)
 
 case_routes = [
     path("", complaints.ComplaintDetailView.as_view(), name="api-complaint-detail"),
@@ -26,6 +34,36 @@ case_routes = [
         "checklist/<int:step_id>/tick/",
         records.ChecklistTickView.as_view(),
         name="api-checklist-tick",
+    ),
+    path(
+        "outside-bodies/",
+        outside_bodies.OutsideBodyListView.as_view(),
+        name="api-outside-bodies",
+    ),
+    path(
+        "outside-bodies/<int:body_id>/documents/",
+        outside_bodies.OutsideBodyDocumentView.as_view(),
+        name="api-outside-body-documents",
+    ),
+    path(
+        "outside-bodies/<int:body_id>/sign/",
+        outside_bodies.OutsideBodySignView.as_view(),
+        name="api-outside-body-sign",
+    ),
+    path(
+        "outside-bodies/<int:body_id>/close/",
+        outside_bodies.OutsideBodyCloseView.as_view(),
+        name="api-outside-body-close",
+    ),
+    path(
+        "outside-bodies/<int:body_id>/off-sale-orders/",
+        outside_bodies.OffSaleOrderCreateView.as_view(),
+        name="api-off-sale-orders",
+    ),
+    path(
+        "off-sale-orders/<int:order_id>/done/",
+        outside_bodies.OffSaleOrderDoneView.as_view(),
+        name="api-off-sale-order-done",
     ),
     path("evidence/", evidence.EvidenceListView.as_view(), name="api-evidence"),
     path(
@@ -64,6 +102,7 @@ v1: list[URLPattern | URLResolver] = [
     path("departments/", reference.DepartmentListView.as_view(), name="api-departments"),
     path("categories/", reference.CategoryListView.as_view(), name="api-categories"),
     path("users/me/", reference.MeView.as_view(), name="api-me"),
+    path("signing-texts/", outside_bodies.SigningTextListView.as_view(), name="api-signing-texts"),
 ]
 
 urlpatterns = [
