@@ -299,6 +299,7 @@ POST_ONLY = {
     "case_checklist_step",
     "case_unmask",
     "case_legal_hold",
+    "case_outside_body",
     "rights_export",
     "rights_refuse",
 }
@@ -392,7 +393,12 @@ _PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 def _any_url(name: str, route: str, world: World) -> str:
     """`name`'s address with a plausible value for each part (for checking the method only)."""
-    values = {"reference": world.complaint.reference, "name": "withdraw", "pk": 1}
+    values = {
+        "reference": world.complaint.reference,
+        "name": "withdraw",
+        "pk": 1,
+        "action": "body_close",
+    }
     return reverse(name, kwargs={part: values[part] for part in _PLACEHOLDER.findall(route)})
 
 
@@ -448,6 +454,8 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         ],
         "api-decisions": [{"reference": complaint.reference}],
         "api-checklist": [{"reference": complaint.reference}],
+        "api-outside-bodies": [{"reference": complaint.reference}],
+        "api-signing-texts": [{}],
         "api-customers": [{}],
         "api-customer-detail": [{"customer_id": world.customer.pk}],
         "api-departments": [{}],
@@ -464,6 +472,11 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-pause",
         "api-resume",
         "api-checklist-tick",
+        "api-outside-body-documents",
+        "api-outside-body-sign",
+        "api-outside-body-close",
+        "api-off-sale-orders",
+        "api-off-sale-order-done",
         "api-decision-approve",
         "api-decision-reject",
     }

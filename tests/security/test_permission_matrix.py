@@ -50,6 +50,8 @@ from complaints.models import (
     DecisionApproval,
     EvidenceFile,
     Notification,
+    OffSaleOrder,
+    OutsideBody,
     RightsRequest,
     State,
 )
@@ -126,6 +128,7 @@ APPROVE = frozenset({"head", "manager", "executive"})
 PAUSE = TRIAGE | INVESTIGATE | FOLLOW_UP
 UNMASK = frozenset({"agent", "handler", "head", "executive", "other_handler"})
 LEGAL_HOLD = frozenset({"manager", "executive"})
+OUTSIDE_BODY = CONTACT
 REPORTS = frozenset({"head", "manager", "executive", "auditor"})
 RIGHTS = frozenset({"manager"})
 REVEAL_REPORT = frozenset({"auditor"})
@@ -188,6 +191,8 @@ class World:
     data_request: RightsRequest
     erasure: RightsRequest
     steps: dict[str, CaseChecklistStep] = field(default_factory=dict)  # case → a checklist step
+    bodies: dict[str, OutsideBody] = field(default_factory=dict)  # case → an outside body
+    orders: dict[str, OffSaleOrder] = field(default_factory=dict)  # case → an off-sale order
 
     def person(self, name: str) -> User:
         return getattr(self.org, name)
@@ -295,8 +300,12 @@ def _build() -> World:
     rights_export_prepare(actor=org.manager, request_id=data_request.pk, language="en")
     rights_export_build(request_id=data_request.pk)
     steps = {name: _checklist_step(case) for name, case in cases.items()}
+    bodies = {name: _outside_body(case, org.handler) for name, case in cases.items()}
+    orders = {name: _off_sale_order(body, org.handler) for name, body in bodies.items()}
     return World(
         steps=steps,
+        bodies=bodies,
+        orders=orders,
         org=org,
         cases=cases,
         evidence=evidence,
@@ -398,6 +407,42 @@ def _checklist_step(case: Complaint) -> CaseChecklistStep:
 
 def _step(world: World, case: str) -> int:
     return world.steps[case].pk
+
+
+def _outside_body(case: Complaint, contact: User) -> OutsideBody:
+    """A 12315 referral on the case, as the outside-body service would record it."""
+    return OutsideBody.objects.create(
+        complaint=case,
+        kind="market_regulator",
+        name="市场监督管理局",
+        channel="odr_platform",
+        received_at=case.received_at,
+        contact=contact,
+        created_by=contact,
+        created_at=case.received_at,
+    )
+
+
+def _off_sale_order(body: OutsideBody, by: User) -> OffSaleOrder:
+    return OffSaleOrder.objects.create(
+        body=body,
+        product="电暖器",
+        ordered_on=body.received_at.date(),
+        recorded_by=by,
+        recorded_at=body.received_at,
+    )
+
+
+def _body_of(world: World, case: str) -> int:
+    return world.bodies[case].pk
+
+
+def _order_of(world: World, case: str) -> int:
+    return world.orders[case].pk
+
+
+def _action(name: str) -> Callable[[World, str], str]:
+    return lambda world, case: name
 
 
 def _decision(world: World, case: str) -> int:
@@ -595,6 +640,22 @@ MATRIX: dict[str, list[Check]] = {
     "case_legal_hold": [
         Check(method="post", bound=CASE, who=LEGAL_HOLD, body=_body(reason="诉讼中"))
     ],
+    "case_outside_body": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            kwargs=_with(action=_action("body_close")),
+            body=lambda world, case: {"body": _body_of(world, case), "result": "settled"},
+        ),
+        Check(
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            kwargs=_with(action=_action("body_off_sale_done")),
+            body=lambda world, case: {"order": _order_of(world, case), "note": "已下架"},
+        ),
+    ],
     # Reports and exports.
     "reports:dashboard": [Check(who=REPORTS)],
     "reports:report": [Check(who=REPORTS)],
@@ -734,6 +795,72 @@ MATRIX: dict[str, list[Check]] = {
             body=_api_body(outcome="not_applicable", note="当场已解决"),
         )
     ],
+    "api-outside-bodies": [
+        Check(api=True, bound=CASE),
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            body=lambda world, case: {
+                "kind": "insurer",
+                "name": "平安保险",
+                "channel": "phone",
+                "received_at": "2025-01-02T10:00:00+08:00",
+                "contact": "handler",
+            },
+        ),
+    ],
+    "api-outside-body-documents": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            kwargs=_with(body_id=_body_of),
+            body=lambda world, case: {"direction": "sent", "evidence_id": _evidence(world, case)},
+        )
+    ],
+    "api-outside-body-sign": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            kwargs=_with(body_id=_body_of),
+            body=_api_body(text="公司不认可消费者所称的事实。"),
+        )
+    ],
+    "api-outside-body-close": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            kwargs=_with(body_id=_body_of),
+            body=_api_body(result="settled"),
+        )
+    ],
+    "api-off-sale-orders": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            kwargs=_with(body_id=_body_of),
+            body=_api_body(product="电暖器", ordered_on="2025-01-02"),
+        )
+    ],
+    "api-off-sale-order-done": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=OUTSIDE_BODY,
+            kwargs=_with(order_id=_order_of),
+            body=_api_body(note="已下架"),
+        )
+    ],
     "api-evidence": [
         Check(api=True, bound=CASE),
         Check(
@@ -782,6 +909,7 @@ MATRIX: dict[str, list[Check]] = {
     "api-departments": [Check(api=True)],
     "api-categories": [Check(api=True)],
     "api-me": [Check(api=True)],
+    "api-signing-texts": [Check(api=True)],
 }
 
 # Routes that are not the staff's, each with the reason (their own tests cover them).
