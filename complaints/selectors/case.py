@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import (
+    Avg,
+    Count,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from accounts.models import User
 from complaints.errors import InvalidInput
@@ -65,7 +73,7 @@ def signing_texts_active() -> list[SigningText]:
     return list(SigningText.objects.filter(is_active=True))
 
 
-def outside_bodies_with_records():
+def outside_bodies_with_records() -> QuerySet[OutsideBody]:
     """A case's outside bodies with their people, documents and off-sale orders (3 queries)."""
     return OutsideBody.objects.select_related(
         "contact__department", "signed_by__department", "closed_by__department"

@@ -52,7 +52,7 @@ OUTSIDE_BODY_PERMISSIONS = ("handle_outside_body",)
 REMIND_BATCH = 500
 TEXT_MAX = 2000
 # The case's fact each kind of body sets (and so its escalation to senior management).
-KIND_FLAGS = {
+KIND_FLAGS: dict[str, str] = {
     BodyKind.MARKET_REGULATOR: "regulator_involved",
     BodyKind.CONSUMER_ASSOCIATION: "regulator_involved",
     BodyKind.MEDIA: "media_involved",
@@ -74,7 +74,14 @@ def _body_facts(body: OutsideBody) -> dict:
     return {"id": body.pk, "kind": body.kind, "name": body.name}
 
 
-def _clean(value: str, field: str, errors: dict, *, required: bool = False, limit=TEXT_MAX):
+def _clean(
+    value: str,
+    field: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = False,
+    limit: int = TEXT_MAX,
+) -> str:
     value = (value or "").strip()
     if required and not value:
         errors[field] = [_("This field is required.")]
@@ -231,6 +238,7 @@ def outside_body_document_add(
     body = _locked_body(locked, body_id, must_be_open=False)
     if direction not in OutsideBodyDocument.Direction.values:
         raise InvalidInput({"direction": [_("Say whether it was received or sent.")]})
+    evidence: EvidenceFile | None
     if upload is not None:
         evidence = evidence_add(
             complaint=locked,
@@ -249,6 +257,7 @@ def outside_body_document_add(
             raise InvalidInput({"evidence": [_("Choose one of this complaint's evidence files.")]})
         if not locked.is_open:
             raise ConditionNotMet([_("Evidence can only be added while the complaint is open.")])
+    assert evidence is not None
     if OutsideBodyDocument.objects.filter(body=body, evidence=evidence).exists():
         raise ConditionNotMet([_("This file is already among the body's documents.")])
     now = timezone.now()

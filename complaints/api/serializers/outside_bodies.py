@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import User
 from complaints.api.serializers.fields import PlausibleDateTimeField, username_of
 from complaints.models import BodyKind, OutsideBody, OutsideBodyDocument
-
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
 class OffSaleOrderSerializer(serializers.Serializer):
@@ -101,14 +101,28 @@ class OutsideBodySignInputSerializer(serializers.Serializer):
         help_text=_("The code of a signing text (GET /signing-texts/)."),
     )
     text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    amount_agreed = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
+    amount_agreed = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
     signed_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
 
 
 class OutsideBodyCloseInputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=OutsideBody.Result.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    amount_agreed = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
+    amount_agreed = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 class OffSaleOrderInputSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from complaints.api.serializers.outside_bodies import (
 )
 from complaints.api.views.common import ApiView, load_complaint, signed_in_user
 from complaints.api.views.records import _valid
+from complaints.models import Complaint
 from complaints.selectors.case import outside_bodies_with_records, signing_texts_active
 from complaints.services.outside_bodies import (
     OUTSIDE_BODY_PERMISSIONS,
@@ -38,7 +39,7 @@ BODY_ID = OpenApiParameter("body_id", int, OpenApiParameter.PATH)
 ORDER_ID = OpenApiParameter("order_id", int, OpenApiParameter.PATH)
 
 
-def _body_answer(complaint, body_id: int, *, code: int = 200) -> Response:
+def _body_answer(complaint: Complaint, body_id: int, *, code: int = 200) -> Response:
     body = outside_bodies_with_records().get(complaint=complaint, pk=body_id)
     return Response(OutsideBodySerializer(body).data, status=code)
 
