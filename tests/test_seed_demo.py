@@ -219,6 +219,21 @@ def test_a_customer_with_only_a_mobile_number_is_acknowledged_by_text(seeded):
     assert created.data["acknowledgement"] == "texted"  # sent by the worker after the commit
 
 
+def test_the_outside_body_case_has_a_12315_referral_and_a_signed_mediation(seeded):
+    from complaints.models import OutsideBody
+    from demo.seed.outside_bodies import CUSTOMER
+
+    complaint = Customer.objects.get(phone=CUSTOMER["customer_phone"]).complaints.get()
+    bodies = {body.kind: body for body in OutsideBody.objects.filter(complaint=complaint)}
+    referral, mediation = bodies["market_regulator"], bodies["consumer_association"]
+    assert referral.their_reference and referral.due_at and referral.is_open
+    assert mediation.signing_text_code == "settled_not_admitted"
+    assert mediation.signed_text.startswith("公司不认可消费者所称的事实")
+    assert mediation.result == "settled" and mediation.documents.count() == 1
+    assert referral.off_sale_orders.get().done_by.username == "purchasing"
+    assert complaint.legal_hold
+
+
 def test_every_timeline_starts_with_created_and_follows_the_state_machine(seeded):
     _output, started = seeded
     for complaint in Complaint.objects.prefetch_related("events"):
