@@ -415,8 +415,15 @@ def test_a_fact_at_intake_goes_to_senior_management_at_once(
     assert complaint.escalation_level == 3
     assert Complaint.objects.get(pk=complaint.pk).escalation_level == 3
     kinds = [event.kind for event in complaint.events.order_by("id")]
-    # then, after the commit, the acknowledgment texted to the customer (a mobile number only)
-    assert kinds == [CaseEvent.Kind.CREATED, CaseEvent.Kind.ESCALATED, CaseEvent.Kind.CONTACT]
+    # a media or regulator case keeps its evidence (issue 16 §6); then, after the commit, the
+    # acknowledgment texted to the customer (a mobile number only)
+    held = [CaseEvent.Kind.LEGAL_HOLD_SET] if reason != Escalation.Reason.PERSONAL_INJURY else []
+    assert kinds == [
+        CaseEvent.Kind.CREATED,
+        CaseEvent.Kind.ESCALATED,
+        *held,
+        CaseEvent.Kind.CONTACT,
+    ]
     assert notified(Notification.Kind.ESCALATION) == [("executive", f"escalation:{complaint.pk}:3")]
     assert [message.to for message in mailoutbox] == [["executive@example.com"]]
 
