@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from complaints.models import CaseEvent, OutsideBody, State
 from complaints.services.outside_bodies import off_sale_order_record, outside_body_record
@@ -59,6 +58,8 @@ def test_recording_a_12315_referral_from_the_panel(page, org, complaint_in):
     html = page.get(org.handler, complaint).content.decode()
     assert 'data-testid="outside-body"' in html and "朝阳区市场监督管理局" in html
     assert 'data-testid="legal-hold-cause"' in html
+    # On the timeline, in words: the body, and the hold it set by itself.
+    assert "took up the case" in html and "went on legal hold by itself" in html
 
 
 def test_a_refused_form_comes_back_with_its_errors(page, org, complaint_in):
@@ -74,9 +75,11 @@ def test_signing_offers_the_seed_texts_in_the_readers_language(page, org, compla
     complaint = complaint_in(State.INVESTIGATION)
     body = body_on(complaint, org.handler)
 
-    with translation.override("en"):
-        english = page.client(org.handler).get(case_url(complaint), HTTP_ACCEPT_LANGUAGE="en")
-    assert "The company does not accept the facts" in english.content.decode()
+    english = page.get(org.handler, complaint).content.decode()
+    assert "The company does not accept the facts" in english
+    page.client(org.handler).cookies["django_language"] = "zh-hans"
+    chinese = page.get(org.handler, complaint).content.decode()
+    assert "公司不认可消费者所称的事实，但同意出于顾客服务角度考虑给予该顾客人民币____元" in chinese
 
     response = page.post(
         org.handler,
