@@ -41,7 +41,7 @@ from tests.api.test_schemathesis import (  # noqa: F401  (api_data, in_process_w
     in_process_wsgi,
 )
 
-MAX_SCENARIOS = 60
+MAX_SCENARIOS = 90
 MAX_STEPS = 8
 
 CONFIG = schemathesis.Config.from_dict(
