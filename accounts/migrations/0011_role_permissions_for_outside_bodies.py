@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0010_notification_email_only"),
-        ("complaints", "0032_outside_body_defaults"),
+        ("complaints", "0034_outside_body_defaults"),
     ]
 
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -85,7 +85,7 @@ def unload(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0031_outside_bodies"),
+        ("complaints", "0033_outside_bodies"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0030_checklist_events"),
-        ("sla", "0015_procedure_checklists"),
+        ("complaints", "0032_report_indexes_carry_the_assignee"),
+        ("sla", "0017_duty_manager_rota"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
