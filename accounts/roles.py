@@ -51,6 +51,10 @@ _VIEW_ALL = [
     "complaints.view_outsidebody",
     "complaints.view_outsidebodydocument",
     "complaints.view_offsaleorder",
+    "complaints.view_agreement",
+    "complaints.view_agreementpayment",
+    "complaints.view_qualityreferral",
+    "complaints.view_qualityanswer",
     "sla.view_clock",
     "sla.view_clockpause",
     "sla.view_escalation",
@@ -81,6 +85,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.follow_up_complaint",
         "complaints.withdraw_complaint",
         "complaints.unmask_customer_pii",
+        # Seed 004 §四.1: the service desk tells quality control of a quality complaint.
+        "complaints.refer_to_quality",
     ],
     Role.HANDLER: [
         *_VIEW_ALL,
@@ -95,6 +101,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.reply_to_customer",
         "complaints.withdraw_complaint",
         "complaints.unmask_customer_pii",
+        "complaints.record_agreement",
+        "complaints.refer_to_quality",
     ],
     Role.DEPT_HEAD: [
         *_VIEW_ALL,
@@ -112,6 +120,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.reply_to_customer",
         "complaints.withdraw_complaint",
         "complaints.unmask_customer_pii",
+        "complaints.record_agreement",
+        "complaints.refer_to_quality",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],
@@ -137,6 +147,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         # 个人信息保护法: legal holds, and people's requests for a copy or erasure of their data.
         "complaints.set_legal_hold",
         "complaints.handle_rights_request",
+        # Seed 004 §三.18-19: agreements, and the payments the cash office makes against them once
+        # the decision is approved (not the roles that propose decisions in departments).
+        "complaints.record_agreement",
+        "complaints.record_payment",
+        "complaints.refer_to_quality",
         "reports.view_dashboard",
         "reports.export_complaints",
         "reports.view_any_export",

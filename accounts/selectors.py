@@ -97,3 +97,19 @@ def user_can_administer(*, user: User) -> bool:
     return any(
         perm.partition(".")[2].startswith(_CHANGING_ACTIONS) for perm in user.get_all_permissions()
     )
+
+
+def department_by_code(*, code: str) -> Department | None:
+    """The active department with this code (settings name departments by code), or None."""
+    if not code:
+        return None
+    return Department.objects.filter(code=code, is_active=True).select_related("head").first()
+
+
+def department_contacts(*, department: Department | None) -> list[User]:
+    """Who hears of something sent to a department: its active head, else its active members."""
+    if department is None:
+        return []
+    if department.head is not None and department.head.is_active:
+        return [department.head]
+    return list(department.members.filter(is_active=True).order_by("pk"))

@@ -69,6 +69,12 @@ class ConditionNotMet(ComplaintError):
         super().__init__(" ".join(self.reasons))
 
 
+class PaymentNotApproved(ConditionNotMet):
+    """A payment that no approved decision covers: none approved, or more than it approved."""
+
+    code = "payment_not_approved"
+
+
 class Conflict(ComplaintError):
     code = "conflict"
     default_message = _(

@@ -1,6 +1,22 @@
 """Django admin for complaints. ReferenceSequence is deliberately not registered: it is the
 counter intake locks to hand out reference numbers, and an edit could hand out a number twice."""
 
-from complaints.admin import cases, categories, customers, notifications, outside_bodies, records
+from complaints.admin import (
+    cases,
+    categories,
+    customers,
+    notifications,
+    outside_bodies,
+    procedures,
+    records,
+)
 
-__all__ = ["cases", "categories", "customers", "notifications", "outside_bodies", "records"]
+__all__ = [
+    "cases",
+    "categories",
+    "customers",
+    "notifications",
+    "outside_bodies",
+    "procedures",
+    "records",
+]

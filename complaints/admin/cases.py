@@ -31,6 +31,7 @@ from complaints.admin.inlines import (
     HandoffInline,
 )
 from complaints.admin.outside_bodies import OutsideBodyInline
+from complaints.admin.procedures import AgreementInline, QualityReferralInline
 from complaints.errors import ComplaintError, InvalidInput
 from complaints.models import Complaint
 from complaints.selectors.categories import categories_for_picker
@@ -117,6 +118,8 @@ class ComplaintAdmin(ExactContactSearch, admin.ModelAdmin):
         CustomerContactInline,
         FollowUpInline,
         OutsideBodyInline,
+        AgreementInline,
+        QualityReferralInline,
     ]
     actions = [_transition_action(name) for name in BULK_TRANSITIONS]
 

@@ -136,6 +136,7 @@ where `fields`, `allowed` and `reasons` appear only when relevant.
 | 409 | `conflict` | the complaint changed since you read it: reload and retry |
 | 409 | `transition_not_allowed` | not possible in the current state; `allowed` lists what is |
 | 409 | `condition_not_met` | the state is right but a condition is not met yet; see `reasons` |
+| 409 | `payment_not_approved` | a payment no approved decision covers (none approved, or above the approved amount); see `reasons` |
 | 415 | `unsupported_media_type` | send JSON (multipart for evidence uploads) |
 | 422 | `idempotency_key_reused` | the Idempotency-Key was used for a different request |
 | 429 | `throttled` | too many token requests; wait `Retry-After` seconds |
@@ -167,7 +168,15 @@ Contact details of customers are masked for roles that may not see them.
 _CASE_PATH = "{reference}"
 # Path parameters that identify a sub-item: those operations are reached from the item's list or
 # creation (below), not from a complaint, whose answer cannot name the item.
-_ITEM_PARAMETERS = ("{evidence_id}", "{decision_id}", "{step_id}", "{body_id}", "{order_id}")
+_ITEM_PARAMETERS = (
+    "{evidence_id}",
+    "{decision_id}",
+    "{step_id}",
+    "{body_id}",
+    "{order_id}",
+    "{agreement_id}",
+    "{referral_id}",
+)
 # Operations whose change is based on a version: a link from a single complaint sends its version.
 _VERSIONED = ("complaints_triage", "complaints_transitions_perform", "complaints_handoffs_create")
 _BODY_TARGETS = [
@@ -198,6 +207,19 @@ _ITEM_LINKS: dict[str, tuple[list[str], str]] = {
     "complaints_outside_bodies_create": (_BODY_TARGETS, "/id"),
     "complaints_outside_bodies_list": (_BODY_TARGETS, "/0/id"),
     "complaints_off_sale_orders_create": (["complaints_off_sale_orders_done"], "/id"),
+    "complaints_agreements_create": (
+        ["complaints_agreements_hand_over", "complaints_agreements_payments_create"],
+        "/id",
+    ),
+    "complaints_agreements_list": (
+        ["complaints_agreements_hand_over", "complaints_agreements_payments_create"],
+        "/0/id",
+    ),
+    "complaints_quality_referrals_create": (["complaints_quality_referrals_answers_create"], "/id"),
+    "complaints_quality_referrals_list": (
+        ["complaints_quality_referrals_answers_create"],
+        "/0/id",
+    ),
 }
 _ITEM_PARAMETER_OF = {
     "complaints_evidence_retrieve": "evidence_id",
@@ -206,6 +228,9 @@ _ITEM_PARAMETER_OF = {
     "complaints_decisions_reject": "decision_id",
     **dict.fromkeys(_BODY_TARGETS, "body_id"),
     "complaints_off_sale_orders_done": "order_id",
+    "complaints_agreements_hand_over": "agreement_id",
+    "complaints_agreements_payments_create": "agreement_id",
+    "complaints_quality_referrals_answers_create": "referral_id",
 }
 
 

@@ -9,6 +9,7 @@ from complaints.api.views import (
     decisions,
     evidence,
     outside_bodies,
+    procedures,
     records,
     reference,
     transitions,
@@ -64,6 +65,27 @@ case_routes = [
         "off-sale-orders/<int:order_id>/done/",
         outside_bodies.OffSaleOrderDoneView.as_view(),
         name="api-off-sale-order-done",
+    ),
+    path("agreements/", procedures.AgreementListView.as_view(), name="api-agreements"),
+    path(
+        "agreements/<int:agreement_id>/hand-over/",
+        procedures.AgreementHandOverView.as_view(),
+        name="api-agreement-hand-over",
+    ),
+    path(
+        "agreements/<int:agreement_id>/payments/",
+        procedures.AgreementPaymentView.as_view(),
+        name="api-agreement-payments",
+    ),
+    path(
+        "quality-referrals/",
+        procedures.QualityReferralListView.as_view(),
+        name="api-quality-referrals",
+    ),
+    path(
+        "quality-referrals/<int:referral_id>/answers/",
+        procedures.QualityAnswerView.as_view(),
+        name="api-quality-answers",
     ),
     path("evidence/", evidence.EvidenceListView.as_view(), name="api-evidence"),
     path(

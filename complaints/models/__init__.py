@@ -1,3 +1,4 @@
+from .agreements import Agreement, AgreementPayment, PaymentMethod
 from .categories import Category
 from .choices import (
     Channel,
@@ -35,6 +36,7 @@ from .outside_bodies import (
 )
 from .privacy import ContactField, ContactReveal, RevealLogIsAppendOnly, RevealReason
 from .public import PublicSubmission
+from .quality import QualityAnswer, QualityDepartment, QualityReferral
 from .rights import RightsRequest
 from .texts import CustomerText
 from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
@@ -45,6 +47,8 @@ __all__ = [
     "OPEN_STATES",
     "RETENTION_CLOCKS",
     "WORK_KINDS",
+    "Agreement",
+    "AgreementPayment",
     "BodyKind",
     "CaseEvent",
     "CaseParticipant",
@@ -73,7 +77,11 @@ __all__ = [
     "OutsideBody",
     "OutsideBodyDocument",
     "OutsideBodyTarget",
+    "PaymentMethod",
     "PublicSubmission",
+    "QualityAnswer",
+    "QualityDepartment",
+    "QualityReferral",
     "ReferenceSequence",
     "RejectionReason",
     "Remedy",

@@ -362,6 +362,9 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             ("view_customer_pii", _("See customers' contact details unmasked")),
             ("unmask_customer_pii", _("Unmask customers' contact details (logged)")),
             ("set_legal_hold", _("Put complaints on legal hold and lift it")),
+            ("record_agreement", _("Record signed agreements (协议书) and their hand-over")),
+            ("record_payment", _("Record payments against approved agreements")),
+            ("refer_to_quality", _("Pass quality complaints to quality control and purchasing")),
         ]
 
     def __str__(self) -> str:

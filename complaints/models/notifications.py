@@ -19,6 +19,7 @@ class Notification(models.Model):
         CALENDAR = "calendar", _("Calendar to confirm")
         CUSTOMER = "customer", _("From the customer")
         OFF_SALE = "off_sale", _("Product to take off sale")
+        QUALITY = "quality", _("Quality referral")
 
     class Settled(models.TextChoices):
         """Why a notification needs no action any more (its subject was settled)."""
@@ -35,6 +36,7 @@ class Notification(models.Model):
         STEP_TICKED = "step_ticked", _("Checklist step ticked")
         BODY_CLOSED = "body_closed", _("Outside body's matter closed")
         OFF_SALE_DONE = "off_sale_done", _("Product taken off sale")
+        ANSWERED = "answered", _("Answered")
 
     class Held(models.TextChoices):
         """Why the e-mail of a notification waited (the inbox showed it at once)."""

@@ -63,6 +63,11 @@ class CaseEvent(models.Model):
         OUTSIDE_BODY_CLOSED = "outside_body_closed", _("Outside body's matter closed")
         OFF_SALE_ORDERED = "off_sale_ordered", _("Order to take a product off sale")
         OFF_SALE_DONE = "off_sale_done", _("Product taken off sale")
+        AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
+        AGREEMENT_HANDED_OVER = "agreement_handed_over", _("Agreement handed to finance")
+        PAYMENT = "payment", _("Payment made")
+        QUALITY_REFERRED = "quality_referred", _("Passed to quality control and purchasing")
+        QUALITY_ANSWERED = "quality_answered", _("Quality answer recorded")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",
@@ -130,6 +135,11 @@ WORK_KINDS: frozenset[str] = frozenset(
         CaseEvent.Kind.FOLLOW_UP,
         CaseEvent.Kind.CLOCKS_PAUSED,
         CaseEvent.Kind.CLOCKS_RESUMED,
+        CaseEvent.Kind.AGREEMENT_SIGNED,
+        CaseEvent.Kind.AGREEMENT_HANDED_OVER,
+        CaseEvent.Kind.PAYMENT,
+        CaseEvent.Kind.QUALITY_REFERRED,
+        CaseEvent.Kind.QUALITY_ANSWERED,
     }
 )
 

@@ -35,6 +35,7 @@ from complaints.models import (
 from complaints.selectors.access import complaint_get_for_user, complaints_visible_to
 from complaints.selectors.customers import customer_find
 from complaints.selectors.decisions import decisions_with_people
+from complaints.selectors.procedures import agreements_with_payments, quality_referrals_with_answers
 from sla.models import CaseChecklistStep
 
 
@@ -64,6 +65,10 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
         ),
         # Outside bodies with their documents and orders: one query each, none when no body.
         Prefetch("outside_bodies", queryset=outside_bodies_with_records()),
+        # Seed 004's agreements and quality referrals: one query each, and one each for their
+        # payments and answers when there are any.
+        Prefetch("agreements", queryset=agreements_with_payments()),
+        Prefetch("quality_referrals", queryset=quality_referrals_with_answers()),
     )
     return complaint
 

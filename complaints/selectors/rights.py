@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from complaints.errors import NotFound
 from complaints.models import (
     OPEN_STATES,
+    Agreement,
+    AgreementPayment,
     Complaint,
     Customer,
     CustomerContact,
@@ -91,8 +93,8 @@ def rights_export_complaints(
     *, customer_ids: list[int], chunk_size: int = 50
 ) -> Iterator[Complaint]:
     """The person's complaints with what their export shows, read in chunks (memory stays flat
-    whatever their number): approved decisions, contacts with the e-mails sent, follow-ups,
-    evidence and the consent of a complaint sent from the customers' page."""
+    whatever their number): approved decisions, the agreements they signed with what was paid
+    them, contacts with the e-mails sent, follow-ups, evidence and the consent of a complaint sent from the customers' page."""
     complaints: Iterator[Complaint] = (
         Complaint.objects.filter(customer_id__in=customer_ids)
         .select_related("category", "public_submission")
@@ -109,6 +111,14 @@ def rights_export_complaints(
             ),
             Prefetch("follow_ups", queryset=FollowUp.objects.order_by("at", "pk")),
             Prefetch("evidence", queryset=EvidenceFile.objects.order_by("uploaded_at", "pk")),
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.order_by("signed_on", "pk").prefetch_related(
+                    Prefetch(
+                        "payments", queryset=AgreementPayment.objects.order_by("paid_on", "pk")
+                    )
+                ),
+            ),
         )
         .order_by("received_at", "pk")
         .iterator(chunk_size=chunk_size)

@@ -24,6 +24,9 @@ class Needs:
     ADD_EVIDENCE = ("receive_complaint", "investigate_complaint")
     PROPOSE = ("propose_decision",)
     APPROVE = ("approve_decision",)
+    AGREEMENT = ("record_agreement",)
+    PAYMENT = ("record_payment",)
+    QUALITY = ("refer_to_quality",)
 
 
 def ensure_role_may(*, actor: User, perms: tuple[str, ...]) -> None:

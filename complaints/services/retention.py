@@ -6,14 +6,17 @@ What goes: the customer's name, phone, e-mail, address and note (once no case of
 holds data: a customer shared with a recent case keeps what that case needs); every free text of
 the case (subject, description, expected resolution, findings, order reference, decisions'
 rationale and root cause, approvers' comments, contact summaries, follow-up comments, handoff
-notes, deadline-pause notes, the timeline's comments and texts, the e-mails to the customer and
+notes, deadline-pause notes, the notes of agreements and payments, quality referrals' problem
+and their answers' notes, the timeline's comments and texts, the e-mails to the customer and
 the staff notifications about the case); evidence files, deleted from storage (a file another
 case still holds is kept for it), with their names, descriptions and checksums.
 
 What stays, for statistics and the audit: the reference, category, channel, severity, region,
 product, department and people, every date and stage, deadlines and escalations, amounts claimed
-and decided, remedies and outcomes, satisfaction scores, evidence kinds and sizes, and the
-timeline's structure (who did what when, without the words).
+and decided, agreements and payments (amounts, days, methods, references), quality referrals'
+products, suppliers and answers (without their words), remedies and outcomes, satisfaction
+scores, evidence kinds and sizes, and the timeline's structure (who did what when, without the
+words).
 
 Safe to run twice or concurrently: each batch locks its cases and re-checks them (ended, past the
 period, not on legal hold, not yet anonymised) under the lock, so a second run finds nothing.
@@ -41,6 +44,8 @@ from complaints.domain.retention import parse_retention_period
 from complaints.models import (
     FINAL_STATES,
     RETENTION_CLOCKS,
+    Agreement,
+    AgreementPayment,
     CaseEvent,
     Complaint,
     Customer,
@@ -53,6 +58,8 @@ from complaints.models import (
     FollowUp,
     Handoff,
     Notification,
+    QualityAnswer,
+    QualityReferral,
 )
 from complaints.selectors.retention import retention_due_ids
 from complaints.timeline import events_redact, new_event, record_events
@@ -200,6 +207,10 @@ def complaints_anonymise(
     FollowUp.objects.filter(complaint_id__in=ids).update(comment="")
     Handoff.objects.filter(complaint_id__in=ids).update(note="")
     ClockPause.objects.filter(clock__complaint_id__in=ids).update(note="")
+    Agreement.objects.filter(complaint_id__in=ids).update(note="")
+    AgreementPayment.objects.filter(agreement__complaint_id__in=ids).update(note="")
+    QualityReferral.objects.filter(complaint_id__in=ids).update(problem="")
+    QualityAnswer.objects.filter(referral__complaint_id__in=ids).update(notes="")
     Notification.objects.filter(complaint_id__in=ids).delete()
     summary.events_redacted = events_redact(complaint_ids=ids)
     stored = _evidence_forget(ids)

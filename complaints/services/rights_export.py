@@ -2,8 +2,8 @@
 and their evidence files under `evidence/<reference>/`.
 
 What the person gets is what we hold about them and what they told us or were told: their customer
-records; per complaint its facts, what they wrote, the approved outcome and its reasons, the logged
-contacts with them and the e-mails sent to them, the follow-up visits, their consent on the
+records; per complaint its facts, what they wrote, the approved outcome and its reasons, the
+agreements they signed and the payments made to them, the logged contacts with them and the e-mails sent to them, the follow-up visits, their consent on the
 customers' page and the evidence files. Not included: internal notes, handoffs and the names of
 staff (other people's data and the company's internal deliberation).
 
@@ -38,6 +38,7 @@ from complaints.models import (
     EvidenceFile,
     FollowUpMethod,
     Outcome,
+    PaymentMethod,
     RejectionReason,
     Remedy,
     RightsRequest,
@@ -115,6 +116,21 @@ def _complaint(complaint: Complaint, *, files: dict[int, str]) -> dict[str, Any]
                 "approved_at": _when(decision.approved_at),
             }
             for decision in complaint.decisions.all()
+        ],
+        "agreements": [
+            {
+                "signed_on": agreement.signed_on.isoformat(),
+                "amount": agreement.amount,
+                "payments": [
+                    {
+                        "paid_on": payment.paid_on.isoformat(),
+                        "amount": payment.amount,
+                        "method": _coded(PaymentMethod, payment.method),
+                    }
+                    for payment in agreement.payments.all()
+                ],
+            }
+            for agreement in complaint.agreements.all()
         ],
         "contacts": [
             {

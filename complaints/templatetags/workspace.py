@@ -230,6 +230,8 @@ _ICON_PATHS = {
     "calendar": '<rect x="3" y="4" width="18" height="18" rx="2"/><path d="M16 2v4M8 2v4M3 10h18"/>',
     # A speech bubble: the customer wrote, withdrew or answered the survey.
     "customer": '<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/>',
+    # A package: a product's quality passed to quality control and purchasing, or their answer.
+    "quality": '<path d="M21 8 12 3 3 8v8l9 5 9-5z"/><path d="M3 8l9 5 9-5M12 13v8"/>',
 }
 _ICON_DEFAULT = '<circle cx="12" cy="12" r="9"/>'
 

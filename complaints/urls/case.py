@@ -61,4 +61,15 @@ urlpatterns = [
         case.case_outside_body,
         name="case_outside_body",
     ),
+    path(f"{_case}agreements/", case.case_agreement, name="case_agreement"),
+    path(
+        f"{_case}agreements/hand-over/",
+        case.case_agreement_hand_over,
+        name="case_agreement_hand_over",
+    ),
+    path(
+        f"{_case}agreements/payments/", case.case_agreement_payment, name="case_agreement_payment"
+    ),
+    path(f"{_case}quality/", case.case_quality_refer, name="case_quality_refer"),
+    path(f"{_case}quality/answers/", case.case_quality_answer, name="case_quality_answer"),
 ]

@@ -16,12 +16,13 @@ from complaints.errors import ComplaintError
 from complaints.models import CaseEvent, Channel, Complaint
 from complaints.services import complaint_create
 from demo.seed.checklists import ensure_checklists
-from demo.seed.clock import SimulatedClock, WorkCalendar
+from demo.seed.clock import SimulatedClock, WorkCalendar, local
 from demo.seed.customers import CustomerProfile, make_customers
 from demo.seed.duty import ensure_duty_rota
 from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.outside_bodies import outside_body_case
 from demo.seed.planning import SEED, plan_cases
+from demo.seed.procedures import procedure_cases
 from demo.seed.service_hours import ensure_service_hours_department
 from demo.seed.story import CaseStory
 from reports.domain import last_full_month
@@ -96,6 +97,13 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
                             CaseStory(spec, org, calendar).play(clock, limit)
                     except ComplaintError as exc:
                         failures.append(f"case {spec.number} ({spec.target}): {exc}")
+                # Seed 004's agreement and quality-loop cases, begun five working days back.
+                start = local(calendar.working_days_before(timezone.localtime(now).date(), 5), 9)
+                try:
+                    with transaction.atomic():
+                        procedure_cases(org, clock, start)
+                except ComplaintError as exc:
+                    failures.append(f"procedure cases: {exc}")
             email_settings.send_email = sending
             email_settings.save(update_fields=["send_email"])
             # A minute ago, as the history ends: news now, sent once the transaction commits.

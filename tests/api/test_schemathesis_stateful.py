@@ -69,7 +69,15 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
+# Seed 004's procedures on a case (agreements and payments, quality referrals and answers) are left
+# out of the walk: their links are published (test_the_links_are_published) and their operations
+# are called by the stateless test and tests/api/test_procedures_api.py, but with five more targets
+# behind every complaint the walk's first ~150 calls (the limit above) no longer reach the lists
+# it must reach.
+PROCEDURES = r"^complaints_(agreements|quality_referrals)_"
+schema = schemathesis.openapi.from_wsgi(
+    "/api/schema/", get_wsgi_application(), config=CONFIG
+).exclude(operation_id_regex=PROCEDURES)
 
 
 @schema.hook("map_path_parameters")
@@ -135,6 +143,15 @@ def test_the_links_are_published(client):
     assert created["complaints_transitions_perform"]["parameters"] == {
         "path.reference": "$response.body#/reference",
         "header.If-Match": "$response.body#/version",
+    }
+    assert created["complaints_agreements_list"] == {
+        "operationId": "complaints_agreements_list",
+        "parameters": {"path.reference": "$response.body#/reference"},
+    }
+    agreements = published["/api/v1/complaints/{reference}/agreements/"]["post"]["responses"]
+    assert agreements["201"]["links"]["complaints_agreements_payments_create"]["parameters"] == {
+        "path.reference": "$request.path.reference",
+        "path.agreement_id": "$response.body#/id",
     }
     decisions = published["/api/v1/complaints/{reference}/decisions/"]["get"]["responses"]["200"]
     assert decisions["links"]["complaints_decisions_approve"]["parameters"] == {

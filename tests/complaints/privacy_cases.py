@@ -16,6 +16,7 @@ from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.models import Department
 from complaints.models import Complaint, ContactDirection, Decision, FollowUpMethod
 from complaints.services import (
     complaint_add_note,
@@ -26,6 +27,12 @@ from complaints.services import (
     evidence_add,
     follow_up_record,
 )
+from complaints.services.agreements import (
+    agreement_hand_over,
+    agreement_payment_record,
+    agreement_record,
+)
+from complaints.services.quality import quality_answer_record, quality_refer
 from sla.models import PauseReason
 from sla.services import clocks_pause, clocks_resume
 from tests.complaints.conftest import Flow
@@ -67,8 +74,8 @@ def worked_case(
     ended_days_ago: int | None = 3 * 366,
 ) -> Complaint:
     """A complaint with a marked text in every free-text field, evidence, a note, a handoff, a
-    paused deadline, a logged call, a decision approved with a comment, a reply e-mailed, a
-    follow-up visit; closed `ended_days_ago` days ago (None: left open, at investigation)."""
+    paused deadline, a logged call, a quality referral answered, a decision approved with a
+    comment, its agreement kept and paid, a reply e-mailed, a follow-up visit; closed `ended_days_ago` days ago (None: left open, at investigation)."""
     complaint = new_complaint(
         customer_name=f"{MARK}王先生",
         customer_phone=phone,
@@ -113,6 +120,22 @@ def worked_case(
         direction=ContactDirection.OUTBOUND,
         summary=f"{MARK} 电话沟通",
     )
+    referral = quality_refer(
+        complaint=complaint,
+        actor=org.handler,
+        product="空调",
+        supplier="某电器厂",
+        problem=f"{MARK} 压缩机异响",
+    )
+    quality_answer_record(
+        complaint=complaint,
+        referral_id=referral.pk,
+        actor=org.handler,
+        department="purchasing",
+        answered_on=timezone.localdate(),
+        supplier_contacted=True,
+        notes=f"{MARK} 已联系厂家",
+    )
     complaint.refresh_from_db()
     if ended_days_ago is None:
         return complaint
@@ -131,6 +154,28 @@ def worked_case(
     )
     decision_approve(
         decision=Decision.objects.get(pk=decision.pk), actor=org.head, comment=f"{MARK} 同意"
+    )
+    complaint.refresh_from_db()
+    Department.objects.get_or_create(code="finance", defaults={"name": "财务部"})
+    agreement = agreement_record(
+        complaint=complaint,
+        actor=org.handler,
+        decision_id=decision.pk,
+        amount=Decimal("5000"),
+        signed_on=timezone.localdate(),
+        note=f"{MARK} 原件收回",
+    )
+    agreement_hand_over(
+        complaint=complaint, agreement_id=agreement.pk, actor=org.handler, received_by_name="出纳"
+    )
+    agreement_payment_record(
+        complaint=complaint,
+        agreement_id=agreement.pk,
+        actor=org.manager,
+        amount=Decimal("5000"),
+        paid_on=timezone.localdate(),
+        method="bank_transfer",
+        note=f"{MARK} 转入顾客账户",
     )
     complaint.refresh_from_db()
     complaint = flow.run(complaint, "decide", actor=org.handler)

@@ -180,6 +180,14 @@ class TestExport:
         assert first["description"].startswith(MARK)
         assert first["stage"] == {"code": "closed", "label": "Closed"}
         assert first["outcome"][0]["amount"] == "5000.00"
+        # The agreement they signed and what was paid them; not the quality referral (internal).
+        [agreement] = first["agreements"]
+        assert agreement["amount"] == "5000.00"
+        assert agreement["payments"][0]["method"] == {
+            "code": "bank_transfer",
+            "label": "Bank transfer",
+        }
+        assert "已联系厂家" not in json.dumps(data, ensure_ascii=False)
         assert any(c.get("email") for c in first["contacts"])
         assert first["follow_ups"][0]["satisfaction"] == 4
         # Internal notes and handoffs are not theirs to read; staff are not named.

@@ -145,14 +145,15 @@ def _queries(client, url, **extra) -> int:
     ("who", "state", "expected"),
     [
         # session, user (with their department), permissions (2), the case, its assignee and
-        # receiver, its seven prefetches (the procedure checklist the sixth, the outside bodies the
-        # seventh: their documents and orders only when there is one), the unread count, the
-        # user's groups, the case's department; the handler's scope check adds one, and the first
-        # decision of a round stands open with its approvers (head: scope and approvers).
-        ("manager", State.INVESTIGATION, 15),
-        ("handler", State.INVESTIGATION, 16),
-        ("head", State.DECISION, 19),
-        ("agent", State.TRIAGE, 15),
+        # receiver, its nine prefetches (the procedure checklist the sixth, the outside bodies the
+        # seventh: their documents and orders only when there is one; agreements and quality
+        # referrals the last two: their payments and answers only when there are any), the unread
+        # count, the user's groups, the case's department; the handler's scope check adds one, and
+        # the first decision of a round stands open with its approvers (head: scope and approvers).
+        ("manager", State.INVESTIGATION, 17),
+        ("handler", State.INVESTIGATION, 18),
+        ("head", State.DECISION, 21),
+        ("agent", State.TRIAGE, 17),
     ],
 )
 def test_the_page_query_count_is_pinned_per_role(page, org, complaint_in, who, state, expected):

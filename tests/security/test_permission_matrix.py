@@ -43,6 +43,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry, User
 from complaints.models import (
+    Agreement,
     CaseEvent,
     Complaint,
     ContactReveal,
@@ -52,6 +53,7 @@ from complaints.models import (
     Notification,
     OffSaleOrder,
     OutsideBody,
+    QualityReferral,
     RightsRequest,
     State,
 )
@@ -129,6 +131,9 @@ PAUSE = TRIAGE | INVESTIGATE | FOLLOW_UP
 UNMASK = frozenset({"agent", "handler", "head", "executive", "other_handler"})
 LEGAL_HOLD = frozenset({"manager", "executive"})
 OUTSIDE_BODY = CONTACT
+AGREEMENT = frozenset({"handler", "head", "manager", "other_handler"})
+PAYMENT = frozenset({"manager"})
+QUALITY = frozenset({"agent", "handler", "head", "manager", "other_handler"})
 REPORTS = frozenset({"head", "manager", "executive", "auditor"})
 RIGHTS = frozenset({"manager"})
 REVEAL_REPORT = frozenset({"auditor"})
@@ -193,6 +198,8 @@ class World:
     steps: dict[str, CaseChecklistStep] = field(default_factory=dict)  # case → a checklist step
     bodies: dict[str, OutsideBody] = field(default_factory=dict)  # case → an outside body
     orders: dict[str, OffSaleOrder] = field(default_factory=dict)  # case → an off-sale order
+    agreements: dict[str, Agreement] = field(default_factory=dict)  # case → its agreement
+    referrals: dict[str, QualityReferral] = field(default_factory=dict)  # case → a referral
 
     def person(self, name: str) -> User:
         return getattr(self.org, name)
@@ -302,10 +309,14 @@ def _build() -> World:
     steps = {name: _checklist_step(case) for name, case in cases.items()}
     bodies = {name: _outside_body(case, org.handler) for name, case in cases.items()}
     orders = {name: _off_sale_order(body, org.handler) for name, body in bodies.items()}
+    agreements = {name: _agreement_of(case, decisions[name]) for name, case in cases.items()}
+    referrals = {name: _referral_of(case) for name, case in cases.items()}
     return World(
         steps=steps,
         bodies=bodies,
         orders=orders,
+        agreements=agreements,
+        referrals=referrals,
         org=org,
         cases=cases,
         evidence=evidence,
@@ -403,6 +414,57 @@ def _checklist_step(case: Complaint) -> CaseChecklistStep:
         started_at=case.received_at,
         due_at=case.received_at + timedelta(hours=1),
     )
+
+
+def _agreement_of(case: Complaint, decision: Decision) -> Agreement:
+    """An agreement the cash office holds, as the services would leave it (written directly: the
+    world's decisions wait for approval, so the service would refuse it; a payment is refused)."""
+    return Agreement.objects.create(
+        complaint=case,
+        decision=decision,
+        amount=decision.amount,
+        signed_on=timezone.localdate(),
+        collected_by=decision.proposed_by,
+        status=Agreement.Status.HELD_BY_FINANCE,
+        received_by_name="出纳",
+        handed_over_at=timezone.now(),
+        created_at=timezone.now(),
+    )
+
+
+def _referral_of(case: Complaint) -> QualityReferral:
+    return QualityReferral.objects.create(
+        complaint=case,
+        product="实木餐桌",
+        supplier="南康家具",
+        problem="桌面开裂",
+        referred_by=case.received_by,
+        referred_at=timezone.now(),
+    )
+
+
+def _agreement(world: World, case: str) -> int:
+    return world.agreements[case].pk
+
+
+def _referral(world: World, case: str) -> int:
+    return world.referrals[case].pk
+
+
+def _agreement_body(world: World, case: str) -> dict[str, Any]:
+    return {
+        "decision": world.decisions[case].pk,
+        "amount": "100",
+        "signed_on": timezone.localdate().isoformat(),
+    }
+
+
+def _answer_body(world: World, case: str) -> dict[str, Any]:
+    return {
+        "department": "purchasing",
+        "answered_on": timezone.localdate().isoformat(),
+        "notes": "已联系供应商",
+    }
 
 
 def _step(world: World, case: str) -> int:
@@ -630,6 +692,50 @@ MATRIX: dict[str, list[Check]] = {
             bound=CASE,
             who=ADD_EVIDENCE,
             body=lambda world, case: {"step": _step(world, case), "outcome": "done"},
+        )
+    ],
+    "case_agreement": [Check(method="post", bound=CASE, who=AGREEMENT, body=_agreement_body)],
+    "case_agreement_hand_over": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=AGREEMENT,
+            body=lambda world, case: {
+                "agreement": _agreement(world, case),
+                "received_by_name": "出纳",
+            },
+        )
+    ],
+    "case_agreement_payment": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=PAYMENT,
+            body=lambda world, case: {
+                "agreement": _agreement(world, case),
+                "amount": "100",
+                "paid_on": timezone.localdate().isoformat(),
+                "method": "cash",
+            },
+        )
+    ],
+    "case_quality_refer": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=QUALITY,
+            body=_body(product="实木餐桌", supplier="南康家具", problem="桌面开裂"),
+        )
+    ],
+    "case_quality_answer": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=QUALITY,
+            body=lambda world, case: {
+                "referral": _referral(world, case),
+                **_answer_body(world, case),
+            },
         )
     ],
     "case_unmask": [
@@ -883,6 +989,64 @@ MATRIX: dict[str, list[Check]] = {
             who=PROPOSE,
             body=_api_body(remedy="repair", outcome="upheld", amount="100", rationale="返修"),
         ),
+    ],
+    "api-agreements": [
+        Check(api=True, bound=CASE),
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=AGREEMENT,
+            body=lambda world, case: {
+                "decision_id": world.decisions[case].pk,
+                "amount": "100",
+                "signed_on": timezone.localdate().isoformat(),
+            },
+        ),
+    ],
+    "api-agreement-hand-over": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=AGREEMENT,
+            kwargs=_with(agreement_id=_agreement),
+            body=_api_body(received_by_name="出纳"),
+        )
+    ],
+    "api-agreement-payments": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=PAYMENT,
+            kwargs=_with(agreement_id=_agreement),
+            body=lambda world, case: {
+                "amount": "100",
+                "paid_on": timezone.localdate().isoformat(),
+                "method": "cash",
+            },
+        )
+    ],
+    "api-quality-referrals": [
+        Check(api=True, bound=CASE),
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=QUALITY,
+            body=_api_body(product="实木餐桌", supplier="南康家具", problem="桌面开裂"),
+        ),
+    ],
+    "api-quality-answers": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=QUALITY,
+            kwargs=_with(referral_id=_referral),
+            body=_answer_body,
+        )
     ],
     "api-decision-approve": [
         Check(

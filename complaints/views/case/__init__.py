@@ -23,8 +23,18 @@ from complaints.views.case.files import case_evidence, case_evidence_file
 from complaints.views.case.legal_hold import case_legal_hold
 from complaints.views.case.outside_bodies import case_outside_body
 from complaints.views.case.page import case_detail, case_panel
+from complaints.views.case.procedures import (
+    case_agreement,
+    case_agreement_hand_over,
+    case_agreement_payment,
+    case_quality_answer,
+    case_quality_refer,
+)
 
 __all__ = [
+    "case_agreement",
+    "case_agreement_hand_over",
+    "case_agreement_payment",
     "case_checklist_step",
     "case_contact",
     "case_decision",
@@ -41,6 +51,8 @@ __all__ = [
     "case_outside_body",
     "case_panel",
     "case_pause",
+    "case_quality_answer",
+    "case_quality_refer",
     "case_resume",
     "case_transition",
     "case_triage",

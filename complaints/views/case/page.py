@@ -50,7 +50,26 @@ from complaints.forms.outside_bodies import (
     OutsideBodyForm,
 )
 from complaints.forms.privacy import LegalHoldForm, RevealForm
-from complaints.models import Complaint, Decision, EvidenceFile, OffSaleOrder, OutsideBody, State
+from complaints.forms.procedures import (
+    AgreementForm,
+    HandOverForm,
+    PaymentForm,
+    QualityAnswerForm,
+    QualityReferralForm,
+)
+from complaints.models import (
+    Agreement,
+    AgreementPayment,
+    Complaint,
+    Decision,
+    EvidenceFile,
+    OffSaleOrder,
+    OutsideBody,
+    QualityAnswer,
+    QualityDepartment,
+    QualityReferral,
+    State,
+)
 from complaints.models.outside_bodies import ORDERING_KINDS
 from complaints.privacy import (
     ContactDetails,
@@ -68,6 +87,7 @@ from complaints.selectors.case import signing_texts_active
 from complaints.services import available_transitions, can_approve
 from complaints.services.legal_hold import can_set_legal_hold
 from complaints.services.outside_bodies import OUTSIDE_BODY_PERMISSIONS
+from complaints.services.quality import quality_pending
 from complaints.services.transitions import TransitionSpec
 from complaints.views.case.timeline import timeline_entries
 from sla.models import CaseChecklistStep
@@ -148,6 +168,27 @@ class OutsideBodyRow:
     open_form: str = ""  # the form refused: shown unfolded with its errors
 
 
+@dataclass
+class AgreementRow:
+    agreement: Agreement
+    payments: list[AgreementPayment]
+    paid: Decimal
+    left: Decimal  # still payable: the agreed amount (within the approved one) less what was paid
+    approved: bool  # its decision is still approved (payment follows approval)
+    hand_over_form: HandOverForm | None
+    payment_form: PaymentForm | None
+    open: str = ""  # the form refused last: shown unfolded with its errors
+
+
+@dataclass
+class QualityRow:
+    referral: QualityReferral
+    answers: list[QualityAnswer]
+    pending: list[str]  # the departments' names that have not answered yet
+    answer_form: QualityAnswerForm | None
+    open: bool = False
+
+
 # What the page offers to those in charge only (None or False for a read-only reader).
 WRITE_CONTEXT = (
     "can_unmask",
@@ -164,6 +205,8 @@ WRITE_CONTEXT = (
     "legal_hold_form",
     "outside_body_form",
     "can_resume",
+    "agreement_form",
+    "quality_form",
 )
 
 
@@ -311,6 +354,101 @@ class CasePage:
                 rows.append(ChecklistRow(step, form))
         return rows
 
+    def _bound_for(self, key: str, field: str, pk: int) -> ServiceForm | None:
+        bound = self.bound.get(key)
+        return bound if bound is not None and bound.data.get(field) == str(pk) else None
+
+    def agreement_rows(self) -> list[AgreementRow]:
+        """The case's signed agreements (seed 004 §三.19), with their payments and, for those who
+        may, the hand-over and payment forms (the services decide when a form is posted)."""
+        may_record = self.workable and _can(self.user, "record_agreement")
+        may_pay = self.workable and _can(self.user, "record_payment")
+        rows = []
+        for agreement in self.complaint.agreements.all():
+            payments = list(agreement.payments.all())
+            paid = sum((p.amount for p in payments), Decimal(0))
+            approved = agreement.decision.state == Decision.Status.APPROVED
+            left = max(min(agreement.amount, agreement.decision.amount) - paid, Decimal(0))
+            pk = agreement.pk
+            hand_over = None
+            if may_record and not agreement.is_with_finance:
+                hand_over = self._bound_for("hand_over", "agreement", pk) or HandOverForm(
+                    id_prefix=f"handover{pk}", initial={"agreement": pk}
+                )
+            payment = None
+            if may_pay and agreement.is_with_finance and approved and left > 0:
+                payment = self._bound_for("payment", "agreement", pk) or PaymentForm(
+                    id_prefix=f"payment{pk}", initial={"agreement": pk, "amount": left}
+                )
+            opened = next(
+                (k for k in ("hand_over", "payment") if self._bound_for(k, "agreement", pk)), ""
+            )
+            rows.append(
+                AgreementRow(agreement, payments, paid, left, approved, hand_over, payment, opened)
+            )
+        return rows
+
+    def agreement_form(self, evidence: list[EvidenceFile]) -> AgreementForm | None:
+        """The form for the signed original of an approved decision of this round that has none."""
+        complaint = self.complaint
+        if not (complaint.is_open and self.workable and _can(self.user, "record_agreement")):
+            return None
+        signed = {a.decision_id for a in complaint.agreements.all()}
+        approved = [
+            d
+            for d in complaint.decisions.all()
+            if d.state == Decision.Status.APPROVED
+            and d.round == complaint.reopen_count
+            and d.pk not in signed
+        ]
+        if not approved:
+            return None
+        return self.bound.get("agreement") or AgreementForm(
+            decisions=[(d.pk, f"{d.get_remedy_display()} · {d.amount:,.2f}") for d in approved],
+            evidence=[(e.pk, e.original_name) for e in evidence],
+            initial={"decision": approved[-1].pk, "amount": approved[-1].amount},
+        )
+
+    def quality_rows(self) -> list[QualityRow]:
+        """The case's quality referrals (seed 004 §四.17): answers, who is still to answer, and
+        the answer form for those who may record it."""
+        may = self.workable and _can(self.user, "refer_to_quality")
+        labels = dict(QualityDepartment.choices)
+        rows = []
+        for referral in self.complaint.quality_referrals.all():
+            pending = quality_pending(referral)
+            form = None
+            bound = self._bound_for("quality_answer", "referral", referral.pk)
+            if may:
+                form = bound or QualityAnswerForm(
+                    id_prefix=f"answer{referral.pk}",
+                    initial={
+                        "referral": referral.pk,
+                        "department": pending[0] if pending else QualityDepartment.PURCHASING,
+                    },
+                )
+            rows.append(
+                QualityRow(
+                    referral,
+                    list(referral.answers.all()),
+                    [str(labels[value]) for value in pending],
+                    form,
+                    open=bound is not None,
+                )
+            )
+        return rows
+
+    def quality_form(self) -> QualityReferralForm | None:
+        """Passing an open case about a product to quality control and purchasing."""
+        complaint = self.complaint
+        if not (complaint.is_open and self.workable and _can(self.user, "refer_to_quality")):
+            return None
+        if not (complaint.product_or_service or complaint.quality_referrals.all()):
+            return None
+        return self.bound.get("quality") or QualityReferralForm(
+            initial={"product": complaint.product_or_service}
+        )
+
     def context(self) -> dict[str, Any]:
         complaint, user = self.complaint, self.user
         is_open = complaint.is_open
@@ -347,6 +485,10 @@ class CasePage:
             "evidence_count": len(evidence),
             "checklist": self.checklist_rows(evidence),
             "outside_bodies": self.outside_body_rows(evidence),
+            "agreements": self.agreement_rows(),
+            "agreement_form": self.agreement_form(evidence),
+            "quality_referrals": self.quality_rows(),
+            "quality_form": self.quality_form(),
             "follow_ups": follow_ups,
             "note_form": self.form("note", NoteForm)
             if _can(user, "comment_on_complaint")

@@ -34,6 +34,9 @@ from complaints.models import (
     Outcome,
     OutsideBody,
     OutsideBodyDocument,
+    PaymentMethod,
+    QualityAnswer,
+    QualityDepartment,
     RejectionReason,
     Remedy,
     RevealReason,
@@ -656,6 +659,92 @@ def _anonymised(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, [], tone="warn")
 
 
+def _day(value: Any) -> str:
+    """A day kept in the event's data (ISO text)."""
+    return str(value) if value else "—"
+
+
+def _stored_name(value: Any) -> str:
+    """A department kept in the event's data as {"name", "name_en"}, in the reader's language."""
+    value = value if isinstance(value, dict) else {}
+    return localized_name(str(value.get("name") or ""), str(value.get("name_en") or "")) or "—"
+
+
+def _agreement_signed(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s recorded the signed agreement (协议书); the original is kept.") % {
+        "who": who
+    }
+    details = [
+        (_("Agreed amount"), money(data.get("amount", 0))),
+        (_("Approved amount"), money(data.get("approved_amount", 0))),
+        (_("Signed on"), _day(data.get("signed_on"))),
+    ]
+    return Entry(event, sentence, details, _("Note"), tone="decision")
+
+
+def _agreement_handed_over(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s handed the signed agreement to the finance cash office.") % {"who": who}
+    details = [
+        (_("Held by"), _stored_name(data.get("holder"))),
+        (_("Received by"), str(data.get("received_by") or "—")),
+        (_("Handed over at"), when(data.get("handed_over_at"))),
+    ]
+    return Entry(event, sentence, details, tone="ok")
+
+
+def _payment(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s recorded a payment of %(amount)s against the agreement.") % {
+        "who": who,
+        "amount": money(data.get("amount", 0)),
+    }
+    details = [
+        (_("Method"), label(PaymentMethod, data.get("method"))),
+        (_("Paid on"), _day(data.get("paid_on"))),
+        (_("Paid in all"), money(data.get("paid_total", 0))),
+        (_("Approved amount"), money(data.get("approved_amount", 0))),
+    ]
+    return Entry(event, sentence, details, _("Note"), tone="ok")
+
+
+def _quality_referred(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s passed the quality problem to quality control and purchasing.") % {
+        "who": who
+    }
+    product = str(data.get("product") or "—")
+    if data.get("product_code"):
+        product = f"{product} ({data['product_code']})"
+    details = [(_("Product"), product), (_("Supplier"), str(data.get("supplier") or "—"))]
+    return Entry(event, sentence, details, _("Problem"), tone="warn")
+
+
+# The facts of a quality answer, in the order the answer form asks them.
+_QUALITY_ACTIONS = (
+    ("supplier_contacted", QualityAnswer._meta.get_field("supplier_contacted").verbose_name),
+    ("taken_off_sale", QualityAnswer._meta.get_field("taken_off_sale").verbose_name),
+    ("returned_to_supplier", QualityAnswer._meta.get_field("returned_to_supplier").verbose_name),
+    (
+        "compensated_by_supplier",
+        QualityAnswer._meta.get_field("compensated_by_supplier").verbose_name,
+    ),
+)
+
+
+def _quality_answered(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s recorded the answer of %(department)s.") % {
+        "who": who,
+        "department": label(QualityDepartment, data.get("department")),
+    }
+    details = [(_("Answered on"), _day(data.get("answered_on")))]
+    if data.get("finding"):
+        details.append((_("Finding"), label(QualityAnswer.Finding, data.get("finding"))))
+    done = [str(text) for key, text in _QUALITY_ACTIONS if data.get(key)]
+    if done:
+        details.append((_("Done"), pgettext("list separator", ", ").join(done)))
+    if data.get("compensation_amount") is not None:
+        details.append((_("Supplier's compensation"), money(data["compensation_amount"])))
+    return Entry(event, sentence, details, _("Notes"), tone="ok")
+
+
 def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
 
@@ -689,4 +778,9 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.OUTSIDE_BODY_CLOSED: _outside_body_closed,
     Kind.OFF_SALE_ORDERED: _off_sale_ordered,
     Kind.OFF_SALE_DONE: _off_sale_done,
+    Kind.AGREEMENT_SIGNED: _agreement_signed,
+    Kind.AGREEMENT_HANDED_OVER: _agreement_handed_over,
+    Kind.PAYMENT: _payment,
+    Kind.QUALITY_REFERRED: _quality_referred,
+    Kind.QUALITY_ANSWERED: _quality_answered,
 }
