@@ -364,13 +364,12 @@ HEALTH_DEFERRED_TASKS_MAX_WAITING = env_int("HEALTH_DEFERRED_TASKS_MAX_WAITING",
 HEALTH_DEFERRED_TASKS_MAX_AGE_SECONDS = env_int("HEALTH_DEFERRED_TASKS_MAX_AGE_SECONDS", 600)
 
 # Domain settings; each can be overridden by an environment variable of the same name.
-# The departments of seed 004's procedures, by their code (accounts.Department.code): the finance
-# department whose cash office (财务现金房) keeps signed agreements, and the quality control
-# (品控部) and purchasing (采购部) departments that quality complaints are passed to and that are
-# notified of them (their heads, else their active members). An unknown code: nobody is notified.
-COMPLAINTS_FINANCE_DEPARTMENT = os.environ.get("COMPLAINTS_FINANCE_DEPARTMENT", "finance")
-COMPLAINTS_QUALITY_DEPARTMENT = os.environ.get("COMPLAINTS_QUALITY_DEPARTMENT", "quality")
-COMPLAINTS_PURCHASING_DEPARTMENT = os.environ.get("COMPLAINTS_PURCHASING_DEPARTMENT", "purchasing")
+# The departments of seed 004's procedures, by their code (accounts.Department.code), beside
+# PURCHASING_DEPARTMENT_CODE below: the finance department whose cash office (财务现金房) keeps
+# signed agreements, and quality control (品控部), to which quality complaints are passed with
+# purchasing (their heads, else their active members, are told). An unknown code: nobody is told.
+FINANCE_DEPARTMENT_CODE = os.environ.get("FINANCE_DEPARTMENT_CODE", "finance")
+QUALITY_DEPARTMENT_CODE = os.environ.get("QUALITY_DEPARTMENT_CODE", "quality")
 COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS", "3"))
 COMPLAINTS_EVIDENCE_MAX_BYTES = int(
     os.environ.get("COMPLAINTS_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 class QualityDepartment(models.TextChoices):
     """The two departments of the loop; which Department each is comes from the settings
-    (COMPLAINTS_QUALITY_DEPARTMENT, COMPLAINTS_PURCHASING_DEPARTMENT: department codes)."""
+    (QUALITY_DEPARTMENT_CODE, PURCHASING_DEPARTMENT_CODE: department codes)."""
 
     QUALITY_CONTROL = "quality_control", _("Quality control (品控部)")
     PURCHASING = "purchasing", _("Purchasing (采购部)")

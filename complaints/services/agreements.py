@@ -4,7 +4,7 @@ The rules, each stated once here:
 - an agreement carries out an approved decision of the case's current round, for at most the
   approved amount; a decision has one agreement (the one signed original);
 - the person in charge takes the original back from the customer (it never leaves with them) and
-  hands it to the finance cash office (财务现金房, the department of COMPLAINTS_FINANCE_DEPARTMENT),
+  hands it to the finance cash office (财务现金房, the department of FINANCE_DEPARTMENT_CODE),
   which keeps it as the payment voucher;
 - payment follows approval: only against an agreement the cash office holds, whose decision is
   still approved, and never above the approved amount (all payments together). Anything else is
@@ -157,13 +157,13 @@ def agreement_hand_over(
     agreement = _lock_agreement(locked, agreement_id)
     if agreement.is_with_finance:
         raise ConditionNotMet([_("The finance cash office holds this agreement already.")])
-    finance = department_by_code(code=settings.COMPLAINTS_FINANCE_DEPARTMENT)
+    finance = department_by_code(code=settings.FINANCE_DEPARTMENT_CODE)
     if finance is None:
         raise ConditionNotMet(
             [
                 _(
                     "No finance department is set up to keep agreements: an administrator sets "
-                    "COMPLAINTS_FINANCE_DEPARTMENT to its code."
+                    "FINANCE_DEPARTMENT_CODE to its code."
                 )
             ]
         )

@@ -2,8 +2,8 @@
 
 A quality complaint is passed to quality control (品控部: is it a quality defect?) and purchasing
 (采购部: the supplier, taking the product off sale, returning it, the supplier's compensation) with
-the product and the supplier. Both departments (by their codes in COMPLAINTS_QUALITY_DEPARTMENT
-and COMPLAINTS_PURCHASING_DEPARTMENT) are notified; their answers are recorded on the referral,
+the product and the supplier. Both departments (by their codes in QUALITY_DEPARTMENT_CODE
+and PURCHASING_DEPARTMENT_CODE) are notified; their answers are recorded on the referral,
 each on the timeline. A department's notification is settled by its first answer; until then the
 case page lists the referral as waiting for it. The case's assignee (else its department's head)
 hears of each answer.
@@ -52,8 +52,8 @@ ACTIONS = (
 def department_code(department: str) -> str:
     """The accounts.Department code configured for one side of the loop."""
     if department == QualityDepartment.QUALITY_CONTROL:
-        return settings.COMPLAINTS_QUALITY_DEPARTMENT
-    return settings.COMPLAINTS_PURCHASING_DEPARTMENT
+        return settings.QUALITY_DEPARTMENT_CODE
+    return settings.PURCHASING_DEPARTMENT_CODE
 
 
 def referral_key(referral_id: int, department: str) -> str:

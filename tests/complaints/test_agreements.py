@@ -161,7 +161,7 @@ class TestHandOver:
     def test_without_a_finance_department_it_says_what_to_set(self, org, approved):
         complaint, decision = approved
         agreement = _record(complaint, decision, org.handler)
-        with pytest.raises(ConditionNotMet, match="COMPLAINTS_FINANCE_DEPARTMENT"):
+        with pytest.raises(ConditionNotMet, match="FINANCE_DEPARTMENT_CODE"):
             _handed(complaint, agreement, org.handler)
 
     def test_the_receiver_is_named(self, org, approved, finance):

@@ -114,8 +114,8 @@ class TestRefer:
             _refer(closed, org.manager)
 
     def test_unknown_department_codes_notify_nobody(self, org, case, settings):
-        settings.COMPLAINTS_QUALITY_DEPARTMENT = "no-such"
-        settings.COMPLAINTS_PURCHASING_DEPARTMENT = "no-such"
+        settings.QUALITY_DEPARTMENT_CODE = "no-such"
+        settings.PURCHASING_DEPARTMENT_CODE = "no-such"
         _refer(case, org.agent)
         assert not Notification.objects.filter(kind=Notification.Kind.QUALITY).exists()
 
