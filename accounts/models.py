@@ -225,6 +225,8 @@ class AuditEntry(models.Model):
         RIGHTS_EXPORT_BUILT = "rights_export_built", _("Personal data export built")
         RIGHTS_ERASED = "rights_erased", _("Personal data erased on request")
         RIGHTS_REQUEST_REFUSED = "rights_request_refused", _("Personal data request refused")
+        LEGAL_DOCUMENT_RECORDED = "legal_document_recorded", _("Legal document recorded")
+        LEGAL_DOCUMENT_FORWARDED = "legal_document_forwarded", _("Legal document forwarded")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

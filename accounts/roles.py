@@ -55,6 +55,7 @@ _VIEW_ALL = [
     "complaints.view_agreementpayment",
     "complaints.view_qualityreferral",
     "complaints.view_qualityanswer",
+    "complaints.view_lostproperty",
     "sla.view_clock",
     "sla.view_clockpause",
     "sla.view_escalation",
@@ -87,6 +88,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.unmask_customer_pii",
         # Seed 004 §四.1: the service desk tells quality control of a quality complaint.
         "complaints.refer_to_quality",
+        # Seed 004: the service centre receives papers at the door and fills in the lost
+        # property register (§九, §五.3 H).
+        "complaints.view_legaldocument",
+        "complaints.view_legaldocumentfile",
+        "complaints.record_legal_document",
+        "complaints.record_lost_property",
     ],
     Role.HANDLER: [
         *_VIEW_ALL,
@@ -103,6 +110,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.unmask_customer_pii",
         "complaints.record_agreement",
         "complaints.refer_to_quality",
+        # Risk control (风险防控部) records lost property and what came of it (§五.3).
+        "complaints.record_lost_property",
     ],
     Role.DEPT_HEAD: [
         *_VIEW_ALL,
@@ -122,6 +131,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.unmask_customer_pii",
         "complaints.record_agreement",
         "complaints.refer_to_quality",
+        "complaints.view_legaldocument",
+        "complaints.view_legaldocumentfile",
+        "complaints.record_legal_document",
+        "complaints.record_lost_property",
+        "complaints.view_lost_property_statistics",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],
@@ -152,6 +166,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.record_agreement",
         "complaints.record_payment",
         "complaints.refer_to_quality",
+        "complaints.view_legaldocument",
+        "complaints.view_legaldocumentfile",
+        "complaints.record_legal_document",
+        "complaints.record_lost_property",
+        "complaints.view_lost_property_statistics",
         "reports.view_dashboard",
         "reports.export_complaints",
         "reports.view_any_export",
@@ -164,6 +183,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.approve_decision",
         "complaints.unmask_customer_pii",
         "complaints.set_legal_hold",
+        # Seed 004 §九: senior management hears of every legal document and may record one.
+        "complaints.view_legaldocument",
+        "complaints.view_legaldocumentfile",
+        "complaints.record_legal_document",
+        "complaints.view_lost_property_statistics",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],
@@ -173,6 +197,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "accounts.view_auditentry",
         # The reveal report: every masked contact detail someone chose to see.
         "complaints.view_contactreveal",
+        "complaints.view_legaldocument",
+        "complaints.view_legaldocumentfile",
+        "complaints.view_lost_property_statistics",
         "complaints.view_all_complaints",
         "reports.view_dashboard",
         "reports.export_complaints",

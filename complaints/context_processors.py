@@ -48,6 +48,19 @@ class Workspace:
         """The link to people's requests about their data (complaint managers)."""
         return self.user.has_perm("complaints.handle_rights_request")
 
+    @cached_property
+    def can_read_legal_documents(self) -> bool:
+        """The legal documents register's link (seed 004 §九): front desk, heads, managers,
+        senior management, auditors."""
+        return self.user.has_perm("complaints.view_legaldocument")
+
+    @cached_property
+    def can_use_lost_property(self) -> bool:
+        """The lost property register's link: those who record in it or read its figures."""
+        return self.user.has_perm("complaints.record_lost_property") or self.user.has_perm(
+            "complaints.view_lost_property_statistics"
+        )
+
     def can_read_reveals(self) -> bool:
         """The reveal report's link: auditors (complaints.views.privacy)."""
         return self.user.has_perm("complaints.view_contactreveal")

@@ -536,6 +536,11 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "complaints.models.PaymentMethod",
         "QualityDepartmentEnum": "complaints.models.QualityDepartment",
         "QualityFindingEnum": "complaints.models.QualityAnswer.Finding",
+        "LegalDocumentKindEnum": "complaints.models.LegalDocument.Kind",
+        "LegalDocumentReceiptEnum": "complaints.models.LegalDocument.Receipt",
+        "IdentityCheckEnum": "complaints.models.LegalDocument.IdentityCheck",
+        "LostPropertyKindEnum": "complaints.models.LostProperty.Kind",
+        "LostPropertyOutcomeEnum": "complaints.models.LostProperty.Outcome",
     },
     # The defaults, then the OpenAPI links that chain one answer into the next request.
     "POSTPROCESSING_HOOKS": [

@@ -406,3 +406,20 @@ def test_the_customer_service_department_counts_first_contact_in_service_hours(s
     )
     assert (seeded_first.amount, seeded_first.unit) == (24, Unit.HOURS)
     assert Clock.objects.filter(unit=Unit.SERVICE_HOURS, target=first).exists()
+
+
+def test_the_registers_have_a_lawyers_letter_on_a_case_and_a_month_of_lost_property(seeded):
+    """Issue 16 §4-5: one lawyer's letter linked to a demo case and forwarded to the legal
+    department, court papers signed for, and lost property over the month for the statistics."""
+    from complaints.models import LegalDocument, LostProperty
+    from complaints.selectors.registers import lost_property_month
+
+    letter = LegalDocument.objects.get(kind="lawyer_letter")
+    assert letter.receipt == "left_unsigned" and letter.complaint is not None
+    assert letter.forwarded_to_department.code == "legal"
+    assert letter.complaint.events.filter(kind=CaseEvent.Kind.LEGAL_DOCUMENT).exists()
+    assert LegalDocument.objects.get(kind="court").receipt == "signed"
+    assert LostProperty.objects.count() == 15
+    today = timezone.localdate()
+    figures = lost_property_month(year=today.year, month=today.month)
+    assert figures.total >= 1 and sum(figures.by_hour) == figures.total

@@ -9,6 +9,7 @@ from complaints.admin import (
     outside_bodies,
     procedures,
     records,
+    registers,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "outside_bodies",
     "procedures",
     "records",
+    "registers",
 ]

@@ -12,6 +12,7 @@ from complaints.api.views import (
     procedures,
     records,
     reference,
+    registers,
     transitions,
 )
 
@@ -125,6 +126,37 @@ v1: list[URLPattern | URLResolver] = [
     path("categories/", reference.CategoryListView.as_view(), name="api-categories"),
     path("users/me/", reference.MeView.as_view(), name="api-me"),
     path("signing-texts/", outside_bodies.SigningTextListView.as_view(), name="api-signing-texts"),
+    path(
+        "legal-documents/",
+        registers.LegalDocumentListView.as_view(),
+        name="api-legal-documents",
+    ),
+    path(
+        "legal-documents/<int:pk>/",
+        registers.LegalDocumentDetailView.as_view(),
+        name="api-legal-document-detail",
+    ),
+    path(
+        "legal-documents/<int:pk>/forward/",
+        registers.LegalDocumentForwardView.as_view(),
+        name="api-legal-document-forward",
+    ),
+    path("lost-property/", registers.LostPropertyListView.as_view(), name="api-lost-property"),
+    path(
+        "lost-property/statistics/",
+        registers.LostPropertyStatisticsView.as_view(),
+        name="api-lost-property-statistics",
+    ),
+    path(
+        "lost-property/<int:pk>/",
+        registers.LostPropertyDetailView.as_view(),
+        name="api-lost-property-detail",
+    ),
+    path(
+        "lost-property/<int:pk>/outcome/",
+        registers.LostPropertyOutcomeView.as_view(),
+        name="api-lost-property-outcome",
+    ),
 ]
 
 urlpatterns = [

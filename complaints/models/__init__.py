@@ -37,6 +37,7 @@ from .outside_bodies import (
 from .privacy import ContactField, ContactReveal, RevealLogIsAppendOnly, RevealReason
 from .public import PublicSubmission
 from .quality import QualityAnswer, QualityDepartment, QualityReferral
+from .registers import LegalDocument, LegalDocumentFile, LostProperty
 from .rights import RightsRequest
 from .texts import CustomerText
 from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
@@ -71,6 +72,9 @@ __all__ = [
     "FollowUpMethod",
     "Handoff",
     "IdempotencyKey",
+    "LegalDocument",
+    "LegalDocumentFile",
+    "LostProperty",
     "Notification",
     "OffSaleOrder",
     "Outcome",

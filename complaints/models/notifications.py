@@ -20,6 +20,7 @@ class Notification(models.Model):
         CUSTOMER = "customer", _("From the customer")
         OFF_SALE = "off_sale", _("Product to take off sale")
         QUALITY = "quality", _("Quality referral")
+        LEGAL_DOCUMENT = "legal_document", _("Legal document received")
 
     class Settled(models.TextChoices):
         """Why a notification needs no action any more (its subject was settled)."""

@@ -68,6 +68,10 @@ class CaseEvent(models.Model):
         PAYMENT = "payment", _("Payment made")
         QUALITY_REFERRED = "quality_referred", _("Passed to quality control and purchasing")
         QUALITY_ANSWERED = "quality_answered", _("Quality answer recorded")
+        LEGAL_DOCUMENT = "legal_document", _("Legal document received")
+        LEGAL_DOCUMENT_FORWARDED = "legal_doc_forwarded", _("Legal document forwarded")
+        LOST_PROPERTY = "lost_property", _("Lost property recorded")
+        LOST_PROPERTY_OUTCOME = "lost_property_outcome", _("Lost property outcome")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

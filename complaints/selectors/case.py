@@ -27,6 +27,8 @@ from complaints.models import (
     Customer,
     EvidenceFile,
     FollowUp,
+    LegalDocument,
+    LostProperty,
     OffSaleOrder,
     OutsideBody,
     OutsideBodyDocument,
@@ -69,6 +71,12 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
         # payments and answers when there are any.
         Prefetch("agreements", queryset=agreements_with_payments()),
         Prefetch("quality_referrals", queryset=quality_referrals_with_answers()),
+        # The registers' entries about the case (seed 004 §九, §五.3 H): one query each.
+        Prefetch(
+            "legal_documents",
+            queryset=LegalDocument.objects.order_by("-received_at", "-id"),
+        ),
+        Prefetch("lost_property", queryset=LostProperty.objects.order_by("-lost_at", "-id")),
     )
     return complaint
 

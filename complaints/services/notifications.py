@@ -46,11 +46,14 @@ SEND_EMAILS_TASK = "complaints.tasks.send_notification_emails_task"
 SUBJECT_MAX_LENGTH = Notification._meta.get_field("subject").max_length
 
 
+def site_url(path: str) -> str:
+    """A staff page's absolute address for e-mails (COMPLAINTS_SITE_URL: where staff reach the app)."""
+    return settings.COMPLAINTS_SITE_URL.rstrip("/") + path
+
+
 def case_url(complaint: Complaint) -> str:
-    """The case page's absolute address for e-mails (COMPLAINTS_SITE_URL: where staff reach the app)."""
-    return settings.COMPLAINTS_SITE_URL.rstrip("/") + reverse(
-        "case_detail", kwargs={"reference": complaint.reference}
-    )
+    """The case page's absolute address for e-mails."""
+    return site_url(reverse("case_detail", kwargs={"reference": complaint.reference}))
 
 
 def render_message(

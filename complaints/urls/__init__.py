@@ -1,6 +1,11 @@
 """The staff workspace's routes, by concern: queues, inbox and customers; the case page and intake;
-people's requests about their data."""
+people's requests about their data; the registers beside the cases."""
 
-from complaints.urls import case, rights, workspace
+from complaints.urls import case, registers, rights, workspace
 
-urlpatterns = [*workspace.urlpatterns, *case.urlpatterns, *rights.urlpatterns]
+urlpatterns = [
+    *workspace.urlpatterns,
+    *case.urlpatterns,
+    *rights.urlpatterns,
+    *registers.urlpatterns,
+]

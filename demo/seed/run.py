@@ -23,6 +23,7 @@ from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.outside_bodies import outside_body_case
 from demo.seed.planning import SEED, plan_cases
 from demo.seed.procedures import procedure_cases
+from demo.seed.registers import ensure_registers
 from demo.seed.service_hours import ensure_service_hours_department
 from demo.seed.story import CaseStory
 from reports.domain import last_full_month
@@ -104,6 +105,10 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
                         procedure_cases(org, clock, start)
                 except ComplaintError as exc:
                     failures.append(f"procedure cases: {exc}")
+            # The registers' entries (seed 004 §九, §五.3 H), as recorded over the last weeks
+            # and written a minute ago, as the history ends.
+            with mock.patch.object(timezone, "now", lambda: limit):
+                ensure_registers(org, limit)
             email_settings.send_email = sending
             email_settings.save(update_fields=["send_email"])
             # A minute ago, as the history ends: news now, sent once the transaction commits.

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Department, User, localized_name
 from accounts.selectors import department_subtree_ids
 from complaints.models import Channel, Complaint, Decision, FollowUp, Outcome, State
+from complaints.selectors.registers import LostPropertyFigures, lost_property_figures
 from reports.domain import TICK, Periods, ReportPeriod, Span, periods_at, weighted_percentile
 from reports.selectors.dashboard import rise_rule
 from reports.selectors.databases import reads_from_replica
@@ -183,6 +184,8 @@ class Report:
     repeat: list[RepeatComplainant]
     departments: list[GroupRow] = field(default_factory=list)
     handlers: list[GroupRow] = field(default_factory=list)
+    # The whole store's lost property of the period (seed 004 §五.2 F), not narrowed by scope.
+    lost_property: LostPropertyFigures | None = None
 
 
 def _within(span: Span, name: str) -> Q:
@@ -559,6 +562,7 @@ def report_figures(
         ),
         departments=group_table(rows=rows, owners=owners, group="department"),
         handlers=group_table(rows=rows, owners=owners, group="handler"),
+        lost_property=lost_property_figures(start=span.start, end=span.end),
     )
 
 

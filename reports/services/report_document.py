@@ -542,6 +542,38 @@ def _group(table_id: str, title: Any, heading: Any, rows: list[GroupRow], nobody
     )
 
 
+def _lost_property(report: Report) -> list[Table]:
+    """The store's lost property of the period, as risk control presents it (seed 004 §五.2 F):
+    where and at what local hour; the whole store, whatever the report's scope and filters."""
+    figures = report.lost_property
+    if figures is None:
+        return []
+    note = _("The whole store, by when the items were lost; not narrowed by the filters.")
+    count = (_("Entries"), "int")
+    by_department = _table(
+        "lost_departments",
+        _("Lost property by department"),
+        [(_("Department"), "text"), count],
+        [[label, n] for _pk, label, n in figures.by_department],
+        note=note,
+    )
+    by_area = _table(
+        "lost_areas",
+        _("Lost property by place"),
+        [(_("Place in the store"), "text"), count],
+        [[area, n] for area, n in figures.by_area],
+        note=note,
+    )
+    by_hour = _table(
+        "lost_hours",
+        _("Lost property by hour"),
+        [(_("Hour"), "text"), count],
+        [[f"{hour:02d}:00", n] for hour, n in enumerate(figures.by_hour)] if figures.total else [],
+        note=note,
+    )
+    return [by_department, by_area, by_hour]
+
+
 def report_document(report: Report, *, scope_label: str, filters: list[tuple[str, str]]) -> dict:
     """The report as plain data in the active language (see the module's docstring)."""
     current = report.current
@@ -602,6 +634,7 @@ def report_document(report: Report, *, scope_label: str, filters: list[tuple[str
                     ),
                 ],
             },
+            {"title": _("Lost property"), "tables": _lost_property(report)},
         ],
     }
 

@@ -145,15 +145,16 @@ def _queries(client, url, **extra) -> int:
     ("who", "state", "expected"),
     [
         # session, user (with their department), permissions (2), the case, its assignee and
-        # receiver, its nine prefetches (the procedure checklist the sixth, the outside bodies the
+        # receiver, its eleven prefetches (the procedure checklist the sixth, the outside bodies the
         # seventh: their documents and orders only when there is one; agreements and quality
-        # referrals the last two: their payments and answers only when there are any), the unread
-        # count, the user's groups, the case's department; the handler's scope check adds one, and
-        # the first decision of a round stands open with its approvers (head: scope and approvers).
-        ("manager", State.INVESTIGATION, 17),
-        ("handler", State.INVESTIGATION, 18),
-        ("head", State.DECISION, 21),
-        ("agent", State.TRIAGE, 17),
+        # referrals the next two: their payments and answers only when there are any; the
+        # registers' legal documents and lost property the last two), the unread count, the user's
+        # groups, the case's department; the handler's scope check adds one, and the first
+        # decision of a round stands open with its approvers (head: scope and approvers).
+        ("manager", State.INVESTIGATION, 19),
+        ("handler", State.INVESTIGATION, 20),
+        ("head", State.DECISION, 23),
+        ("agent", State.TRIAGE, 19),
     ],
 )
 def test_the_page_query_count_is_pinned_per_role(page, org, complaint_in, who, state, expected):

@@ -24,6 +24,7 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.template.base import Lexer, TokenType
 from django.test import Client
@@ -38,8 +39,9 @@ from complaints.api.serializers import decisions as decision_serializers
 from complaints.api.serializers import evidence as evidence_serializers
 from complaints.api.serializers import records as record_serializers
 from complaints.api.serializers import reference as reference_serializers
+from complaints.api.serializers import registers as register_serializers
 from complaints.api.serializers.fields import ContactDetailField
-from complaints.models import Notification, State
+from complaints.models import LegalDocument, LostProperty, Notification, State
 from complaints.privacy import (
     CONTACT_FIELDS,
     contact_in_clear,
@@ -48,12 +50,15 @@ from complaints.privacy import (
 )
 from complaints.queues import QUEUES
 from complaints.services import Flags
+from complaints.services.legal_documents import legal_document_record
+from complaints.services.lost_property import lost_property_record
 from complaints.services.rights import rights_request_record
 from complaints.views.case.page import PANEL_TEMPLATES
 from reports.domain import last_full_month
 from reports.selectors.exports import COLUMNS, CONTACT_COLUMNS, ExportSpec, export_rows
 from reports.services.exports import export_job_request
 from reports.services.snapshots import snapshot_build
+from tests.complaints.test_evidence import png_bytes
 from tests.privacy.conftest import (
     ADDRESS,
     EMAIL,
@@ -123,9 +128,14 @@ SERIALIZER_MODULES = (
     evidence_serializers,
     record_serializers,
     reference_serializers,
+    register_serializers,
 )
 # Properties named like contact details that are not a customer's.
-NOT_CUSTOMER_CONTACT = {("Me", "email"): "the signed-in staff member's own address"}
+NOT_CUSTOMER_CONTACT = {
+    ("Me", "email"): "the signed-in staff member's own address",
+    ("LegalDocument", "addressee"): "the name legal papers are addressed to (the company's)",
+    ("LegalDocument", "addressee_matches"): "whether that name is the company's",
+}
 
 
 def _answer_components(schema: dict) -> set[str]:
@@ -195,6 +205,9 @@ TEMPLATE_VARIABLES_ALLOWED = {
     "row.ip_address": "the reveal report: the staff member's client address",
     "requester_contact.phone": "a data request's requester: privacy.contact_details_of",
     "requester_contact.email": "a data request's requester: privacy.contact_details_of",
+    "customer_contact.phone": "a lost-property entry's phone: privacy.contact_details_of",
+    "document.addressee": "the name legal papers are addressed to (the company's)",
+    "document.addressee_matches": "whether the papers name the company exactly",
 }
 # Variables under these (the field, its value, id, label, errors) are allowed too.
 TEMPLATE_ROOTS_ALLOWED = {
@@ -203,6 +216,8 @@ TEMPLATE_ROOTS_ALLOWED = {
     "form.customer_address": "the intake and public forms: what the person is typing",
     "form.requester_phone": "recording a data request: what the person is typing",
     "form.requester_email": "recording a data request: what the person is typing",
+    "form.addressee": "recording legal papers: the name they are addressed to",
+    "form.addressee_matches": "recording legal papers: whether it is the company's",
 }
 
 
@@ -307,6 +322,9 @@ POST_ONLY = {
     "case_outside_body",
     "rights_export",
     "rights_refuse",
+    "legal_document_forward",
+    "legal_document_files",
+    "lost_property_outcome",
 }
 NOT_WALKED = {
     "set_language": "changes the language, no data",
@@ -356,6 +374,7 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         )
         for kind in ("export", "erasure")
     )
+    legal, lost = _register_entries(world)
     case = {"reference": complaint.reference}
     panels = [*PANEL_TEMPLATES, "transition:complete_investigation", "transition:withdraw"]
     return {
@@ -390,7 +409,44 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         "rights_detail": [({"pk": data_request.pk}, {}), ({"pk": erasure.pk}, {})],
         "rights_erase": [({"pk": erasure.pk}, {})],
         "rights_download": [({"pk": data_request.pk}, {})],
+        "legal_document_list": [({}, {})],
+        "legal_document_new": [({}, {})],
+        "legal_document_detail": [({"pk": legal.pk}, {})],
+        "legal_document_file": [({"pk": legal.pk, "file_id": legal.files.get().pk}, {})],
+        "lost_property_list": [({}, {}), ({}, {"q": world.customer.name})],
+        "lost_property_new": [({}, {})],
+        "lost_property_detail": [({"pk": lost.pk}, {})],
+        "lost_property_statistics": [({}, {})],
     }
+
+
+def _register_entries(world: World) -> tuple[LegalDocument, LostProperty]:
+    """A lawyer's letter and a lost bag about the case; the bag's owner gave the customer's
+    phone, which the register shows as the case page does."""
+    org, complaint = world.org, world.complaint
+    legal = legal_document_record(
+        actor=org.agent,
+        kind="lawyer_letter",
+        sender="某律师事务所",
+        delivered_by="张律师",
+        identity_check="lawyer_licence",
+        addressee="某某有限公司",
+        addressee_matches=True,
+        receipt="left_unsigned",
+        summary="要求赔偿",
+        complaint=complaint.reference,
+        files=[SimpleUploadedFile("scan.png", png_bytes(), content_type="image/png")],
+    )
+    lost = lost_property_record(
+        actor=org.agent,
+        customer_name=world.customer.name,
+        customer_phone=PHONE,
+        lost_at=timezone.now() - timedelta(hours=1),
+        area="2F 沙发区",
+        description="黑色手提包",
+        complaint=complaint.reference,
+    )
+    return legal, lost
 
 
 _PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -443,6 +499,7 @@ def test_every_staff_page_for_every_role(world: World, walk_samples, client_for)
 
 def test_every_api_answer_for_every_role(world: World) -> None:
     complaint = world.complaint
+    legal, lost = _register_entries(world)
     samples: dict[str, list[dict[str, Any]]] = {
         "api-complaints": [{}],
         "api-complaint-detail": [{"reference": complaint.reference}],
@@ -468,6 +525,11 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-departments": [{}],
         "api-categories": [{}],
         "api-me": [{}],
+        "api-legal-documents": [{}],
+        "api-legal-document-detail": [{"pk": legal.pk}],
+        "api-lost-property": [{}],
+        "api-lost-property-detail": [{"pk": lost.pk}],
+        "api-lost-property-statistics": [{}],
     }
     # Changes: POST or PATCH only, answering with the record they wrote.
     writes = {
@@ -489,6 +551,8 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-quality-answers",
         "api-decision-approve",
         "api-decision-reject",
+        "api-legal-document-forward",
+        "api-lost-property-outcome",
     }
     names = {name for name, _route in routes() if name.startswith("api-")}
     unknown = names - set(samples) - writes - set(NOT_WALKED)

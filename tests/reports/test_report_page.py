@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Channel, State
+from complaints.services.lost_property import lost_property_record
 from reports.domain import last_full_month
 from tests.conftest import Org
 from tests.factories import ComplaintFactory
@@ -155,6 +156,53 @@ class TestFiles:
         names = [row[0] for row in departments.iter_rows(min_row=3, values_only=True) if row[0]]
         assert "服务部" in names and "法务部" in names
 
+    def test_the_xlsx_carries_the_months_lost_property(self, org: Org, client_for, cases) -> None:
+        """Issue 16 §5: risk control's monthly figures (seed 004 §五.2 F) in the report's files,
+        for the whole store whatever the reader's scope."""
+        period = last_full_month(timezone.localdate())
+        first = timezone.make_aware(
+            timezone.datetime.combine(period.first, timezone.datetime.min.time())
+        )
+        for hours, area in ((15, "2F 沙发区"), (39, "2F 沙发区"), (19 + 48, "收银台 3")):
+            lost_property_record(
+                actor=org.agent,
+                customer_name="陈女士",
+                lost_at=first + timedelta(hours=hours),
+                area=area,
+                description="手提包",
+            )
+        # Before the month: not counted.
+        lost_property_record(
+            actor=org.agent,
+            customer_name="陈女士",
+            lost_at=first - timedelta(minutes=1),
+            area="1F 入口",
+            description="钱包",
+        )
+
+        response = client_for(org.head).get(URL, {"format": "xlsx"})
+
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        titles = [sheet.title for sheet in book.worksheets]
+        areas = book.worksheets[titles.index("Lost property by place")]
+        assert [row for row in areas.iter_rows(min_row=3, values_only=True) if row[1]] == [
+            ("2F 沙发区", 2),
+            ("收银台 3", 1),
+        ]
+        hours = book.worksheets[titles.index("Lost property by hour")]
+        counts = {
+            row[0]: row[1] for row in hours.iter_rows(min_row=3, max_row=26, values_only=True)
+        }
+        assert counts["15:00"] == 3 - 1 and counts["19:00"] == 1 and counts["00:00"] == 0
+        csv_rows = list(
+            csv.reader(
+                io.StringIO(
+                    client_for(org.head).get(URL, {"format": "csv"}).content.decode("utf-8-sig")
+                )
+            )
+        )
+        assert ["2F 沙发区", "2"] in csv_rows
+
     def test_a_head_s_files_hold_their_subtree_only(self, org: Org, client_for, cases) -> None:
         response = client_for(org.head).get(URL, {"format": "csv"})
 
@@ -172,8 +220,9 @@ class TestFiles:
 # tables' cases received and closed and their follow-ups per owner (3) and their names (one query per table with a named
 # row: here the departments; every case is unassigned); the working calendar; session, user,
 # permissions (2), the top bar's unread count and groups (6); the form's department and category
-# pickers (2): 50. A head adds their department scope and the names of their departments.
-@pytest.mark.parametrize(("who", "queries"), [("manager", 50), ("head", 52)])
+# pickers (2); the store's lost property (1): 51. A head adds their department scope and the
+# names of their departments.
+@pytest.mark.parametrize(("who", "queries"), [("manager", 51), ("head", 53)])
 def test_the_page_has_a_pinned_query_count(
     org: Org, client_for, django_assert_num_queries, cases, who: str, queries: int
 ) -> None:

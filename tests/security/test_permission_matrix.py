@@ -50,6 +50,9 @@ from complaints.models import (
     Decision,
     DecisionApproval,
     EvidenceFile,
+    LegalDocument,
+    LegalDocumentFile,
+    LostProperty,
     Notification,
     OffSaleOrder,
     OutsideBody,
@@ -64,6 +67,8 @@ from complaints.services import (
     complaint_triage,
     evidence_add,
 )
+from complaints.services.legal_documents import legal_document_record
+from complaints.services.lost_property import lost_property_record
 from complaints.services.rights import (
     rights_export_build,
     rights_export_prepare,
@@ -137,6 +142,11 @@ QUALITY = frozenset({"agent", "handler", "head", "manager", "other_handler"})
 REPORTS = frozenset({"head", "manager", "executive", "auditor"})
 RIGHTS = frozenset({"manager"})
 REVEAL_REPORT = frozenset({"auditor"})
+# The registers beside the cases (seed 004 §九, §五.3 H).
+LEGAL_READ = frozenset({"agent", "head", "manager", "executive", "auditor"})
+LEGAL_RECORD = frozenset({"agent", "head", "manager", "executive"})
+LOST_RECORD = frozenset({"agent", "handler", "head", "manager", "other_handler"})
+LOST_STATISTICS = frozenset({"head", "manager", "executive", "auditor"})
 
 # --- what a route expects -------------------------------------------------------------------
 
@@ -200,6 +210,10 @@ class World:
     orders: dict[str, OffSaleOrder] = field(default_factory=dict)  # case → an off-sale order
     agreements: dict[str, Agreement] = field(default_factory=dict)  # case → its agreement
     referrals: dict[str, QualityReferral] = field(default_factory=dict)  # case → a referral
+    # A lawyer's letter and a lost bag, both about the legal department's case (OUT): their
+    # readers who may not read that case must not be told its reference.
+    legal_document: LegalDocument | None = None
+    lost_property: LostProperty | None = None
 
     def person(self, name: str) -> User:
         return getattr(self.org, name)
@@ -311,7 +325,30 @@ def _build() -> World:
     orders = {name: _off_sale_order(body, org.handler) for name, body in bodies.items()}
     agreements = {name: _agreement_of(case, decisions[name]) for name, case in cases.items()}
     referrals = {name: _referral_of(case) for name, case in cases.items()}
+    legal_document = legal_document_record(
+        actor=org.agent,
+        kind="lawyer_letter",
+        sender="某律师事务所",
+        delivered_by="张律师",
+        identity_check="lawyer_licence",
+        addressee="某某有限公司",
+        addressee_matches=True,
+        receipt="left_unsigned",
+        summary="要求赔偿",
+        complaint=cases[OUT].reference,
+        files=[SimpleUploadedFile("律师函.png", png_bytes(), content_type="image/png")],
+    )
+    lost_property = lost_property_record(
+        actor=org.agent,
+        customer_name="陈女士",
+        lost_at=timezone.now() - timedelta(hours=2),
+        area="2F 沙发区",
+        description="黑色手提包",
+        complaint=cases[OUT].reference,
+    )
     return World(
+        legal_document=legal_document,
+        lost_property=lost_property,
         steps=steps,
         bodies=bodies,
         orders=orders,
@@ -465,6 +502,40 @@ def _answer_body(world: World, case: str) -> dict[str, Any]:
         "answered_on": timezone.localdate().isoformat(),
         "notes": "已联系供应商",
     }
+
+
+def _legal(world: World, person: str, target: str) -> dict[str, Any]:
+    assert world.legal_document is not None
+    return {"pk": world.legal_document.pk}
+
+
+def _legal_file(world: World, person: str, target: str) -> dict[str, Any]:
+    assert world.legal_document is not None
+    scan = LegalDocumentFile.objects.get(document=world.legal_document)
+    return {"pk": world.legal_document.pk, "file_id": scan.pk}
+
+
+def _lost(world: World, person: str, target: str) -> dict[str, Any]:
+    assert world.lost_property is not None
+    return {"pk": world.lost_property.pk}
+
+
+LEGAL_BODY = {
+    "kind": "police",
+    "sender": "某派出所",
+    "delivered_by": "王警官",
+    "identity_check": "work_id",
+    "addressee": "某某有限公司",
+    "addressee_matches": True,
+    "receipt": "refused",
+    "summary": "协助调查通知",
+}
+LOST_BODY = {
+    "customer_name": "李先生",
+    "lost_at": "2026-01-05T10:00:00+08:00",
+    "area": "1F 入口",
+    "description": "钱包",
+}
 
 
 def _step(world: World, case: str) -> int:
@@ -816,7 +887,87 @@ MATRIX: dict[str, list[Check]] = {
             body=lambda w, c: {"reason": "身份无法核实"},
         )
     ],
+    # The registers beside the cases: legal papers for their readers (404 to anyone else, as the
+    # entry is not theirs to know of), lost property for everyone who works cases.
+    "legal_document_list": [Check(who=LEGAL_READ)],
+    "legal_document_new": [
+        Check(who=LEGAL_RECORD),
+        Check(
+            method="post",
+            who=LEGAL_RECORD,
+            body=lambda w, c: {**LEGAL_BODY, "addressee_matches": "on"},
+        ),
+    ],
+    "legal_document_detail": [Check(who=LEGAL_READ, kwargs=_legal, refused=404)],
+    "legal_document_forward": [
+        Check(
+            method="post",
+            who=LEGAL_RECORD,
+            kwargs=_legal,
+            body=lambda w, c: {"department": w.org.legal.pk},
+        )
+    ],
+    "legal_document_files": [
+        Check(
+            method="post",
+            who=LEGAL_RECORD,
+            kwargs=_legal,
+            body=lambda w, c: {
+                "files": SimpleUploadedFile("p2.png", png_bytes(), content_type="image/png")
+            },
+        )
+    ],
+    "legal_document_file": [Check(who=LEGAL_READ, kwargs=_legal_file, refused=404)],
+    "lost_property_list": [Check()],
+    "lost_property_new": [
+        Check(who=LOST_RECORD),
+        Check(
+            method="post",
+            who=LOST_RECORD,
+            body=lambda w, c: {**LOST_BODY, "lost_at": "2026-01-05T10:00"},
+        ),
+    ],
+    "lost_property_detail": [Check(kwargs=_lost)],
+    "lost_property_outcome": [
+        Check(
+            method="post",
+            who=LOST_RECORD,
+            kwargs=_lost,
+            body=lambda w, c: {"outcome": "not_found"},
+        )
+    ],
+    "lost_property_statistics": [Check(who=LOST_STATISTICS)],
     # The API.
+    "api-legal-documents": [
+        # Everyone lists: those without the register get the papers forwarded to them (none).
+        Check(api=True),
+        Check(api=True, method="post", who=LEGAL_RECORD, body=lambda w, c: dict(LEGAL_BODY)),
+    ],
+    "api-legal-document-detail": [Check(api=True, who=LEGAL_READ, kwargs=_legal, refused=404)],
+    "api-legal-document-forward": [
+        Check(
+            api=True,
+            method="post",
+            who=LEGAL_RECORD,
+            kwargs=_legal,
+            body=lambda w, c: {"department": w.org.legal.code},
+        )
+    ],
+    "api-lost-property": [
+        Check(api=True),
+        Check(api=True, method="post", who=LOST_RECORD, body=lambda w, c: dict(LOST_BODY)),
+    ],
+    "api-lost-property-detail": [Check(api=True, kwargs=_lost)],
+    "api-lost-property-outcome": [
+        Check(
+            api=True,
+            method="post",
+            who=LOST_RECORD,
+            kwargs=_lost,
+            body=lambda w, c: {"outcome": "not_found"},
+        )
+    ],
+    "api-lost-property-statistics": [Check(api=True, who=LOST_STATISTICS)],
     "api-complaints": [
         Check(api=True),
         Check(
@@ -1150,6 +1301,10 @@ def fingerprint() -> tuple[Any, ...]:
         list(RightsRequest.objects.order_by("pk").values_list("pk", "status", "export_status")),
         Clock.objects.filter(paused_at__isnull=False).count(),
         AuditEntry.objects.count(),
+        LegalDocument.objects.count(),
+        LegalDocumentFile.objects.count(),
+        list(LegalDocument.objects.order_by("pk").values_list("pk", "forwarded_at")),
+        list(LostProperty.objects.order_by("pk").values_list("pk", "outcome")),
     )
 
 

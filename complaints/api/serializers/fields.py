@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.models import Customer
-from complaints.privacy import Reader, contact_details, contact_value
+from complaints.privacy import Reader, contact_details, contact_details_of, contact_value
 
 
 def code_of(relation: str, *, null: bool = False, **kwargs: Any) -> serializers.CharField:
@@ -48,6 +48,19 @@ class ContactDetailField(serializers.CharField):
 
     def to_representation(self, customer: Customer) -> str:  # type: ignore[override]
         return contact_value(customer=customer, field=self.detail, user=_reader(self))
+
+
+class KeptContactDetailField(ContactDetailField):
+    """A contact detail kept on another record than the customer's (a lost-property entry's
+    phone), read through the same rule (complaints.privacy.contact_details_of)."""
+
+    def __init__(self, detail: str, *, attribute: str, **kwargs: Any) -> None:
+        self.attribute = attribute
+        super().__init__(detail, **kwargs)
+
+    def to_representation(self, record: Any) -> str:
+        given = {self.detail: getattr(record, self.attribute)}
+        return str(getattr(contact_details_of(**given, user=_reader(self)), self.detail))
 
 
 class ContactMaskedField(serializers.BooleanField):

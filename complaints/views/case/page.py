@@ -84,8 +84,11 @@ from complaints.selectors import (
     decision_eligible_approvers,
 )
 from complaints.selectors.case import signing_texts_active
+from complaints.selectors.registers import VIEW_LOST, can_read_legal_register
 from complaints.services import available_transitions, can_approve
+from complaints.services.legal_documents import can_record_legal_documents
 from complaints.services.legal_hold import can_set_legal_hold
+from complaints.services.lost_property import can_record_lost_property
 from complaints.services.outside_bodies import OUTSIDE_BODY_PERMISSIONS
 from complaints.services.quality import quality_pending
 from complaints.services.transitions import TransitionSpec
@@ -187,6 +190,19 @@ class QualityRow:
     pending: list[str]  # the departments' names that have not answered yet
     answer_form: QualityAnswerForm | None
     open: bool = False
+
+
+def register_context(user: User, complaint: Complaint) -> dict[str, Any]:
+    """The registers' card: the case's legal documents and lost property (prefetched), and
+    whether the reader may open the entries or record new ones."""
+    return {
+        "legal_documents": list(complaint.legal_documents.all()),
+        "lost_property": list(complaint.lost_property.all()),
+        "can_open_legal": can_read_legal_register(user),
+        "can_record_legal": can_record_legal_documents(user),
+        "can_record_lost": can_record_lost_property(user),
+        "can_open_lost": user.has_perm(VIEW_LOST),
+    }
 
 
 # What the page offers to those in charge only (None or False for a read-only reader).
@@ -510,6 +526,7 @@ class CasePage:
             "can_set_legal_hold": can_set_legal_hold(user),
             "legal_hold_form": folded("legal_hold"),
             "outside_body_form": folded("outside_body"),
+            **register_context(user, complaint),
         }
         if not self.workable:
             # Someone who worked on the case and passed it on reads it; no form, no button.

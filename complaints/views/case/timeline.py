@@ -31,6 +31,8 @@ from complaints.models import (
     EscalationLevel,
     EvidenceFile,
     FollowUpMethod,
+    LegalDocument,
+    LostProperty,
     Outcome,
     OutsideBody,
     OutsideBodyDocument,
@@ -745,6 +747,54 @@ def _quality_answered(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, details, _("Notes"), tone="ok")
 
 
+def _legal_document(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s recorded legal papers received: %(kind)s, %(code)s.") % {
+        "who": who,
+        "kind": label(LegalDocument.Kind, data.get("kind")),
+        "code": data.get("code", "—"),
+    }
+    details = [
+        (_("Received"), when(data.get("received_at"))),
+        (_("Signed for?"), label(LegalDocument.Receipt, data.get("receipt"))),
+    ]
+    return Entry(event, sentence, details, tone="warn")
+
+
+def _legal_document_forwarded(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s forwarded the legal papers %(code)s to %(department)s.") % {
+        "who": who,
+        "code": data.get("code", "—"),
+        "department": named(data.get("department")),
+    }
+    details = [(_("Forwarded"), when(data.get("forwarded_at")))]
+    if data.get("person"):
+        details.insert(0, (_("Person"), named(data.get("person"))))
+    return Entry(event, sentence, details)
+
+
+def _lost_property(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s recorded the customer's lost property in the register (%(code)s).") % {
+        "who": who,
+        "code": data.get("code", "—"),
+    }
+    details = [
+        (_("Kind"), label(LostProperty.Kind, data.get("kind"))),
+        (_("Lost at"), when(data.get("lost_at"))),
+    ]
+    return Entry(event, sentence, details)
+
+
+def _lost_property_outcome(event: CaseEvent, who: str, data: dict) -> Entry:
+    outcome = data.get("outcome")
+    sentence = _("%(who)s recorded the outcome of %(code)s: %(outcome)s.") % {
+        "who": who,
+        "code": data.get("code", "—"),
+        "outcome": label(LostProperty.Outcome, outcome),
+    }
+    tone = "ok" if outcome == LostProperty.Outcome.RETURNED else "info"
+    return Entry(event, sentence, [], _("Note"), tone=tone)
+
+
 def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
 
@@ -783,4 +833,8 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.PAYMENT: _payment,
     Kind.QUALITY_REFERRED: _quality_referred,
     Kind.QUALITY_ANSWERED: _quality_answered,
+    Kind.LEGAL_DOCUMENT: _legal_document,
+    Kind.LEGAL_DOCUMENT_FORWARDED: _legal_document_forwarded,
+    Kind.LOST_PROPERTY: _lost_property,
+    Kind.LOST_PROPERTY_OUTCOME: _lost_property_outcome,
 }
