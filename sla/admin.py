@@ -283,7 +283,7 @@ class DutyDayAdmin(admin.ModelAdmin):
 
     list_display = ["day", "weekday", "manager", "note"]
     list_select_related = ["manager"]
-    list_filter = ["manager"]
+    list_filter = [("manager", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "day"
     autocomplete_fields = ["manager"]
     search_fields = ["manager__username", "manager__first_name", "manager__last_name", "note"]
