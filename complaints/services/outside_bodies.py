@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
+from accounts.models import User
 from accounts.people import person_snapshot
+from accounts.selectors import department_by_code
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound
 from complaints.models import (
     HOLDING_KINDS,
@@ -417,11 +418,7 @@ def outside_body_close(
 
 def purchasing_recipients() -> list[User]:
     """The purchasing department's head and active members (settings.PURCHASING_DEPARTMENT_CODE)."""
-    department = (
-        Department.objects.filter(code=settings.PURCHASING_DEPARTMENT_CODE, is_active=True)
-        .select_related("head")
-        .first()
-    )
+    department = department_by_code(code=settings.PURCHASING_DEPARTMENT_CODE)
     if department is None:
         return []
     people = list(User.objects.filter(department=department, is_active=True).order_by("pk"))

@@ -4,7 +4,7 @@ The reports count deadlines kept and satisfaction per department and per handler
 million clocks; joining each to its case cost seconds, so those rows carry the case's owner (as it
 is now: a case handed on counts where it is, like every other figure). New rows take it when they
 are made; the services that change a case's department or assignee call `case_owner_copy` in the
-same transaction. tests/reports/test_case_owner_copies.py holds them to the cases' own columns.
+same transaction. tests/complaints/test_case_owner_copies.py holds them to the cases' own columns.
 """
 
 from __future__ import annotations

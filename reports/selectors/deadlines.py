@@ -125,11 +125,7 @@ def compliance_by_stage(clocks: list[ClockCount]) -> dict[str, Compliance]:
 
 
 def sla_compliance(
-    *,
-    scope: ReportScope,
-    periods: Periods,
-    span: Span | None = None,
-    clocks: list[ClockCount] | None = None,
+    *, scope: ReportScope, periods: Periods, span: Span | None = None
 ) -> dict[str, Compliance]:
     """Per stage clock, this local month:
 
@@ -142,12 +138,10 @@ def sla_compliance(
     closed) are left out. The deadline is the clock's own, pauses already given back.
 
     `span`: another period than this month so far (a report's); a clock met or stopped after it
-    ends counts as still open in it. `clocks`: clock_counts of that span, read already.
+    ends counts as still open in it.
     """
     span = span or periods.month_so_far()
-    if clocks is None:
-        clocks = clock_counts(scope=scope, periods=periods, span=span)
-    return compliance_by_stage(clocks)
+    return compliance_by_stage(clock_counts(scope=scope, periods=periods, span=span))
 
 
 @dataclass(frozen=True)

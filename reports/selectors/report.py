@@ -376,12 +376,9 @@ def period_figures(
     )
 
 
-# Per-department and per-handler tables: the complaint's column, the carried copy's on clocks
-# and follow-ups, and its place in PeriodRows.closing and the shared owner rows.
-GROUPS: dict[str, tuple[str, str, int]] = {
-    "department": ("department_id", "case_department_id", 0),
-    "handler": ("assignee_id", "case_assignee_id", 1),
-}
+# Per-department and per-handler tables: each group's place in the owner pairs (department,
+# assignee) of PeriodRows.closing, ClockCount and OwnerRows.
+GROUPS: dict[str, int] = {"department": 0, "handler": 1}
 
 
 @dataclass(frozen=True)
@@ -459,7 +456,7 @@ def group_table(
     """GroupRow per owning department or per handler (the case's assignee now), folded from the
     period's shared rows, plus one query for the names; most complaints received first. A case
     handed on counts where it is now."""
-    _column, _carried, place = GROUPS[group]
+    place = GROUPS[group]
     entries: dict[int | None, dict] = {}
 
     def row(key: int | None) -> dict:
