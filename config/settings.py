@@ -475,6 +475,13 @@ REPORTS_REPEAT_WINDOW_DAYS = int(os.environ.get("REPORTS_REPEAT_WINDOW_DAYS", "9
 # The dashboard's figures are counted at most once per this many seconds per scope and language
 # (kept in CACHES["default"]); the page says when they were counted. 0 counts on every request.
 REPORTS_DASHBOARD_CACHE_SECONDS = int(os.environ.get("REPORTS_DASHBOARD_CACHE_SECONDS", "60"))
+# The daily rollup the report page reads (reports.services.rollup): recounted by beat every
+# REPORTS_ROLLUP_MINUTES, over the months from REPORTS_ROLLUP_MONTHS before this one; a report
+# reads it while its last build is at most REPORTS_ROLLUP_MAX_AGE_MINUTES old (else it counts the
+# cases live, as it does for filtered reports).
+REPORTS_ROLLUP_MINUTES = env_int("REPORTS_ROLLUP_MINUTES", 10)
+REPORTS_ROLLUP_MONTHS = env_int("REPORTS_ROLLUP_MONTHS", 25)
+REPORTS_ROLLUP_MAX_AGE_MINUTES = env_int("REPORTS_ROLLUP_MAX_AGE_MINUTES", 30)
 # A built XLSX export (customers' names and contacts in it) is deleted this many days after.
 REPORTS_EXPORT_KEEP_DAYS = env_int("REPORTS_EXPORT_KEEP_DAYS", 30)
 # django-ratelimit lists only django-redis among Redis caches; Django's own RedisCache increments

@@ -186,3 +186,76 @@ class ReportSnapshotEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot} → {self.recipient_id}"
+
+
+class DailyFigure(models.Model):
+    """One count of the daily rollup (reports.services.rollup): how many of one thing (a
+    `measure`) happened on one local day to the cases of one owner (their department and handler
+    at the time of the build), with the measure's `key` (a state, a stage, a channel...) and, for
+    some measures, a sum (`total`) or a duration (`working_days`, `calendar_days`) or a second
+    day (`other_day`). The report page reads whole days of these instead of the cases
+    (reports.selectors.rollup); the build replaces every row at once.
+
+    Owners are plain ids, not foreign keys: the rows are rebuilt from the cases every few
+    minutes and never joined; a department or user deleted since simply has no rows next time.
+    """
+
+    # The build the row belongs to: a build's rows become visible with it, at its commit; the
+    # rows of older builds are deleted after (no foreign-key cascade: a million rows).
+    build = models.ForeignKey(
+        "DailyFigureBuild", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    day = models.DateField()
+    measure = models.CharField(max_length=24)
+    key = models.CharField(max_length=200, blank=True, default="")
+    other_day = models.DateField(null=True)
+    working_days = models.IntegerField(null=True)
+    calendar_days = models.IntegerField(null=True)
+    department_id = models.IntegerField(null=True)
+    assignee_id = models.IntegerField(null=True)
+    n = models.BigIntegerField()
+    total = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        indexes = [
+            # A report reads a range of days, every column: the index alone answers it.
+            models.Index(
+                fields=["build", "day", "measure"],
+                include=[
+                    "key",
+                    "other_day",
+                    "working_days",
+                    "calendar_days",
+                    "department_id",
+                    "assignee_id",
+                    "n",
+                    "total",
+                ],
+                name="dailyfigure_day_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.measure} {self.key}: {self.n}"
+
+
+class DailyFigureBuild(models.Model):
+    """One build of the daily figures: every event from `first_day` up to `as_of` is counted.
+    The report reads the latest; older ones are deleted once a newer one is in."""
+
+    as_of = models.DateTimeField(_("counted up to"))
+    first_day = models.DateField(_("first day counted"))
+    finished_at = models.DateTimeField(_("finished at"))
+    seconds = models.FloatField(_("seconds taken"))
+    rows = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("daily figures build")
+        verbose_name_plural = _("daily figures builds")
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from reports.services.exports import export_files_purge, export_job_build
+from reports.services.rollup import daily_figures_rebuild
 from reports.services.snapshots import snapshot_run
 
 
@@ -56,3 +57,9 @@ def build_quarterly_snapshot_task() -> int:
 def purge_export_files_task() -> int:
     """Nightly: delete the exports' files past REPORTS_EXPORT_KEEP_DAYS."""
     return export_files_purge()
+
+
+@shared_task(name="reports.tasks.rebuild_daily_figures_task", acks_late=True)
+def rebuild_daily_figures_task() -> int:
+    """Beat, every REPORTS_ROLLUP_MINUTES: count the report page's daily figures afresh."""
+    return daily_figures_rebuild().rows

@@ -296,16 +296,23 @@ def working_days_to(
         **{f"{field}__gte": span.start, f"{field}__lt": span.end},
         **where,
     )
-    return days_distribution(day_pairs(complaints, field=field, calendars=calendars, tz=periods.tz))
+    pairs = day_pairs(complaints, field=field, calendars=calendars, tz=periods.tz)
+    return days_distribution(pair_days(pairs))
 
 
-def days_distribution(pairs: list[tuple[Any, ...]]) -> Distribution:
-    """Count, mean, median and 90th percentile of working days over day_pairs' rows (group
-    columns first, if any: only the last four are read)."""
-    counted = [
-        (float(calendar.working_days_between(start, end)), n)
-        for *_group, calendar, start, end, n in pairs
+def pair_days(pairs: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """day_pairs' rows as (group values..., working days, calendar days, how many): working days
+    on the case's calendar, calendar days from the local day of receipt."""
+    return [
+        (*group, calendar.working_days_between(start, end), (end - start).days, n)
+        for *group, calendar, start, end, n in pairs
     ]
+
+
+def days_distribution(days: list[tuple[Any, ...]]) -> Distribution:
+    """Count, mean, median and 90th percentile of working days over pair_days' rows (group
+    columns first, if any: only the last three are read)."""
+    counted = [(float(working), n) for *_group, working, _calendar_days, n in days]
     total = sum(n for _days, n in counted)
     if not total:
         return NOTHING
@@ -323,17 +330,17 @@ def durations(
     periods: Periods,
     calendars: Calendars,
     span: Span | None = None,
-    closing_pairs: list[tuple[Any, ...]] | None = None,
+    closing_days: list[tuple[Any, ...]] | None = None,
 ) -> Durations:
     """Time to first response (hours), to decision and to close (working days), this month (or
     in `span`).
 
     Decision: to the latest decision recorded (a reopened case is decided again, and its second
     handling counts in); an on-the-spot answer is a decision. Close: complaints closed this month
-    (rejected and withdrawn ones are not closed). `closing_pairs`: day_pairs of those closed
+    (rejected and withdrawn ones are not closed). `closing_days`: pair_days of those closed
     complaints, read already (a report's, grouped by department and handler).
     """
-    if closing_pairs is None:
+    if closing_days is None:
         close = working_days_to(
             scope=scope,
             periods=periods,
@@ -343,7 +350,7 @@ def durations(
             state=State.CLOSED,
         )
     else:
-        close = days_distribution(closing_pairs)
+        close = days_distribution(closing_days)
     return Durations(
         first_response_hours=first_response_hours(scope=scope, periods=periods, span=span),
         decision_working_days=working_days_to(

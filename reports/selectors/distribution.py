@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Func, QuerySet
 from django.db.models import FloatField as FloatOutput
 
@@ -43,7 +43,9 @@ class Seconds(Func):
         )
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)")
+        # date_part gives a float8; EXTRACT a numeric (PostgreSQL 14+), whose sorting and
+        # averaging took three times as long over a quarter's first responses.
+        return self.as_sql(compiler, connection, template="date_part('epoch', %(expressions)s)")
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # Django stores a SQLite duration as whole microseconds.
@@ -59,9 +61,13 @@ def distribution_of(values: QuerySet) -> Distribution:
         return NOTHING
     # Where the ORM would have read `values` (the replica while counting report figures).
     connection = connections[values.db]
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=values.db, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The percentiles sort every value: in memory (a million floats is some 40 MB) rather
+            # than in temporary files as the default work_mem has it; for this transaction only,
+            # set in the same round trip (psycopg returns the last statement's rows).
             cursor.execute(
+                "SET LOCAL work_mem = '64MB';"
                 "SELECT COUNT(v), AVG(v),"
                 f" percentile_cont({MEDIAN}) WITHIN GROUP (ORDER BY v),"
                 f" percentile_cont({P90}) WITHIN GROUP (ORDER BY v)"

@@ -151,7 +151,13 @@ def rising_by_dimension(
         add(tuple(values), 2, before_n)
     for *values, year_n in year_ago:
         add(tuple(values), 3, year_n)
+    return rising_from(counted, rule=rule)
 
+
+def rising_from(counted: dict[str, dict[str, list]], *, rule: RiseRule) -> dict[str, list[Rising]]:
+    """The rising ones of `counted`: per dimension, key -> [labels, current, previous, year ago]
+    (labels: the dimension's RISING_DIMENSIONS columns), counted live or read from the rollup."""
+    dimensions = tuple(counted)
     found: dict[str, list[Rising]] = {}
     for name in dimensions:
         items = []
@@ -166,7 +172,7 @@ def rising_by_dimension(
                 continue
             label = localized_name(labels[1], labels[2]) if name == "category" else key
             items.append(Rising(key, label, now_n, before_n, year_n))
-        found[name] = sorted(items, key=lambda item: (-item.current, item.label))
+        found[name] = sorted(items, key=lambda item: (-item.current, item.label, item.key))
     return found
 
 

@@ -9,7 +9,9 @@ fixed number of queries whatever the number of cases (pinned in tests/reports/te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,9 +20,18 @@ from django.utils import timezone
 
 from accounts.models import Department, User, localized_name
 from accounts.selectors import department_subtree_ids
-from complaints.models import Channel, Complaint, Decision, FollowUp, Outcome, State
+from complaints.models import Category, Channel, Complaint, Decision, FollowUp, Outcome, State
 from complaints.selectors.registers import LostPropertyFigures, lost_property_figures
-from reports.domain import TICK, Periods, ReportPeriod, Span, periods_at, weighted_percentile
+from reports.domain import (
+    TICK,
+    Periods,
+    ReportPeriod,
+    Span,
+    local_midnight,
+    periods_at,
+    weighted_percentile,
+)
+from reports.models import DailyFigureBuild
 from reports.selectors.dashboard import rise_rule
 from reports.selectors.databases import reads_from_replica
 from reports.selectors.deadlines import (
@@ -31,7 +42,10 @@ from reports.selectors.deadlines import (
     clock_counts,
     compliance_by_stage,
     day_pairs,
+    days_distribution,
     durations,
+    first_response_hours,
+    pair_days,
     report_calendars,
 )
 from reports.selectors.distribution import MEDIAN
@@ -43,6 +57,7 @@ from reports.selectors.outcomes import (
     redress,
     reopen_and_escalation,
     satisfaction,
+    satisfaction_of,
 )
 from reports.selectors.recurring import (
     RepeatComplainant,
@@ -51,10 +66,18 @@ from reports.selectors.recurring import (
     Windows,
     repeat_complainants,
     rising_by_dimension,
+    rising_from,
 )
+from reports.selectors.rollup import RolledRow, rolled_by_day, rolled_rows, usable_build
 from reports.selectors.scope import ReportScope
-from reports.selectors.volume import DIMENSIONS, Share, monthly_volume, volume_by
-from sla.calendar import WorkingCalendar
+from reports.selectors.volume import (
+    DIMENSIONS,
+    Share,
+    coded_shares,
+    largest_first,
+    monthly_volume,
+    volume_by,
+)
 
 # Complaints that reached us through an outside body: a regulator (12315), a consumer association,
 # a government department or a lawyer's letter / court papers. Media is not a referral.
@@ -87,6 +110,12 @@ class ReportFilters:
     channel: str = ""
     region: str = ""
     severity: str = ""
+
+    def any(self) -> bool:
+        chosen = (self.department, self.category)
+        return any(value is not None for value in chosen) or any(
+            (self.channel, self.region, self.severity)
+        )
 
     def narrow(self, scope: ReportScope) -> ReportScope:
         conditions: list[tuple[str, object]] = []
@@ -186,6 +215,8 @@ class Report:
     handlers: list[GroupRow] = field(default_factory=list)
     # The whole store's lost property of the period (seed 004 §五.2 F), not narrowed by scope.
     lost_property: LostPropertyFigures | None = None
+    # Read from the daily rollup built as of `now` (reports.selectors.rollup), not the cases.
+    counted_ahead: bool = False
 
 
 def _within(span: Span, name: str) -> Q:
@@ -267,24 +298,21 @@ def root_cause_decisions(
     return found
 
 
-def _closing_pairs(
+def _closing_days(
     scope: ReportScope, span: Span, tz: ZoneInfo, calendars: Calendars, *group: str
 ) -> list[tuple]:
-    """(group columns..., calendar, local day received, local day closed, how many) of the
-    complaints closed in `span`: the database counts the day pairs; each case's calendar (its
-    SLA policy's, deadlines.day_pairs) turns them into days."""
+    """(group columns..., working days, calendar days, how many) of the complaints closed in
+    `span`: the database counts the day pairs; each case's calendar (its SLA policy's,
+    deadlines.day_pairs) turns them into days."""
     closed = Complaint.objects.filter(scope.cases(), _within(span, "closed_at"), state=State.CLOSED)
-    return day_pairs(closed, field="closed_at", calendars=calendars, tz=tz, group=group)
+    return pair_days(day_pairs(closed, field="closed_at", calendars=calendars, tz=tz, group=group))
 
 
-def close_bucket(start: date, end: date, calendar: WorkingCalendar) -> str:
+def close_bucket(working_days: int, calendar_days: int) -> str:
     for key, limit, unit in CLOSE_BUCKETS:
         if limit is None:
             return key
-        days = (
-            calendar.working_days_between(start, end) if unit == "working" else (end - start).days
-        )
-        if days <= limit:
+        if (working_days if unit == "working" else calendar_days) <= limit:
             return key
     raise AssertionError("the last bucket takes the rest")
 
@@ -295,15 +323,20 @@ def closed_within(
     span: Span,
     tz: ZoneInfo,
     calendars: Calendars,
-    pairs: list[tuple] | None = None,
+    days: list[tuple] | None = None,
 ) -> dict[str, int]:
     """Complaints closed in `span` by how long they took from receipt (CLOSE_BUCKETS).
-    `pairs`: their _closing_pairs, read already (group columns first, if any)."""
+    `days`: their _closing_days, read already (group columns first, if any)."""
+    if days is None:
+        days = _closing_days(scope, span, tz, calendars)
+    return closing_buckets(days)
+
+
+def closing_buckets(days: list[tuple]) -> dict[str, int]:
+    """_closing_days' rows (group columns first, if any) by CLOSE_BUCKETS."""
     counted = {key: 0 for key, _limit, _unit in CLOSE_BUCKETS}
-    if pairs is None:
-        pairs = _closing_pairs(scope, span, tz, calendars)
-    for *_group, calendar, start, end, n in pairs:
-        counted[close_bucket(start, end, calendar)] += n
+    for *_group, working, calendar_days, n in days:
+        counted[close_bucket(working, calendar_days)] += n
     return counted
 
 
@@ -314,11 +347,11 @@ OWNER_COLUMNS = ("department_id", "assignee_id")
 @dataclass(frozen=True)
 class PeriodRows:
     """What both the period's figures and its per-department and per-handler tables count, read
-    once: the clocks per stage and owner, and the closed complaints' day pairs per owner."""
+    once: the clocks per stage and owner, and the closed complaints' days per owner."""
 
     span: Span
     clocks: list[ClockCount]
-    closing: list[tuple]  # (department, assignee, calendar, day received, day closed, how many)
+    closing: list[tuple]  # (department, assignee, working days, calendar days, how many)
 
 
 def period_span(period: ReportPeriod, periods: Periods) -> Span:
@@ -334,7 +367,7 @@ def period_rows(
     return PeriodRows(
         span=span,
         clocks=clock_counts(scope=scope, periods=periods, span=span),
-        closing=_closing_pairs(scope, span, periods.tz, calendars, *OWNER_COLUMNS),
+        closing=_closing_days(scope, span, periods.tz, calendars, *OWNER_COLUMNS),
     )
 
 
@@ -360,14 +393,14 @@ def period_figures(
             periods=periods,
             calendars=calendars,
             span=span,
-            closing_pairs=rows.closing,
+            closing_days=rows.closing,
         ),
         satisfaction=satisfaction(scope=scope, periods=periods, span=span),
         rates=reopen_and_escalation(scope=scope, periods=periods, span=span),
         redress=redress(scope=scope, periods=periods, span=span),
         decisions=decision_mix(scope=scope, span=span),
         closed_within=closed_within(
-            scope=scope, span=span, tz=periods.tz, calendars=calendars, pairs=rows.closing
+            scope=scope, span=span, tz=periods.tz, calendars=calendars, days=rows.closing
         ),
         breakdowns={
             dimension: volume_by(scope=scope, periods=periods, dimension=dimension, span=span)
@@ -469,10 +502,8 @@ def group_table(
         entry["reopened"] = entry.get("reopened", 0) + n_reopened
 
     days: dict[int | None, list[tuple[float, int]]] = {}
-    for *owner, calendar, start, end, n in rows.closing:
-        days.setdefault(owner[place], []).append(
-            (float(calendar.working_days_between(start, end)), n)
-        )
+    for *owner, working, _calendar_days, n in rows.closing:
+        days.setdefault(owner[place], []).append((float(working), n))
     for key, counted in days.items():
         row(key)["median_days"] = weighted_percentile(counted, MEDIAN)
 
@@ -496,7 +527,245 @@ def group_table(
         if key is not None:
             entry["label"] = names.get(key, "")
     result = [GroupRow(**entry) for entry in entries.values()]
-    return sorted(result, key=lambda item: (-item.received, -item.closed, item.label))
+    return sorted(
+        result, key=lambda item: (-item.received, -item.closed, item.label, item.key or 0)
+    )
+
+
+def _rolled_days(span: Span, periods: Periods, build: DailyFigureBuild) -> tuple[date, date] | None:
+    """The local days [first, end) that make up `span`, if the rollup holds them whole: the span
+    starts at a local midnight the rollup counts from and ends at one, or at the build's moment."""
+    tz = periods.tz
+    first = span.start.astimezone(tz).date()
+    if span.start != local_midnight(first, tz) or first < build.first_day:
+        return None
+    if span.end == periods.now + TICK:  # cut at the build: its own day so far
+        return first, periods.today + timedelta(days=1)
+    end = span.end.astimezone(tz).date()
+    return (first, end) if span.end == local_midnight(end, tz) else None
+
+
+@dataclass(frozen=True)
+class Names:
+    """Categories' and departments' codes and names by id, for the rollup's rows (which hold
+    ids): read once per report."""
+
+    categories: dict[int, tuple[str, str, str]]
+    departments: dict[int, tuple[str, str, str]]
+
+    @classmethod
+    def read(cls) -> Names:
+        return cls(
+            categories={
+                pk: (code, name, name_en or "")
+                for pk, code, name, name_en in Category.objects.values_list(
+                    "pk", "code", "name", "name_en"
+                )
+            },
+            departments={
+                pk: (code, name, name_en or "")
+                for pk, code, name, name_en in Department.objects.values_list(
+                    "pk", "code", "name", "name_en"
+                )
+            },
+        )
+
+    def share(self, table: dict[int, tuple[str, str, str]], key: int | None, n: int) -> Share:
+        code, name, name_en = table.get(key, ("", "", "")) if key is not None else ("", "", "")
+        return Share(key=code, label=localized_name(name, name_en) if code else "", count=n)
+
+
+def _summed(rows: list[RolledRow], column: str) -> dict[Any, int]:
+    counted: dict[Any, int] = {}
+    for row in rows:
+        value = getattr(row, column)
+        counted[value] = counted.get(value, 0) + row.n
+    return counted
+
+
+def _flagged(rows: list[RolledRow], place: int) -> int:
+    return sum(row.n for row in rows if row.key[place] == "1")
+
+
+def rolled_period(
+    *,
+    scope: ReportScope,
+    period: ReportPeriod,
+    periods: Periods,
+    build: DailyFigureBuild,
+    names: Names,
+) -> tuple[PeriodFigures, PeriodRows, OwnerRows] | None:
+    """period_figures, period_rows and owner_rows of `period` from the rollup (one query, and the
+    first responses counted live: their percentiles need every value), or None if the rollup
+    does not hold the period's days whole."""
+    span = period_span(period, periods)
+    days = _rolled_days(span, periods, build)
+    if days is None:
+        return None
+    by: dict[str, list[RolledRow]] = {}
+    for row in rolled_rows(scope=scope, first_day=days[0], end_day=days[1]):
+        by.setdefault(row.measure, []).append(row)
+    received, channels, closed = by.get("state", []), by.get("channel", []), by.get("closed", [])
+    follow_ups, decisions = by.get("follow_up", []), by.get("decision", [])
+
+    states = _summed(received, "key")
+    via = _summed(channels, "key")
+    intake_figures = Intake(
+        received=sum(states.values()),
+        by_state={str(state): states.get(state, 0) for state in State.values},
+        referrals={str(channel): via.get(channel, 0) for channel in REFERRAL_CHANNELS},
+        regulator_involved=sum(
+            row.n for row in by.get("regulator", []) if row.key not in REFERRAL_CHANNELS
+        ),
+    )
+
+    counted: dict[tuple[str, int | None, int | None], list[int]] = {}
+    for measure, slot in (("clock_on_time", 0), ("clock_late", 1), ("clock_breached", 2)):
+        for row in by.get(measure, []):
+            counted.setdefault((row.key, row.department_id, row.assignee_id), [0, 0, 0])[slot] += (
+                row.n
+            )
+    rows = PeriodRows(
+        span=span,
+        clocks=[ClockCount(*key, *figures) for key, figures in counted.items()],
+        closing=[
+            (row.department_id, row.assignee_id, row.working_days, row.calendar_days, row.n)
+            for row in closed
+        ],
+    )
+
+    by_outcome = {str(outcome): 0 for outcome in Outcome.values}
+    by_remedy: dict[str, tuple[int, Decimal]] = {}
+    without_root_cause = 0
+    for row in decisions:
+        remedy, outcome, without = row.key.split("|")
+        if outcome in by_outcome:
+            by_outcome[outcome] += row.n
+        without_root_cause += row.n if without == "1" else 0
+        n, amount = by_remedy.get(remedy, (0, Decimal(0)))
+        by_remedy[remedy] = (n + row.n, amount + row.total)
+
+    reached = [row for row in follow_ups if row.key[0] == "1"]
+    figures = PeriodFigures(
+        period=period,
+        span=span,
+        intake=intake_figures,
+        compliance=compliance_by_stage(rows.clocks),
+        durations=Durations(
+            first_response_hours=first_response_hours(scope=scope, periods=periods, span=span),
+            decision_working_days=days_distribution(
+                [(row.working_days, row.calendar_days, row.n) for row in by.get("decided", [])]
+            ),
+            close_working_days=days_distribution(rows.closing),
+        ),
+        satisfaction=satisfaction_of(
+            visits=sum(row.n for row in follow_ups),
+            reached=sum(row.n for row in reached),
+            scored=_flagged(reached, 1),
+            score_sum=int(sum(row.total for row in reached)),
+            satisfied=_flagged(follow_ups, 2),
+        ),
+        rates=Rates(
+            closed=sum(row.n for row in closed),
+            reopened=_flagged(closed, 0),
+            escalated=_flagged(closed, 1),
+        ),
+        redress=Redress(by_remedy=by_remedy),
+        decisions=DecisionMix(by_outcome=by_outcome, without_root_cause=without_root_cause),
+        closed_within=closing_buckets(rows.closing),
+        breakdowns={
+            "category": largest_first(
+                names.share(names.categories, int(key) if key else None, n)
+                for key, n in _summed(by.get("category", []), "key").items()
+            ),
+            "channel": coded_shares("channel", _summed(channels, "key").items()),
+            "department": largest_first(
+                names.share(names.departments, key, n)
+                for key, n in _summed(received, "department_id").items()
+            ),
+            "region": coded_shares("region", _summed(by.get("region", []), "key").items()),
+            "severity": coded_shares("severity", _summed(by.get("severity", []), "key").items()),
+        },
+    )
+
+    owners: dict[tuple[int | None, int | None], list[int]] = {}
+    for row in received:
+        owners.setdefault((row.department_id, row.assignee_id), [0, 0, 0])[0] += row.n
+    for row in closed:
+        entry = owners.setdefault((row.department_id, row.assignee_id), [0, 0, 0])
+        entry[1] += row.n
+        entry[2] += row.n if row.key[0] == "1" else 0
+    scores: dict[tuple[int | None, int | None], list[int]] = {}
+    for row in reached:
+        entry = scores.setdefault((row.department_id, row.assignee_id), [0, 0])
+        entry[0] += int(row.total)
+        entry[1] += row.n if row.key[1] == "1" else 0
+    owner_figures = OwnerRows(
+        cases=[(d, a, n, closed_n, reopened) for (d, a), (n, closed_n, reopened) in owners.items()],
+        follow_ups=[(d, a, total, n) for (d, a), (total, n) in scores.items()],
+    )
+    return figures, rows, owner_figures
+
+
+def rolled_trend(
+    *, scope: ReportScope, periods: Periods, build: DailyFigureBuild
+) -> list[tuple[date, int]] | None:
+    """monthly_volume from the rollup, or None if it does not hold the twelve months."""
+    months = periods.months()
+    if months[0] < build.first_day:
+        return None
+    per_month = dict.fromkeys(months, 0)
+    for day, _measure, _key, n in rolled_by_day(
+        scope=scope,
+        first_day=months[0],
+        end_day=periods.today + timedelta(days=1),
+        measures=("state",),
+    ):
+        per_month[day.replace(day=1)] += n
+    return list(per_month.items())
+
+
+def rolled_rising(
+    *,
+    scope: ReportScope,
+    periods: Periods,
+    rule: RiseRule,
+    windows: Windows,
+    build: DailyFigureBuild,
+    names: Names,
+) -> dict[str, list[Rising]] | None:
+    """rising_by_dimension for categories, products and regions from the rollup, or None if a
+    window does not fall on whole local days it holds."""
+    tz = periods.tz
+    bounds = [windows.previous_start, windows.current_start, windows.year_ago_start]
+    bounds.append(windows.year_ago_end)
+    if any(moment != local_midnight(moment.astimezone(tz).date(), tz) for moment in bounds):
+        return None
+    if windows.current_end is None:
+        return None
+    recent = _rolled_days(Span(windows.previous_start, windows.current_end), periods, build)
+    year_ago = _rolled_days(Span(windows.year_ago_start, windows.year_ago_end), periods, build)
+    if recent is None or year_ago is None:
+        return None
+    current_from = windows.current_start.astimezone(tz).date()
+    measures = ("category", "product", "region")
+    counted: dict[str, dict[str, list]] = {measure: {} for measure in measures}
+
+    def add(measure: str, key: str, slot: int, n: int) -> None:
+        if measure == "category" and key:  # the rows hold its id; live counts by its code
+            labels = list(names.categories.get(int(key), ("", "", "")))
+            key = labels[0]
+        else:
+            labels = [key]
+        if key:  # no category, no product or region written: not a group
+            counted[measure].setdefault(key, [labels, 0, 0, 0])[slot] += n
+
+    for first, end, year in ((*recent, False), (*year_ago, True)):
+        for day, measure, key, n in rolled_by_day(
+            scope=scope, first_day=first, end_day=end, measures=measures
+        ):
+            add(measure, key, 3 if year else (1 if day >= current_from else 2), n)
+    return rising_from(counted, rule=rule)
 
 
 @reads_from_replica()  # the heaviest reads of the product: the replica, if any
@@ -506,21 +775,41 @@ def report_figures(
     period: ReportPeriod,
     filters: ReportFilters | None = None,
     now: datetime | None = None,
+    counted_ahead: bool = False,
 ) -> Report:
-    """The report of `period` for `scope` narrowed by `filters`, as of `now`."""
+    """The report of `period` for `scope` narrowed by `filters`, as of `now`.
+
+    `counted_ahead`: read the daily rollup where it can stand for the cases (no filters, a build
+    recent enough, the period's days in it); the report is then as of that build's moment.
+    """
     tz = ZoneInfo(settings.TIME_ZONE)
     moment = now or timezone.now()
-    scope = (filters or ReportFilters()).narrow(scope)
+    filters = filters or ReportFilters()
+    build = usable_build(moment) if counted_ahead and not filters.any() else None
+    if build is not None:
+        moment = build.as_of
+    scope = filters.narrow(scope)
     periods = periods_at(moment, tz)
     calendars = report_calendars()
-    rows = period_rows(scope=scope, period=period, periods=periods, calendars=calendars)
-    current = period_figures(
-        scope=scope, period=period, periods=periods, calendars=calendars, rows=rows
-    )
-    previous = period_figures(
-        scope=scope, period=period.previous(), periods=periods, calendars=calendars
-    )
-    owners = owner_rows(scope=scope, span=rows.span)
+    names = Names.read() if build is not None else None
+
+    def figures(of: ReportPeriod) -> tuple[PeriodFigures, PeriodRows, OwnerRows | None]:
+        if build is not None and names is not None:
+            rolled = rolled_period(
+                scope=scope, period=of, periods=periods, build=build, names=names
+            )
+            if rolled is not None:
+                return rolled
+        rows = period_rows(scope=scope, period=of, periods=periods, calendars=calendars)
+        counted = period_figures(
+            scope=scope, period=of, periods=periods, calendars=calendars, rows=rows
+        )
+        return counted, rows, None
+
+    current, rows, owners = figures(period)
+    previous, _rows, _owners = figures(period.previous())
+    if owners is None:
+        owners = owner_rows(scope=scope, span=rows.span)
     span = current.span
     # The trend, the rising problems and the repeat complainants are read as of the period's
     # end (or now): the dashboard's selectors at that moment.
@@ -534,20 +823,25 @@ def report_figures(
         year_ago_start=year_ago.start,
         year_ago_end=year_ago.start + (span.end - span.start),
     )
+    dimensions = ("category", "product", "region")
+    trend = rising = None
+    if build is not None and names is not None:
+        trend = rolled_trend(scope=scope, periods=at_end, build=build)
+        rising = rolled_rising(
+            scope=scope, periods=at_end, rule=rule, windows=windows, build=build, names=names
+        )
     return Report(
         period=period,
         now=moment,
         current=current,
         previous=previous,
-        trend=monthly_volume(scope=scope, periods=at_end),
+        trend=trend if trend is not None else monthly_volume(scope=scope, periods=at_end),
         root_causes=root_causes(scope=scope, span=span),
         rule=rule,
-        rising=rising_by_dimension(
-            scope=scope,
-            periods=at_end,
-            rule=rule,
-            dimensions=("category", "product", "region"),
-            windows=windows,
+        rising=rising
+        if rising is not None
+        else rising_by_dimension(
+            scope=scope, periods=at_end, rule=rule, dimensions=dimensions, windows=windows
         ),
         repeat_threshold=settings.REPORTS_REPEAT_MIN_COMPLAINTS,
         repeat_days=settings.REPORTS_REPEAT_WINDOW_DAYS,
@@ -560,6 +854,7 @@ def report_figures(
         departments=group_table(rows=rows, owners=owners, group="department"),
         handlers=group_table(rows=rows, owners=owners, group="handler"),
         lost_property=lost_property_figures(start=span.start, end=span.end),
+        counted_ahead=build is not None,
     )
 
 

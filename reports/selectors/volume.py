@@ -6,6 +6,7 @@ settings.TIME_ZONE, in every state (withdrawn and rejected complaints were recei
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,18 +99,28 @@ def volume_by(
 def breakdown(cases: QuerySet[Complaint], *, dimension: str) -> list[Share]:
     """Count `cases` by one of DIMENSIONS (labels joined in the same query), largest first."""
     if dimension in ("category", "department"):
-        rows = (
-            cases.values_list(f"{dimension}__code", f"{dimension}__name", f"{dimension}__name_en")
-            .annotate(n=Count(RECEIVED))
-            .order_by("-n", f"{dimension}__name")
-        )
-        return [
+        rows = cases.values_list(
+            f"{dimension}__code", f"{dimension}__name", f"{dimension}__name_en"
+        ).annotate(n=Count(RECEIVED))
+        return largest_first(
             Share(key=code or "", label=localized_name(name, name_en) if code else "", count=n)
             for code, name, name_en, n in rows
-        ]
+        )
     if dimension in ("channel", "severity", "region"):
-        field = Complaint._meta.get_field(dimension)
-        names = dict(field.choices) if field.choices else {}
-        rows = cases.values_list(dimension).annotate(n=Count(RECEIVED)).order_by("-n", dimension)
-        return [Share(key=value, label=str(names.get(value, value)), count=n) for value, n in rows]
+        rows = cases.values_list(dimension).annotate(n=Count(RECEIVED))
+        return coded_shares(dimension, rows)
     raise ValueError(f"unknown dimension: {dimension!r}")
+
+
+def coded_shares(dimension: str, counted: Iterable[tuple[str, int]]) -> list[Share]:
+    """Shares of a column with codes (channel, severity) or free text (region), labelled."""
+    field = Complaint._meta.get_field(dimension)
+    names = dict(field.choices) if field.choices else {}
+    return largest_first(
+        Share(key=value, label=str(names.get(value, value)), count=n) for value, n in counted
+    )
+
+
+def largest_first(shares: Iterable[Share]) -> list[Share]:
+    """Largest first; equal counts by their label as shown, then their key."""
+    return sorted(shares, key=lambda share: (-share.count, share.label, share.key))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -51,7 +52,9 @@ def report_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "nav_active": "report"}
     if not form.is_valid():
         return render(request, "reports/report.html", context, status=400)
-    report = report_figures(scope=scope, period=form.period_value(), filters=form.filters())
+    report = report_figures(
+        scope=scope, period=form.period_value(), filters=form.filters(), counted_ahead=True
+    )
     document = report_document(
         report, scope_label=_scope_label(scope), filters=form.filter_labels()
     )
@@ -66,6 +69,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
     context.update(
         document=document,
         read_at=report.now,
+        counted_ahead=report.counted_ahead,
+        rollup_minutes=settings.REPORTS_ROLLUP_MINUTES,
         csv_url=f"{reverse('reports:report')}?{plain}&format=csv",
         xlsx_url=f"{reverse('reports:report')}?{plain}&format=xlsx",
         export_url=f"{reverse('reports:exports')}?{urlencode(form.export_query())}",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from complaints.models import Channel, State
 from complaints.services.lost_property import lost_property_record
 from reports.domain import last_full_month
+from reports.services.rollup import daily_figures_rebuild
 from tests.conftest import Org
 from tests.factories import ComplaintFactory
 
@@ -220,9 +221,9 @@ class TestFiles:
 # tables' cases received and closed and their follow-ups per owner (3) and their names (one query per table with a named
 # row: here the departments; every case is unassigned); the working calendar; session, user,
 # permissions (2), the top bar's unread count and groups (6); the form's department and category
-# pickers (2); the store's lost property (1): 51. A head adds their department scope and the
-# names of their departments.
-@pytest.mark.parametrize(("who", "queries"), [("manager", 51), ("head", 53)])
+# pickers (2); the store's lost property (1); whether the daily rollup has a recent build (1): 52.
+# A head adds their department scope and the names of their departments.
+@pytest.mark.parametrize(("who", "queries"), [("manager", 52), ("head", 54)])
 def test_the_page_has_a_pinned_query_count(
     org: Org, client_for, django_assert_num_queries, cases, who: str, queries: int
 ) -> None:
@@ -231,3 +232,21 @@ def test_the_page_has_a_pinned_query_count(
 
     with django_assert_num_queries(queries):
         client.get(URL)
+
+
+# Read from the daily rollup: the build (1); per period, its rows (1) and the first responses
+# counted live (1) (2 × 2); the categories' and departments' names (2); the trend (1); the rising
+# problems' two windows (2); root causes, repeat complainants (2); the tables' names (1); the
+# working calendar; session, user, permissions, top bar (6 as above); pickers (2); lost property
+# (1): 23. A head adds their department scope and the names of their departments.
+@pytest.mark.parametrize(("who", "queries"), [("manager", 23), ("head", 25)])
+def test_the_page_read_from_the_rollup_has_a_pinned_query_count(
+    org: Org, client_for, django_assert_num_queries, cases, who: str, queries: int
+) -> None:
+    daily_figures_rebuild()
+    client = client_for(getattr(org, who))
+    client.get(URL)
+
+    with django_assert_num_queries(queries):
+        response = client.get(URL)
+    assert 'data-testid="report-counted-ahead"' in response.content.decode()
