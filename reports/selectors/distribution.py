@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import DurationField, ExpressionWrapper, F, Func, QuerySet
 from django.db.models import FloatField as FloatOutput
 
@@ -61,11 +61,13 @@ def distribution_of(values: QuerySet) -> Distribution:
         return NOTHING
     # Where the ORM would have read `values` (the replica while counting report figures).
     connection = connections[values.db]
-    with transaction.atomic(using=values.db, savepoint=False), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The percentiles sort every value: in memory (a million floats is some 40 MB) rather
-            # than in temporary files as the default work_mem has it; for this transaction only,
-            # set in the same round trip (psycopg returns the last statement's rows).
+            # than in temporary files as the default work_mem has it. SET LOCAL in the same
+            # query string: psycopg2 sends it as one simple query, which PostgreSQL runs as one
+            # (implicit) transaction, so the setting ends with it; psycopg2 returns the last
+            # statement's rows.
             cursor.execute(
                 "SET LOCAL work_mem = '64MB';"
                 "SELECT COUNT(v), AVG(v),"
