@@ -14,6 +14,9 @@ session, queries, templates; no network; the cache on Redis db 8 as in productio
   PostgreSQL buffers and the OS page cache stay warm: they cannot be emptied without a restart);
 - the same with the figures counted on every request (no cache; connection and buffers warm);
 - the dashboard for a department head (their department only), warm and cold;
+- the daily rollup built as beat builds it (seconds, rows), then last complete quarter's report
+  page for a complaint manager (warm, cold) and a department head (cold) reading it, and once
+  counted live (the rollup taken as too old), as a filtered report is;
 - last calendar month's one-row-per-case XLSX (about N / 12 rows), built by the service as the
   `reports` worker does, in a subprocess started for it: seconds and the growth of the
   subprocess's peak resident memory (VmHWM) over its resident memory once Django is loaded.
