@@ -35,7 +35,12 @@ from complaints.models import (
 )
 from complaints.public_links import tracking_url
 from complaints.services.contacts import log_contact
-from complaints.services.notifications import outbox_resend_ids, outbox_send_each, render_message
+from complaints.services.notifications import (
+    case_thread_id,
+    outbox_resend_ids,
+    outbox_send_each,
+    render_message,
+)
 from config.dispatch import dispatch_after_commit
 from sla.models import Clock, EscalationSettings, Stage
 
@@ -191,8 +196,20 @@ def rejection_notice(
 def customer_emails_send(*, email_ids: Iterable[int]) -> tuple[int, list[Exception]]:
     """Send the given customer e-mails not sent yet; returns how many went and what failed."""
     return outbox_send_each(
-        CustomerEmail.objects.all(), email_ids, recipient=lambda email: email.to, what="customer"
+        CustomerEmail.objects.select_related("contact"),
+        email_ids,
+        recipient=lambda email: email.to,
+        what="customer",
+        headers=_thread_headers,
     )
+
+
+def _thread_headers(email: CustomerEmail) -> dict[str, str]:
+    """Every e-mail of a case answers the case's thread, so the customer's mail client shows one
+    conversation and their reply carries the case (complaints.services.notifications
+    .read_message_id); the reference is in every subject too (templates/emails/customer_*)."""
+    thread = case_thread_id(email.contact.complaint_id)
+    return {"In-Reply-To": thread, "References": thread}
 
 
 def customer_emails_resend(*, now: datetime | None = None) -> int:

@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Concat
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -381,12 +381,14 @@ def outbox_send_once(
     *,
     recipient: Callable[[Any], str],
     attachments: Callable[[Any], list[Attachment]] | None = None,
+    headers: Callable[[Any], dict[str, str]] | None = None,
 ) -> int:
     """Send one stored e-mail (subject, body, body_html, emailed_at) of `rows` at most once.
 
     The staff notifications, the customer e-mails and the report snapshots' e-mails keep their
     messages this way; returns 1 when it went, 0 when it had gone already, another worker holds
-    it, or it has no address. `attachments`: the files to attach to a row's message.
+    it, or it has no address. `attachments`: the files to attach to a row's message; `headers`:
+    more headers for it (threading).
     """
     with transaction.atomic():
         # skip_locked: if another worker is sending this one right now, it is theirs.
@@ -402,7 +404,7 @@ def outbox_send_once(
             body=row.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[to],
-            headers={"Message-ID": outbox_message_id(row)},
+            headers={"Message-ID": outbox_message_id(row), **(headers(row) if headers else {})},
         )
         if row.body_html:
             message.attach_alternative(row.body_html, "text/html")
@@ -417,10 +419,39 @@ def outbox_message_id(row: Any) -> str:
     """The e-mail's Message-ID, the same on every attempt: if a worker dies after the mail server
     took a message and before it was marked sent, the retry sends it again under the same ID, and
     mail servers and clients show the two as one message."""
+    return _message_id(row._meta.model_name, row.pk)
+
+
+def case_thread_id(complaint_id: int) -> str:
+    """The Message-ID every e-mail to a case's customer refers to (References, In-Reply-To):
+    mail clients show them as one conversation, and a customer's reply to any of them names the
+    case (read_message_id)."""
+    return _message_id("complaint", complaint_id)
+
+
+def _message_id(kind: str, pk: int) -> str:
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "localhost"
-    name = f"{row._meta.model_name}.{row.pk}"
-    # Keyed by the installation's secret: another installation's row of the same number differs.
-    return f"<{name}.{salted_hmac('outbox-message-id', name).hexdigest()[:16]}@{domain}>"
+    name = f"{kind}.{pk}"
+    return f"<{name}.{_message_signature(name)}@{domain}>"
+
+
+def _message_signature(name: str) -> str:
+    # Keyed by the installation's secret: another installation's row of the same number differs,
+    # and nobody can make up an ID that reads as one of ours.
+    return salted_hmac("outbox-message-id", name).hexdigest()[:16]
+
+
+def read_message_id(value: str) -> tuple[str, int] | None:
+    """(kind, id) of a Message-ID this installation wrote ("complaint" for a case's thread, else
+    the model of the stored e-mail, e.g. "customeremail"), or None for anyone else's."""
+    local = value.strip().strip("<>").partition("@")[0]
+    kind, _dot, rest = local.partition(".")
+    pk, _dot, signature = rest.partition(".")
+    if not (kind and pk.isdigit() and signature):
+        return None
+    if not constant_time_compare(signature, _message_signature(f"{kind}.{pk}")):
+        return None
+    return kind, int(pk)
 
 
 def outbox_send_each(
@@ -430,13 +461,16 @@ def outbox_send_each(
     recipient: Callable[[Any], str],
     what: str,
     attachments: Callable[[Any], list[Attachment]] | None = None,
+    headers: Callable[[Any], dict[str, str]] | None = None,
 ) -> tuple[int, list[Exception]]:
     """outbox_send_once for each id; a failure is logged and collected, the others still go."""
     sent = 0
     failures: list[Exception] = []
     for pk in ids:
         try:
-            sent += outbox_send_once(rows, pk, recipient=recipient, attachments=attachments)
+            sent += outbox_send_once(
+                rows, pk, recipient=recipient, attachments=attachments, headers=headers
+            )
         except Exception as error:  # reported to the task, which retries
             logger.warning("E-mail for %s %s failed: %s", what, pk, error)
             failures.append(error)
