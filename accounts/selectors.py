@@ -107,9 +107,18 @@ def department_by_code(*, code: str) -> Department | None:
 
 
 def department_contacts(*, department: Department | None) -> list[User]:
-    """Who hears of something sent to a department: its active head, else its active members."""
+    """Who hears of something a department is asked to act on (a quality referral, an order to
+    take a product off sale): its active head and its active members, head first.
+
+    The one rule for "tell a department". Head and members, not the head alone: the request is
+    the department's, not one person's; nobody hands it on inside quality control or purchasing
+    (they have no queue in the product), so a head on leave must not leave it unread; and those
+    told may read the case they were asked about (complaints.timeline, complaints.selectors.access).
+    """
     if department is None:
         return []
-    if department.head is not None and department.head.is_active:
-        return [department.head]
-    return list(department.members.filter(is_active=True).order_by("pk"))
+    people = list(department.members.filter(is_active=True).order_by("pk"))
+    head = department.head
+    if head is not None and head.is_active:
+        people = [head, *(person for person in people if person.pk != head.pk)]
+    return people

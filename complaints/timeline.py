@@ -1,7 +1,9 @@
 """The one way to write a case's timeline. Call it inside the transaction of the change it records.
 
 It also keeps the case's participants (`CaseParticipant`): whoever does work on a case (the actor of
-an entry of WORK_KINDS) and whoever the case is assigned to when such an entry is written. Every
+an entry of WORK_KINDS), whoever the case is assigned to when such an entry is written, and the
+people an entry asks to act on the case (`asked`: a department told of a quality referral or of an
+order to take a product off sale), who must be able to read what they are asked about. Every
 change of assignee writes one (assigned, handed off, triaged), so nobody who held or touched a case
 is missed, and no service has to remember.
 """
@@ -67,7 +69,10 @@ def record_event(
     to_state: str = "",
     transition: str = "",
     at=None,
+    asked: Sequence[User] = (),
 ) -> CaseEvent:
+    """Store one timeline entry; `asked`: people the entry asks to act on the case (they may read
+    it from now on, see complaints.selectors.access)."""
     event = new_event(
         complaint=complaint,
         kind=kind,
@@ -81,7 +86,7 @@ def record_event(
         at=at,
     )
     event.save(force_insert=True)
-    _record_participants([event])
+    _record_participants([event], asked=asked)
     return event
 
 
@@ -94,10 +99,12 @@ def record_events(*, events: Sequence[CaseEvent]) -> list[CaseEvent]:
     return stored
 
 
-def _record_participants(events: Sequence[CaseEvent]) -> None:
-    """The actor of a work entry and the case's assignee become participants (one insert, none
-    when there is nobody new to name)."""
-    pairs: set[tuple[int, int]] = set()
+def _record_participants(events: Sequence[CaseEvent], *, asked: Sequence[User] = ()) -> None:
+    """The actor of a work entry and the case's assignee become participants, and so do the
+    people asked to act (one insert, none when there is nobody new to name)."""
+    pairs: set[tuple[int, int]] = {
+        (event.complaint_id, person.pk) for event in events for person in asked
+    }
     for event in events:
         if event.kind not in WORK_KINDS:
             continue  # reminders, escalations, re-planning: the system's entries name nobody new

@@ -153,8 +153,9 @@ class CaseParticipant(models.Model):
 
     "Worked on" is read from the timeline: the actor of a WORK_KINDS entry (received it, moved it
     on, triaged, assigned or handed it off, wrote a note, added evidence, proposed or decided a
-    decision, recorded a contact or a follow-up visit, paused or resumed its deadlines), and
-    everyone the case was assigned to. A denormalised index of the timeline, kept by
+    decision, recorded a contact or a follow-up visit, paused or resumed its deadlines),
+    everyone the case was assigned to, and the people an entry asked to act on it (quality control
+    and purchasing, told of a referral or an off-sale order). A denormalised index of the timeline, kept by
     `complaints.timeline.record_event` in the same transaction, so that "cases I worked on" is one
     indexed lookup instead of a scan of the timeline.
     """

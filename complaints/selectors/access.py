@@ -5,8 +5,8 @@ Two circles, one inside the other:
 - **In charge** (may work on the case, as far as their role's permissions go): every case for the
   roles that see everything; otherwise the cases assigned to them, the cases they received and, for
   department-scoped roles, their department's (a head's: the whole subtree).
-- **May read**: those, and every case they worked on (`CaseParticipant`, kept by the timeline
-  writer). A handler who hands a case to another department keeps reading it, with the note they
+- **May read**: those, and every case they worked on or were asked to act on (`CaseParticipant`,
+  kept by the timeline writer: quality control and purchasing read the case they were told of). A handler who hands a case to another department keeps reading it, with the note they
   just wrote, and can no longer change it: every service refuses them (`complaint_is_workable_by`).
 
 Each circle is a union of branches, conditions on the complaint row. Where a list is exactly one
@@ -69,7 +69,8 @@ def workable_branches(*, user: User) -> list[Q] | None:
 
 
 def complaints_visible_to(*, user: User | AnonymousUser) -> QuerySet[Complaint]:
-    """Every complaint `user` may read: all; else theirs, their department's and those they worked on."""
+    """Every complaint `user` may read: all; else theirs, their department's and those they worked
+    on or were asked to act on."""
     complaints: QuerySet[Complaint] = Complaint.objects.all()
     if not _active(user):
         return complaints.none()

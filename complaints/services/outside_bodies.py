@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.people import person_snapshot
-from accounts.selectors import department_by_code
+from accounts.selectors import department_by_code, department_contacts
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound
 from complaints.models import (
     HOLDING_KINDS,
@@ -416,17 +416,6 @@ def outside_body_close(
     return body
 
 
-def purchasing_recipients() -> list[User]:
-    """The purchasing department's head and active members (settings.PURCHASING_DEPARTMENT_CODE)."""
-    department = department_by_code(code=settings.PURCHASING_DEPARTMENT_CODE)
-    if department is None:
-        return []
-    people = list(User.objects.filter(department=department, is_active=True).order_by("pk"))
-    if department.head is not None and department.head not in people:
-        people.insert(0, department.head)
-    return people
-
-
 @transaction.atomic
 def off_sale_order_record(
     *,
@@ -468,7 +457,9 @@ def off_sale_order_record(
         recorded_at=now,
     )
     save_change(locked, fields=[])
-    people = purchasing_recipients()
+    people = department_contacts(
+        department=department_by_code(code=settings.PURCHASING_DEPARTMENT_CODE)
+    )
     record_event(
         complaint=locked,
         kind=CaseEvent.Kind.OFF_SALE_ORDERED,
@@ -481,6 +472,7 @@ def off_sale_order_record(
             "evidence": {"id": evidence.pk} if evidence else None,
             "told": [person_snapshot(person) for person in people],
         },
+        asked=people,  # purchasing may read the case it is asked to act on
     )
     notify(
         recipients=people,

@@ -107,6 +107,14 @@ def quality_refer(
         referred_by=actor,
         referred_at=now,
     )
+    # Both departments are told by the one rule (accounts.selectors.department_contacts) and
+    # may read the case from now on (complaints.timeline: `asked`).
+    told = {
+        department: department_contacts(
+            department=department_by_code(code=department_code(department))
+        )
+        for department in QualityDepartment.values
+    }
     record_event(
         complaint=locked,
         kind=CaseEvent.Kind.QUALITY_REFERRED,
@@ -119,12 +127,12 @@ def quality_refer(
             "product_code": product_code,
             "supplier": supplier,
         },
+        asked=[person for people in told.values() for person in people],
     )
     save_change(locked, fields=[])
-    for department in QualityDepartment.values:
-        unit = department_by_code(code=department_code(department))
+    for department, people in told.items():
         notify(
-            recipients=department_contacts(department=unit),
+            recipients=people,
             kind=Notification.Kind.QUALITY,
             complaint=locked,
             key=referral_key(referral.pk, department),

@@ -26,6 +26,7 @@ from complaints.models import (
     OutsideBody,
     OutsideBodyTarget,
 )
+from complaints.selectors.access import complaint_is_visible_to, complaint_is_workable_by
 from complaints.services import complaint_triage, evidence_add
 from complaints.services.legal_hold import (
     LegalHoldProtected,
@@ -284,6 +285,9 @@ def test_an_off_sale_order_tells_purchasing_and_records_who_did_it(org, at, new_
     )
     assert told == {"buyer", "buyer_head"}
     assert len(events(case, CaseEvent.Kind.OFF_SALE_ORDERED)[0].data["told"]) == 2
+    # Those told may read the case they are asked to act on (not change it).
+    assert complaint_is_visible_to(user=buyer, complaint=case)
+    assert not complaint_is_workable_by(user=buyer, complaint=case)
 
     done = off_sale_order_done(
         complaint=case, order_id=order.pk, actor=org.handler, done_by_id=buyer.pk, note="已下架"

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from accounts.models import User
 from accounts.roles import Role
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
 from complaints.models import (
@@ -19,6 +20,11 @@ from complaints.models import (
     QualityDepartment,
     QualityReferral,
     State,
+)
+from complaints.selectors.access import (
+    complaint_is_visible_to,
+    complaint_is_workable_by,
+    complaints_visible_to,
 )
 from complaints.services.quality import quality_answer_record, quality_pending, quality_refer
 from complaints.views.case.timeline import describe
@@ -40,12 +46,13 @@ QC, PURCHASING = QualityDepartment.QUALITY_CONTROL, QualityDepartment.PURCHASING
 
 @pytest.fixture
 def loop(org):
-    """品控部 with a head; 采购部 without one (its members hear of referrals instead)."""
+    """品控部 with a head and an inspector; 采购部 without a head, two buyers."""
     quality = DepartmentFactory(name="品控部", code="quality", kind="functional")
     purchasing = DepartmentFactory(name="采购部", code="purchasing")
     qc_head = UserFactory(username="qc_head", role=Role.DEPT_HEAD, department=quality)
     quality.head = qc_head
     quality.save()
+    UserFactory(username="qc1", role=Role.HANDLER, department=quality)
     buyers = [
         UserFactory(username=f"buyer{n}", role=Role.HANDLER, department=purchasing) for n in (1, 2)
     ]
@@ -91,11 +98,24 @@ class TestRefer:
         told = Notification.objects.filter(kind=Notification.Kind.QUALITY, complaint=case)
         assert {(n.recipient.username, n.key) for n in told} == {
             ("qc_head", f"quality:{referral.pk}:{QC}"),
+            ("qc1", f"quality:{referral.pk}:{QC}"),
             ("buyer1", f"quality:{referral.pk}:{PURCHASING}"),
             ("buyer2", f"quality:{referral.pk}:{PURCHASING}"),
         }
         assert "南康家具有限公司" in told.get(recipient=qc_head).body
         assert quality_pending(referral) == [QC, PURCHASING]
+
+    def test_those_told_may_read_the_case_they_were_asked_about_and_no_other(
+        self, org, loop, case, complaint_in
+    ):
+        other = complaint_in(State.INVESTIGATION)
+        _refer(case, org.agent)
+        for username in ("qc_head", "qc1", "buyer1", "buyer2"):
+            person = User.objects.get(username=username)
+            assert complaint_is_visible_to(user=person, complaint=case), username
+            assert not complaint_is_workable_by(user=person, complaint=case), username
+            assert list(complaints_visible_to(user=person)) == [case], username
+            assert not complaint_is_visible_to(user=person, complaint=other), username
 
     @pytest.mark.parametrize("role", sorted(set(Role) - roles_with("refer_to_quality")))
     def test_roles_without_the_permission_are_refused(self, org, loop, case, role):
@@ -138,7 +158,8 @@ class TestAnswer:
         assert event.data["compensation_amount"] == "800"
         purchasing = Notification.objects.filter(key=f"quality:{referral.pk}:{PURCHASING}")
         assert all(n.settled_reason == Notification.Settled.ANSWERED for n in purchasing)
-        assert Notification.objects.get(key=f"quality:{referral.pk}:{QC}").settled_at is None
+        qc = Notification.objects.filter(key=f"quality:{referral.pk}:{QC}")
+        assert qc.count() == 2 and all(n.settled_at is None for n in qc)
         # Nobody is assigned: the head of the case's department hears of it.
         told = Notification.objects.get(key=f"quality-answer:{answer.pk}")
         assert told.recipient == org.head
@@ -190,6 +211,18 @@ class TestAnswer:
         assert case.state == State.CLOSED
         _answer(case, referral, org.manager)
         assert quality_pending(referral) == [QC]
+
+    def test_those_told_may_read_the_case_they_were_asked_about_and_no_other(
+        self, org, loop, case, complaint_in
+    ):
+        other = complaint_in(State.INVESTIGATION)
+        _refer(case, org.agent)
+        for username in ("qc_head", "qc1", "buyer1", "buyer2"):
+            person = User.objects.get(username=username)
+            assert complaint_is_visible_to(user=person, complaint=case), username
+            assert not complaint_is_workable_by(user=person, complaint=case), username
+            assert list(complaints_visible_to(user=person)) == [case], username
+            assert not complaint_is_visible_to(user=person, complaint=other), username
 
     @pytest.mark.parametrize("role", sorted(set(Role) - roles_with("refer_to_quality")))
     def test_roles_without_the_permission_may_not_answer(self, org, loop, case, role):
