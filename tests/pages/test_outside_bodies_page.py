@@ -12,7 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from complaints.models import CaseEvent, OutsideBody, State
-from complaints.services.outside_bodies import off_sale_order_record, outside_body_record
+from complaints.services.outside_bodies import (
+    off_sale_order_done,
+    off_sale_order_record,
+    outside_body_record,
+)
 from tests.complaints.test_evidence import png_bytes
 from tests.pages.conftest_case import case_url, page_fixture, stored  # noqa: F401
 
@@ -162,3 +166,33 @@ def test_the_card_costs_a_fixed_number_of_queries(page, org, complaint_in):
 
     # However many bodies, documents and orders: the same queries.
     assert _queries(client, url) == one
+
+
+def test_the_off_sale_order_shows_who_took_it_off_sale_and_when(page, org, complaint_in):
+    complaint = complaint_in(State.INVESTIGATION)
+    body = body_on(complaint, org.handler, kind="market_regulator", name="市监局")
+    order = off_sale_order_record(
+        complaint=stored(complaint),
+        body_id=body.pk,
+        actor=org.handler,
+        product="电暖器 NSB-200",
+        ordered_on=datetime(2025, 12, 5).date(),
+    )
+    html = page.get(org.handler, complaint).content.decode()
+    assert "not taken off sale yet" in html and 'data-testid="off-sale-done"' not in html
+
+    off_sale_order_done(
+        complaint=stored(complaint),
+        order_id=order.pk,
+        actor=org.handler,
+        done_by_id=org.head.pk,
+        done_at=datetime(2025, 12, 5, 15, 30, tzinfo=SHANGHAI),
+        note="全部门店已下架",
+    )
+
+    html = page.get(org.handler, complaint).content.decode()
+    assert 'data-testid="off-sale-done"' in html
+    done = html.split('data-testid="off-sale-done"')[1].split("</li>")[0]
+    assert "2025-12-05 15:30" in done
+    assert (org.head.get_full_name() or org.head.username) in done
+    assert "全部门店已下架" in done
