@@ -227,6 +227,10 @@ class AuditEntry(models.Model):
         RIGHTS_REQUEST_REFUSED = "rights_request_refused", _("Personal data request refused")
         LEGAL_DOCUMENT_RECORDED = "legal_document_recorded", _("Legal document recorded")
         LEGAL_DOCUMENT_FORWARDED = "legal_document_forwarded", _("Legal document forwarded")
+        LEGAL_DOCUMENT_CHANGED = "legal_document_changed", _("Legal document changed")
+        LOST_PROPERTY_RECORDED = "lost_property_recorded", _("Lost property recorded")
+        LOST_PROPERTY_CHANGED = "lost_property_changed", _("Lost property entry changed")
+        PAYMENT_RECORDED = "payment_recorded", _("Payment recorded against an agreement")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

@@ -141,6 +141,16 @@ v1: list[URLPattern | URLResolver] = [
         registers.LegalDocumentForwardView.as_view(),
         name="api-legal-document-forward",
     ),
+    path(
+        "legal-documents/<int:pk>/files/",
+        registers.LegalDocumentFilesView.as_view(),
+        name="api-legal-document-files",
+    ),
+    path(
+        "legal-documents/<int:pk>/link/",
+        registers.LegalDocumentLinkView.as_view(),
+        name="api-legal-document-link",
+    ),
     path("lost-property/", registers.LostPropertyListView.as_view(), name="api-lost-property"),
     path(
         "lost-property/statistics/",
@@ -156,6 +166,11 @@ v1: list[URLPattern | URLResolver] = [
         "lost-property/<int:pk>/outcome/",
         registers.LostPropertyOutcomeView.as_view(),
         name="api-lost-property-outcome",
+    ),
+    path(
+        "lost-property/<int:pk>/link/",
+        registers.LostPropertyLinkView.as_view(),
+        name="api-lost-property-link",
     ),
 ]
 

@@ -133,6 +133,16 @@ class LegalFilesForm(ServiceForm):
     files = MultipleFileField(label=_("Scans of the papers"))
 
 
+class RegisterLinkForm(ServiceForm):
+    """Link a register entry recorded without a case to the complaint it concerns."""
+
+    complaint = forms.CharField(
+        label=_("Complaint reference"),
+        max_length=40,
+        help_text=_("The complaint these papers or this lost item turned out to concern."),
+    )
+
+
 class LegalFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(

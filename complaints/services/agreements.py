@@ -24,8 +24,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import AuditEntry, User
 from accounts.selectors import department_by_code
+from accounts.services import audit_record
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PaymentNotApproved
 from complaints.models import (
     Agreement,
@@ -324,6 +325,19 @@ def agreement_payment_record(
             "paid_on": paid_on,
             "paid_total": paid + amount,
             "approved_amount": decision.amount,
+        },
+    )
+    # Money leaving the company: in the audit log too, by the case's reference (no personal data).
+    audit_record(
+        actor,
+        AuditEntry.Action.PAYMENT_RECORDED,
+        payment,
+        {
+            "complaint": locked.reference,
+            "agreement_id": agreement.pk,
+            "amount": str(amount),
+            "method": method,
+            "paid_on": paid_on,
         },
     )
     save_change(locked, fields=[])

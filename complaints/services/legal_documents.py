@@ -11,8 +11,9 @@ Recorded by holders of `complaints.record_legal_document`. The seed's rules, enf
 
 Every entry tells senior management at once (an urgent notification in each reader's language,
 §九.1-3 "第一时间上报公司高层管理人员"); forwarding it to the legal department tells the person (or
-the department's head) it went to. An entry linked to a case is on its timeline; recording and
-forwarding are in the audit log. Scans are checked like evidence files.
+the department's head) it went to. An entry linked to a case (when recorded, or later once the
+case is known) is on its timeline; recording, linking, scans added and forwarding are in the
+audit log. Scans are checked like evidence files.
 """
 
 from __future__ import annotations
@@ -325,10 +326,60 @@ def legal_document_add_files(
                 {"files": [f"{upload.name}: {m}" for m in error.fields.get("file", [])]}
             ) from error
     now = timezone.now()
-    return [
+    scans = [
         _store_scan(document, actor=actor, upload=upload, content_type=content_type, at=now)
         for upload, content_type in checked
     ]
+    audit_record(
+        actor,
+        AuditEntry.Action.LEGAL_DOCUMENT_CHANGED,
+        document,
+        {"change": "files", "files": [scan.pk for scan in scans]},
+    )
+    return scans
+
+
+@transaction.atomic
+def legal_document_link(*, actor: User, document_id: int, complaint: str) -> LegalDocument:
+    """Link an entry recorded without a case to the complaint it concerns (by reference), once:
+    papers often come before the complaint is found, or the complaint after them. On the case's
+    timeline and in the audit log."""
+    _ensure_allowed(actor)
+    legal_document_get_for_user(user=actor, pk=document_id)  # out of reach reads as missing
+    document = LegalDocument.objects.select_for_update().get(pk=document_id)
+    if document.complaint_id is not None:
+        raise ConditionNotMet([_("These papers are linked to a complaint already.")])
+    errors: dict[str, list[str]] = {}
+    case = _linked_case(actor, complaint, errors)
+    if case is None and not errors:
+        errors["complaint"] = [_("Enter the complaint's reference.")]
+    if errors:
+        raise InvalidInput(errors)
+    assert case is not None
+    now = timezone.now()
+    document.complaint = case
+    document.save(update_fields=["complaint"])
+    record_event(
+        complaint=case,
+        kind=CaseEvent.Kind.LEGAL_DOCUMENT,
+        actor=actor,
+        at=now,
+        data={
+            "legal_document_id": document.pk,
+            "code": document.code,
+            "kind": document.kind,
+            "receipt": document.receipt,
+            "received_at": document.received_at,
+            "linked": True,
+        },
+    )
+    audit_record(
+        actor,
+        AuditEntry.Action.LEGAL_DOCUMENT_CHANGED,
+        document,
+        {"change": "linked", "complaint": case.reference},
+    )
+    return document
 
 
 def legal_document_file_get(*, user: User, document_id: int, file_id: int) -> LegalDocumentFile:

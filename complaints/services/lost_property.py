@@ -3,8 +3,8 @@
 Filled in at the service centre once the search found nothing (§五.3 D-H), by holders of
 `complaints.record_lost_property` (the service centre, risk control, the managers); its outcome is
 recorded later (found and returned, not found, left to the police). The register promises the
-customer nothing (§五.3 I): no compensation field, no certificate. An entry linked to a complaint is
-on that case's timeline. The month's figures are read by complaints.selectors.registers.
+customer nothing (§五.3 I): no compensation field, no certificate. An entry linked to a complaint
+(when recorded, or later) is on that case's timeline; every entry and change is in the audit log. The month's figures are read by complaints.selectors.registers.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
+from accounts.models import AuditEntry, Department, User
+from accounts.services import audit_record
 from complaints.domain.contact_details import normalize_phone
-from complaints.errors import InvalidInput, NotFound, PermissionDenied
+from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, Complaint, LostProperty
 from complaints.selectors import complaint_get_for_user
 from complaints.selectors.registers import lost_property_get_for_user
@@ -126,6 +127,12 @@ def lost_property_record(
                 "lost_at": lost_at,
             },
         )
+    audit_record(
+        actor,
+        AuditEntry.Action.LOST_PROPERTY_RECORDED,
+        entry,
+        {"kind": kind, "complaint": case.reference if case else None},
+    )
     return entry
 
 
@@ -177,4 +184,53 @@ def lost_property_set_outcome(
                 "previous": previous,
             },
         )
+    audit_record(
+        actor,
+        AuditEntry.Action.LOST_PROPERTY_CHANGED,
+        entry,
+        {"change": "outcome", "outcome": outcome, "previous": previous},
+    )
+    return entry
+
+
+@transaction.atomic
+def lost_property_link(*, actor: User, entry_id: int, complaint: str) -> LostProperty:
+    """Link an entry recorded without a complaint to the one the customer made later (by
+    reference), once. On the case's timeline and in the audit log."""
+    _ensure_allowed(actor)
+    lost_property_get_for_user(user=actor, pk=entry_id)  # out of reach reads as missing
+    entry = LostProperty.objects.select_for_update().get(pk=entry_id)
+    if entry.complaint_id is not None:
+        raise ConditionNotMet([_("This entry is linked to a complaint already.")])
+    reference = (complaint or "").strip()
+    if not reference:
+        raise InvalidInput({"complaint": [_("Enter the complaint's reference.")]})
+    try:
+        case = complaint_get_for_user(user=actor, reference=reference)
+    except NotFound as missing:
+        raise InvalidInput(
+            {"complaint": [_("No complaint you may read has this reference.")]}
+        ) from missing
+    now = timezone.now()
+    entry.complaint = case
+    entry.save(update_fields=["complaint"])
+    record_event(
+        complaint=case,
+        kind=CaseEvent.Kind.LOST_PROPERTY,
+        actor=actor,
+        at=now,
+        data={
+            "lost_property_id": entry.pk,
+            "code": entry.code,
+            "kind": entry.kind,
+            "lost_at": entry.lost_at,
+            "linked": True,
+        },
+    )
+    audit_record(
+        actor,
+        AuditEntry.Action.LOST_PROPERTY_CHANGED,
+        entry,
+        {"change": "linked", "complaint": case.reference},
+    )
     return entry

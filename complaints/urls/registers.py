@@ -14,6 +14,7 @@ urlpatterns = [
         name="legal_document_forward",
     ),
     path("registers/legal/<int:pk>/files/", registers.legal_files, name="legal_document_files"),
+    path("registers/legal/<int:pk>/link/", registers.legal_link, name="legal_document_link"),
     path(
         "registers/legal/<int:pk>/files/<int:file_id>/",
         registers.legal_file_download,
@@ -32,4 +33,5 @@ urlpatterns = [
         registers.lost_outcome,
         name="lost_property_outcome",
     ),
+    path("registers/lost/<int:pk>/link/", registers.lost_link, name="lost_property_link"),
 ]

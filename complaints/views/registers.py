@@ -29,6 +29,7 @@ from complaints.forms.registers import (
     LostOutcomeForm,
     LostPropertyForm,
     MonthForm,
+    RegisterLinkForm,
 )
 from complaints.models import LegalDocument, LostProperty
 from complaints.privacy import contact_details_of
@@ -50,10 +51,12 @@ from complaints.services.legal_documents import (
     legal_document_add_files,
     legal_document_file_get,
     legal_document_forward,
+    legal_document_link,
     legal_document_record,
 )
 from complaints.services.lost_property import (
     can_record_lost_property,
+    lost_property_link,
     lost_property_record,
     lost_property_set_outcome,
 )
@@ -148,6 +151,7 @@ def _legal_detail(
     *,
     forward_form: LegalForwardForm | None = None,
     files_form: LegalFilesForm | None = None,
+    link_form: RegisterLinkForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     may_record = can_record_legal_documents(_user(request))
@@ -160,6 +164,9 @@ def _legal_detail(
             if may_record and not document.is_forwarded
             else None,
             "files_form": (files_form or LegalFilesForm()) if may_record else None,
+            "link_form": (link_form or RegisterLinkForm())
+            if may_record and document.complaint_id is None
+            else None,
             "nav_active": "legal",
         },
         status=status,
@@ -213,6 +220,28 @@ def legal_files(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The scans are attached."))
             return redirect(reverse("legal_document_detail", args=[pk]) + "#scans")
     return _legal_detail(request, document, files_form=form, status=422)
+
+
+@login_required
+@require_POST
+def legal_link(request: HttpRequest, pk: int) -> HttpResponse:
+    _may_record_legal(request)
+    document = _legal(request, pk)
+    form = RegisterLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            legal_document_link(actor=_user(request), document_id=pk, **form.cleaned_data)
+        except errors.PermissionDenied as error:
+            raise HttpForbidden(error.message) from error
+        except errors.ConditionNotMet as error:
+            messages.error(request, error.message)
+            return redirect("legal_document_detail", pk=pk)
+        except errors.InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Linked to the complaint; it is on its timeline."))
+            return redirect("legal_document_detail", pk=pk)
+    return _legal_detail(request, document, link_form=form, status=422)
 
 
 @login_required
@@ -307,8 +336,14 @@ def _lost(request: HttpRequest, pk: int) -> LostProperty:
 
 
 def _lost_detail(
-    request: HttpRequest, entry: LostProperty, *, form: LostOutcomeForm | None = None, status=200
+    request: HttpRequest,
+    entry: LostProperty,
+    *,
+    form: LostOutcomeForm | None = None,
+    link_form: RegisterLinkForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    may_record = can_record_lost_property(_user(request))
     return render(
         request,
         "staff/registers/lost_detail.html",
@@ -316,8 +351,9 @@ def _lost_detail(
             "entry": entry,
             # The customer's phone as this reader may read it (complaints.privacy).
             "customer_contact": contact_details_of(phone=entry.customer_phone, user=request.user),  # type: ignore[arg-type]
-            "outcome_form": (form or LostOutcomeForm())
-            if can_record_lost_property(_user(request))
+            "outcome_form": (form or LostOutcomeForm()) if may_record else None,
+            "link_form": (link_form or RegisterLinkForm(id_prefix="lostlink"))
+            if may_record and entry.complaint_id is None
             else None,
             "nav_active": "lost",
         },
@@ -349,6 +385,29 @@ def lost_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The outcome is recorded."))
             return redirect("lost_property_detail", pk=pk)
     return _lost_detail(request, entry, form=form, status=422)
+
+
+@login_required
+@require_POST
+def lost_link(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_record_lost_property(_user(request)):
+        raise HttpForbidden(_("Your role does not record lost property."))
+    entry = _lost(request, pk)
+    form = RegisterLinkForm(request.POST, id_prefix="lostlink")
+    if form.is_valid():
+        try:
+            lost_property_link(actor=_user(request), entry_id=pk, **form.cleaned_data)
+        except errors.PermissionDenied as error:
+            raise HttpForbidden(error.message) from error
+        except errors.ConditionNotMet as error:
+            messages.error(request, error.message)
+            return redirect("lost_property_detail", pk=pk)
+        except errors.InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Linked to the complaint; it is on its timeline."))
+            return redirect("lost_property_detail", pk=pk)
+    return _lost_detail(request, entry, link_form=form, status=422)
 
 
 @login_required

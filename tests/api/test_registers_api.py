@@ -7,8 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.models import CaseEvent, LegalDocument, LostProperty, Notification
+from tests.complaints.test_evidence import png_bytes
 from tests.complaints.test_legal_documents import lawyer_letter
 from tests.complaints.test_lost_property import record as lost_record
 
@@ -127,3 +129,49 @@ def test_the_months_figures(org, api_for, time_machine):
     assert body["by_hour"][0] == 1 and body["by_hour"][15] == 1 and len(body["by_hour"]) == 24
     assert body["by_area"] == [{"name": "2F 沙发区", "count": 2}]
     assert api_for(org.agent).get("lost-property/statistics/").status_code == 403
+
+
+def test_scans_are_attached_through_the_api(org, api_for):
+    document = lawyer_letter(org.agent)
+    api = api_for(org.agent)
+    url = f"legal-documents/{document.pk}/files/"
+    scans = [SimpleUploadedFile(f"p{n}.png", png_bytes(), content_type="image/png") for n in (1, 2)]
+
+    attached = api.upload(url, {"files": scans})
+
+    assert attached.status_code == 200, attached.content
+    assert [f["name"] for f in attached.json()["files"]] == ["p1.png", "p2.png"]
+    fake = SimpleUploadedFile(
+        "x.pdf", b"\x00\x01\x02\x03 not a pdf", content_type="application/pdf"
+    )
+    refused = api.upload(url, {"files": [fake]})
+    assert refused.status_code == 400 and "files" in refused.json()["error"]["fields"]
+    assert api.upload(url, {}).status_code == 400
+    assert api_for(org.handler).upload(url, {}).status_code == 403
+    assert document.files.count() == 2
+
+
+def test_register_entries_are_linked_to_a_complaint_later(org, api_for, new_complaint):
+    case = new_complaint()
+    document = lawyer_letter(org.agent)
+    entry = lost_record(org.agent)
+    api = api_for(org.agent)
+
+    legal = api.post(f"legal-documents/{document.pk}/link/", {"complaint": case.reference})
+    lost = api.post(f"lost-property/{entry.pk}/link/", {"complaint": case.reference})
+
+    assert legal.status_code == 200, legal.content
+    assert legal.json()["complaint"] == case.reference
+    assert lost.status_code == 200 and lost.json()["complaint"] == case.reference
+    kinds = set(CaseEvent.objects.filter(complaint=case).values_list("kind", flat=True))
+    assert {"legal_document", "lost_property"} <= kinds
+    again = api.post(f"lost-property/{entry.pk}/link/", {"complaint": case.reference})
+    assert again.status_code == 409
+    unknown = api.post(f"legal-documents/{lawyer_letter(org.agent).pk}/link/", {"complaint": "X"})
+    assert unknown.status_code == 400 and "complaint" in unknown.json()["error"]["fields"]
+    assert (
+        api_for(org.executive)
+        .post(f"lost-property/{entry.pk}/link/", {"complaint": case.reference})
+        .status_code
+        == 403
+    )

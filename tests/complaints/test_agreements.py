@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from accounts.models import AuditEntry
 from accounts.roles import Role
 from complaints.errors import (
     ConditionNotMet,
@@ -198,6 +199,21 @@ class TestPayment:
             CaseEvent.Kind.AGREEMENT_HANDED_OVER,
             CaseEvent.Kind.PAYMENT,
         ]
+
+    def test_a_payment_is_in_the_audit_log_by_the_cases_reference(self, org, kept):
+        complaint, agreement = kept
+        payment = _pay(complaint, agreement, org.manager, 1000)
+        entry = AuditEntry.objects.get(action=AuditEntry.Action.PAYMENT_RECORDED)
+        assert (entry.actor, entry.target_id) == (org.manager, str(payment.pk))
+        assert entry.details["complaint"] == complaint.reference
+        assert entry.details["amount"] == "1000" and entry.details["method"] == "bank_transfer"
+        assert entry.details["agreement_id"] == agreement.pk
+
+    def test_a_refused_payment_leaves_no_audit_entry(self, org, kept):
+        complaint, agreement = kept
+        with pytest.raises(PaymentNotApproved):
+            _pay(complaint, agreement, org.manager, 5000)
+        assert not AuditEntry.objects.filter(action=AuditEntry.Action.PAYMENT_RECORDED).exists()
 
     @pytest.mark.parametrize("role", sorted(set(Role) - roles_with("record_payment")))
     def test_roles_without_the_permission_are_refused(self, org, kept, role):

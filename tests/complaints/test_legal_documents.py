@@ -18,8 +18,10 @@ from complaints.selectors.registers import legal_document_get_for_user, legal_do
 from complaints.services.legal_documents import (
     legal_document_add_files,
     legal_document_forward,
+    legal_document_link,
     legal_document_record,
 )
+from complaints.views.case.timeline import describe
 from tests.complaints.test_evidence import png_bytes
 from tests.factories import UserFactory
 
@@ -181,6 +183,38 @@ def test_scans_are_checked_like_evidence(org):
         files=[SimpleUploadedFile("p2.png", png_bytes(), content_type="image/png")],
     )
     assert document.files.count() == 2
+
+
+def test_papers_are_linked_to_their_complaint_later_once(org, new_complaint):
+    document = lawyer_letter(org.agent)
+    complaint = new_complaint()
+
+    legal_document_link(actor=org.agent, document_id=document.pk, complaint=complaint.reference)
+
+    document.refresh_from_db()
+    assert document.complaint == complaint
+    event = CaseEvent.objects.get(complaint=complaint, kind=CaseEvent.Kind.LEGAL_DOCUMENT)
+    assert event.data["linked"] is True and event.data["code"] == document.code
+    assert "linked legal papers received earlier" in describe(event, reader=org.manager).sentence
+    audit = AuditEntry.objects.get(action=AuditEntry.Action.LEGAL_DOCUMENT_CHANGED)
+    assert audit.details == {"change": "linked", "complaint": complaint.reference}
+    with pytest.raises(ConditionNotMet):
+        legal_document_link(actor=org.agent, document_id=document.pk, complaint=complaint.reference)
+    with pytest.raises(InvalidInput):
+        legal_document_link(
+            actor=org.agent, document_id=lawyer_letter(org.agent).pk, complaint="TS-NOPE"
+        )
+
+
+def test_scans_added_later_are_in_the_audit_log(org):
+    document = lawyer_letter(org.agent)
+    scans = legal_document_add_files(
+        actor=org.agent,
+        document_id=document.pk,
+        files=[SimpleUploadedFile("p1.png", png_bytes(), content_type="image/png")],
+    )
+    audit = AuditEntry.objects.get(action=AuditEntry.Action.LEGAL_DOCUMENT_CHANGED)
+    assert audit.details == {"change": "files", "files": [scans[0].pk]}
 
 
 def test_forwarding_to_the_legal_department_once(org, new_complaint):

@@ -12,10 +12,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from complaints.errors import InvalidInput, NotFound, PermissionDenied
+from accounts.models import AuditEntry
+from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
 from complaints.models import CaseEvent, LostProperty
 from complaints.selectors.registers import lost_property_list, lost_property_month, month_bounds
-from complaints.services.lost_property import lost_property_record, lost_property_set_outcome
+from complaints.services.lost_property import (
+    lost_property_link,
+    lost_property_record,
+    lost_property_set_outcome,
+)
+from complaints.views.case.timeline import describe
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +94,49 @@ def test_a_linked_complaint_gets_the_entry_and_its_outcome_on_its_timeline(org, 
     changed = CaseEvent.objects.get(complaint=complaint, kind=CaseEvent.Kind.LOST_PROPERTY_OUTCOME)
     assert changed.data["outcome"] == Outcome.RETURNED and changed.data["previous"] == Outcome.OPEN
     assert changed.comment == "保洁在洗手间找到"
+
+
+def test_entries_and_changes_are_in_the_audit_log(org, new_complaint):
+    complaint = new_complaint()
+    entry = record(org.agent, complaint=complaint.reference)
+    recorded = AuditEntry.objects.get(action=AuditEntry.Action.LOST_PROPERTY_RECORDED)
+    assert (recorded.actor, recorded.target_id) == (org.agent, str(entry.pk))
+    assert recorded.details == {"kind": "lost", "complaint": complaint.reference}
+    assert "陈女士" not in recorded.target_label  # the log names the entry, not the customer
+    lost_property_set_outcome(actor=org.agent, entry_id=entry.pk, outcome=Outcome.NOT_FOUND)
+    changed = AuditEntry.objects.get(action=AuditEntry.Action.LOST_PROPERTY_CHANGED)
+    assert changed.details == {"change": "outcome", "outcome": "not_found", "previous": "open"}
+
+
+def test_an_entry_is_linked_to_the_complaint_made_later_once(org, new_complaint):
+    entry = record(org.agent)
+    complaint = new_complaint()
+
+    linked = lost_property_link(actor=org.agent, entry_id=entry.pk, complaint=complaint.reference)
+
+    assert linked.complaint == complaint
+    event = CaseEvent.objects.get(complaint=complaint, kind=CaseEvent.Kind.LOST_PROPERTY)
+    assert event.data["linked"] is True and event.actor == org.agent
+    assert (
+        "linked the customer's lost property entry" in describe(event, reader=org.manager).sentence
+    )
+    audit = AuditEntry.objects.get(action=AuditEntry.Action.LOST_PROPERTY_CHANGED)
+    assert audit.details == {"change": "linked", "complaint": complaint.reference}
+    with pytest.raises(ConditionNotMet):
+        lost_property_link(actor=org.agent, entry_id=entry.pk, complaint=complaint.reference)
+
+
+def test_linking_later_is_checked_like_recording(org, new_complaint):
+    entry = record(org.agent)
+    complaint = new_complaint()
+    with pytest.raises(InvalidInput) as refused:
+        lost_property_link(actor=org.agent, entry_id=entry.pk, complaint="")
+    assert "complaint" in refused.value.fields
+    with pytest.raises(InvalidInput):
+        lost_property_link(actor=org.agent, entry_id=entry.pk, complaint="TS-NOPE")
+    with pytest.raises(PermissionDenied):
+        lost_property_link(actor=org.executive, entry_id=entry.pk, complaint=complaint.reference)
+    assert LostProperty.objects.get().complaint is None
 
 
 def test_an_unknown_or_unreadable_complaint_is_refused(org, new_complaint):

@@ -324,7 +324,9 @@ POST_ONLY = {
     "rights_refuse",
     "legal_document_forward",
     "legal_document_files",
+    "legal_document_link",
     "lost_property_outcome",
+    "lost_property_link",
 }
 NOT_WALKED = {
     "set_language": "changes the language, no data",
@@ -552,7 +554,10 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-decision-approve",
         "api-decision-reject",
         "api-legal-document-forward",
+        "api-legal-document-files",
+        "api-legal-document-link",
         "api-lost-property-outcome",
+        "api-lost-property-link",
     }
     names = {name for name, _route in routes() if name.startswith("api-")}
     unknown = names - set(samples) - writes - set(NOT_WALKED)

@@ -917,6 +917,14 @@ MATRIX: dict[str, list[Check]] = {
             },
         )
     ],
+    "legal_document_link": [
+        Check(
+            method="post",
+            who=LEGAL_RECORD,
+            kwargs=_legal,
+            body=lambda w, c: {"complaint": w.reference(OUT)},
+        )
+    ],
     "legal_document_file": [Check(who=LEGAL_READ, kwargs=_legal_file, refused=404)],
     "lost_property_list": [Check()],
     "lost_property_new": [
@@ -936,6 +944,14 @@ MATRIX: dict[str, list[Check]] = {
             body=lambda w, c: {"outcome": "not_found"},
         )
     ],
+    "lost_property_link": [
+        Check(
+            method="post",
+            who=LOST_RECORD,
+            kwargs=_lost,
+            body=lambda w, c: {"complaint": w.reference(OUT)},
+        )
+    ],
     "lost_property_statistics": [Check(who=LOST_STATISTICS)],
     # The API.
     "api-legal-documents": [
@@ -951,6 +967,36 @@ MATRIX: dict[str, list[Check]] = {
             who=LEGAL_RECORD,
             kwargs=_legal,
             body=lambda w, c: {"department": w.org.legal.code},
+        )
+    ],
+    "api-legal-document-files": [
+        Check(
+            api=True,
+            method="post",
+            who=LEGAL_RECORD,
+            kwargs=_legal,
+            body=lambda w, c: {
+                "files": SimpleUploadedFile("p3.png", png_bytes(), content_type="image/png")
+            },
+            multipart=True,
+        )
+    ],
+    "api-legal-document-link": [
+        Check(
+            api=True,
+            method="post",
+            who=LEGAL_RECORD,
+            kwargs=_legal,
+            body=lambda w, c: {"complaint": w.reference(OUT)},
+        )
+    ],
+    "api-lost-property-link": [
+        Check(
+            api=True,
+            method="post",
+            who=LOST_RECORD,
+            kwargs=_lost,
+            body=lambda w, c: {"complaint": w.reference(OUT)},
         )
     ],
     "api-lost-property": [

@@ -96,6 +96,20 @@ class LegalForwardInputSerializer(serializers.Serializer):
     forwarded_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
 
 
+class LegalFilesInputSerializer(serializers.Serializer):
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        help_text=_("Scans of the papers (repeat the field); checked by content like evidence."),
+    )
+
+
+class RegisterLinkInputSerializer(serializers.Serializer):
+    complaint = serializers.CharField(
+        max_length=40, help_text=_("The reference of a complaint you may read.")
+    )
+
+
 class LostPropertySerializer(serializers.Serializer):
     """The customer's phone is masked for roles without `view_customer_pii` (complaints.privacy)."""
 

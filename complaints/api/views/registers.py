@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status as http_status
 from rest_framework.exceptions import PermissionDenied as ApiForbidden
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,15 +26,18 @@ from complaints.api.schema import errors
 from complaints.api.serializers.registers import (
     LegalDocumentInputSerializer,
     LegalDocumentSerializer,
+    LegalFilesInputSerializer,
     LegalForwardInputSerializer,
     LostOutcomeInputSerializer,
     LostPropertyInputSerializer,
     LostPropertyMonthSerializer,
     LostPropertySerializer,
+    RegisterLinkInputSerializer,
 )
 from complaints.api.views.common import ApiView, signed_in_user
 from complaints.errors import InvalidInput
 from complaints.models import LegalDocument, LostProperty
+from complaints.request_limits import FORM_OVERHEAD_BYTES, body_too_large
 from complaints.selectors.registers import (
     legal_document_get_for_user,
     legal_documents_list,
@@ -41,15 +48,20 @@ from complaints.selectors.registers import (
     with_case_references,
 )
 from complaints.services.legal_documents import (
+    MAX_FILES,
     can_record_legal_documents,
+    legal_document_add_files,
     legal_document_forward,
+    legal_document_link,
     legal_document_record,
 )
 from complaints.services.lost_property import (
     can_record_lost_property,
+    lost_property_link,
     lost_property_record,
     lost_property_set_outcome,
 )
+from config.api_errors import ApiError
 
 STATISTICS = "complaints.view_lost_property_statistics"
 KIND = OpenApiParameter("kind", OpenApiTypes.STR, description="Only papers of this kind.")
@@ -128,7 +140,7 @@ class LegalDocumentListView(GenericAPIView):
         description="Senior management is told at once. A lawyer's letter is never `signed`; "
         "other papers are `signed` only with `addressee_matches`, a `signed_by`, and for "
         "official papers a checked identity and `original_received`; court papers without "
-        "`evidence_enclosed` need `evidence_inquiry`. Scans are attached on the page.",
+        "`evidence_enclosed` need `evidence_inquiry`. Scans are attached afterwards (`files/`).",
         request=LegalDocumentInputSerializer,
         responses={201: LegalDocumentSerializer, **errors(400, 403, 415)},
     )
@@ -176,6 +188,53 @@ class LegalDocumentForwardView(ApiView):
             person=_user_named(data["person"], "person"),
             forwarded_at=data["forwarded_at"],
         )
+        return _legal_response(request, pk)
+
+
+class LegalDocumentFilesView(ApiView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="legal_documents_files",
+        summary="Attach scans of the papers (multipart/form-data)",
+        description="One or more `files`, checked by content like evidence files; at most "
+        f"{MAX_FILES} scans per entry. In the audit log.",
+        request={"multipart/form-data": LegalFilesInputSerializer},
+        responses={200: LegalDocumentSerializer, **errors(400, 403, 404, 413, 415)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = signed_in_user(request)
+        if not can_record_legal_documents(user):
+            raise ApiForbidden(_("Your role does not record legal documents."))
+        legal_document_get_for_user(user=user, pk=pk)
+        # Refused on its announced size before the body is received.
+        limit = settings.COMPLAINTS_EVIDENCE_MAX_BYTES * MAX_FILES + FORM_OVERHEAD_BYTES
+        if body_too_large(request, limit=limit):
+            raise ApiError(
+                status_code=http_status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                code="too_large",
+                message=_("The request is over %(limit)s.") % {"limit": filesizeformat(limit)},
+            )
+        data = _valid(LegalFilesInputSerializer, request)
+        legal_document_add_files(actor=user, document_id=pk, files=data["files"])
+        return _legal_response(request, pk)
+
+
+class LegalDocumentLinkView(ApiView):
+    @extend_schema(
+        operation_id="legal_documents_link",
+        summary="Link the papers to a complaint",
+        description="For papers recorded without one, once; on the case's timeline.",
+        request=RegisterLinkInputSerializer,
+        responses={200: LegalDocumentSerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = signed_in_user(request)
+        if not can_record_legal_documents(user):
+            raise ApiForbidden(_("Your role does not record legal documents."))
+        legal_document_get_for_user(user=user, pk=pk)
+        data = _valid(RegisterLinkInputSerializer, request)
+        legal_document_link(actor=user, document_id=pk, complaint=data["complaint"])
         return _legal_response(request, pk)
 
 
@@ -289,3 +348,21 @@ class LostPropertyStatisticsView(ApiView):
                 }
             ).data
         )
+
+
+class LostPropertyLinkView(ApiView):
+    @extend_schema(
+        operation_id="lost_property_link",
+        summary="Link a lost item to a complaint",
+        description="For an entry recorded without one, once; on the case's timeline.",
+        request=RegisterLinkInputSerializer,
+        responses={200: LostPropertySerializer, **errors(400, 403, 404, 409, 415)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        user = signed_in_user(request)
+        if not can_record_lost_property(user):
+            raise ApiForbidden(_("Your role does not record lost property."))
+        lost_property_get_for_user(user=user, pk=pk)
+        data = _valid(RegisterLinkInputSerializer, request)
+        lost_property_link(actor=user, entry_id=pk, complaint=data["complaint"])
+        return _lost_response(request, pk)

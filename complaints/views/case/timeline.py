@@ -748,7 +748,13 @@ def _quality_answered(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _legal_document(event: CaseEvent, who: str, data: dict) -> Entry:
-    sentence = _("%(who)s recorded legal papers received: %(kind)s, %(code)s.") % {
+    if data.get("linked"):
+        text = _(
+            "%(who)s linked legal papers received earlier to this complaint: %(kind)s, %(code)s."
+        )
+    else:
+        text = _("%(who)s recorded legal papers received: %(kind)s, %(code)s.")
+    sentence = text % {
         "who": who,
         "kind": label(LegalDocument.Kind, data.get("kind")),
         "code": data.get("code", "—"),
@@ -773,7 +779,11 @@ def _legal_document_forwarded(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _lost_property(event: CaseEvent, who: str, data: dict) -> Entry:
-    sentence = _("%(who)s recorded the customer's lost property in the register (%(code)s).") % {
+    if data.get("linked"):
+        text = _("%(who)s linked the customer's lost property entry %(code)s to this complaint.")
+    else:
+        text = _("%(who)s recorded the customer's lost property in the register (%(code)s).")
+    sentence = text % {
         "who": who,
         "code": data.get("code", "—"),
     }
