@@ -4,6 +4,7 @@ complaints.services.outside_bodies); the deadline per kind of body and the signi
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,8 @@ from complaints.models import (
     OutsideBodyTarget,
     SigningText,
 )
+from complaints.models.outside_bodies import all_pause_reasons
+from sla.models import PauseReason
 
 
 class OutsideBodyDocumentInline(ReadOnlyInline):
@@ -69,12 +72,54 @@ class OffSaleOrderAdmin(ComplaintRecordAdmin):
         return order.body.complaint.reference
 
 
+class OutsideBodyTargetForm(forms.ModelForm):
+    # The stored JSON list of codes, one box per pause reason (as a stage target's).
+    pause_reasons = forms.MultipleChoiceField(
+        label=_("pauses that stop this deadline"),
+        choices=PauseReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Ticked: the deadline stands still while the case waits for this reason, like the "
+            "case's own clocks. A date named on the body's notice never moves."
+        ),
+    )
+
+    class Meta:
+        model = OutsideBodyTarget
+        fields = ["kind", "amount", "unit", "source", "reminder_percent", "breach_level"]
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault(
+            "pause_reasons",
+            self.instance.pause_reasons if self.instance.pk else all_pause_reasons(),
+        )
+
+    def clean_pause_reasons(self) -> list[str]:
+        return list(self.cleaned_data.get("pause_reasons") or [])
+
+    def save(self, commit: bool = True) -> OutsideBodyTarget:
+        self.instance.pause_reasons = self.cleaned_data.get("pause_reasons") or []
+        return super().save(commit=commit)
+
+
 @admin.register(OutsideBodyTarget)
 class OutsideBodyTargetAdmin(admin.ModelAdmin):
-    """How long the company has to answer each kind of body: later records count from it."""
+    """How long the company has to answer each kind of body, when it reminds, to whom it
+    escalates and which waits stop it: later records count from it."""
 
-    list_display = ["kind", "amount", "unit", "source"]
-    fields = ["kind", "amount", "unit", "source"]
+    form = OutsideBodyTargetForm
+    list_display = ["kind", "amount", "unit", "reminder_percent", "breach_level", "source"]
+    fields = [
+        "kind",
+        "amount",
+        "unit",
+        "source",
+        "reminder_percent",
+        "breach_level",
+        "pause_reasons",
+    ]
 
     def has_delete_permission(
         self, request: HttpRequest, obj: OutsideBodyTarget | None = None

@@ -12,6 +12,7 @@ Written only by complaints.services.outside_bodies.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,24 @@ class BodyKind(models.TextChoices):
 HOLDING_KINDS = frozenset(
     {BodyKind.MARKET_REGULATOR, BodyKind.COURT, BodyKind.POLICE, BodyKind.MEDIA}
 )
+
+
+def validate_pause_reasons(value: object) -> None:
+    """The codes of sla.models.PauseReason, as a stage target's (imported when called: the sla
+    models import these)."""
+    from sla.models.policies import validate_pause_reasons as validate
+
+    validate(value)
+
+
+def all_pause_reasons() -> list[str]:
+    """The default: an outside body's answer is handling, and handling stops for every wait (the
+    investigation clock's default, sla.models.policies.DEFAULT_PAUSE_REASONS)."""
+    from sla.models.policies import PauseReason
+
+    return list(PauseReason.values)
+
+
 # Kinds whose written order can take a product off sale.
 ORDERING_KINDS = frozenset({BodyKind.MARKET_REGULATOR, BodyKind.COURT})
 
@@ -61,6 +80,31 @@ class OutsideBodyTarget(models.Model):
         blank=True,
         help_text=_("Where the time limit comes from, e.g. the 12315 online dispute rules."),
     )
+    # Reminded, escalated and paused like a stage clock (sla.models.SlaTarget's fields).
+    reminder_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
+        _("remind at (% of the time elapsed)"),
+        default=75,
+        validators=[MaxValueValidator(99)],
+        help_text=_("0 sends no reminder."),
+    )
+    breach_level = models.PositiveSmallIntegerField(
+        _("escalation level at breach"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("1 department head, 2 complaint manager, 3 senior management."),
+    )
+    pause_reasons = models.JSONField(
+        _("pauses that stop this deadline"),
+        default=all_pause_reasons,
+        blank=True,
+        validators=[validate_pause_reasons],
+        help_text=_(
+            "While the case waits for one of these reasons the deadline stands still and gets its "
+            "time back on resuming, like the case's own clocks. A date named on the body's notice "
+            "never moves."
+        ),
+    )
 
     class Meta:
         verbose_name = _("outside body deadline")
@@ -75,6 +119,10 @@ class OutsideBodyTarget(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+    def stops_for(self, reason: str) -> bool:
+        """Whether a pause for `reason` stops the deadlines of this kind of body."""
+        return reason in (self.pause_reasons or [])
 
 
 class SigningText(models.Model):
@@ -161,7 +209,18 @@ class OutsideBody(models.Model):
     )
     their_deadline = models.DateField(_("deadline on their notice"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # Reminded before, breached at, escalated after its deadline, and paused with the case's
+    # clocks, by the stage clocks' rules (sla.services.clocks.Timed; the target's settings copied
+    # when recorded, so editing them later does not move a running deadline).
+    reminder_percent = models.PositiveSmallIntegerField(_("remind at (%)"), default=75)
+    breach_level = models.PositiveSmallIntegerField(_("escalation level at breach"), default=1)
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breach recorded at"), null=True, blank=True)
+    escalated_level = models.PositiveSmallIntegerField(_("escalated to level"), default=0)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    pause_reason = models.CharField(_("pause reason"), max_length=30, blank=True)
+    next_action_at = models.DateTimeField(_("next check at"), null=True, blank=True)
 
     result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
     result_note = models.TextField(_("how it ended"), blank=True)
@@ -218,11 +277,11 @@ class OutsideBody(models.Model):
             ),
         ]
         indexes = [
-            # The reminder job's one query: open matters past their deadline, not reminded yet.
+            # The sweep's one query: running deadlines with a reminder or escalation due.
             models.Index(
-                fields=["due_at"],
-                condition=Q(closed_at__isnull=True, reminded_at__isnull=True),
-                name="outsidebody_to_remind_idx",
+                fields=["next_action_at"],
+                condition=Q(closed_at__isnull=True, paused_at__isnull=True),
+                name="outsidebody_next_action_idx",
             )
         ]
 
@@ -232,6 +291,11 @@ class OutsideBody(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_live(self) -> bool:
+        """Whether its deadline runs: there is one, the matter is open and not paused."""
+        return self.due_at is not None and self.closed_at is None and self.paused_at is None
 
     @property
     def holds_evidence(self) -> bool:

@@ -1,7 +1,9 @@
 """Outside bodies on a case (issue 16 §2; seed 004 §三.12-13, §三.20, §四.17, §八.2).
 
 One service per change, each in one transaction under the case's row lock: record a body's
-referral (its deadline counted like a clock), add a document exchanged with it (through the
+referral (its deadline counted, reminded, escalated and paused like a stage clock: the sweep below
+moves it by sla.services.escalation_batch.clock_advance, sla.services.pauses stops and resumes it
+with the case's clocks), add a document exchanged with it (through the
 evidence service), record what was signed on its document (with a signing text of §三.13), close
 its matter, record a written order to take a product off sale (the purchasing department is told)
 and that it was carried out. Every change is on the case's timeline.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -44,10 +47,12 @@ from complaints.services.evidence import evidence_add
 from complaints.services.legal_hold import legal_hold_follow_facts
 from complaints.services.notifications import Message, notifications_settle, notify, notify_many
 from complaints.timeline import new_event, record_event, record_events
-from sla.calendar import END_OF_DAY
-from sla.selectors import calendar_for_deadline
-from sla.services.clocks import due_for
-from sla.services.escalation import Recipients, escalate_on_facts
+from sla.calendar import END_OF_DAY, WorkingCalendar
+from sla.models import Escalation, EscalationSettings
+from sla.selectors import calendar_for_deadline, working_calendar
+from sla.services.clocks import Timed, deadline_schedule, due_for
+from sla.services.escalation import Planned, Recipients, escalate_on_facts, escalations_record
+from sla.services.escalation_batch import clock_advance
 
 OUTSIDE_BODY_PERMISSIONS = ("handle_outside_body",)
 REMIND_BATCH = 500
@@ -62,8 +67,24 @@ KIND_FLAGS: dict[str, str] = {
 }
 
 
-def reminder_key(body: OutsideBody) -> str:
-    return f"outside_body:{body.pk}"
+def reminder_key(body: OutsideBody, *, late: bool = False) -> str:
+    """The notification of the reminder before the deadline, or (`late`) of its breach."""
+    return f"outside_body:{body.pk}" + (":late" if late else "")
+
+
+def outside_body_schedule(body: OutsideBody, *, calendar: WorkingCalendar) -> None:
+    """Set the body's reminder and next sweep time from its deadline, by the stage clocks' rule
+    (a date named on their notice reminds over working time, like a working-day clock)."""
+    if body.due_at is None:
+        body.remind_at = body.next_action_at = None
+        return
+    deadline_schedule(
+        cast(Timed, body),  # its due_at is set
+        calendar=calendar,
+        unit=body.unit or "working_days",
+        percent=body.reminder_percent,
+        start=body.received_at,
+    )
 
 
 def off_sale_key(order: OffSaleOrder) -> str:
@@ -92,12 +113,17 @@ def _clean(
 
 
 def body_deadline(
-    *, complaint: Complaint, kind: str, received_at: datetime, their_deadline: date | None
+    *,
+    complaint: Complaint,
+    kind: str,
+    received_at: datetime,
+    their_deadline: date | None,
+    target: OutsideBodyTarget | None = None,
 ) -> tuple[int | None, str, int | None, datetime | None]:
     """(amount, unit, calendar id, due at) of a body's answer: the end of the day their notice
     names, else the target of the kind counted like a clock from receipt on the calendar of the
     case's department (12315 online disputes: 10 working days, the day of receipt not counted)."""
-    target = OutsideBodyTarget.objects.filter(kind=kind).first()
+    target = target or OutsideBodyTarget.objects.filter(kind=kind).first()
     unit = target.unit if target is not None else "working_days"
     chosen = calendar_for_deadline(policy=None, department_id=complaint.department_id, unit=unit)
     if their_deadline is not None:
@@ -149,8 +175,13 @@ def outside_body_record(
     if errors:
         raise InvalidInput(errors)
     assert contact is not None
+    target = OutsideBodyTarget.objects.filter(kind=kind).first()
     amount, unit, calendar_id, due = body_deadline(
-        complaint=locked, kind=kind, received_at=received_at, their_deadline=their_deadline
+        complaint=locked,
+        kind=kind,
+        received_at=received_at,
+        their_deadline=their_deadline,
+        target=target,
     )
     body = OutsideBody.objects.create(
         complaint=locked,
@@ -166,9 +197,14 @@ def outside_body_record(
         calendar_id=calendar_id,
         their_deadline=their_deadline,
         due_at=due,
+        reminder_percent=target.reminder_percent if target else 75,
+        breach_level=target.breach_level if target else 1,
         created_by=actor,
         created_at=now,
     )
+    if due is not None:
+        outside_body_schedule(body, calendar=working_calendar(calendar_id=calendar_id))
+        body.save(update_fields=["remind_at", "next_action_at"])
     flag = KIND_FLAGS.get(kind)
     changed = [flag] if flag and not getattr(locked, flag) else []
     for field in changed:
@@ -384,7 +420,8 @@ def outside_body_close(
         raise InvalidInput(errors)
     now = timezone.now()
     body.result, body.result_note, body.closed_at, body.closed_by = result, note, now, actor
-    fields = ["result", "result_note", "closed_at", "closed_by"]
+    body.next_action_at = None
+    fields = ["result", "result_note", "closed_at", "closed_by", "next_action_at"]
     if amount_agreed is not None:
         body.amount_agreed = amount_agreed
         fields.append("amount_agreed")
@@ -411,7 +448,10 @@ def outside_body_close(
         },
     )
     notifications_settle(
-        keys=[reminder_key(body)], reason=Notification.Settled.BODY_CLOSED, by=actor, at=now
+        keys=[reminder_key(body), reminder_key(body, late=True)],
+        reason=Notification.Settled.BODY_CLOSED,
+        by=actor,
+        at=now,
     )
     return body
 
@@ -547,25 +587,68 @@ def off_sale_order_done(
 
 
 def outside_bodies_remind(*, now: datetime | None = None, batch: int = REMIND_BATCH) -> int:
-    """Remind the contact person (else the assignee, else the nearest head) of open matters past
-    their deadline, once each; returns how many were reminded. Matters of finished cases are let
-    go without a message. Safe to run twice at once: each run takes what the other does not hold."""
+    """Do what is due on the running deadlines of outside bodies, by the stage clocks' rule
+    (sla.services.escalation_batch.clock_advance): the reminder before the deadline and the breach
+    go to the contact person (else the assignee, else the nearest head), each escalation level
+    after it as for a missed stage clock. Returns how many deadlines were acted on.
+
+    Exactly once, as the clock sweep: the cases are locked first (lock order of the workflow
+    services), skipping those another run or a user holds, then their bodies; a second run finds
+    nothing due. Deadlines of finished cases are let go without a message."""
     now = now or timezone.now()
+    due = OutsideBody.objects.filter(
+        closed_at__isnull=True, paused_at__isnull=True, next_action_at__lte=now
+    )
     with transaction.atomic():
-        due = list(
-            OutsideBody.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(closed_at__isnull=True, reminded_at__isnull=True, due_at__lte=now)
-            .select_related("complaint__assignee", "contact")
-            .order_by("due_at")[:batch]
+        case_ids = set(
+            due.order_by("next_action_at").values_list("complaint_id", flat=True)[:batch]
         )
-        if not due:
+        if not case_ids:
             return 0
+        complaints = {
+            complaint.pk: complaint
+            for complaint in Complaint.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("department", "assignee__department")
+            .filter(pk__in=case_ids)
+            .order_by("pk")
+        }
+        bodies = list(
+            due.select_for_update(of=("self",))
+            .filter(complaint_id__in=list(complaints))
+            .select_related("contact")
+            .order_by("complaint_id", "pk")
+        )
+        step = EscalationSettings.current().level_step_working_days
+        calendars: dict[int | None, WorkingCalendar] = {}
         recipients = Recipients()
-        events, messages = [], []
-        for body in due:
-            body.reminded_at = now
-            complaint = body.complaint
-            if not complaint.is_open:
+        events, messages, planned = [], [], []
+        acted = 0
+        for body in bodies:
+            complaint = complaints[body.complaint_id]
+            body.complaint = complaint
+            if not complaint.is_open or body.due_at is None:
+                body.next_action_at = None
+                continue
+            if body.calendar_id not in calendars:
+                calendars[body.calendar_id] = working_calendar(calendar_id=body.calendar_id)
+            steps = clock_advance(
+                cast(Timed, body),
+                calendar=calendars[body.calendar_id],
+                level_step_working_days=step,
+                now=now,
+            )
+            acted += bool(steps.done())
+            planned += [
+                Planned(
+                    complaint=complaint,
+                    level=level,
+                    reason=Escalation.Reason.OUTSIDE_BODY,
+                    at=now,
+                    subject=f"body:{body.pk}",
+                )
+                for level in steps.levels
+            ]
+            if not (steps.reminder or steps.breach):
                 continue
             person = (
                 body.contact
@@ -581,6 +664,7 @@ def outside_bodies_remind(*, now: datetime | None = None, batch: int = REMIND_BA
                     data={
                         "outside_body": _body_facts(body),
                         "due_at": body.due_at,
+                        "late": steps.breach,
                         "recipient": person_snapshot(person),
                     },
                 )
@@ -590,13 +674,16 @@ def outside_bodies_remind(*, now: datetime | None = None, batch: int = REMIND_BA
                     recipients=[person],
                     kind=Notification.Kind.REMINDER,
                     complaint=complaint,
-                    key=reminder_key(body),
+                    key=reminder_key(body, late=steps.breach),
                     template="outside_body_reminder",
-                    context={"body": body},
+                    context={"body": body, "late": steps.breach},
                     urgent=body.kind in HOLDING_KINDS,
                 )
             )
-        OutsideBody.objects.bulk_update(due, ["reminded_at"])
+        OutsideBody.objects.bulk_update(
+            bodies, ["reminded_at", "breached_at", "escalated_level", "next_action_at"]
+        )
         record_events(events=events)
         notify_many(messages=messages)
-    return len(events)
+        escalations_record(planned=planned, recipients=recipients)
+    return acted

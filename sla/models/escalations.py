@@ -41,6 +41,7 @@ class Escalation(models.Model):
         MEDIA = "media", _("Media involvement")
         REGULATOR = "regulator", _("Regulator involvement")
         LEGAL = "legal", _("Court or lawyer's letter (律师函)")
+        OUTSIDE_BODY = "outside_body", _("An outside body's deadline missed")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

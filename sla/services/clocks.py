@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import Protocol
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -53,6 +54,23 @@ STOPS_EVERY_CLOCK = {"reject", "withdraw", "close"}
 RESTARTED_ON_REOPEN = (Stage.INVESTIGATION, Stage.DECISION)
 
 
+class Timed(Protocol):
+    """What reminding and escalating a deadline reads and moves: a stage clock's fields, and the
+    same fields on other deadlines counted like a clock (an outside body's answer, issue 16 §2),
+    so that they remind, breach and escalate by the one rule (next_action_at, clock_advance)."""
+
+    due_at: datetime
+    remind_at: datetime | None
+    reminded_at: datetime | None
+    breached_at: datetime | None
+    escalated_level: int
+    breach_level: int
+    next_action_at: datetime | None
+
+    @property
+    def is_live(self) -> bool: ...
+
+
 def due_for(*, calendar: WorkingCalendar, unit: str, amount: int, start: datetime) -> datetime:
     if unit == Unit.HOURS:
         return calendar.add_hours(start, amount)
@@ -62,7 +80,7 @@ def due_for(*, calendar: WorkingCalendar, unit: str, amount: int, start: datetim
 
 
 def next_action_at(
-    clock: Clock, *, calendar: WorkingCalendar, level_step_working_days: int
+    clock: Timed, *, calendar: WorkingCalendar, level_step_working_days: int
 ) -> datetime | None:
     """When the sweep next has work on this clock: its reminder, its breach, or the next level.
 
@@ -81,30 +99,49 @@ def next_action_at(
     return clock.due_at if steps == 0 else calendar.add_working_days(clock.due_at, steps)
 
 
-def schedule(clock: Clock, *, calendar: WorkingCalendar) -> None:
-    """Set the reminder time, the provisional flag and the next sweep time from the due time."""
-    if clock.reminder_percent and clock.unit == Unit.WORKING_DAYS:
-        # 75 % of the working time, so a reminder never lands in a holiday with little time left.
-        span = calendar.working_time_between(clock.started_at, clock.due_at)
-        share = span * clock.reminder_percent / 100
-        clock.remind_at = calendar.add_working_time(clock.started_at, share)
-    elif clock.reminder_percent and clock.unit == Unit.SERVICE_HOURS:
-        # 75 % of the service time: the reminder comes while the desk is open.
-        span = calendar.service_time_between(clock.started_at, clock.due_at)
-        clock.remind_at = calendar.add_service_time(
-            clock.started_at, span * clock.reminder_percent / 100
-        )
-    elif clock.reminder_percent:
-        elapsed = (clock.due_at - clock.started_at) * clock.reminder_percent / 100
-        clock.remind_at = clock.started_at + elapsed
-    else:
-        clock.remind_at = None
-    # Working days and service hours both lie on the calendar's days, unconfirmed years included.
-    clock.provisional = clock.unit != Unit.HOURS and calendar.is_provisional(clock.due_at)
-    clock.next_action_at = next_action_at(
-        clock,
+def remind_time(
+    *, calendar: WorkingCalendar, unit: str, percent: int, start: datetime, due: datetime
+) -> datetime | None:
+    """When a deadline from `start` to `due` reminds: at `percent` of its time, in its own unit;
+    None for 0 %."""
+    if not percent:
+        return None
+    if unit == Unit.WORKING_DAYS:
+        # Of the working time, so a reminder never lands in a holiday with little time left.
+        span = calendar.working_time_between(start, due)
+        return calendar.add_working_time(start, span * percent / 100)
+    if unit == Unit.SERVICE_HOURS:
+        # Of the service time: the reminder comes while the desk is open.
+        span = calendar.service_time_between(start, due)
+        return calendar.add_service_time(start, span * percent / 100)
+    return start + (due - start) * percent / 100
+
+
+def deadline_schedule(
+    deadline: Timed, *, calendar: WorkingCalendar, unit: str, percent: int, start: datetime
+) -> None:
+    """Set a deadline's reminder time and next sweep time from its due time: a stage clock's
+    (schedule) and any deadline counted like one (an outside body's answer)."""
+    deadline.remind_at = remind_time(
+        calendar=calendar, unit=unit, percent=percent, start=start, due=deadline.due_at
+    )
+    deadline.next_action_at = next_action_at(
+        deadline,
         calendar=calendar,
         level_step_working_days=EscalationSettings.current().level_step_working_days,
+    )
+
+
+def schedule(clock: Clock, *, calendar: WorkingCalendar) -> None:
+    """Set the reminder time, the provisional flag and the next sweep time from the due time."""
+    # Working days and service hours both lie on the calendar's days, unconfirmed years included.
+    clock.provisional = clock.unit != Unit.HOURS and calendar.is_provisional(clock.due_at)
+    deadline_schedule(
+        clock,
+        calendar=calendar,
+        unit=clock.unit,
+        percent=clock.reminder_percent,
+        start=clock.started_at,
     )
 
 

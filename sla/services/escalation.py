@@ -126,10 +126,15 @@ class Planned:
     reason: str
     at: datetime
     clock: Clock | None = None
+    # What else than a stage clock ran out, when one did (an outside body's deadline: "body:7"):
+    # each escalates once per level, like each clock.
+    subject: str = ""
 
 
-def escalation_key(*, complaint: Complaint, reason: str, clock: Clock | None, level: int) -> str:
-    return f"{complaint.pk}:{reason}:{clock.pk if clock else '-'}:{level}"
+def escalation_key(
+    *, complaint: Complaint, reason: str, clock: Clock | None, level: int, subject: str = ""
+) -> str:
+    return f"{complaint.pk}:{reason}:{clock.pk if clock else subject or '-'}:{level}"
 
 
 def escalations_record(
@@ -150,7 +155,9 @@ def escalations_record(
     """
     recipients = recipients or Recipients()
     keyed = {
-        escalation_key(complaint=p.complaint, reason=p.reason, clock=p.clock, level=p.level): p
+        escalation_key(
+            complaint=p.complaint, reason=p.reason, clock=p.clock, level=p.level, subject=p.subject
+        ): p
         for p in planned
     }
     if not keyed:
@@ -260,7 +267,10 @@ def _message(group: list[Escalation], *, added: bool, recipients: Recipients) ->
             "level": level,
             "level_label": EscalationLevel(min(level, TOP_LEVEL)).label,
             "escalations": group,
-            "facts_only": all(escalation.clock is None for escalation in group),
+            "facts_only": all(
+                escalation.clock is None and escalation.reason != Escalation.Reason.OUTSIDE_BODY
+                for escalation in group
+            ),
         },
     )
 

@@ -34,7 +34,7 @@ from complaints.timeline import new_event, record_events
 from sla.calendar import WorkingCalendar
 from sla.models import Clock, EscalationSettings, Reminder
 from sla.selectors import calendar_of_clock
-from sla.services.clocks import next_action_at
+from sla.services.clocks import Timed, next_action_at
 from sla.services.escalation import (
     Planned,
     Reason,
@@ -63,7 +63,7 @@ class Steps:
 
 
 def clock_advance(
-    clock: Clock, *, calendar: WorkingCalendar, level_step_working_days: int, now: datetime
+    clock: Timed, *, calendar: WorkingCalendar, level_step_working_days: int, now: datetime
 ) -> Steps:
     """Move the (live) clock's fields on to `now`: its reminder, its breach, the levels passed.
 

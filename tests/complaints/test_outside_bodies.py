@@ -40,11 +40,14 @@ from complaints.services.outside_bodies import (
     outside_body_document_add,
     outside_body_record,
     outside_body_sign,
+    reminder_key,
     signing_text_fill,
     signing_texts_for,
 )
 from complaints.services.retention import complaints_anonymise
+from sla.models import Escalation
 from sla.selectors import forget_policy_book, working_calendar_cache_clear
+from sla.services import clocks_pause, clocks_resume
 from tests.complaints.test_evidence import png_bytes
 from tests.factories import DepartmentFactory, UserFactory
 
@@ -382,3 +385,95 @@ def test_the_hold_blocks_deleting_and_anonymising_the_files(org, at, new_complai
     assert summary.references == []
     evidence.refresh_from_db()
     assert evidence.file and evidence.original_name == "报警回执.png"
+
+
+# --- the deadline behaves like a stage clock (reminder, breach, escalation, pauses) -----------
+
+
+def test_the_deadline_reminds_before_then_breaches_and_escalates_like_a_clock(
+    org, at, new_complaint
+):
+    at(FRI_1205_1000)
+    case = new_complaint()
+    body = record(case, org.handler, contact_id=org.head.pk)
+    # Due Fri 19 Dec; the reminder at 75 % of the working time, on Wed 17 Dec.
+    assert body.remind_at.astimezone(SHANGHAI).date() == date(2025, 12, 17)
+    assert body.next_action_at == body.remind_at
+
+    at(datetime(2025, 12, 18, 9, tzinfo=SHANGHAI))
+    assert outside_bodies_remind() == 1
+    assert outside_bodies_remind() == 0
+    soon = Notification.objects.get(key=reminder_key(body))
+    assert soon.recipient == org.head
+    assert events(case, CaseEvent.Kind.REMINDER)[-1].data["late"] is False
+    assert not Escalation.objects.filter(complaint=case, reason="outside_body").exists()
+
+    at(datetime(2025, 12, 22, 9, tzinfo=SHANGHAI))
+    assert outside_bodies_remind() == 1
+    late = Notification.objects.get(key=reminder_key(body, late=True))
+    assert late.recipient == org.head and late.body != soon.body  # "passed", not "due"
+    assert events(case, CaseEvent.Kind.REMINDER)[-1].data["late"] is True
+    first = Escalation.objects.get(complaint=case, reason="outside_body")
+    assert first.level == 1 and first.key.endswith(f":body:{body.pk}:1")
+
+    # A working day later, the next level, as for a missed stage clock.
+    at(datetime(2025, 12, 23, 9, tzinfo=SHANGHAI))
+    assert outside_bodies_remind() == 1
+    assert sorted(
+        Escalation.objects.filter(complaint=case, reason="outside_body").values_list(
+            "level", flat=True
+        )
+    ) == [1, 2]
+    body.refresh_from_db()
+    assert (body.escalated_level, body.breached_at is not None) == (2, True)
+
+    outside_body_close(complaint=case, body_id=body.pk, actor=org.handler, result="settled")
+    body.refresh_from_db()
+    assert body.next_action_at is None
+    assert not Notification.objects.filter(
+        key__startswith=f"outside_body:{body.pk}", settled_at__isnull=True
+    ).exists()
+
+
+def test_a_paused_case_pauses_the_bodys_deadline_and_resuming_gives_the_time_back(
+    org, at, new_complaint
+):
+    at(FRI_1205_1000)
+    case = new_complaint()
+    counted = record(case, org.handler)
+    dated = record(case, org.handler, name="区市监局", their_deadline=date(2025, 12, 12))
+
+    # Waiting on an appraisal from Mon 8 Dec 10:00 (testing time is not counted, SAMR rules).
+    at(datetime(2025, 12, 8, 10, tzinfo=SHANGHAI))
+    clocks_pause(complaint=case, actor=org.handler, reason="testing_appraisal")
+    counted.refresh_from_db()
+    dated.refresh_from_db()
+    assert counted.paused_at is not None and counted.next_action_at is None
+    assert dated.paused_at is None  # the date on their notice is theirs and never moves
+    paused = events(case, CaseEvent.Kind.CLOCKS_PAUSED)[-1]
+    assert [body["id"] for body in paused.data["outside_bodies"]] == [counted.pk]
+
+    # Past the deadline while paused: nothing is due for it.
+    at(datetime(2025, 12, 22, 9, tzinfo=SHANGHAI))
+    outside_bodies_remind()
+    assert not Notification.objects.filter(key__startswith=f"outside_body:{counted.pk}").exists()
+
+    # The appraisal comes back Mon 22 Dec 09:00: the ten working days left (8-19 Dec) count again
+    # after that day, 23 Dec to 6 Jan (1 Jan is a holiday: the default calendar's or not).
+    resumed = clocks_resume(complaint=case, actor=org.handler)
+    counted.refresh_from_db()
+    assert counted.paused_at is None and counted.due_at > datetime(2026, 1, 2, tzinfo=SHANGHAI)
+    assert counted.next_action_at is not None
+    moved = events(case, CaseEvent.Kind.CLOCKS_RESUMED)[-1].data["outside_bodies"]
+    assert moved[0]["outside_body"]["id"] == counted.pk
+    assert resumed  # the case's own clocks resumed too
+
+
+def test_a_kind_whose_target_does_not_stop_for_the_reason_keeps_running(org, at, new_complaint):
+    at(FRI_1205_1000)
+    OutsideBodyTarget.objects.filter(kind=REGULATOR).update(pause_reasons=["testing_appraisal"])
+    case = new_complaint()
+    body = record(case, org.handler)
+    clocks_pause(complaint=case, actor=org.handler, reason="waiting_customer")
+    body.refresh_from_db()
+    assert body.paused_at is None and body.next_action_at is not None

@@ -196,3 +196,14 @@ def test_the_off_sale_order_shows_who_took_it_off_sale_and_when(page, org, compl
     assert "2025-12-05 15:30" in done
     assert (org.head.get_full_name() or org.head.username) in done
     assert "全部门店已下架" in done
+
+
+def test_a_paused_deadline_is_shown_paused(page, org, complaint_in):
+    from sla.services import clocks_pause
+
+    complaint = complaint_in(State.INVESTIGATION)
+    body_on(complaint, org.handler, kind="market_regulator", name="市监局")
+    assert 'data-testid="body-due"' in page.get(org.handler, complaint).content.decode()
+    clocks_pause(complaint=stored(complaint), actor=org.handler, reason="testing_appraisal")
+    html = page.get(org.handler, complaint).content.decode()
+    assert 'data-testid="body-paused"' in html and 'data-testid="body-due"' not in html

@@ -50,6 +50,15 @@ class OutsideBodySerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("When the company's answer is due: their date, else the target of the kind."),
     )
+    remind_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the contact person is reminded before the deadline.")
+    )
+    paused_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_("Set while the case's pause stops this deadline, as it stops its clocks."),
+    )
+    breached_at = serializers.DateTimeField(allow_null=True)
+    escalated_level = serializers.IntegerField()
     result = serializers.CharField(help_text=_("Empty while the matter is open."))
     result_note = serializers.CharField()
     amount_agreed = serializers.DecimalField(allow_null=True, max_digits=12, decimal_places=2)

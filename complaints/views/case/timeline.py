@@ -440,7 +440,12 @@ def _body_name(data: dict | None) -> str:
 
 def _reminder(event: CaseEvent, who: str, data: dict) -> Entry:
     if "outside_body" in data:
-        sentence = _("%(recipient)s was reminded of the deadline of %(body)s.") % {
+        text = (
+            _("%(recipient)s was told the deadline of %(body)s has passed.")
+            if data.get("late")
+            else _("%(recipient)s was reminded of the deadline of %(body)s.")
+        )
+        sentence = text % {
             "recipient": snapshot_label(data.get("recipient")) or _("Nobody"),
             "body": _body_name(data.get("outside_body")),
         }
@@ -473,7 +478,12 @@ def _unmasked(event: CaseEvent, who: str, data: dict) -> Entry:
 
 def _clock_moves(clocks: Iterable[dict]) -> list[tuple[str, str]]:
     return [
-        (label(Stage, clock.get("stage")), f"{when(clock.get('from'))} → {when(clock.get('to'))}")
+        (
+            _body_name(clock["outside_body"])
+            if clock.get("outside_body")
+            else label(Stage, clock.get("stage")),
+            f"{when(clock.get('from'))} → {when(clock.get('to'))}",
+        )
         for clock in clocks or []
     ]
 
@@ -482,8 +492,10 @@ def _paused(event: CaseEvent, who: str, data: dict) -> Entry:
     sentence = _("%(who)s paused the deadlines.") % {"who": who}
     details = [(_("Why"), label(PauseReason, data.get("reason")))]
     stages = ", ".join(label(Stage, stage) for stage in data.get("stages") or [])
-    if stages:
-        details.append((_("Stopped"), stages))
+    stopped = [stages] if stages else []
+    stopped += [_body_name(body) for body in data.get("outside_bodies") or []]
+    if stopped:
+        details.append((_("Stopped"), ", ".join(stopped)))
     details.extend(_kept_running(data))
     return Entry(event, sentence, details, _("Note"), tone="warn")
 
@@ -499,7 +511,8 @@ def _resumed(event: CaseEvent, who: str, data: dict) -> Entry:
         sentence = _("The customer's answer resumed the deadlines that were waiting on them.")
     else:
         sentence = _("%(who)s resumed the deadlines.") % {"who": who}
-    details = _clock_moves(data.get("clocks")) + _kept_running(data)
+    moves = (data.get("clocks") or []) + (data.get("outside_bodies") or [])
+    details = _clock_moves(moves) + _kept_running(data)
     return Entry(event, sentence, details, tone="warn")
 
 
