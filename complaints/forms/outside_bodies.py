@@ -90,6 +90,22 @@ class BodySignForm(BodyItemForm):
             ("", "—"),
             *[(text.code, text.local_text.replace("{amount}", "____")) for text in texts],
         ]
+        self.texts = list(texts)
+
+    def insertable(self) -> list[dict[str, str]]:
+        """The signing texts as staff may put them into the text box while they write (a small
+        script, static/js/app.js `data-insert-text`): in the reader's language, and in Chinese as
+        written on the paper when the reader's language is another; `{amount}` is filled in from
+        the amount agreed when typed."""
+        return [
+            {
+                "code": text.code,
+                "shown": text.local_text.replace("{amount}", "____"),
+                "local": text.local_text,
+                "chinese": text.text if text.local_text != text.text else "",
+            }
+            for text in self.texts
+        ]
 
 
 class BodyCloseForm(BodyItemForm):

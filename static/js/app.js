@@ -89,6 +89,29 @@
     if (!fields.customer_region.value) fields.customer_region.value = button.dataset.region;
   });
 
+  // <button data-insert-text data-insert-into="id">: put a prepared sentence (a signing text, seed
+  // 004 §三.13) into the text box at the cursor; "{amount}" becomes the amount typed in the field
+  // named by data-amount-from (as the server writes it: 1,234.00), else a blank "____".
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-insert-text]");
+    if (!button) return;
+    var box = document.getElementById(button.getAttribute("data-insert-into"));
+    if (!box) return;
+    var amountField = document.getElementById(button.getAttribute("data-amount-from") || "");
+    var amount = amountField && amountField.value.trim() !== "" ? Number(amountField.value) : NaN;
+    var shown = isNaN(amount) ? "____" : amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    var text = button.getAttribute("data-insert-text").split("{amount}").join(shown);
+    var start = box.selectionStart, end = box.selectionEnd;
+    if (typeof start !== "number") { start = end = box.value.length; }
+    var before = box.value.slice(0, start), after = box.value.slice(end);
+    var sep = before && !/\s$/.test(before) ? "\n" : "";
+    box.value = before + sep + text + after;
+    var caret = (before + sep + text).length;
+    box.focus();
+    box.setSelectionRange(caret, caret);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   // A note added (staff/case/_note_form.html, data-reset-after-note): the timeline came back, so
   // the form is emptied; a refused note keeps its text.
   document.addEventListener("htmx:afterRequest", function (event) {

@@ -207,3 +207,20 @@ def test_a_paused_deadline_is_shown_paused(page, org, complaint_in):
     clocks_pause(complaint=stored(complaint), actor=org.handler, reason="testing_appraisal")
     html = page.get(org.handler, complaint).content.decode()
     assert 'data-testid="body-paused"' in html and 'data-testid="body-due"' not in html
+
+
+def test_the_signing_texts_are_offered_to_insert_while_writing(page, org, complaint_in):
+    complaint = complaint_in(State.INVESTIGATION)
+    body_on(complaint, org.handler)
+
+    english = page.get(org.handler, complaint).content.decode()
+    offered = english.split('data-testid="signing-texts"')[1].split("</ul>")[0]
+    # In the reader's language to insert, and the Chinese as written on the paper.
+    assert 'data-insert-text="The company does not accept the facts' in offered
+    assert 'data-insert-text="公司不认可消费者所称的事实' in offered
+    assert "{amount}" in offered  # filled in from the amount typed, by static/js/app.js
+    page.client(org.handler).cookies["django_language"] = "zh-hans"
+    chinese = page.get(org.handler, complaint).content.decode()
+    offered = chinese.split('data-testid="signing-texts"')[1].split("</ul>")[0]
+    assert 'data-insert-text="公司不认可消费者所称的事实' in offered
+    assert "The company does not accept" not in offered
