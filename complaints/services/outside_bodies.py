@@ -183,7 +183,7 @@ def outside_body_record(
         their_deadline=their_deadline,
         target=target,
     )
-    body = OutsideBody.objects.create(
+    body = OutsideBody(
         complaint=locked,
         kind=kind,
         name=name,
@@ -204,7 +204,7 @@ def outside_body_record(
     )
     if due is not None:
         outside_body_schedule(body, calendar=working_calendar(calendar_id=calendar_id))
-        body.save(update_fields=["remind_at", "next_action_at"])
+    body.save(force_insert=True)
     flag = KIND_FLAGS.get(kind)
     changed = [flag] if flag and not getattr(locked, flag) else []
     for field in changed:

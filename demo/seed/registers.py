@@ -8,7 +8,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from complaints.models import OPEN_STATES, Complaint, LegalDocument, LostProperty
-from complaints.services.legal_documents import legal_document_forward, legal_document_record
+from complaints.services.legal_documents import (
+    legal_document_forward,
+    legal_document_link,
+    legal_document_record,
+)
 from complaints.services.lost_property import lost_property_record, lost_property_set_outcome
 from demo.data.registers import COURT_PAPERS, LAWYER_LETTER, LOST
 from demo.seed.organisation import Org
@@ -27,12 +31,12 @@ def ensure_registers(org: Org, now: datetime) -> None:
     agent, legal, legal_head = org.users["agent"], org.users["legal"], org.users["legal_head"]
     local_now = timezone.localtime(now)
     injury = _case_of("personal-injury") or _case_of("personal-injury", open_only=False)
+    # The letter came before anyone knew which complaint it was about: linked to it afterwards.
     letter = legal_document_record(
-        actor=agent,
-        received_at=now - timedelta(days=2, hours=3),
-        complaint=injury.reference if injury is not None else "",
-        **LAWYER_LETTER,
+        actor=agent, received_at=now - timedelta(days=2, hours=3), **LAWYER_LETTER
     )
+    if injury is not None:
+        legal_document_link(actor=agent, document_id=letter.pk, complaint=injury.reference)
     legal_document_forward(
         actor=agent,
         document_id=letter.pk,
