@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from complaints.models import OutsideBody, State
+from complaints.models import OutsideBody, SigningText, State
 from complaints.services.outside_bodies import outside_body_record
 from tests.browser.conftest import (
     CHROMIUM,  # noqa: F401  (the session browser fixture skips without it)
@@ -21,6 +21,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_signing_text_is_put_into_the_box_with_the_amount(org, complaint_in, sign_in):
+    # The migration's texts, again: a transactional test before this one may have emptied the table.
+    SigningText.objects.get_or_create(
+        code="settled_not_admitted",
+        defaults={
+            "text": "公司不认可消费者所称的事实，但同意出于顾客服务角度考虑给予该顾客人民币{amount}元。",
+            "text_en": "The company does not accept the facts as stated by the consumer, but "
+            "agrees, out of consideration for customer service, to give the customer RMB {amount}.",
+            "kinds": "consumer_association,market_regulator",
+            "position": 1,
+        },
+    )
     complaint = complaint_in(State.INVESTIGATION)
     body = outside_body_record(
         complaint=complaint,
