@@ -11,7 +11,7 @@ class ComplaintsConfig(AppConfig):
         from accounts.models import Department, User
         from complaints import checks  # noqa: F401  (registers the system checks)
         from complaints.forms.queues import forget_long_choices
-        from complaints.models import Category, EvidenceFile
+        from complaints.models import Category, EvidenceFile, WebhookEndpoint
         from complaints.selectors.categories import forget_intake_categories
         from complaints.selectors.reference_labels import forget_reference_labels
         from complaints.services.legal_hold import evidence_delete_guard
@@ -31,6 +31,16 @@ class ComplaintsConfig(AppConfig):
         for model in (Category, Department, User):
             post_save.connect(reference_table_changed, sender=model, weak=False)
             post_delete.connect(reference_table_changed, sender=model, weak=False)
+
+        # Whether any webhook endpoint is active is cached for the timeline: forget it when one
+        # changes, however it changed (admin, shell, fixtures).
+        def webhook_endpoints_changed(sender: type, **kwargs: object) -> None:
+            from complaints.services.webhooks import webhook_endpoints_changed as forget
+
+            forget()
+
+        post_save.connect(webhook_endpoints_changed, sender=WebhookEndpoint, weak=False)
+        post_delete.connect(webhook_endpoints_changed, sender=WebhookEndpoint, weak=False)
 
         # Issue 16 §6: a held case's evidence files cannot be deleted, by any door.
         pre_delete.connect(evidence_delete_guard, sender=EvidenceFile, weak=False)

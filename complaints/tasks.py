@@ -19,6 +19,11 @@ from complaints.services.notifications import (
 from complaints.services.outside_bodies import outside_bodies_remind
 from complaints.services.retention import retention_anonymise_batch, retention_sweep
 from complaints.services.rights import rights_export_build, rights_exports_purge
+from complaints.services.webhooks import (
+    webhook_deliver,
+    webhook_deliveries_due,
+    webhooks_fan_out,
+)
 from complaints.sms import SmsError
 
 # A batch waiting longer than this in the queue is dropped: the next night queues it again.
@@ -145,3 +150,27 @@ def remind_outside_bodies_task() -> int:
     Not retried: the next run finds the same matters still due; two runs at once share them out.
     """
     return outside_bodies_remind()
+
+
+@shared_task(
+    name="complaints.tasks.webhooks_fan_out_task",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=5,
+    retry_backoff=True,
+)
+def webhooks_fan_out_task(event_ids: list[int]) -> int:
+    """After a commit: these timeline entries' deliveries, each then sent (webhooks queue)."""
+    made = webhooks_fan_out(event_ids=event_ids)
+    for delivery_id in made:
+        webhook_deliver(delivery_id=delivery_id)
+    return len(made)
+
+
+@shared_task(name="complaints.tasks.send_due_webhooks_task", acks_late=True)
+def send_due_webhooks_task() -> int:
+    """Beat, every minute: the deliveries due (never sent, or their back-off passed)."""
+    due = webhook_deliveries_due()
+    for delivery_id in due:
+        webhook_deliver(delivery_id=delivery_id)
+    return len(due)

@@ -14,11 +14,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from complaints.models import WORK_KINDS, CaseEvent, CaseParticipant, Complaint
+from complaints.models import WORK_KINDS, CaseEvent, CaseParticipant, Complaint, webhook_types
+from complaints.models.webhooks import ACTIVE_KEY, FAN_OUT_TASK
+from config.dispatch import dispatch_after_commit
 
 # In an event's data: the customer did this on the public pages (the actor is empty, as for the
 # system's own entries; this marker tells the two apart).
@@ -87,6 +90,7 @@ def record_event(
     )
     event.save(force_insert=True)
     _record_participants([event], asked=asked)
+    _tell_webhooks([event])
     return event
 
 
@@ -96,7 +100,22 @@ def record_events(*, events: Sequence[CaseEvent]) -> list[CaseEvent]:
         return []
     stored = CaseEvent.objects.bulk_create(events)
     _record_participants(stored)
+    _tell_webhooks(stored)
     return stored
+
+
+def _tell_webhooks(events: Sequence[CaseEvent]) -> None:
+    """Queue the entries that stand for a webhook event for the fan-out after the commit
+    (complaints.services.webhooks), unless no endpoint is active as last counted: no query."""
+    ids = [event.pk for event in events if webhook_types(event)]
+    if not ids:
+        return
+    try:
+        active = cache.get(ACTIVE_KEY)
+    except Exception:  # the cache is down: let the fan-out find out
+        active = None
+    if active is not False:
+        dispatch_after_commit(FAN_OUT_TASK, ids)
 
 
 def _record_participants(events: Sequence[CaseEvent], *, asked: Sequence[User] = ()) -> None:

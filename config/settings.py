@@ -350,6 +350,9 @@ CELERY_TASK_ROUTES = {
     "complaints.tasks.send_due_customer_texts_task": {"queue": "notify"},
     "complaints.tasks.resend_notification_emails_task": {"queue": "notify"},
     "reports.tasks.*": {"queue": "reports"},
+    # Other systems' endpoints may be slow or down: their deliveries never hold up e-mail.
+    "complaints.tasks.webhooks_fan_out_task": {"queue": "hooks"},
+    "complaints.tasks.send_due_webhooks_task": {"queue": "hooks"},
     # A person's export (a zip of their data and files) is long work like the reports' exports.
     "complaints.tasks.build_rights_export_task": {"queue": "reports"},
 }
@@ -482,6 +485,15 @@ REPORTS_DASHBOARD_CACHE_SECONDS = int(os.environ.get("REPORTS_DASHBOARD_CACHE_SE
 REPORTS_ROLLUP_MINUTES = env_int("REPORTS_ROLLUP_MINUTES", 10)
 REPORTS_ROLLUP_MONTHS = env_int("REPORTS_ROLLUP_MONTHS", 25)
 REPORTS_ROLLUP_MAX_AGE_MINUTES = env_int("REPORTS_ROLLUP_MAX_AGE_MINUTES", 30)
+# Outbound webhooks (complaints.services.webhooks): a delivery is tried at most
+# WEBHOOKS_MAX_ATTEMPTS times (back-off from 30 s, doubling, at most 6 h apart); an endpoint is
+# switched off after WEBHOOKS_DISABLE_AFTER_FAILURES failed attempts in a row. Targets on private,
+# loopback or link-local addresses are refused unless WEBHOOKS_ALLOW_PRIVATE_TARGETS (an intranet
+# receiver). A receiver has WEBHOOKS_TIMEOUT_SECONDS to answer.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
 # A built XLSX export (customers' names and contacts in it) is deleted this many days after.
 REPORTS_EXPORT_KEEP_DAYS = env_int("REPORTS_EXPORT_KEEP_DAYS", 30)
 # django-ratelimit lists only django-redis among Redis caches; Django's own RedisCache increments

@@ -10,6 +10,7 @@ from complaints.admin import (
     procedures,
     records,
     registers,
+    webhooks,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "procedures",
     "records",
     "registers",
+    "webhooks",
 ]

@@ -41,6 +41,7 @@ from .registers import LegalDocument, LegalDocumentFile, LostProperty
 from .rights import RightsRequest
 from .texts import CustomerText
 from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOnly
+from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent, webhook_types
 
 __all__ = [
     "FINAL_STATES",
@@ -96,4 +97,8 @@ __all__ = [
     "SigningText",
     "State",
     "TimelineIsAppendOnly",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "webhook_types",
 ]

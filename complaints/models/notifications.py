@@ -21,6 +21,7 @@ class Notification(models.Model):
         OFF_SALE = "off_sale", _("Product to take off sale")
         QUALITY = "quality", _("Quality referral")
         LEGAL_DOCUMENT = "legal_document", _("Legal document received")
+        WEBHOOK = "webhook", _("Webhook endpoint switched off")
 
     class Settled(models.TextChoices):
         """Why a notification needs no action any more (its subject was settled)."""
