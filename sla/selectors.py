@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Department, User
-from complaints.models import Category, Complaint
+from complaints.models import Category, Complaint, Severity
 from sla.calendar import Period, ServiceHours, WorkingCalendar, parse_periods
 from sla.models import (
     LIVE,
@@ -35,6 +35,7 @@ from sla.models import (
     Stage,
     Unit,
 )
+from sla.presets import PRESETS, preset_policy_code
 
 # calendar id -> (what the cached copy was built from, the copy). Per process; a copy is reused
 # only while the calendar row still has the same revision, time zone and rest days.
@@ -515,3 +516,28 @@ def duty_manager_on(*, day: date) -> User | None:
     """The duty manager of a local day (the admin's rota), if one is set and still active."""
     row = DutyDay.objects.select_related("manager").filter(day=day).first()
     return row.manager if row is not None and row.manager.is_active else None
+
+
+@dataclass(frozen=True)
+class PresetState:
+    """How far a market's preset is in the database: its policies loaded and in force (of the
+    one per severity it brings)."""
+
+    loaded: int
+    active: int
+
+
+def preset_states() -> dict[str, PresetState]:
+    """Every market preset (sla.presets) -> its state, in one query."""
+    codes = {
+        preset_policy_code(market, severity): market
+        for market in PRESETS
+        for severity in Severity.values
+    }
+    rows = SlaPolicy.objects.filter(code__in=codes).values_list("code", "is_active")
+    loaded = dict.fromkeys(PRESETS, 0)
+    active = dict.fromkeys(PRESETS, 0)
+    for code, is_active in rows:
+        loaded[codes[code]] += 1
+        active[codes[code]] += int(is_active)
+    return {market: PresetState(loaded[market], active[market]) for market in PRESETS}

@@ -31,10 +31,12 @@ from sla.services.clocks import (
 from sla.services.escalation import escalate, escalate_on_facts, escalations_record
 from sla.services.escalation_batch import clock_process, clocks_process, clocks_process_chunk
 from sla.services.pauses import clocks_pause, clocks_resume
+from sla.services.presets import PresetLoad, preset_activate, preset_load
 from sla.services.replanning import calendar_changes_apply
 from sla.services.sweep import sweep_due_clocks
 
 __all__ = [
+    "PresetLoad",
     "RefreshSummary",
     "YearRefresh",
     "calendar_changes_apply",
@@ -66,5 +68,7 @@ __all__ = [
     "escalate",
     "escalate_on_facts",
     "escalations_record",
+    "preset_activate",
+    "preset_load",
     "sweep_due_clocks",
 ]
