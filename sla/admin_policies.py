@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.admin.common import ComplaintRecordAdmin, ReadOnlyInline
+from complaints.models import Severity
 from sla.models import (
     BusinessCalendar,
     CaseChecklistStep,
@@ -28,9 +33,13 @@ from sla.models import (
     ServicePeriod,
     SlaPolicy,
     SlaTarget,
+    Stage,
     Unit,
 )
-from sla.selectors import clock_is_breached
+from sla.presets import PRESETS, TargetPreset
+from sla.selectors import clock_is_breached, preset_states
+from sla.services import preset_load
+from sla.services.presets import ACTIVATE_PERMISSIONS, LOAD_PERMISSIONS
 
 
 class SlaTargetForm(forms.ModelForm):
@@ -98,6 +107,34 @@ class SlaTargetInline(admin.TabularInline):
     max_num = len(SlaTarget._meta.get_field("stage").choices)
 
 
+class PresetLoadForm(forms.Form):
+    market = forms.ChoiceField(
+        label=_("market"),
+        choices=[(code, preset.title) for code, preset in PRESETS.items()],
+        widget=forms.RadioSelect,
+    )
+    activate = forms.BooleanField(
+        label=_("put its policies in force now"),
+        required=False,
+        help_text=_(
+            "The general policy of each severity in force now is deactivated; policies for a "
+            "category stay. Left unticked, the preset loads inactive and can be activated later."
+        ),
+    )
+
+
+def _target_text(target: TargetPreset) -> str:
+    """A preset target as the page shows it: '30 calendar days (720 hours)'."""
+    if target.unit == Unit.HOURS and target.amount % 24 == 0:
+        days = target.amount // 24
+        return ngettext(
+            "%(days)d calendar day (%(hours)d hours)",
+            "%(days)d calendar days (%(hours)d hours)",
+            days,
+        ) % {"days": days, "hours": target.amount}
+    return f"{target.amount} {Unit(target.unit).label}"
+
+
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "severity", "category", "calendar", "is_active", "targets"]
@@ -109,6 +146,74 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("targets")
+
+    def get_urls(self) -> list[URLPattern]:
+        presets = path(
+            "presets/",
+            self.admin_site.admin_view(self.presets_view),
+            name="sla_slapolicy_presets",
+        )
+        return [presets, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_load_presets": request.user.has_perms(LOAD_PERMISSIONS),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def presets_view(self, request: HttpRequest) -> HttpResponse:
+        """Load a market's preset (README "Policy presets for other markets")."""
+        if not request.user.has_perms(LOAD_PERMISSIONS):
+            raise PermissionDenied
+        form = PresetLoadForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            market, activate = form.cleaned_data["market"], form.cleaned_data["activate"]
+            if activate and not request.user.has_perms(ACTIVATE_PERMISSIONS):
+                form.add_error(
+                    "activate", gettext("You may not change which policies are in force.")
+                )
+            else:
+                result = preset_load(market=market, activate=activate, actor=request.user)
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(market)s: %(created)d policies created, %(kept)d kept as they were, "
+                        "%(activated)d put in force; calendar %(calendar)s."
+                    )
+                    % {
+                        "market": result.preset.title,
+                        "created": len(result.created),
+                        "kept": len(result.kept),
+                        "activated": len(result.activated),
+                        "calendar": result.calendar,
+                    },
+                    messages.SUCCESS,
+                )
+                changelist = reverse("admin:sla_slapolicy_changelist")
+                return HttpResponseRedirect(f"{changelist}?{urlencode({'q': market})}")
+        states = preset_states()
+        presets = [
+            {
+                "code": code,
+                "preset": preset,
+                "state": states[code],
+                "targets": [
+                    (Stage(target.stage).label, _target_text(target), target.rule)
+                    for target in preset.targets
+                ],
+            }
+            for code, preset in PRESETS.items()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Load a market preset"),
+            "opts": self.model._meta,
+            "form": form,
+            "presets": presets,
+            "severities": len(Severity.values),
+        }
+        return TemplateResponse(request, "admin/sla/slapolicy/presets.html", context)
 
     @admin.display(description=_("targets"))
     def targets(self, policy: SlaPolicy) -> str:
