@@ -423,3 +423,15 @@ def test_the_registers_have_a_lawyers_letter_on_a_case_and_a_month_of_lost_prope
     today = timezone.localdate()
     figures = lost_property_month(year=today.year, month=today.month)
     assert figures.total >= 1 and sum(figures.by_hour) == figures.total
+
+
+def test_the_market_presets_are_loaded_and_not_in_force(seeded):
+    """Issue 17 §4: the other markets' presets are there to put in force from the admin; the
+    demo company keeps the seeded policies."""
+    from sla.presets import PRESETS
+    from sla.selectors import policy_for, preset_states
+
+    states = preset_states()
+    assert {market: state.loaded for market, state in states.items()} == dict.fromkeys(PRESETS, 4)
+    assert not any(state.active for state in states.values())
+    assert policy_for(severity="general", category=None).code == "default-general"

@@ -22,6 +22,7 @@ from demo.seed.duty import ensure_duty_rota
 from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.outside_bodies import outside_body_case
 from demo.seed.planning import SEED, plan_cases
+from demo.seed.presets import ensure_market_presets
 from demo.seed.procedures import procedure_cases
 from demo.seed.registers import ensure_registers
 from demo.seed.service_hours import ensure_service_hours_department
@@ -74,6 +75,7 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
         org = ensure_organisation()
         ensure_service_hours_department()
         ensure_checklists()
+        ensure_market_presets()
         ensure_duty_rota(org, timezone.localtime(now).date())
         customers = make_customers(rng)
         existing = demo_complaints(customers)
