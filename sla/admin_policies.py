@@ -132,7 +132,7 @@ def _target_text(target: TargetPreset) -> str:
             "%(days)d calendar days (%(hours)d hours)",
             days,
         ) % {"days": days, "hours": target.amount}
-    return f"{target.amount} {Unit(target.unit).label}"
+    return f"{target.amount} {str(Unit(target.unit).label).lower()}"
 
 
 @admin.register(SlaPolicy)
