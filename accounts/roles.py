@@ -56,6 +56,10 @@ _VIEW_ALL = [
     "complaints.view_qualityreferral",
     "complaints.view_qualityanswer",
     "complaints.view_lostproperty",
+    "complaints.view_injuryrecord",
+    "complaints.view_injurywitness",
+    "complaints.view_injurydocument",
+    "complaints.view_injurycompensation",
     "sla.view_clock",
     "sla.view_clockpause",
     "sla.view_escalation",
@@ -94,6 +98,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.view_legaldocumentfile",
         "complaints.record_legal_document",
         "complaints.record_lost_property",
+        # Seed 004 §三.1-2: the service centre is first on the spot of an injury.
+        "complaints.record_injury",
     ],
     Role.HANDLER: [
         *_VIEW_ALL,
@@ -112,6 +118,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.refer_to_quality",
         # Risk control (风险防控部) records lost property and what came of it (§五.3).
         "complaints.record_lost_property",
+        "complaints.record_injury",
     ],
     Role.DEPT_HEAD: [
         *_VIEW_ALL,
@@ -136,6 +143,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.record_legal_document",
         "complaints.record_lost_property",
         "complaints.view_lost_property_statistics",
+        "complaints.record_injury",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],
@@ -171,6 +179,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.record_legal_document",
         "complaints.record_lost_property",
         "complaints.view_lost_property_statistics",
+        "complaints.record_injury",
         "reports.view_dashboard",
         "reports.export_complaints",
         "reports.view_any_export",
@@ -188,6 +197,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.view_legaldocumentfile",
         "complaints.record_legal_document",
         "complaints.view_lost_property_statistics",
+        # Seed 004 §三.9: only senior management lets an advance go without the original receipts.
+        "complaints.waive_injury_receipts",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],

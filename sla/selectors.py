@@ -195,12 +195,20 @@ class PolicyBook:
     department_parents: dict[int, int | None] = field(default_factory=dict)
     # category id -> the steps of the active checklist templates named on it (templates loaded)
     checklist_steps: dict[int, tuple[ChecklistTemplateStep, ...]] = field(default_factory=dict)
+    # The steps of the active templates for personal injuries (seed 004 §三), whatever the category.
+    injury_steps: tuple[ChecklistTemplateStep, ...] = ()
 
-    def checklist_steps_for(self, category_id: int | None) -> list[ChecklistTemplateStep]:
+    def checklist_steps_for(
+        self, category_id: int | None, *, personal_injury: bool = False
+    ) -> list[ChecklistTemplateStep]:
         """The steps a case of the category gets: its templates' and those of the categories
-        above it (a template on "安全" covers its sub-categories), each template once."""
+        above it (a template on "安全" covers its sub-categories), each template once; and, for a
+        personal injury, the injury templates'."""
         found: list[ChecklistTemplateStep] = []
         included: set[int] = set()
+        if personal_injury:
+            found += self.injury_steps
+            included.update(step.template_id for step in self.injury_steps)
         seen: set[int] = set()
         node = category_id
         while node is not None and node not in seen:
@@ -272,19 +280,28 @@ def _policy_book_build() -> PolicyBook:
             )
         },
         department_parents=dict(Department.objects.values_list("pk", "parent_id")),
-        checklist_steps=_checklist_steps_by_category(),
+        **_checklist_steps(),
     )
 
 
-def _checklist_steps_by_category() -> dict[int, tuple[ChecklistTemplateStep, ...]]:
+def _checklist_steps() -> dict[str, Any]:
+    """The book's checklist fields: the steps by category and the personal-injury steps."""
     by_category: dict[int, list[ChecklistTemplateStep]] = {}
+    injury: list[ChecklistTemplateStep] = []
     templates = ChecklistTemplate.objects.filter(is_active=True).prefetch_related(
         "categories", "steps"
     )
     for template in templates:
         for category in template.categories.all():
             by_category.setdefault(category.pk, []).extend(template.steps.all())
-    return {category_id: tuple(steps) for category_id, steps in by_category.items()}
+        if template.personal_injury:
+            injury.extend(template.steps.all())
+    return {
+        "checklist_steps": {
+            category_id: tuple(steps) for category_id, steps in by_category.items()
+        },
+        "injury_steps": tuple(injury),
+    }
 
 
 # Each build of the book has a stamp of its own, kept under a key of its own beside the book. A

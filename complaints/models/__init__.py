@@ -23,6 +23,15 @@ from .contacts import CustomerContact, CustomerEmail, FollowUp
 from .customers import Customer
 from .decisions import Decision, DecisionApproval
 from .idempotency import IdempotencyKey
+from .injury import (
+    DOCUMENT_ITEMS,
+    CompensationHead,
+    InjuryCompensation,
+    InjuryDocument,
+    InjuryItem,
+    InjuryRecord,
+    InjuryWitness,
+)
 from .investigation import EvidenceFile, Handoff
 from .notifications import Notification
 from .outside_bodies import (
@@ -44,6 +53,7 @@ from .timeline import WORK_KINDS, CaseEvent, CaseParticipant, TimelineIsAppendOn
 from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent, webhook_types
 
 __all__ = [
+    "DOCUMENT_ITEMS",
     "FINAL_STATES",
     "HOLDING_KINDS",
     "OPEN_STATES",
@@ -56,6 +66,7 @@ __all__ = [
     "CaseParticipant",
     "Category",
     "Channel",
+    "CompensationHead",
     "Complaint",
     "ContactDirection",
     "ContactField",
@@ -73,6 +84,11 @@ __all__ = [
     "FollowUpMethod",
     "Handoff",
     "IdempotencyKey",
+    "InjuryCompensation",
+    "InjuryDocument",
+    "InjuryItem",
+    "InjuryRecord",
+    "InjuryWitness",
     "LegalDocument",
     "LegalDocumentFile",
     "LostProperty",

@@ -365,6 +365,11 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             ("record_agreement", _("Record signed agreements (协议书) and their hand-over")),
             ("record_payment", _("Record payments against approved agreements")),
             ("refer_to_quality", _("Pass quality complaints to quality control and purchasing")),
+            ("record_injury", _("Record the personal-injury procedure (人身伤害)")),
+            (
+                "waive_injury_receipts",
+                _("Approve an injury advance without the original receipts (senior management)"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -72,6 +72,7 @@ class CaseEvent(models.Model):
         LEGAL_DOCUMENT_FORWARDED = "legal_doc_forwarded", _("Legal document forwarded")
         LOST_PROPERTY = "lost_property", _("Lost property recorded")
         LOST_PROPERTY_OUTCOME = "lost_property_outcome", _("Lost property outcome")
+        INJURY = "injury", _("Personal-injury record")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",
@@ -144,6 +145,7 @@ WORK_KINDS: frozenset[str] = frozenset(
         CaseEvent.Kind.PAYMENT,
         CaseEvent.Kind.QUALITY_REFERRED,
         CaseEvent.Kind.QUALITY_ANSWERED,
+        CaseEvent.Kind.INJURY,
     }
 )
 

@@ -34,6 +34,7 @@ from complaints.selectors import (
     decision_eligible_approvers,
     decisions_of_round,
 )
+from complaints.selectors.injury import injury_compensation_total
 from complaints.services.common import (
     Needs,
     ensure_can_act,
@@ -52,15 +53,23 @@ from sla.services.escalation import escalate_on_facts
 
 def can_approve(*, user: User, decision: Decision) -> bool:
     """Whether `user` may approve `decision`: the role, a covering limit and a place in the chain."""
-    if not user.is_active or user.pk == decision.proposed_by_id:
+    if user.pk == decision.proposed_by_id:
+        return False
+    return can_approve_amount(user=user, complaint=decision.complaint, amount=decision.amount)
+
+
+def can_approve_amount(*, user: User, complaint: Complaint, amount: Decimal) -> bool:
+    """The approval rule of an amount spent on a case (a decision, an injury's advance): the
+    role, a limit that covers it, and a place in the department chain or an org-wide role."""
+    if not user.is_active:
         return False
     if not any(user.has_perm(f"complaints.{perm}") for perm in Needs.APPROVE):
         return False
-    if user.approval_limit < decision.amount:
+    if user.approval_limit < amount:
         return False
     if user.has_perm("complaints.view_all_complaints"):
         return True
-    department = decision.complaint.department
+    department = complaint.department
     return department is not None and user.pk in {d.head_id for d in department.chain()}
 
 
@@ -80,7 +89,7 @@ def decision_propose(
     actor: User,
     remedy: str,
     outcome: str,
-    amount: Decimal,
+    amount: Decimal | None,
     rationale: str,
     root_cause: str = "",
     requested_approver: User | None = None,
@@ -90,6 +99,19 @@ def decision_propose(
     if locked.state != State.DECISION:
         raise ConditionNotMet([_("Decisions are proposed once the investigation is complete.")])
     errors: dict[str, list[str]] = {}
+    # A personal injury's amount is its compensation breakdown's total (seed 004 §三.17): set
+    # here from the breakdown; an amount that says otherwise is refused, never silently replaced.
+    breakdown = injury_compensation_total(complaint=locked)
+    if breakdown is not None:
+        if amount is not None and amount != breakdown:
+            errors["amount"] = [
+                _(
+                    "On a personal injury the amount is the compensation breakdown's total "
+                    "(%(total)s): change the breakdown on the injury record instead."
+                )
+                % {"total": f"{breakdown:,.2f}"}
+            ]
+        amount = breakdown
     if remedy not in Remedy.values:
         errors["remedy"] = [_("Choose a remedy from the list.")]
     if outcome not in Outcome.values:
@@ -98,7 +120,7 @@ def decision_propose(
         errors["amount"] = [_("Enter an amount of zero or more.")]
     if not (rationale or "").strip():
         errors["rationale"] = [_("Explain the reasons for this decision.")]
-    if errors:
+    if errors or amount is None:
         raise InvalidInput(errors)
 
     now = timezone.now()

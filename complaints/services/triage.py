@@ -134,8 +134,9 @@ def complaint_triage(
                     "clocks": moved,
                 },
             )
-    if "category" in changes:
-        # The new category's procedure applies from now; steps already on the case stay.
+    if "category" in changes or (locked.personal_injury and "personal_injury" in changes):
+        # The new category's (or the injury's) procedure applies from now; steps already on the
+        # case stay.
         checklist_attach(complaint=locked, at=timezone.now())
     # A fact just set (injury, media, regulator, legal) goes to senior management at once.
     escalate_on_facts(complaint=locked)

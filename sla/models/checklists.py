@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import localized_name
+from complaints.models.injury import InjuryItem
 
 from .policies import Unit
 
@@ -40,6 +41,14 @@ class ChecklistTemplate(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Where the procedure is written down, e.g. the section of a rule book."),
+    )
+    # Seed 004 §三: the injury procedure follows the case's flag, whatever its category.
+    personal_injury = models.BooleanField(
+        _("for personal injuries"),
+        default=False,
+        help_text=_(
+            "Cases flagged as a personal injury get the checklist, whatever their category."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -78,6 +87,15 @@ class ChecklistTemplateStep(models.Model):
         _("evidence required"),
         default=False,
         help_text=_("The step is ticked only with one of the case's evidence files."),
+    )
+    injury_item = models.CharField(
+        _("personal-injury item"),
+        max_length=30,
+        choices=InjuryItem.choices,
+        blank=True,
+        help_text=_(
+            "The item of the personal-injury record that ticks this step when it is recorded there."
+        ),
     )
 
     class Meta:
@@ -122,6 +140,9 @@ class CaseChecklistStep(models.Model):
     who = models.CharField(_("who"), max_length=100, blank=True)
     who_en = models.CharField(_("who in English"), max_length=100, blank=True)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
+    injury_item = models.CharField(
+        _("personal-injury item"), max_length=30, choices=InjuryItem.choices, blank=True
+    )
     amount = models.PositiveIntegerField(_("within"))
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     # Counted like a clock: on the calendar of the case's department (None: the default).

@@ -43,7 +43,9 @@ def checklist_attach(
     """Give the (saved, locked) case the steps of its category's checklists it lacks, due from
     `at`. `new`: the case was just created and has none (one query fewer). Returns the steps made.
     """
-    wanted = policy_book().checklist_steps_for(complaint.category_id)
+    wanted = policy_book().checklist_steps_for(
+        complaint.category_id, personal_injury=complaint.personal_injury
+    )
     if not wanted:
         return []
     if not new:
@@ -76,6 +78,7 @@ def _planned(
         who=step.who,
         who_en=step.who_en,
         evidence_required=step.evidence_required,
+        injury_item=step.injury_item,
         amount=step.amount,
         unit=step.unit,
         calendar_id=chosen.calendar_id,
@@ -115,6 +118,17 @@ def checklist_step_tick(
                 % {"who": step.done_by.get_full_name() or step.done_by.username}
                 if step.done_by
                 else _("This step was ticked already.")
+            ]
+        )
+    if step.injury_item and outcome == Outcome.DONE:
+        # The item's details (witnesses, the insurer's claim number, ...) live on the injury
+        # record, which ticks the step itself; here it can only be marked not applicable.
+        raise ConditionNotMet(
+            [
+                _(
+                    "Record this on the personal-injury record: it ticks the step with the "
+                    "item's details."
+                )
             ]
         )
     note = (note or "").strip()

@@ -25,12 +25,14 @@ from complaints.models import (
     BodyKind,
     CaseEvent,
     Channel,
+    CompensationHead,
     ContactDirection,
     ContactField,
     ContactPurpose,
     EscalationLevel,
     EvidenceFile,
     FollowUpMethod,
+    InjuryItem,
     LegalDocument,
     LostProperty,
     Outcome,
@@ -822,6 +824,107 @@ def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
 
 
+def _injury(event: CaseEvent, who: str, data: dict) -> Entry:
+    """The personal-injury record (issue 16 §1): one kind, what changed in `what`."""
+    what = data.get("what")
+    details: list[tuple[str, str]] = []
+    tone = "info"
+    if what == "accompany":
+        if data.get("accompany"):
+            person = snapshot_label(data["staff"]) if data.get("staff") else data.get("name")
+            sentence = _(
+                "%(who)s decided that %(person)s accompanies the customer to hospital."
+            ) % {
+                "who": who,
+                "person": person or "—",
+            }
+        else:
+            sentence = _("%(who)s decided that nobody accompanies the customer to hospital.") % {
+                "who": who
+            }
+    elif what == "advance":
+        if data.get("advance"):
+            sentence = _("%(who)s decided to advance the medical costs: %(amount)s.") % {
+                "who": who,
+                "amount": money(data.get("amount", 0)),
+            }
+        else:
+            sentence = _("%(who)s decided not to advance the medical costs.") % {"who": who}
+        tone = "decision"
+    elif what == "advance_requested":
+        sentence = _("%(who)s requested the advance of %(amount)s from finance.") % {
+            "who": who,
+            "amount": money(data.get("amount", 0)),
+        }
+        details = [(_("Requested at"), when(data.get("requested_at")))]
+    elif what == "advance_approved":
+        sentence = _("%(who)s approved the advance of the medical costs: %(amount)s.") % {
+            "who": who,
+            "amount": money(data.get("amount", 0)),
+        }
+        details = [(_("Approver's limit"), money(data.get("approver_limit", 0)))]
+        if data.get("receipts_exception"):
+            details.append((_("Original receipts"), _("not needed: senior management's exception")))
+        tone = "decision"
+    elif what == "advance_paid":
+        sentence = _("%(who)s recorded the advance of %(amount)s as paid.") % {
+            "who": who,
+            "amount": money(data.get("amount", 0)),
+        }
+        details = [(_("Paid on"), _day(data.get("paid_on")))]
+        tone = "ok"
+    elif what == "receipts_exception":
+        sentence = _("%(who)s let the advance go without the original receipts.") % {"who": who}
+        return Entry(event, sentence, [], _("Reason"), tone="warn")
+    elif what == "witness":
+        sentence = _("%(who)s recorded a witness: %(name)s.") % {
+            "who": who,
+            "name": data.get("name") or "—",
+        }
+        if data.get("statement"):
+            details = [(_("Written statement"), _("attached"))]
+        tone = "ok"
+    elif what == "document":
+        sentence = _("%(who)s recorded: %(item)s.") % {
+            "who": who,
+            "item": label(InjuryItem, data.get("item")),
+        }
+        return Entry(event, sentence, [(_("Evidence"), _("attached"))], _("Note"), tone="ok")
+    elif what == "call":
+        called = (
+            _("the police (110)") if data.get("service") == "police" else _("an ambulance (120)")
+        )
+        sentence = _("%(who)s recorded that %(called)s was called.") % {
+            "who": who,
+            "called": called,
+        }
+        details = [(_("Called at"), when(data.get("called_at")))]
+        tone = "warn"
+    elif what == "insurer_notified":
+        sentence = _("%(who)s recorded that the insurer was notified.") % {"who": who}
+        details = [
+            (_("Notified on"), _day(data.get("notified_on"))),
+            (_("Claim number"), str(data.get("claim_number") or "—")),
+        ]
+    elif what == "insurer_opinion":
+        sentence = (
+            _("%(who)s recorded the insurer's written opinion: covered.")
+            if data.get("covered")
+            else _("%(who)s recorded the insurer's written opinion: not covered.")
+        ) % {"who": who}
+    elif what == "compensation":
+        sentence = _("%(who)s set the compensation breakdown: %(total)s in all.") % {
+            "who": who,
+            "total": money(data.get("total", 0)),
+        }
+        heads = data.get("heads") or {}
+        details = [(label(CompensationHead, head), money(amount)) for head, amount in heads.items()]
+        tone = "decision"
+    else:
+        sentence = _("%(who)s changed the personal-injury record.") % {"who": who}
+    return Entry(event, sentence, details, tone=tone)
+
+
 WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.CREATED: _created,
     Kind.TRANSITION: _transition,
@@ -860,4 +963,5 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.LEGAL_DOCUMENT_FORWARDED: _legal_document_forwarded,
     Kind.LOST_PROPERTY: _lost_property,
     Kind.LOST_PROPERTY_OUTCOME: _lost_property_outcome,
+    Kind.INJURY: _injury,
 }
