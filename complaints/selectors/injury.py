@@ -115,3 +115,45 @@ def injury_items(
             status.done, status.by, status.at = True, document.recorded_by, document.recorded_at
         rows.append(status)
     return rows
+
+
+@dataclass
+class InjuryCard:
+    """What the case page and the API show of the record: the record (an unsaved blank before
+    anything was recorded), its rows, the breakdown's total and each item's status."""
+
+    record: InjuryRecord
+    witnesses: list[InjuryWitness]
+    compensation: list[InjuryCompensation]
+    total: Decimal
+    items: list[ItemStatus]
+    exists: bool
+
+    @property
+    def missing(self) -> list[ItemStatus]:
+        return [row for row in self.items if row.missing]
+
+
+def injury_card(*, complaint: Complaint, steps: list[CaseChecklistStep]) -> InjuryCard | None:
+    """The card of an injury case (None for other cases, with no query)."""
+    if not complaint.personal_injury:
+        return None
+    record = injury_record_of(complaint=complaint)
+    if record is None:
+        return InjuryCard(
+            record=InjuryRecord(complaint=complaint),
+            witnesses=[],
+            compensation=[],
+            total=Decimal(0),
+            items=injury_items(record=None, steps=steps),
+            exists=False,
+        )
+    compensation = list(record.compensation.all())
+    return InjuryCard(
+        record=record,
+        witnesses=list(record.witnesses.all()),
+        compensation=compensation,
+        total=sum((row.amount for row in compensation), Decimal(0)),
+        items=injury_items(record=record, steps=steps),
+        exists=True,
+    )

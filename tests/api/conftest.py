@@ -47,6 +47,9 @@ class Api:
     def patch(self, path: str, data: Any = None, **headers: str):
         return self.client.patch(_url(path), data, format="json", headers=headers or None)
 
+    def put(self, path: str, data: Any = None, **headers: str):
+        return self.client.put(_url(path), data, format="json", headers=headers or None)
+
     def upload(self, path: str, data: dict[str, Any]):
         return self.client.post(_url(path), data, format="multipart")
 
