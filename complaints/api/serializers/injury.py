@@ -91,11 +91,11 @@ class InjuryRecordSerializer(serializers.Serializer):
     # The rows come from the card (complaints.selectors.injury.InjuryCard) in the context: the
     # record is an unsaved blank before anything was recorded.
     @extend_schema_field(WitnessSerializer(many=True))
-    def get_witnesses(self, record: Any) -> list:
+    def get_witnesses(self, record: Any) -> Any:
         return WitnessSerializer(self.context["card"].witnesses, many=True).data
 
     @extend_schema_field(CompensationSerializer(many=True))
-    def get_compensation(self, record: Any) -> list:
+    def get_compensation(self, record: Any) -> Any:
         return CompensationSerializer(self.context["card"].compensation, many=True).data
 
     @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
@@ -103,7 +103,7 @@ class InjuryRecordSerializer(serializers.Serializer):
         return f"{self.context['card'].total:.2f}"
 
     @extend_schema_field(ItemSerializer(many=True))
-    def get_items(self, record: Any) -> list:
+    def get_items(self, record: Any) -> Any:
         return ItemSerializer(self.context["card"].items, many=True).data
 
 
