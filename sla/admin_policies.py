@@ -332,7 +332,17 @@ class ClockAdmin(ComplaintRecordAdmin):
 
 class ChecklistTemplateStepInline(admin.TabularInline):
     model = ChecklistTemplateStep
-    fields = ["position", "text", "text_en", "who", "who_en", "amount", "unit", "evidence_required"]
+    fields = [
+        "position",
+        "text",
+        "text_en",
+        "who",
+        "who_en",
+        "amount",
+        "unit",
+        "evidence_required",
+        "injury_item",
+    ]
     extra = 1
 
 
@@ -341,11 +351,19 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
     """Procedure checklists per category (README "Procedure checklists"): a case of the category
     gets a copy of the steps when received or re-categorised; editing here changes later cases."""
 
-    list_display = ["name", "name_en", "code", "category_names", "step_count", "is_active"]
-    list_filter = ["is_active"]
+    list_display = [
+        "name",
+        "name_en",
+        "code",
+        "category_names",
+        "personal_injury",
+        "step_count",
+        "is_active",
+    ]
+    list_filter = ["is_active", "personal_injury"]
     search_fields = ["name", "name_en", "code"]
     filter_horizontal = ["categories"]
-    fields = ["name", "name_en", "code", "categories", "source", "is_active"]
+    fields = ["name", "name_en", "code", "categories", "personal_injury", "source", "is_active"]
     inlines = [ChecklistTemplateStepInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ChecklistTemplate]:

@@ -100,8 +100,9 @@ def may_record_injury(*, user: User, complaint: Complaint) -> bool:
     return True
 
 
-def ensure_may_record_injury(*, actor: User, complaint: Complaint) -> None:
-    """The duty manager of the day on a case they can read, else the ordinary rule."""
+def ensure_injury_writer(*, actor: User, complaint: Complaint) -> None:
+    """Who writes the record: the duty manager of the day on a case they can read, else those in
+    charge of the case whose role records injuries."""
     on_duty = (
         actor.is_active
         and is_duty_manager(user=actor)
@@ -109,6 +110,11 @@ def ensure_may_record_injury(*, actor: User, complaint: Complaint) -> None:
     )
     if not on_duty:
         ensure_can_act(actor=actor, complaint=complaint, perms=RECORD_INJURY)
+
+
+def ensure_may_record_injury(*, actor: User, complaint: Complaint) -> None:
+    """The writer's check, then the case's: only an injury has the record."""
+    ensure_injury_writer(actor=actor, complaint=complaint)
     if not complaint.personal_injury:
         raise ConditionNotMet(
             [_("This complaint is not marked as a personal injury: mark it at triage first.")]
@@ -192,17 +198,20 @@ def injury_accompany_decide(
     complaint: Complaint,
     actor: User,
     accompany: bool,
-    staff: User | None = None,
+    staff_id: int | None = None,
     name: str = "",
 ) -> InjuryRecord:
     """Whether someone accompanies the customer to hospital, and who: a staff member or a name."""
     locked, record = _open_record(complaint, actor)
     errors: dict[str, list[str]] = {}
     name = _text(name, "name", NAME_MAX_LENGTH, errors)
-    if accompany and staff is None and not name:
+    staff = None
+    if staff_id is not None:
+        staff = User.objects.filter(pk=staff_id, is_active=True).first()
+        if staff is None:
+            errors["staff"] = [_("Choose an active staff member.")]
+    elif accompany and not name:
         errors["staff"] = [_("Say who accompanies the customer: a staff member or a name.")]
-    if staff is not None and not staff.is_active:
-        errors["staff"] = [_("Choose an active staff member.")]
     if errors:
         raise InvalidInput(errors)
     now = timezone.now()

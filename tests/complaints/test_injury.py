@@ -169,7 +169,9 @@ def test_a_handler_of_another_department_does_not_see_it(org, injured):
 
 def test_accompanying_by_a_staff_member_is_on_the_timeline(org, injured):
     version = injured.version
-    injury_accompany_decide(complaint=injured, actor=org.handler, accompany=True, staff=org.agent)
+    injury_accompany_decide(
+        complaint=injured, actor=org.handler, accompany=True, staff_id=org.agent.pk
+    )
 
     event = last_event(injured)
     assert event.kind == CaseEvent.Kind.INJURY and event.actor == org.handler

@@ -134,7 +134,13 @@ AccompanyView = _write_view(
     summary="Decide whether someone accompanies the customer to hospital",
     description="`staff` (a username) or `name`; seed 004 §三.1.",
     serializer=AccompanyInputSerializer,
-    write=lambda c, user, data: services.injury_accompany_decide(complaint=c, actor=user, **data),
+    write=lambda c, user, data: services.injury_accompany_decide(
+        complaint=c,
+        actor=user,
+        accompany=data["accompany"],
+        staff_id=data["staff"].pk if data["staff"] else None,
+        name=data["name"],
+    ),
 )
 AdvanceView = _write_view(
     operation="complaints_injury_advance",

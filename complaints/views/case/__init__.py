@@ -20,6 +20,7 @@ from complaints.views.case.decisions import (
     case_decision_refuse,
 )
 from complaints.views.case.files import case_evidence, case_evidence_file
+from complaints.views.case.injury import case_injury
 from complaints.views.case.legal_hold import case_legal_hold
 from complaints.views.case.outside_bodies import case_outside_body
 from complaints.views.case.page import case_detail, case_panel
@@ -46,6 +47,7 @@ __all__ = [
     "case_evidence_file",
     "case_follow_up",
     "case_handoff",
+    "case_injury",
     "case_legal_hold",
     "case_note",
     "case_outside_body",

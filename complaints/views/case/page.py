@@ -12,7 +12,7 @@ builds the forms nobody opens renders in a fraction of the time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -41,6 +41,7 @@ from complaints.forms.case import (
     TransitionForm,
     TriageForm,
 )
+from complaints.forms.injury import injury_form
 from complaints.forms.outside_bodies import (
     BodyCloseForm,
     BodyDocumentForm,
@@ -58,11 +59,13 @@ from complaints.forms.procedures import (
     QualityReferralForm,
 )
 from complaints.models import (
+    DOCUMENT_ITEMS,
     Agreement,
     AgreementPayment,
     Complaint,
     Decision,
     EvidenceFile,
+    InjuryItem,
     OffSaleOrder,
     OutsideBody,
     QualityAnswer,
@@ -84,8 +87,11 @@ from complaints.selectors import (
     decision_eligible_approvers,
 )
 from complaints.selectors.case import signing_texts_active
+from complaints.selectors.injury import InjuryCard, injury_card
 from complaints.selectors.registers import VIEW_LOST, can_read_legal_register
 from complaints.services import available_transitions, can_approve
+from complaints.services.decisions import can_approve_amount
+from complaints.services.injury import may_record_injury
 from complaints.services.legal_documents import can_record_legal_documents
 from complaints.services.legal_hold import can_set_legal_hold
 from complaints.services.lost_property import can_record_lost_property
@@ -228,6 +234,14 @@ WRITE_CONTEXT = (
 
 def _can(user: User, *perms: str) -> bool:
     return any(user.has_perm(f"complaints.{perm}") for perm in perms)
+
+
+@dataclass
+class InjuryPanel:
+    card: InjuryCard
+    # action → its form, for what this user may record now
+    forms: dict[str, ServiceForm] = field(default_factory=dict)
+    open: str = ""  # the action whose refused form is shown again
 
 
 class CasePage:
@@ -425,6 +439,81 @@ class CasePage:
             initial={"decision": approved[-1].pk, "amount": approved[-1].amount},
         )
 
+    def injury_context(self) -> InjuryPanel | None:
+        """The personal-injury card (issue 16 §1): what is done and what is missing and, for
+        those who may, the forms of what can be recorded now (the services decide the rest)."""
+        complaint, user = self.complaint, self.user
+        card = injury_card(complaint=complaint, steps=list(complaint.checklist_steps.all()))
+        if card is None:
+            return None
+        panel = InjuryPanel(card)
+        if not complaint.is_open:
+            return panel
+        record = card.record
+        done = {row.item for row in card.items if row.done}
+
+        def add(action: str, **kwargs: Any) -> None:
+            bound = self.bound.get(f"injury:{action}")
+            panel.forms[action] = bound or injury_form(action, complaint, **kwargs)
+            if bound is not None:
+                panel.open = action
+
+        if may_record_injury(user=user, complaint=complaint):
+            if record.accompany is None:
+                add("accompany")
+            if record.advance_approved_at is None:
+                add(
+                    "advance",
+                    initial={
+                        "advance": ""
+                        if record.advance is None
+                        else "yes"
+                        if record.advance
+                        else "no",
+                        "amount": record.advance_amount,
+                    },
+                )
+            if record.advance and record.advance_requested_at is None:
+                add("advance_request")
+            add("witness")
+            if any(item not in done for item in DOCUMENT_ITEMS):
+                add("document")
+            if record.police_called_at is None or record.ambulance_called_at is None:
+                add("call")
+            if record.insurer_notified_on is None:
+                add("insurer")
+            elif record.insurer_opinion_id is None:
+                add("insurer_opinion")
+            add(
+                "compensation",
+                bases={row.head: row.basis for row in card.compensation},
+                initial={row.head: row.amount for row in card.compensation},
+            )
+        pending = record.advance and record.advance_amount and record.advance_approved_at is None
+        if (
+            pending
+            and record.advance_requested_at is not None
+            and self.workable
+            and can_approve_amount(user=user, complaint=complaint, amount=record.advance_amount)
+        ):
+            add("advance_approve")
+        if (
+            pending
+            and not record.receipts_exception
+            and InjuryItem.RECEIPTS_KEPT not in done
+            and self.workable
+            and _can(user, "waive_injury_receipts")
+        ):
+            add("receipts_exception")
+        if (
+            record.advance_approved_at is not None
+            and record.advance_paid_on is None
+            and self.workable
+            and _can(user, "record_payment")
+        ):
+            add("advance_paid")
+        return panel
+
     def quality_rows(self) -> list[QualityRow]:
         """The case's quality referrals (seed 004 §四.17): answers, who is still to answer, and
         the answer form for those who may record it."""
@@ -503,6 +592,7 @@ class CasePage:
             "outside_bodies": self.outside_body_rows(evidence),
             "agreements": self.agreement_rows(),
             "agreement_form": self.agreement_form(evidence),
+            "injury": self.injury_context(),
             "quality_referrals": self.quality_rows(),
             "quality_form": self.quality_form(),
             "follow_ups": follow_ups,
