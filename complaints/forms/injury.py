@@ -1,6 +1,6 @@
 """The case page's forms for the personal-injury record (issue 16 §1; seed 004 §三). Shape only:
-complaints.services.injury decides the rest. Each form names its action in a hidden field, so the
-one door (complaints.views.case.injury) knows which service to call."""
+complaints.services.injury decides the rest. Each form is posted to the path of its action
+(complaints.views.case.injury), which names the service to call."""
 
 from __future__ import annotations
 
@@ -39,14 +39,13 @@ class InjuryForm(ServiceForm):
     def __init__(self, *args: Any, evidence: Sequence[tuple[int, str]] = (), **kwargs: Any):
         kwargs.setdefault("id_prefix", f"injury_{self.action}")
         super().__init__(*args, **kwargs)
-        self.fields["action"] = forms.CharField(widget=forms.HiddenInput, initial=self.action)
         for name in self.evidence_fields:
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)
             field.choices = [("", "—"), *evidence]
 
     def service_arguments(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "action"}
+        return dict(self.cleaned_data)
 
 
 def _evidence_field(label: Any, required: bool = False) -> forms.TypedChoiceField:

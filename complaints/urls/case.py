@@ -70,7 +70,7 @@ urlpatterns = [
     path(
         f"{_case}agreements/payments/", case.case_agreement_payment, name="case_agreement_payment"
     ),
-    path(f"{_case}injury/", case.case_injury, name="case_injury"),
+    path(f"{_case}injury/<slug:action>/", case.case_injury, name="case_injury"),
     path(f"{_case}quality/", case.case_quality_refer, name="case_quality_refer"),
     path(f"{_case}quality/answers/", case.case_quality_answer, name="case_quality_answer"),
 ]

@@ -56,7 +56,8 @@ def test_the_record_is_written_through_the_page(page, org, injured):
         org.handler,
         injured,
         "case_injury",
-        {"action": "accompany", "accompany": "yes", "name": "保安 李强"},
+        {"accompany": "yes", "name": "保安 李强"},
+        "accompany",
     )
     assert answer.status_code == 302, text(answer)
     assert answer["Location"].endswith("#injury")
@@ -64,9 +65,7 @@ def test_the_record_is_written_through_the_page(page, org, injured):
     assert "保安 李强" in shown
     assert 'data-testid="injury-form-accompany"' not in shown  # decided
 
-    refused = page.post(
-        org.handler, injured, "case_injury", {"action": "advance", "advance": "yes"}
-    )
+    refused = page.post(org.handler, injured, "case_injury", {"advance": "yes"}, "advance")
     assert refused.status_code == 422
     assert "Enter the amount to advance" in text(refused) or "垫付" in text(refused)
     assert InjuryRecord.objects.get(complaint=injured).advance is None
@@ -77,9 +76,7 @@ def test_the_auditor_reads_the_card_without_forms_and_is_refused(page, org, inju
     shown = text(page.get(org.auditor, injured))
     assert 'data-testid="injury"' in shown
     assert 'data-testid="injury-form-' not in shown
-    refused = page.post(
-        org.auditor, injured, "case_injury", {"action": "accompany", "accompany": "no"}
-    )
+    refused = page.post(org.auditor, injured, "case_injury", {"accompany": "no"}, "accompany")
     assert refused.status_code == 403
 
 
@@ -89,7 +86,7 @@ def test_the_approver_sees_the_approval_and_the_receipts_rule_is_said(page, org,
     assert 'data-testid="injury-form-advance_approve"' not in text(page.get(org.handler, injured))
     assert 'data-testid="injury-form-advance_approve"' in text(page.get(org.head, injured))
 
-    refused = page.post(org.head, injured, "case_injury", {"action": "advance_approve"})
+    refused = page.post(org.head, injured, "case_injury", {}, "advance_approve")
 
     assert refused.status_code == 422
     assert 'open data-testid="injury-panel-advance_approve"' in text(refused)

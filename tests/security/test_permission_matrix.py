@@ -138,6 +138,10 @@ LEGAL_HOLD = frozenset({"manager", "executive"})
 OUTSIDE_BODY = CONTACT
 AGREEMENT = frozenset({"handler", "head", "manager", "other_handler"})
 PAYMENT = frozenset({"manager"})
+# The personal-injury record (issue 16 §1): those in charge who record injuries; the receipts
+# exception is senior management's. (No duty rota in this world.)
+INJURY = frozenset({"agent", "handler", "head", "manager", "other_handler"})
+WAIVE_RECEIPTS = frozenset({"executive"})
 QUALITY = frozenset({"agent", "handler", "head", "manager", "other_handler"})
 REPORTS = frozenset({"head", "manager", "executive", "auditor"})
 RIGHTS = frozenset({"manager"})
@@ -279,6 +283,11 @@ def _build() -> World:
     complaint_add_note(complaint=handed, actor=org.handler, text="转法务部处理。")
     complaint_hand_off(
         complaint=handed, actor=org.handler, to_department=org.legal, note="涉及合同纠纷"
+    )
+    # Personal injuries, so that the injury record's routes have their record to read and write
+    # (set directly: the escalation it would bring is not what this world is about).
+    Complaint.objects.filter(pk__in=[in_scope.pk, out_of_scope.pk, handed.pk]).update(
+        personal_injury=True
     )
     cases = {
         name: Complaint.objects.get(pk=complaint.pk)
@@ -766,6 +775,28 @@ MATRIX: dict[str, list[Check]] = {
         )
     ],
     "case_agreement": [Check(method="post", bound=CASE, who=AGREEMENT, body=_agreement_body)],
+    "case_injury": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=INJURY,
+            kwargs=_with(action=_action("witness")),
+            body=_api_body(name="赵女士", phone="13900001111"),
+        ),
+        Check(
+            method="post",
+            bound=CASE,
+            who=APPROVE,
+            kwargs=_with(action=_action("advance_approve")),
+        ),
+        Check(
+            method="post",
+            bound=CASE,
+            who=WAIVE_RECEIPTS,
+            kwargs=_with(action=_action("receipts_exception")),
+            body=_api_body(reason="保险公司书面同意"),
+        ),
+    ],
     "case_agreement_hand_over": [
         Check(
             method="post",
@@ -1200,6 +1231,104 @@ MATRIX: dict[str, list[Check]] = {
                 "signed_on": timezone.localdate().isoformat(),
             },
         ),
+    ],
+    "api-injury": [Check(api=True, bound=CASE)],
+    "api-injury-accompany": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=INJURY,
+            body=_api_body(accompany=True, name="保安 李强"),
+        )
+    ],
+    "api-injury-advance": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=INJURY,
+            body=_api_body(advance=True, amount="800.00"),
+        )
+    ],
+    "api-injury-advance-request": [
+        Check(api=True, method="post", bound=CASE, who=INJURY, body=_api_body())
+    ],
+    "api-injury-advance-approve": [Check(api=True, method="post", bound=CASE, who=APPROVE)],
+    "api-injury-advance-paid": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=PAYMENT,
+            body=lambda world, case: {"paid_on": timezone.localdate().isoformat()},
+        )
+    ],
+    "api-injury-receipts-exception": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=WAIVE_RECEIPTS,
+            body=_api_body(reason="保险公司书面同意无需原件"),
+        )
+    ],
+    "api-injury-witnesses": [
+        Check(api=True, method="post", bound=CASE, who=INJURY, body=_api_body(name="赵女士"))
+    ],
+    "api-injury-documents": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=INJURY,
+            body=lambda world, case: {
+                "item": "accident_report",
+                "evidence_id": world.evidence[case].pk,
+            },
+        )
+    ],
+    "api-injury-calls": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=INJURY,
+            body=lambda world, case: {
+                "service": "ambulance",
+                "called_at": timezone.now().isoformat(),
+            },
+        )
+    ],
+    "api-injury-insurer": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=INJURY,
+            body=lambda world, case: {
+                "notified_on": timezone.localdate().isoformat(),
+                "claim_number": "PICC-1",
+            },
+        )
+    ],
+    "api-injury-insurer-opinion": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=INJURY,
+            body=lambda world, case: {"evidence_id": world.evidence[case].pk, "covered": True},
+        )
+    ],
+    "api-injury-compensation": [
+        Check(
+            api=True,
+            method="put",
+            bound=CASE,
+            who=INJURY,
+            body=_api_body(heads=[{"head": "medical", "amount": "100.00"}]),
+        )
     ],
     "api-agreement-hand-over": [
         Check(

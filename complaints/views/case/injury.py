@@ -1,5 +1,5 @@
-"""The case page's door for the personal-injury record (issue 16 §1): the posted form names its
-action; the form is validated, one service of complaints.services.injury called, and the answer
+"""The case page's doors for the personal-injury record (issue 16 §1): the path names the action;
+its door is checked before the form is read, the form is validated, one service of complaints.services.injury called, and the answer
 given through perform.py like every other action of the page."""
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ RUNS: dict[str, tuple[Callable[..., Any], Any, Callable[[User, Complaint], None]
 
 @login_required
 @require_POST
-def case_injury(request: HttpRequest, reference: str) -> HttpResponse:
-    action = request.POST.get("action", "")
+def case_injury(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """One of the card's actions, named in the path (`RUNS`)."""
     if action not in RUNS:
         raise Http404(action)
     service, message, door = RUNS[action]
