@@ -18,6 +18,8 @@ class StepDef:
     amount: int
     unit: str = HOURS
     evidence: bool = False
+    # The item of the personal-injury record that ticks the step (complaints.models.InjuryItem).
+    injury_item: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,13 +30,90 @@ class ChecklistDef:
     source: str
     categories: tuple[str, ...]
     steps: tuple[StepDef, ...]
+    # Given to every case flagged as a personal injury, whatever its category.
+    personal_injury: bool = False
 
 
 RISK = ("风险防控部当班主管", "Risk control supervisor on duty")
 DUTY = ("当班管理人员", "Duty manager")
 DESK = ("服务中心", "Service centre")
 
+INSURANCE = ("负责保险的人员", "Insurance officer")
+FOLLOW = ("跟踪专人", "Follow-up officer")
+
+# Seed 004 §三: what the personal-injury record asks for, with the time each may take; each step
+# is ticked by recording its item on the case's injury record (README "Personal injury").
+INJURY_CHECKLIST = ChecklistDef(
+    code="personal-injury",
+    name="顾客人身伤害",
+    name_en="Customer personal injury",
+    source="004 §三.2-10",
+    categories=(),
+    personal_injury=True,
+    steps=(
+        StepDef(
+            "联系目击证人，留下联系电话，最好取得书面证言",
+            "Keep the witnesses: their phone numbers and, best, a written statement",
+            *DESK,
+            1,
+            injury_item="witnesses",
+        ),
+        StepDef(
+            "伤势严重或双方争执时报110，伤势较重时拨打120",
+            "Call the police (110) for a serious injury or a dispute, an ambulance (120) "
+            "for a serious injury",
+            *DUTY,
+            1,
+            injury_item="emergency_call",
+        ),
+        StepDef(
+            "风险防控部到场保护现场、收集证据并填写事故报告",
+            "Risk control protects the scene, collects evidence and writes the accident report",
+            *RISK,
+            24,
+            evidence=True,
+            injury_item="accident_report",
+        ),
+        StepDef(
+            "向公司委托的保险公司报案，请其出具书面理赔意见",
+            "Notify the company's insurer and ask for its written opinion on the claim",
+            *INSURANCE,
+            24,
+            injury_item="insurer",
+        ),
+        StepDef(
+            "垫付费用的，保留病历、诊断证明、检查单和收费收据原件",
+            "For an advance: keep the originals of the medical records, diagnosis, test "
+            "results and receipts",
+            *FOLLOW,
+            3,
+            WORKING_DAYS,
+            evidence=True,
+            injury_item="receipts_kept",
+        ),
+        StepDef(
+            "顾客要求转院的，取得医院书面转院证明",
+            "If the customer asks to change hospital: the hospital's written transfer certificate",
+            *FOLLOW,
+            5,
+            WORKING_DAYS,
+            evidence=True,
+            injury_item="transfer_certificate",
+        ),
+        StepDef(
+            "伤愈出院的，取得出院证明和病历资料",
+            "On discharge: the discharge certificate and the medical records",
+            *FOLLOW,
+            10,
+            WORKING_DAYS,
+            evidence=True,
+            injury_item="discharge_certificate",
+        ),
+    ),
+)
+
 CHECKLISTS = (
+    INJURY_CHECKLIST,
     ChecklistDef(
         code="lost-belongings",
         name="随身或存放财物丢失、损坏",

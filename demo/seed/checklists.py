@@ -19,6 +19,7 @@ def ensure_checklists() -> list[ChecklistTemplate]:
             name=definition.name,
             name_en=definition.name_en,
             source=definition.source,
+            personal_injury=definition.personal_injury,
         )
         template.categories.set(Category.objects.filter(code__in=definition.categories))
         ChecklistTemplateStep.objects.bulk_create(
@@ -32,6 +33,7 @@ def ensure_checklists() -> list[ChecklistTemplate]:
                 amount=step.amount,
                 unit=step.unit,
                 evidence_required=step.evidence,
+                injury_item=step.injury_item,
             )
             for position, step in enumerate(definition.steps, start=1)
         )

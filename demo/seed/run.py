@@ -19,6 +19,7 @@ from demo.seed.checklists import ensure_checklists
 from demo.seed.clock import SimulatedClock, WorkCalendar, local
 from demo.seed.customers import CustomerProfile, make_customers
 from demo.seed.duty import ensure_duty_rota
+from demo.seed.injury import injury_record_case
 from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.outside_bodies import outside_body_case
 from demo.seed.planning import SEED, plan_cases
@@ -118,6 +119,8 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
                 phone_only_case(org)
             # The 12315 referral and the consumer association's mediation (issue 16 §2).
             outside_body_case(org, now=limit)
+            # The personal-injury record of the open injury case (issue 16 §1).
+            injury_record_case(org, now=limit)
         # Last month's report snapshot, as the beat job would have kept it on the 1st (not
         # e-mailed: the demo's history is not news); there already when seeded again.
         snapshot_build(period=last_full_month(timezone.localtime(now).date()), now=now)

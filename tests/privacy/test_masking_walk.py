@@ -37,6 +37,7 @@ from accounts.roles import Role
 from complaints.api.serializers import complaints as complaint_serializers
 from complaints.api.serializers import decisions as decision_serializers
 from complaints.api.serializers import evidence as evidence_serializers
+from complaints.api.serializers import injury as injury_serializers
 from complaints.api.serializers import records as record_serializers
 from complaints.api.serializers import reference as reference_serializers
 from complaints.api.serializers import registers as register_serializers
@@ -126,6 +127,7 @@ SERIALIZER_MODULES = (
     complaint_serializers,
     decision_serializers,
     evidence_serializers,
+    injury_serializers,
     record_serializers,
     reference_serializers,
     register_serializers,
@@ -206,6 +208,7 @@ TEMPLATE_VARIABLES_ALLOWED = {
     "requester_contact.phone": "a data request's requester: privacy.contact_details_of",
     "requester_contact.email": "a data request's requester: privacy.contact_details_of",
     "customer_contact.phone": "a lost-property entry's phone: privacy.contact_details_of",
+    "witness_contact.phone": "an injury witness's phone: privacy.contact_details_of",
     "document.addressee": "the name legal papers are addressed to (the company's)",
     "document.addressee_matches": "whether the papers name the company exactly",
 }

@@ -9,10 +9,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from complaints.api.serializers.fields import PlausibleDateTimeField, username_of
+from complaints.api.serializers.fields import (
+    KeptContactDetailField,
+    PlausibleDateTimeField,
+    username_of,
+)
 from complaints.models import (
     DOCUMENT_ITEMS,
     CompensationHead,
+    ContactField,
     InjuryCompensation,
     InjuryItem,
     InjuryWitness,
@@ -24,6 +29,8 @@ def _money(**kwargs: Any) -> serializers.DecimalField:
 
 
 class WitnessSerializer(serializers.ModelSerializer):
+    # A witness's phone is personal data: read by the customers' contact rule.
+    phone = KeptContactDetailField(ContactField.PHONE, attribute="phone")
     statement_id = serializers.IntegerField(allow_null=True)
     recorded_by = username_of("recorded_by")
 
@@ -92,7 +99,9 @@ class InjuryRecordSerializer(serializers.Serializer):
     # record is an unsaved blank before anything was recorded.
     @extend_schema_field(WitnessSerializer(many=True))
     def get_witnesses(self, record: Any) -> Any:
-        return WitnessSerializer(self.context["card"].witnesses, many=True).data
+        return WitnessSerializer(
+            self.context["card"].witnesses, many=True, context=self.context
+        ).data
 
     @extend_schema_field(CompensationSerializer(many=True))
     def get_compensation(self, record: Any) -> Any:

@@ -77,6 +77,7 @@ from complaints.models.outside_bodies import ORDERING_KINDS
 from complaints.privacy import (
     ContactDetails,
     contact_details,
+    contact_details_of,
     evidence_restricted,
     may_reveal,
 )
@@ -242,6 +243,8 @@ class InjuryPanel:
     # action → its form, for what this user may record now
     forms: dict[str, ServiceForm] = field(default_factory=dict)
     open: str = ""  # the action whose refused form is shown again
+    # Each witness with their phone as this reader may see it (the customers' contact rule).
+    witnesses: list[tuple[Any, ContactDetails]] = field(default_factory=list)
 
 
 class CasePage:
@@ -447,6 +450,10 @@ class CasePage:
         if card is None:
             return None
         panel = InjuryPanel(card)
+        panel.witnesses = [
+            (witness, contact_details_of(phone=witness.phone, user=user))
+            for witness in card.witnesses
+        ]
         if not complaint.is_open:
             return panel
         record = card.record

@@ -96,7 +96,10 @@ class Playback(StoryBase):
         """Tick the steps of the case's checklist that ask for no evidence file (those that do
         stay open: the demo's cases have few files, and an open step shows how reminders look);
         `on_time`: only those not yet due (the desk's on-the-spot steps)."""
-        steps = self.complaint.checklist_steps.filter(done_at__isnull=True, evidence_required=False)
+        # The injury checklist's steps are ticked by the injury record (demo/seed/injury.py).
+        steps = self.complaint.checklist_steps.filter(
+            done_at__isnull=True, evidence_required=False, injury_item=""
+        )
         if on_time:
             steps = steps.filter(due_at__gte=timezone.now())
         for step in steps.order_by("position"):
