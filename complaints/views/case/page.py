@@ -88,7 +88,7 @@ from complaints.selectors import (
     decision_eligible_approvers,
 )
 from complaints.selectors.case import signing_texts_active
-from complaints.selectors.injury import InjuryCard, injury_card
+from complaints.selectors.injury import InjuryCard, injury_card, injury_compensation_total
 from complaints.selectors.registers import VIEW_LOST, can_read_legal_register
 from complaints.services import available_transitions, can_approve
 from complaints.services.decisions import can_approve_amount
@@ -303,9 +303,7 @@ class CasePage:
         if is_open and _can(user, "receive_complaint", "investigate_complaint"):
             offered["evidence"] = EvidenceForm
         if complaint.state == State.DECISION and _can(user, "propose_decision"):
-            offered["decision"] = lambda: DecisionForm(
-                complaint=complaint, approvers=eligible_approvers(complaint, user)
-            )
+            offered["decision"] = self.decision_form
         if _can(user, "contact_customer"):
             offered["contact"] = ContactForm
         if is_open and _can(user, *PAUSE_PERMISSIONS) and any(c.paused_at is None for c in running):
@@ -440,6 +438,19 @@ class CasePage:
             decisions=[(d.pk, f"{d.get_remedy_display()} · {d.amount:,.2f}") for d in approved],
             evidence=[(e.pk, e.original_name) for e in evidence],
             initial={"decision": approved[-1].pk, "amount": approved[-1].amount},
+        )
+
+    def decision_form(self) -> DecisionForm:
+        """The proposal form; a personal injury's amount starts at its breakdown's total (the
+        service takes that total: seed 004 §三.17)."""
+        complaint, user = self.complaint, self.user
+        total = injury_compensation_total(complaint=complaint)
+        if total is None:
+            return DecisionForm(complaint=complaint, approvers=eligible_approvers(complaint, user))
+        return DecisionForm(
+            complaint=complaint,
+            approvers=eligible_approvers(complaint, user, total),
+            initial={"amount": total},
         )
 
     def injury_context(self) -> InjuryPanel | None:
