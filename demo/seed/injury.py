@@ -37,7 +37,8 @@ def injury_record_case(org: Org, *, now: datetime) -> Complaint | None:
     if case is None or InjuryRecord.objects.filter(complaint=case).exists():
         return case
     desk, handler = org.users["agent"], case.assignee or org.handler("risk-control")
-    start = case.received_at
+    # From when it was entered (a case may be entered a little after it was received).
+    start = case.created_at
     # Its times: within the hours after it was received, never later than the history's end.
     last = now - timedelta(minutes=5)
 
@@ -56,7 +57,10 @@ def injury_record_case(org: Org, *, now: datetime) -> Complaint | None:
 
     with at(0.2):
         services.injury_call_record(
-            complaint=case, actor=desk, service="ambulance", called_at=start + timedelta(minutes=8)
+            complaint=case,
+            actor=desk,
+            service="ambulance",
+            called_at=case.received_at + timedelta(minutes=8),
         )
     with at(0.3):
         services.injury_accompany_decide(

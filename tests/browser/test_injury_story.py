@@ -68,9 +68,7 @@ def item_status(page: Page, item: str):
     return page.locator(f"[data-testid=injury-item][data-item={item}]")
 
 
-def test_a_personal_injury_goes_from_the_first_call_to_a_signed_agreement(
-    org: Org, china, sign_in
-):
+def test_a_personal_injury_goes_from_the_first_call_to_a_signed_agreement(org: Org, china, sign_in):
     injury_checklist()
 
     # The desk records the fall, flagged as a personal injury, with the hospital's receipt.
@@ -119,9 +117,7 @@ def test_a_personal_injury_goes_from_the_first_call_to_a_signed_agreement(
     open_case(handler, reference)
     record_injury(handler, "accompany", accompany="yes", staff=str(org.agent.pk))
     expect_message(handler, "The decision on accompanying the customer is recorded.")
-    expect(handler.get_by_test_id("injury-accompany")).to_contain_text(
-        org.agent.get_full_name()
-    )
+    expect(handler.get_by_test_id("injury-accompany")).to_contain_text(org.agent.get_full_name())
     record_injury(handler, "advance", advance="yes", amount="1200")
     expect_message(handler, "The decision on advancing the medical costs is recorded.")
     record_injury(handler, "advance_request")
@@ -144,9 +140,7 @@ def test_a_personal_injury_goes_from_the_first_call_to_a_signed_agreement(
     open_case(head, reference)
     record_injury(head, "advance_approve")
     expect_message(head, "The advance is approved.")
-    expect(head.get_by_test_id("injury-advance-approver")).to_contain_text(
-        org.head.get_full_name()
-    )
+    expect(head.get_by_test_id("injury-advance-approver")).to_contain_text(org.head.get_full_name())
     manager = sign_in(org.manager)
     open_case(manager, reference)
     record_injury(manager, "advance_paid")
