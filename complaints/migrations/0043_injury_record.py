@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0039_event_and_notification_kinds_of_the_procedures"),
+        ("complaints", "0042_webhooks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

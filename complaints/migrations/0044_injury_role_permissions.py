@@ -11,9 +11,9 @@ def grant_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0040_injury_record"),
+        ("complaints", "0043_injury_record"),
         # Every other app's models exist by then: the sync sets each role's whole list.
-        ("sla", "0018_injury_checklist"),
+        ("sla", "0019_injury_checklist"),
         ("reports", "0009_snapshot_files_not_stored"),
     ]
 

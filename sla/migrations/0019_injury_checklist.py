@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sla", "0017_duty_manager_rota"),
+        ("sla", "0018_outside_body_deadlines_like_clocks"),
     ]
 
     operations = [
