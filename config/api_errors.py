@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -224,6 +225,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         return defaults.page_not_found(request, exception)
     missing = exceptions.NotFound()
     return _json(missing.default_code, str(missing.detail), status.HTTP_404_NOT_FOUND)
+
+
+@csrf_exempt  # a POST to a wrong path is a 404, not a CSRF refusal
+def route_not_found(request: HttpRequest) -> HttpResponse:
+    """The last route under /api/: no other matched. Called as a view, so Django's DEBUG 404
+    page (HTML) never answers an API path."""
+    return page_not_found(request, Http404())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -561,10 +561,12 @@ SPECTACULAR_SETTINGS = {
         "LostPropertyKindEnum": "complaints.models.LostProperty.Kind",
         "LostPropertyOutcomeEnum": "complaints.models.LostProperty.Outcome",
     },
-    # The defaults, then the OpenAPI links that chain one answer into the next request.
+    # The defaults, then the OpenAPI links that chain one answer into the next request, then the
+    # response headers the views send (which drf-spectacular cannot see).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "complaints.api.schema.case_links",
+        "complaints.api.schema.response_headers",
     ],
 }
 

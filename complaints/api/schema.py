@@ -315,3 +315,77 @@ def case_links(
     link("categories_list", "complaints_create", {}, {"category": "$response.body#/0/code"})
     link("departments_list", "complaints_create", {}, {"department": "$response.body#/0/code"})
     return result
+
+
+# --- Response headers, and descriptions of the generated components --------------------------
+#
+# drf-spectacular cannot see what a view puts in a response's headers; they are declared here in
+# one place, next to the views that send them (complaints.api.views.common.complaint_response,
+# ComplaintListView.post, config.api_errors).
+
+_ETAG = {
+    "description": _("The complaint's `version`, quoted; send it back as `If-Match`."),
+    "schema": {"type": "string"},
+}
+_LOCATION = {
+    "description": _("The new complaint's address (`/api/v1/complaints/<reference>/`)."),
+    "schema": {"type": "string"},
+}
+_REPLAYED = {
+    "description": _(
+        "`true` when this is the stored answer to an earlier request with the same "
+        "Idempotency-Key; absent otherwise."
+    ),
+    "schema": {"type": "string", "enum": ["true"]},
+}
+_RETRY_AFTER = {
+    "description": _("Seconds to wait before sending again."),
+    "schema": {"type": "integer"},
+}
+_TOKEN_SCHEME = _(
+    "Send the token from `POST /api/v1/auth/token/` as `Authorization: Token <token>` (the word "
+    "`Token`, a space, then the token)."
+)
+_GENERATED_COMPONENTS = {
+    "BlankEnum": _("The empty string: no value chosen."),
+    "NullEnum": _("null: no value."),
+}
+_PAGE = _("One page of %(items)s, with the total count and the addresses of the pages around it.")
+
+
+def _header(definition: dict[str, Any]) -> dict[str, Any]:
+    return {**definition, "description": str(definition["description"])}
+
+
+def response_headers(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the headers the views send, the token scheme's prefix,
+    and descriptions for the components drf-spectacular generates itself."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, response in operation["responses"].items():
+                headers = response.setdefault("headers", {})
+                if operation.get("operationId") == "complaints_create" and code == "201":
+                    headers["Location"] = _header(_LOCATION)
+                    headers["Idempotent-Replayed"] = _header(_REPLAYED)
+                elif str(code).startswith("2") and _answer_ref(response) == "Complaint":
+                    headers["ETag"] = _header(_ETAG)
+                elif code == "429":
+                    headers["Retry-After"] = _header(_RETRY_AFTER)
+                if not headers:
+                    del response["headers"]
+    components = result.get("components", {})
+    token = components.get("securitySchemes", {}).get("tokenAuth")
+    if token is not None:
+        token["description"] = str(_TOKEN_SCHEME)
+    for name, schema in components.get("schemas", {}).items():
+        if "description" in schema:
+            continue
+        if name in _GENERATED_COMPONENTS:
+            schema["description"] = str(_GENERATED_COMPONENTS[name])
+        elif name.startswith("Paginated") and name.endswith("List"):
+            schema["description"] = str(_PAGE % {"items": name[len("Paginated") : -len("List")]})
+    return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from complaints.errors import NotFound
@@ -76,7 +77,7 @@ def complaint_evidence(*, complaint: Complaint) -> QuerySet[EvidenceFile]:
 def complaint_evidence_get(*, complaint: Complaint, evidence_id: int) -> EvidenceFile:
     evidence = complaint_evidence(complaint=complaint).filter(pk=evidence_id).first()
     if evidence is None:
-        raise NotFound()
+        raise NotFound(_("No such evidence file on this complaint."))
     return evidence
 
 
@@ -88,7 +89,7 @@ def complaint_decisions(*, complaint: Complaint) -> QuerySet[Decision]:
 def complaint_decision_get(*, complaint: Complaint, decision_id: int) -> Decision:
     decision = complaint_decisions(complaint=complaint).filter(pk=decision_id).first()
     if decision is None:
-        raise NotFound()
+        raise NotFound(_("No such decision on this complaint."))
     # The services read the case from the decision; give them the copy the caller checked.
     decision.complaint = complaint
     return decision

@@ -1,7 +1,7 @@
 """API routes, included under /api/: the versioned API at v1/, its OpenAPI schema and docs."""
 
-from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from complaints.api.schema import API_DESCRIPTION
 from complaints.api.views import (
@@ -16,6 +16,8 @@ from complaints.api.views import (
     registers,
     transitions,
 )
+from complaints.api.views.schema import ApiSchemaView
+from config.api_errors import route_not_found
 
 case_routes = [
     path("", complaints.ComplaintDetailView.as_view(), name="api-complaint-detail"),
@@ -212,11 +214,15 @@ urlpatterns = [
     path("v1/", include(v1)),
     path(
         "schema/",
-        SpectacularAPIView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
+        ApiSchemaView.as_view(custom_settings={"DESCRIPTION": API_DESCRIPTION}),
         name="api-schema",
     ),
     # The split view serves Swagger UI's start-up script as a file of its own (?script), and
     # templates/drf_spectacular/swagger_ui.html moves its <style> into a static file: the docs
     # need no exception to the Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other path ending in "/" (a reference with a "/" in it...) is the API's JSON 404,
+    # with DEBUG too (whose 404 page would be HTML). Without the slash, APPEND_SLASH redirects
+    # first, as for the routes above.
+    re_path(r"^(?:.*/)?$", route_not_found),
 ]

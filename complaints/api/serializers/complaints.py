@@ -127,7 +127,8 @@ class CustomerInputSerializer(serializers.Serializer):
 
     name = serializers.CharField(max_length=100)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # No default: "" is not an e-mail address, so the schema could not declare it as one.
+    email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     language = serializers.ChoiceField(

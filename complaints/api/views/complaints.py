@@ -123,7 +123,7 @@ def _create(request: Request, data: dict[str, Any]) -> Complaint:
             description=data["description"],
             customer_name=customer["name"],
             customer_phone=customer["phone"],
-            customer_email=customer["email"],
+            customer_email=customer.get("email", ""),
             customer_address=customer["address"],
             customer_region=customer["region"],
             customer_language=customer["language"],
