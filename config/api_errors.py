@@ -21,10 +21,18 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.template.loader import render_to_string
+from django.urls import resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -230,7 +238,15 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 @csrf_exempt  # a POST to a wrong path is a 404, not a CSRF refusal
 def route_not_found(request: HttpRequest) -> HttpResponse:
     """The last route under /api/: no other matched. Called as a view, so Django's DEBUG 404
-    page (HTML) never answers an API path."""
+    page (HTML) never answers an API path. A route's address without its final slash is still
+    redirected to it (APPEND_SLASH, which this catch-all would otherwise stop)."""
+    # resolve() never raises here: this route answers every /api/ path.
+    if (
+        settings.APPEND_SLASH
+        and not request.path_info.endswith("/")
+        and resolve(f"{request.path_info}/").func is not route_not_found
+    ):
+        return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
     return page_not_found(request, Http404())
 
 

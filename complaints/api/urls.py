@@ -221,8 +221,7 @@ urlpatterns = [
     # templates/drf_spectacular/swagger_ui.html moves its <style> into a static file: the docs
     # need no exception to the Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    # Last: any other path ending in "/" (a reference with a "/" in it...) is the API's JSON 404,
-    # with DEBUG too (whose 404 page would be HTML). Without the slash, APPEND_SLASH redirects
-    # first, as for the routes above.
-    re_path(r"^(?:.*/)?$", route_not_found),
+    # Last: any other path (a reference with a "/" in it...) is the API's JSON 404, with DEBUG
+    # too (whose 404 page would be HTML).
+    re_path(r"^.*$", route_not_found),
 ]

@@ -73,6 +73,19 @@ class TestAnswersOutsideTheViews:
         for path in ("/api/v1/nothing/", "/api/nothing", "/api/v2/complaints/"):
             assert_json_error(api_for(org.agent).client.get(path), 404, "not_found")
 
+    def test_an_unknown_api_path_is_a_json_404_with_debug_too(self, org, api_for, settings):
+        settings.DEBUG = True  # Django's own 404 page would be HTML
+        client = api_for(org.agent).client
+        for path in ("/api/v1/complaints/CP/2026/", "/api/v1/complaints/CP-1/x/y/", "/api/"):
+            assert_json_error(client.get(path), 404, "not_found")
+        assert_json_error(client.post("/api/v1/nothing/", {}, format="json"), 404, "not_found")
+
+    def test_a_route_without_its_final_slash_is_still_redirected(self, org, api_for):
+        response = api_for(org.agent).client.get("/api/v1/complaints?page=2")
+
+        assert response.status_code == 301
+        assert response["Location"] == "/api/v1/complaints/?page=2"
+
     def test_an_unknown_page_is_still_an_html_404(self, client):
         response = client.get("/no-such-page/")
 
