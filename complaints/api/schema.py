@@ -13,6 +13,9 @@ from complaints.services import TRANSITIONS
 
 
 class ErrorDetailSerializer(serializers.Serializer):
+    """What went wrong: a stable `code` for programs, a `message` for people, and details where
+    they apply."""
+
     code = serializers.CharField(help_text=_("Stable machine-readable code, e.g. `conflict`."))
     message = serializers.CharField(
         help_text=_("Explanation for people, in the request's language.")
@@ -37,7 +40,9 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+    """Every error answer of the API has this one shape."""
+
+    error = ErrorDetailSerializer(help_text=_("What went wrong."))
 
 
 ERROR_DESCRIPTIONS: dict[int, Any] = {
@@ -351,6 +356,12 @@ _GENERATED_COMPONENTS = {
     "NullEnum": _("null: no value."),
 }
 _PAGE = _("One page of %(items)s, with the total count and the addresses of the pages around it.")
+_PAGE_PROPERTIES = {
+    "count": _("How many items there are on all pages."),
+    "next": _("The next page's address; null on the last page."),
+    "previous": _("The previous page's address; null on the first page."),
+    "results": _("The items of this page."),
+}
 
 
 def _header(definition: dict[str, Any]) -> dict[str, Any]:
@@ -388,4 +399,7 @@ def response_headers(
             schema["description"] = str(_GENERATED_COMPONENTS[name])
         elif name.startswith("Paginated") and name.endswith("List"):
             schema["description"] = str(_PAGE % {"items": name[len("Paginated") : -len("List")]})
+            for key, prop in schema.get("properties", {}).items():
+                if key in _PAGE_PROPERTIES:
+                    prop.setdefault("description", str(_PAGE_PROPERTIES[key]))
     return result

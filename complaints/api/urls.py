@@ -223,5 +223,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other path (a reference with a "/" in it...) is the API's JSON 404, with DEBUG
     # too (whose 404 page would be HTML).
-    re_path(r"^.*$", route_not_found),
+    re_path(r"^.*$", route_not_found, name="api-not-found"),
 ]

@@ -203,6 +203,76 @@ class TestSchemaAndDocs:
         assert (reference["name"], reference["schema"]["type"]) == ("reference", "string")
         assert "Error" in schema["components"]["schemas"]
 
+    def test_one_english_schema_whatever_the_accept_language(self, client):
+        def schema(**headers: str) -> bytes:
+            return client.get(
+                "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json", **headers
+            ).content
+
+        english = schema(HTTP_ACCEPT_LANGUAGE="en")
+        assert schema(HTTP_ACCEPT_LANGUAGE="zh-hans") == english
+        assert schema() == english  # the site's default language is Chinese
+        # Translated descriptions for people: a second document, asked for by name.
+        translated = client.get(
+            "/api/schema/?lang=zh-hans", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+        )
+        assert translated["Content-Language"] == "zh-hans"
+        assert translated.content != english
+
+    def test_the_token_operation_takes_json_only_and_the_scheme_names_its_prefix(self, client):
+        schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+        body = schema["paths"]["/api/v1/auth/token/"]["post"]["requestBody"]
+        assert list(body["content"]) == ["application/json"]
+        token = schema["components"]["securitySchemes"]["tokenAuth"]
+        assert "Authorization: Token <token>" in token["description"]
+
+    def test_the_headers_sent_are_declared(self, client):
+        paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()[
+            "paths"
+        ]
+
+        created = paths["/api/v1/complaints/"]["post"]["responses"]["201"]["headers"]
+        assert set(created) == {"Location", "Idempotent-Replayed"}
+        case = "/api/v1/complaints/{reference}/"
+        assert "ETag" in paths[case]["get"]["responses"]["200"]["headers"]
+        assert "ETag" in paths[case]["patch"]["responses"]["200"]["headers"]
+        token = paths["/api/v1/auth/token/"]["post"]["responses"]["429"]["headers"]
+        assert "Retry-After" in token
+
+    def test_every_component_is_described(self, client):
+        schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+        bare = [
+            name
+            for name, component in schema["components"]["schemas"].items()
+            if not component.get("description")
+        ]
+        assert not bare, f"components without a description: {bare}"
+        main = (
+            "Complaint",
+            "ComplaintCreateRequest",
+            "PatchedComplaintTriageRequest",
+            "Customer",
+            "CustomerDetail",
+            "Decision",
+            "Evidence",
+            "Event",
+            "Transition",
+            "TransitionInputRequest",
+            "Token",
+            "TokenInputRequest",
+            "Error",
+            "ErrorDetail",
+        )
+        undescribed = [
+            f"{name}.{key}"
+            for name in main
+            for key, prop in schema["components"]["schemas"][name]["properties"].items()
+            if not prop.get("description")
+        ]
+        assert not undescribed, f"properties without a description: {undescribed}"
+
     def test_swagger_ui_comes_from_the_sidecar_not_a_cdn(self, client):
         response = client.get("/api/docs/")
 

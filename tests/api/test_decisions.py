@@ -144,6 +144,7 @@ class TestApproval:
         )
 
         assert response.status_code == 404
+        assert error_of(response)["message"] == "No such decision on this complaint."
 
     def test_a_head_of_another_department_never_sees_it(self, org, api_for, pending, case_url):
         response = api_for(org.other_handler).post(

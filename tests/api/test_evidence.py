@@ -216,6 +216,7 @@ class TestRead:
         response = api_for(org.manager).get(case_url(other, "evidence", evidence.pk, "download"))
 
         assert response.status_code == 404
+        assert error_of(response)["message"] == "No such evidence file on this complaint."
 
     def test_anonymous_downloads_are_401(self, api_for, evidence, case_url):
         response = api_for(None).get(

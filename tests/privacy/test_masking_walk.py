@@ -345,6 +345,7 @@ NOT_WALKED = {
     "login_code": "the sign-in's second step: signed out until the code is given",
     "api-schema": "the API's description, no data",
     "api-docs": "the API's description, no data",
+    "api-not-found": "any other /api/ path: the JSON 404, no data",
     "api-token": "the token exchange (POST), no data",
     "public:submit": "the customers' form, empty",
     "public:submitted": "the customer's receipt: reference only (tests/public)",

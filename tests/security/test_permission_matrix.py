@@ -1414,6 +1414,7 @@ NOT_STAFF = {
     "api-token": "the token exchange: a password, not a role (tests/accounts)",
     "api-schema": "the API's description, no data",
     "api-docs": "the API's description, no data",
+    "api-not-found": "any other /api/ path: the JSON 404 (tests/api/test_hostile_input.py)",
     "public:submit": "the customers' form, anonymous by design (tests/public)",
     "public:submitted": "the customer's receipt, by its signed token (tests/public)",
     "public:track_lookup": "the customers' lookup form (tests/public/tracking)",

@@ -15,12 +15,21 @@ from complaints.privacy import Reader, evidence_restricted
 
 
 class EvidenceInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=EvidenceFile.Kind.choices)
+    """One evidence file to upload (multipart/form-data), its kind and an optional description."""
+
+    kind = serializers.ChoiceField(
+        choices=EvidenceFile.Kind.choices,
+        help_text=_("What the file shows; some kinds take only some file types."),
+    )
     file = serializers.FileField(
         help_text=_("Photo, video, audio, PDF, Word, Excel or plain text; checked by content.")
     )
     description = serializers.CharField(
-        max_length=255, required=False, allow_blank=True, default=""
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What the file is, in a few words."),
     )
 
 
@@ -32,17 +41,29 @@ class EvidenceSerializer(serializers.Serializer):
     # Emptied for a reader the item's kind is restricted from.
     HIDDEN = ("original_name", "content_type", "sha256", "description")
 
-    id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=EvidenceFile.Kind.choices)
+    id = serializers.IntegerField(help_text=_("The file's id (for its details and download)."))
+    kind = serializers.ChoiceField(
+        choices=EvidenceFile.Kind.choices, help_text=_("What the file shows.")
+    )
     restricted = serializers.SerializerMethodField()
-    original_name = serializers.CharField()
+    original_name = serializers.CharField(
+        help_text=_("The file's name as uploaded; empty when restricted.")
+    )
     content_type = serializers.CharField(help_text=_("The type found in the file's content."))
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    description = serializers.CharField()
-    uploaded_by = username_of("uploaded_by", null=True)
-    uploaded_at = serializers.DateTimeField()
-    download_url = serializers.SerializerMethodField()
+    size = serializers.IntegerField(help_text=_("Size in bytes."))
+    sha256 = serializers.CharField(
+        help_text=_("SHA-256 of the stored bytes, hex; empty when restricted.")
+    )
+    description = serializers.CharField(help_text=_("What the file is; empty when restricted."))
+    uploaded_by = username_of(
+        "uploaded_by",
+        null=True,
+        help_text=_("Who uploaded it (username); null when the customer did."),
+    )
+    uploaded_at = serializers.DateTimeField(help_text=_("When it was uploaded."))
+    download_url = serializers.SerializerMethodField(
+        help_text=_("Where to download the file; null when restricted.")
+    )
 
     def get_restricted(self, evidence: EvidenceFile) -> bool:
         """Whether this item's kind is restricted from you: then only its kind and date show."""

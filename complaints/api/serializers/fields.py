@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from complaints.models import Customer
+from complaints.models import ContactField, Customer
 from complaints.privacy import Reader, contact_details, contact_details_of, contact_value
 
 
@@ -37,6 +37,13 @@ class PlausibleDateTimeField(serializers.DateTimeField):
         return moment
 
 
+CONTACT_DETAIL_HELP = {
+    ContactField.PHONE: _("Phone number; masked (e.g. 138****5678) for roles that may not see it."),
+    ContactField.EMAIL: _("E-mail address; masked for roles that may not see it."),
+    ContactField.ADDRESS: _("Postal address; masked for roles that may not see it."),
+}
+
+
 class ContactDetailField(serializers.CharField):
     """One of the customer's contact details (complaints.models.ContactField) as the request's
     user may read it: complaints.privacy decides, masked or in clear. Every serializer field that
@@ -44,6 +51,7 @@ class ContactDetailField(serializers.CharField):
 
     def __init__(self, detail: str, **kwargs: Any) -> None:
         self.detail = detail
+        kwargs.setdefault("help_text", CONTACT_DETAIL_HELP[detail])
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, customer: Customer) -> str:  # type: ignore[override]

@@ -13,6 +13,8 @@ from complaints.models import BodyKind, OutsideBody, OutsideBodyDocument
 
 
 class OffSaleOrderSerializer(serializers.Serializer):
+    """An order to take a product off sale while an outside body looks into it."""
+
     id = serializers.IntegerField()
     body_id = serializers.IntegerField()
     product = serializers.CharField()
@@ -27,6 +29,9 @@ class OffSaleOrderSerializer(serializers.Serializer):
 
 
 class OutsideBodyDocumentSerializer(serializers.Serializer):
+    """A document sent to or received from an outside body (regulator, consumer association,
+    court...)."""
+
     id = serializers.IntegerField()
     evidence_id = serializers.IntegerField()
     direction = serializers.ChoiceField(choices=OutsideBodyDocument.Direction.choices)
@@ -73,6 +78,9 @@ class OutsideBodySerializer(serializers.Serializer):
 
 
 class OutsideBodyInputSerializer(serializers.Serializer):
+    """An outside body's matter to record on the case: which body, how it came, its reference and
+    deadline."""
+
     kind = serializers.ChoiceField(choices=BodyKind.choices)
     name = serializers.CharField(max_length=200)
     channel = serializers.ChoiceField(choices=OutsideBody.Channel.choices)
@@ -95,6 +103,8 @@ class OutsideBodyInputSerializer(serializers.Serializer):
 
 
 class OutsideBodyDocumentInputSerializer(serializers.Serializer):
+    """A document exchanged with an outside body, to record on its matter."""
+
     direction = serializers.ChoiceField(choices=OutsideBodyDocument.Direction.choices)
     evidence_id = serializers.IntegerField(
         help_text=_("One of the case's evidence files (upload it to the case's evidence first).")
@@ -102,6 +112,8 @@ class OutsideBodyDocumentInputSerializer(serializers.Serializer):
 
 
 class OutsideBodySignInputSerializer(serializers.Serializer):
+    """The settlement signed through the outside body (a signing text or free text, and the amount)."""
+
     signing_text = serializers.CharField(
         max_length=60,
         required=False,
@@ -122,6 +134,8 @@ class OutsideBodySignInputSerializer(serializers.Serializer):
 
 
 class OutsideBodyCloseInputSerializer(serializers.Serializer):
+    """How the outside body's matter ended, to close it."""
+
     result = serializers.ChoiceField(choices=OutsideBody.Result.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     amount_agreed = serializers.DecimalField(
@@ -135,6 +149,8 @@ class OutsideBodyCloseInputSerializer(serializers.Serializer):
 
 
 class OffSaleOrderInputSerializer(serializers.Serializer):
+    """A new order to take a product off sale, on an outside body's matter."""
+
     product = serializers.CharField(max_length=200)
     ordered_on = serializers.DateField()
     order_reference = serializers.CharField(
@@ -144,6 +160,8 @@ class OffSaleOrderInputSerializer(serializers.Serializer):
 
 
 class OffSaleDoneInputSerializer(serializers.Serializer):
+    """Confirmation that an off-sale order was carried out."""
+
     done_by = serializers.SlugRelatedField(
         slug_field="username",
         queryset=User.objects.filter(is_active=True),
@@ -157,6 +175,8 @@ class OffSaleDoneInputSerializer(serializers.Serializer):
 
 
 class SigningTextSerializer(serializers.Serializer):
+    """A standard text offered for signing with an outside body."""
+
     code = serializers.CharField()
     text = serializers.CharField(
         source="local_text", help_text=_("In the reader's language; `{amount}` is the amount.")

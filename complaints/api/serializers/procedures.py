@@ -26,6 +26,8 @@ def _money(**kwargs: Any) -> serializers.DecimalField:
 
 
 class PaymentSerializer(serializers.ModelSerializer):
+    """A payment made under an agreement with the customer."""
+
     paid_by = username_of("paid_by")
 
     class Meta:
@@ -43,6 +45,9 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
+    """An agreement with the customer (compensation, replacement...): its terms, hand-over and
+    payments."""
+
     decision_id = serializers.IntegerField()
     approved_amount = _money(source="decision.amount", read_only=True)
     decision_state = serializers.CharField(source="decision.state", read_only=True)
@@ -82,6 +87,8 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementInputSerializer(serializers.Serializer):
+    """A new agreement with the customer, covered by an approved decision."""
+
     decision_id = serializers.IntegerField(help_text="An approved decision of the current round.")
     amount = _money(min_value=0)
     signed_on = serializers.DateField()
@@ -95,6 +102,8 @@ class AgreementInputSerializer(serializers.Serializer):
 
 
 class HandOverInputSerializer(serializers.Serializer):
+    """The signed original of an agreement, taken at the finance cash office."""
+
     received_by_name = serializers.CharField(
         max_length=100, help_text="Who took the original at the finance cash office."
     )
@@ -104,6 +113,8 @@ class HandOverInputSerializer(serializers.Serializer):
 
 
 class PaymentInputSerializer(serializers.Serializer):
+    """A payment to record under an agreement; it must be covered by an approved decision."""
+
     amount = _money(min_value=0)
     paid_on = serializers.DateField()
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
@@ -112,6 +123,8 @@ class PaymentInputSerializer(serializers.Serializer):
 
 
 class QualityAnswerSerializer(serializers.ModelSerializer):
+    """A quality department's answer to a referral: its finding and the actions taken."""
+
     recorded_by = username_of("recorded_by")
 
     class Meta:
@@ -133,6 +146,8 @@ class QualityAnswerSerializer(serializers.ModelSerializer):
 
 
 class QualityReferralSerializer(serializers.ModelSerializer):
+    """A referral of the case to a quality department, with its answers."""
+
     referred_by = username_of("referred_by")
     pending = serializers.SerializerMethodField()
     answers = QualityAnswerSerializer(many=True, read_only=True)
@@ -160,6 +175,8 @@ class QualityReferralSerializer(serializers.ModelSerializer):
 
 
 class QualityReferralInputSerializer(serializers.Serializer):
+    """A new referral of the case to a quality department."""
+
     product = serializers.CharField(max_length=200)
     product_code = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=100
@@ -169,6 +186,8 @@ class QualityReferralInputSerializer(serializers.Serializer):
 
 
 class QualityAnswerInputSerializer(serializers.Serializer):
+    """A quality department's answer to record on a referral."""
+
     department = serializers.ChoiceField(choices=QualityDepartment.choices)
     answered_on = serializers.DateField()
     finding = serializers.ChoiceField(

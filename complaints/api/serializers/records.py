@@ -25,15 +25,25 @@ from sla.models import CaseChecklistStep, PauseReason
 
 
 class EventSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=CaseEvent.Kind.choices)
-    at = serializers.DateTimeField()
+    """One entry of the case's timeline: who did what, when."""
+
+    id = serializers.IntegerField(help_text=_("The entry's id."))
+    kind = serializers.ChoiceField(choices=CaseEvent.Kind.choices, help_text=_("What happened."))
+    at = serializers.DateTimeField(help_text=_("When it happened."))
     actor = username_of("actor", null=True, help_text=_("Null when the system acted."))
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    transition = serializers.CharField()
-    comment = serializers.CharField()
-    customer_visible = serializers.BooleanField()
+    from_state = serializers.CharField(
+        help_text=_("The state before, for a transition; empty otherwise.")
+    )
+    to_state = serializers.CharField(
+        help_text=_("The state after, for a transition; empty otherwise.")
+    )
+    transition = serializers.CharField(
+        help_text=_("The transition's name, for a transition; empty otherwise.")
+    )
+    comment = serializers.CharField(help_text=_("What was said with it."))
+    customer_visible = serializers.BooleanField(
+        help_text=_("Whether the customer sees this entry on their tracking page.")
+    )
     # A declared field, taken out of the class by SerializerMetaclass: it never replaces
     # Serializer.data at run time, which the stubs cannot know.
     data = serializers.DictField(  # type: ignore[assignment]
@@ -55,10 +65,14 @@ class EventSerializer(serializers.Serializer):
 
 
 class NoteInputSerializer(serializers.Serializer):
+    """An internal note on the case (never shown to the customer)."""
+
     text = serializers.CharField(help_text=_("An internal note, never shown to the customer."))
 
 
 class ContactInputSerializer(serializers.Serializer):
+    """A contact with the customer (a call, a message...) to record on the case."""
+
     channel = serializers.ChoiceField(choices=Channel.choices)
     direction = serializers.ChoiceField(choices=ContactDirection.choices)
     summary = serializers.CharField()
@@ -71,6 +85,8 @@ class ContactInputSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
+    """A recorded contact with the customer."""
+
     id = serializers.IntegerField()
     channel = serializers.ChoiceField(choices=Channel.choices)
     direction = serializers.ChoiceField(choices=ContactDirection.choices)
@@ -81,6 +97,8 @@ class ContactSerializer(serializers.Serializer):
 
 
 class FollowUpInputSerializer(serializers.Serializer):
+    """The customer's answer when asked whether the resolution satisfied them."""
+
     method = serializers.ChoiceField(choices=FollowUpMethod.staff_choices())
     reached = serializers.BooleanField(
         help_text=_("False records a failed attempt (no satisfaction, no verdict).")
@@ -93,6 +111,8 @@ class FollowUpInputSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.Serializer):
+    """A recorded follow-up with the customer after the resolution."""
+
     id = serializers.IntegerField()
     round = serializers.IntegerField()
     method = serializers.ChoiceField(choices=FollowUpMethod.choices)
@@ -106,6 +126,8 @@ class FollowUpSerializer(serializers.Serializer):
 
 
 class HandoffInputSerializer(serializers.Serializer):
+    """Passing the case to another department or handler, with the reason."""
+
     to_department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all()
     )
@@ -121,6 +143,8 @@ class HandoffInputSerializer(serializers.Serializer):
 
 
 class HandoffSerializer(serializers.Serializer):
+    """A recorded hand-off of the case."""
+
     id = serializers.IntegerField()
     from_department = code_of("from_department", null=True)
     from_user = username_of("from_user", null=True)
@@ -132,6 +156,8 @@ class HandoffSerializer(serializers.Serializer):
 
 
 class PauseInputSerializer(serializers.Serializer):
+    """Pausing the case's deadlines while waiting on the customer or a third party."""
+
     reason = serializers.ChoiceField(choices=PauseReason.choices)
     note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Required for `other`.")
@@ -139,9 +165,15 @@ class PauseInputSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    target = serializers.ChoiceField(choices=State.choices)
-    label = serializers.CharField()  # type: ignore[assignment]  # declared field, see EventSerializer
+    """A transition the user may perform on the case now, and the fields it takes."""
+
+    name = serializers.CharField(help_text=_("The name to post to (transitions/{name}/)."))
+    target = serializers.ChoiceField(
+        choices=State.choices, help_text=_("The state the case moves to.")
+    )
+    label = serializers.CharField(
+        help_text=_("The action's name for people, in the request's language.")
+    )  # type: ignore[assignment]  # declared field, see EventSerializer
     inputs = serializers.ListField(
         child=serializers.CharField(), help_text=_("Fields this transition needs.")
     )
@@ -150,7 +182,9 @@ class TransitionSerializer(serializers.Serializer):
 class TransitionInputSerializer(serializers.Serializer):
     """The fields of every transition; each uses those it needs (see `inputs`)."""
 
-    comment = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("Why, in a few words; shown on the timeline.")
+    )
     reason = serializers.ChoiceField(
         choices=RejectionReason.choices, required=False, help_text=_("`reject`: the ground.")
     )
@@ -165,7 +199,12 @@ class TransitionInputSerializer(serializers.Serializer):
     content = serializers.CharField(
         required=False, allow_blank=True, help_text=_("`send_reply`: what the customer was told.")
     )
-    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("The complaint's version this change is based on (or send If-Match)."),
+    )
 
 
 class ChecklistStepSerializer(serializers.Serializer):
@@ -188,6 +227,8 @@ class ChecklistStepSerializer(serializers.Serializer):
 
 
 class ChecklistTickInputSerializer(serializers.Serializer):
+    """Ticking a step of the case's procedure checklist."""
+
     outcome = serializers.ChoiceField(choices=CaseChecklistStep.Outcome.choices)
     note = serializers.CharField(
         required=False,

@@ -15,6 +15,8 @@ from complaints.models import ContactField, LegalDocument, LostProperty
 
 
 class LegalDocumentFileSerializer(serializers.Serializer):
+    """A file attached to a legal document."""
+
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -24,6 +26,8 @@ class LegalDocumentFileSerializer(serializers.Serializer):
 
 
 class LegalDocumentSerializer(serializers.Serializer):
+    """A legal document received (summons, lawyer's letter...) in the register, with its handling."""
+
     id = serializers.IntegerField()
     code = serializers.CharField(help_text=_("LD-00001"))
     kind = serializers.ChoiceField(choices=LegalDocument.Kind.choices)
@@ -59,6 +63,8 @@ class LegalDocumentSerializer(serializers.Serializer):
 
 
 class LegalDocumentInputSerializer(serializers.Serializer):
+    """A legal document to record in the register."""
+
     kind = serializers.ChoiceField(choices=LegalDocument.Kind.choices)
     received_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
     received_by = serializers.CharField(
@@ -89,6 +95,8 @@ class LegalDocumentInputSerializer(serializers.Serializer):
 
 
 class LegalForwardInputSerializer(serializers.Serializer):
+    """Forwarding a legal document to the person or department that handles it."""
+
     department = serializers.CharField(max_length=40, help_text=_("The department's code."))
     person = serializers.CharField(
         max_length=150, required=False, allow_blank=True, default="", help_text=_("A username.")
@@ -135,6 +143,8 @@ class LostPropertySerializer(serializers.Serializer):
 
 
 class LostPropertyInputSerializer(serializers.Serializer):
+    """A lost-property entry to record in the register."""
+
     kind = serializers.ChoiceField(
         choices=LostProperty.Kind.choices, required=False, default=LostProperty.Kind.LOST
     )
@@ -162,6 +172,8 @@ class LostPropertyInputSerializer(serializers.Serializer):
 
 
 class LostOutcomeInputSerializer(serializers.Serializer):
+    """How a lost-property entry ended (returned, handed over, disposed of...)."""
+
     outcome = serializers.ChoiceField(
         choices=[c for c in LostProperty.Outcome.choices if c[0] != LostProperty.Outcome.OPEN]
     )
@@ -172,11 +184,15 @@ class LostOutcomeInputSerializer(serializers.Serializer):
 
 
 class CountSerializer(serializers.Serializer):
+    """A label and how many entries it counts."""
+
     name = serializers.CharField()
     count = serializers.IntegerField()
 
 
 class LostPropertyMonthSerializer(serializers.Serializer):
+    """Lost-property statistics of one month."""
+
     month = serializers.CharField(help_text=_("YYYY-MM, local time (settings.TIME_ZONE)."))
     total = serializers.IntegerField()
     returned = serializers.IntegerField()
