@@ -4,7 +4,7 @@ and the customer's contact details as the reader may read them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,10 @@ from rest_framework import serializers
 
 from complaints.models import ContactField, Customer
 from complaints.privacy import Reader, contact_details, contact_details_of, contact_value
+
+if TYPE_CHECKING:
+    # A lazy translation (gettext_lazy); the stubs' name for it exists for the type checker only.
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 def code_of(relation: str, *, null: bool = False, **kwargs: Any) -> serializers.CharField:
@@ -37,7 +41,7 @@ class PlausibleDateTimeField(serializers.DateTimeField):
         return moment
 
 
-CONTACT_DETAIL_HELP = {
+CONTACT_DETAIL_HELP: dict[str, StrPromise] = {
     ContactField.PHONE: _("Phone number; masked (e.g. 138****5678) for roles that may not see it."),
     ContactField.EMAIL: _("E-mail address; masked for roles that may not see it."),
     ContactField.ADDRESS: _("Postal address; masked for roles that may not see it."),
