@@ -11,17 +11,24 @@ is missed, and no service has to remember.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from complaints.models import WORK_KINDS, CaseEvent, CaseParticipant, Complaint, webhook_types
-from complaints.models.webhooks import ACTIVE_KEY, FAN_OUT_TASK
-from config.dispatch import dispatch_after_commit
+from complaints.models import (
+    WORK_KINDS,
+    CaseEvent,
+    CaseParticipant,
+    Complaint,
+    WebhookEndpoint,
+    webhook_types,
+)
+from complaints.models.webhooks import ACTIVE_KEY, ACTIVE_SECONDS, FAN_OUT_TASK
+from config.dispatch import dispatch_now
 
 # In an event's data: the customer did this on the public pages (the actor is empty, as for the
 # system's own entries; this marker tells the two apart).
@@ -105,17 +112,25 @@ def record_events(*, events: Sequence[CaseEvent]) -> list[CaseEvent]:
 
 
 def _tell_webhooks(events: Sequence[CaseEvent]) -> None:
-    """Queue the entries that stand for a webhook event for the fan-out after the commit
-    (complaints.services.webhooks), unless no endpoint is active as last counted: no query."""
+    """After the commit, queue the entries that stand for a webhook event for the fan-out
+    (complaints.services.webhooks), if any endpoint is active: a change that rolls back tells
+    nobody, and an installation without webhooks queues nothing."""
     ids = [event.pk for event in events if webhook_types(event)]
-    if not ids:
-        return
+    if ids:
+        transaction.on_commit(lambda: _fan_out_if_subscribed(ids), robust=True)
+
+
+def _fan_out_if_subscribed(ids: list[int]) -> None:
     try:
         active = cache.get(ACTIVE_KEY)
-    except Exception:  # the cache is down: let the fan-out find out
+    except Exception:  # the cache is down: ask the database
         active = None
-    if active is not False:
-        dispatch_after_commit(FAN_OUT_TASK, ids)
+    if active is None:
+        active = WebhookEndpoint.objects.filter(is_active=True).exists()
+        with suppress(Exception):  # the cache is down: asked again next time
+            cache.set(ACTIVE_KEY, active, ACTIVE_SECONDS)
+    if active:
+        dispatch_now(FAN_OUT_TASK, [ids])
 
 
 def _record_participants(events: Sequence[CaseEvent], *, asked: Sequence[User] = ()) -> None:

@@ -27,10 +27,11 @@ class WebhookEvent(models.TextChoices):
     REOPENED = "complaint.reopened", _("Reopened for a second handling")
 
 
-# Whether any endpoint is active, as the fan-out last counted (None: not known): no task is queued
-# for the timeline entries of an installation without webhooks (complaints.timeline). Forgotten
+# Whether any endpoint is active, as last counted (None: not known): no task is queued for the
+# timeline entries of an installation without webhooks (complaints.timeline). Forgotten
 # whenever an endpoint changes (complaints.services.webhooks.webhook_endpoints_changed).
 ACTIVE_KEY = "complaints:webhooks:active"
+ACTIVE_SECONDS = 300  # how long the flag is trusted
 FAN_OUT_TASK = "complaints.tasks.webhooks_fan_out_task"
 
 

@@ -42,13 +42,12 @@ from complaints.models import (
     WebhookEndpoint,
     webhook_types,
 )
-from complaints.models.webhooks import ACTIVE_KEY
+from complaints.models.webhooks import ACTIVE_KEY, ACTIVE_SECONDS
 from complaints.services.notifications import notify
 from sla.services.alerts import calendar_alert_recipients
 
 logger = logging.getLogger(__name__)
 
-ACTIVE_SECONDS = 300  # how long the "any endpoint active" flag (ACTIVE_KEY) is trusted
 # A body the receiver sends back is read up to this much (it is only logged).
 RESPONSE_READ_BYTES = 2048
 # Back-off: the n-th failed attempt is tried again after RETRY_BASE × 2^(n-1), at most RETRY_MAX.

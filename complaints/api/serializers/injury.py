@@ -29,6 +29,9 @@ def _money(**kwargs: Any) -> serializers.DecimalField:
 
 
 class WitnessSerializer(serializers.ModelSerializer):
+    """A witness of the injury: name, phone (masked like customers' phones) and the evidence
+    file holding their written statement, if any."""
+
     # A witness's phone is personal data: read by the customers' contact rule.
     phone = KeptContactDetailField(ContactField.PHONE, attribute="phone")
     statement_id = serializers.IntegerField(allow_null=True)
@@ -40,6 +43,8 @@ class WitnessSerializer(serializers.ModelSerializer):
 
 
 class CompensationSerializer(serializers.ModelSerializer):
+    """One head of the compensation breakdown (seed 004 §三.17): its amount and on what basis."""
+
     class Meta:
         model = InjuryCompensation
         fields = ["head", "amount", "basis"]
@@ -117,6 +122,8 @@ class InjuryRecordSerializer(serializers.Serializer):
 
 
 class AccompanyInputSerializer(serializers.Serializer):
+    """The duty manager's decision whether someone accompanies the customer to hospital, and who."""
+
     accompany = serializers.BooleanField()
     staff = serializers.SlugRelatedField(
         slug_field="username",
@@ -136,40 +143,57 @@ class AccompanyInputSerializer(serializers.Serializer):
 
 
 class AdvanceInputSerializer(serializers.Serializer):
+    """The decision whether to advance the medical costs, and how much."""
+
     advance = serializers.BooleanField()
     amount = _money(required=False, allow_null=True, default=None, min_value=0)
 
 
 class AdvanceRequestInputSerializer(serializers.Serializer):
+    """The advance requested from finance (when; now if not given)."""
+
     requested_at = PlausibleDateTimeField(required=False, allow_null=True, default=None)
 
 
 class AdvancePaidInputSerializer(serializers.Serializer):
+    """The approved advance paid out (the day it was paid)."""
+
     paid_on = serializers.DateField()
 
 
 class ReceiptsExceptionInputSerializer(serializers.Serializer):
+    """Senior management's exception: an advance without the original receipts, and why."""
+
     reason = serializers.CharField(max_length=2000)
 
 
 class WitnessInputSerializer(serializers.Serializer):
+    """A witness to record: name, phone, and the evidence file of their written statement."""
+
     name = serializers.CharField(max_length=100)
     phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     statement_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class DocumentInputSerializer(serializers.Serializer):
+    """A paper of the procedure (accident report, transfer or discharge certificate, receipts)
+    recorded as one of the case's evidence files."""
+
     item = serializers.ChoiceField(choices=[(item.value, item.label) for item in DOCUMENT_ITEMS])
     evidence_id = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class CallInputSerializer(serializers.Serializer):
+    """The police (110) or an ambulance (120) called, and when."""
+
     service = serializers.ChoiceField(choices=[("police", "110"), ("ambulance", "120")])
     called_at = PlausibleDateTimeField()
 
 
 class InsurerInputSerializer(serializers.Serializer):
+    """The insurer notified: the day, their claim number, and the outside-body record if any."""
+
     notified_on = serializers.DateField()
     claim_number = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=100
@@ -178,17 +202,24 @@ class InsurerInputSerializer(serializers.Serializer):
 
 
 class InsurerOpinionInputSerializer(serializers.Serializer):
+    """The insurer's written opinion (an evidence file) and whether the injury is covered."""
+
     evidence_id = serializers.IntegerField()
     covered = serializers.BooleanField()
 
 
 class CompensationHeadInputSerializer(serializers.Serializer):
+    """One head of the breakdown to record: the head, its amount and its basis."""
+
     head = serializers.ChoiceField(choices=CompensationHead.choices)
     amount = _money(min_value=0)
     basis = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class CompensationInputSerializer(serializers.Serializer):
+    """The whole compensation breakdown, each head at most once; its total becomes the decision
+    amount."""
+
     heads = CompensationHeadInputSerializer(many=True, allow_empty=True)
 
     def validate_heads(self, value: list[dict]) -> list[dict]:

@@ -105,6 +105,8 @@ class LegalForwardInputSerializer(serializers.Serializer):
 
 
 class LegalFilesInputSerializer(serializers.Serializer):
+    """Scans to attach to a legal document of the register."""
+
     files = serializers.ListField(
         child=serializers.FileField(),
         min_length=1,
@@ -113,6 +115,8 @@ class LegalFilesInputSerializer(serializers.Serializer):
 
 
 class RegisterLinkInputSerializer(serializers.Serializer):
+    """The complaint a register entry belongs to, linked after the entry was recorded (once)."""
+
     complaint = serializers.CharField(
         max_length=40, help_text=_("The reference of a complaint you may read.")
     )
