@@ -603,7 +603,7 @@ def rolled_period(
     if days is None:
         return None
     by: dict[str, list[RolledRow]] = {}
-    for row in rolled_rows(scope=scope, first_day=days[0], end_day=days[1]):
+    for row in rolled_rows(build=build, scope=scope, first_day=days[0], end_day=days[1]):
         by.setdefault(row.measure, []).append(row)
     received, channels, closed = by.get("state", []), by.get("channel", []), by.get("closed", [])
     follow_ups, decisions = by.get("follow_up", []), by.get("decision", [])
@@ -716,6 +716,7 @@ def rolled_trend(
         return None
     per_month = dict.fromkeys(months, 0)
     for day, _measure, _key, n in rolled_by_day(
+        build=build,
         scope=scope,
         first_day=months[0],
         end_day=periods.today + timedelta(days=1),
@@ -762,7 +763,7 @@ def rolled_rising(
 
     for first, end, year in ((*recent, False), (*year_ago, True)):
         for day, measure, key, n in rolled_by_day(
-            scope=scope, first_day=first, end_day=end, measures=measures
+            build=build, scope=scope, first_day=first, end_day=end, measures=measures
         ):
             add(measure, key, 3 if year else (1 if day >= current_from else 2), n)
     return rising_from(counted, rule=rule)

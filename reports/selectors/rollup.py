@@ -306,11 +306,15 @@ class RolledRow:
     total: Decimal
 
 
-def rolled_rows(*, scope: ReportScope, first_day: date, end_day: date) -> list[RolledRow]:
-    """The rollup's rows of the local days from `first_day` up to `end_day` (excluded) in
-    `scope` (no report filters: the rows have only the owner), summed over the days. A breached
-    clock counts if it was not met or stopped before `end_day` (the span's end)."""
-    figures = DailyFigure.objects.filter(day__gte=first_day, day__lt=end_day)
+def rolled_rows(
+    *, build: DailyFigureBuild, scope: ReportScope, first_day: date, end_day: date
+) -> list[RolledRow]:
+    """`build`'s rows of the local days from `first_day` up to `end_day` (excluded) in `scope`
+    (no report filters: the rows have only the owner), summed over the days. A breached clock
+    counts if it was not met or stopped before `end_day` (the span's end). Only that build's:
+    another may hold rows for a moment (the next one just committed, or one that started
+    earlier and finished later)."""
+    figures = DailyFigure.objects.filter(build=build, day__gte=first_day, day__lt=end_day)
     if scope.departments is not None:
         figures = figures.filter(department_id__in=sorted(scope.departments))
     rows = (
@@ -339,11 +343,18 @@ def rolled_rows(*, scope: ReportScope, first_day: date, end_day: date) -> list[R
 
 
 def rolled_by_day(
-    *, scope: ReportScope, first_day: date, end_day: date, measures: tuple[str, ...]
+    *,
+    build: DailyFigureBuild,
+    scope: ReportScope,
+    first_day: date,
+    end_day: date,
+    measures: tuple[str, ...],
 ) -> QuerySet:
-    """(day, measure, key, n) of `measures` from `first_day` to `end_day` (excluded), summed
-    over the owners in `scope`: the trend and the rising problems."""
-    figures = DailyFigure.objects.filter(day__gte=first_day, day__lt=end_day, measure__in=measures)
+    """(day, measure, key, n) of `build`'s `measures` from `first_day` to `end_day` (excluded),
+    summed over the owners in `scope`: the trend and the rising problems."""
+    figures = DailyFigure.objects.filter(
+        build=build, day__gte=first_day, day__lt=end_day, measure__in=measures
+    )
     if scope.departments is not None:
         figures = figures.filter(department_id__in=sorted(scope.departments))
     return figures.order_by().values_list("day", "measure", "key").annotate(sum_n=Sum("n"))

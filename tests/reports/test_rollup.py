@@ -220,6 +220,30 @@ def test_a_rebuild_replaces_the_last_one_and_changes_nothing_on_the_same_data(ye
     assert rows() == counted and second.rows == first.rows == counted.total() > 0
 
 
+def test_only_the_latest_build_is_read_while_another_still_holds_rows(year_of_cases):
+    """A build that started earlier and committed later (or the one before, for the moment
+    until it is deleted) keeps its rows beside the latest's: a report reads the latest's only."""
+    latest = daily_figures_rebuild(now=NOW)
+    earlier = DailyFigureBuild.objects.create(
+        as_of=NOW - timedelta(minutes=1),
+        first_day=latest.first_day,
+        finished_at=NOW,
+        seconds=0,
+        rows=latest.rows,
+    )
+    copied = [field.attname for field in DailyFigure._meta.concrete_fields if field.attname != "id"]
+    DailyFigure.objects.bulk_create(
+        DailyFigure(**{**{name: getattr(row, name) for name in copied}, "build_id": earlier.pk})
+        for row in DailyFigure.objects.filter(build=latest)
+    )
+    assert DailyFigure.objects.filter(build=earlier).count() == latest.rows > 0
+
+    for period in (month_period(2026, 9), quarter_period(2026, 3)):
+        live, rolled = live_and_rolled(period, EVERYTHING)
+        assert rolled.counted_ahead
+        assert dataclasses.replace(rolled, counted_ahead=False) == live
+
+
 def test_what_changed_after_the_build_shows_with_the_next_one(year_of_cases):
     september = month_period(2026, 9)
     daily_figures_rebuild(now=NOW)
