@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import localized_name
+from sla import choices
 
 
 class BodyKind(models.TextChoices):
@@ -37,20 +38,14 @@ HOLDING_KINDS = frozenset(
 )
 
 
-def validate_pause_reasons(value: object) -> None:
-    """The codes of sla.models.PauseReason, as a stage target's (imported when called: the sla
-    models import these)."""
-    from sla.models.policies import validate_pause_reasons as validate
-
-    validate(value)
+# Named here too: the migrations of outside-body targets refer to the validator by this path.
+validate_pause_reasons = choices.validate_pause_reasons
 
 
 def all_pause_reasons() -> list[str]:
     """The default: an outside body's answer is handling, and handling stops for every wait (the
-    investigation clock's default, sla.models.policies.DEFAULT_PAUSE_REASONS)."""
-    from sla.models.policies import PauseReason
-
-    return list(PauseReason.values)
+    investigation clock's default, sla.choices.DEFAULT_PAUSE_REASONS)."""
+    return list(choices.PauseReason.values)
 
 
 # Kinds whose written order can take a product off sale.
@@ -66,12 +61,7 @@ class OutsideBodyTarget(models.Model):
     unit = models.CharField(
         _("unit"),
         max_length=20,
-        # The choices of sla.models.Unit (not imported: the sla models import these).
-        choices=[
-            ("hours", _("Hours")),
-            ("working_days", _("Working days")),
-            ("service_hours", _("Service hours")),
-        ],
+        choices=choices.Unit.choices,
         default="working_days",
     )
     source = models.CharField(
