@@ -528,6 +528,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Complaint handling API",
     "DESCRIPTION": "Create complaints and move them through the workflow from other systems.",
     "VERSION": "1.0.0",
+    # 3.1 for its `webhooks` (the outbound webhooks' payloads, complaints.api.webhooks).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -560,13 +562,23 @@ SPECTACULAR_SETTINGS = {
         "IdentityCheckEnum": "complaints.models.LegalDocument.IdentityCheck",
         "LostPropertyKindEnum": "complaints.models.LostProperty.Kind",
         "LostPropertyOutcomeEnum": "complaints.models.LostProperty.Outcome",
+        "EscalationLevelEnum": "complaints.models.EscalationLevel",
+        # The event types of each webhook body (complaints.services.webhook_payloads).
+        "WebhookCaseEventTypeEnum": "complaints.services.webhook_payloads.CASE_TYPES",
+        "WebhookTransitionEventTypeEnum": "complaints.services.webhook_payloads.TRANSITION_TYPES",
+        "WebhookEscalationEventTypeEnum": "complaints.services.webhook_payloads.ESCALATION_TYPES",
+        "WebhookDecisionEventTypeEnum": "complaints.services.webhook_payloads.DECISION_TYPES",
     },
+    # The outbound webhooks' bodies and signature headers (OpenAPI 3.1 `webhooks`).
+    "WEBHOOKS": "complaints.api.webhooks.WEBHOOKS",
     # The defaults, then the OpenAPI links that chain one answer into the next request, then the
     # response headers the views send (which drf-spectacular cannot see).
     "POSTPROCESSING_HOOKS": [
+        "complaints.api.webhooks.webhook_components",
         "drf_spectacular.hooks.postprocess_schema_enums",
         "complaints.api.schema.case_links",
         "complaints.api.schema.response_headers",
+        "complaints.api.webhooks.webhook_headers",
     ],
 }
 

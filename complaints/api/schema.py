@@ -159,6 +159,11 @@ once. The same key with a different body is a 422. Keys are kept for 24 hours
 
 **Times** are ISO 8601 with the offset of the service's time zone (Asia/Shanghai by default).
 Contact details of customers are masked for roles that may not see them.
+
+**Webhooks.** Instead of polling, a system can be told of complaints: an administrator adds its
+URL and the events it wants (admin → Webhook endpoints). Each event type and the JSON body it is
+sent with are listed under *webhooks* in this document, with the Standard Webhooks signature
+headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`) to check before trusting a body.
 """.strip()
 
 

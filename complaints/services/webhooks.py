@@ -23,7 +23,6 @@ import ssl
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -44,6 +43,7 @@ from complaints.models import (
 )
 from complaints.models.webhooks import ACTIVE_KEY, ACTIVE_SECONDS
 from complaints.services.notifications import notify
+from complaints.services.webhook_payloads import webhook_body
 from sla.services.alerts import calendar_alert_recipients
 
 logger = logging.getLogger(__name__)
@@ -61,32 +61,6 @@ def webhook_endpoints_changed() -> None:
         cache.delete(ACTIVE_KEY)
     except Exception:  # the cache is down; the flag expires on its own
         logger.warning("webhooks: could not forget the cached endpoint flag")
-
-
-def _payload(event: CaseEvent, event_type: str) -> dict[str, Any]:
-    """What a subscriber is told: codes and ids, no personal data (it reads the rest through
-    the API with its own credentials)."""
-    complaint = event.complaint
-    data: dict[str, Any] = {
-        "reference": complaint.reference,
-        "state": complaint.state,
-        "department": complaint.department.code if complaint.department else None,
-        "assignee": complaint.assignee.username if complaint.assignee else None,
-        "escalation_level": complaint.escalation_level,
-        "reopen_count": complaint.reopen_count,
-        "timeline_entry": event.pk,
-        "at": event.at.isoformat(),
-    }
-    if event.kind == CaseEvent.Kind.TRANSITION:
-        data.update(
-            transition=event.transition, from_state=event.from_state, to_state=event.to_state
-        )
-    if event.kind == CaseEvent.Kind.ESCALATED:
-        data["level"] = (event.data or {}).get("level", complaint.escalation_level)
-    if event.kind == CaseEvent.Kind.DECISION_APPROVED:
-        decision = event.data or {}
-        data.update({key: decision.get(key) for key in ("outcome", "remedy", "amount")})
-    return {"type": event_type, "timestamp": timezone.now().isoformat(), "data": data}
 
 
 def webhooks_fan_out(*, event_ids: Sequence[int]) -> list[int]:
@@ -116,7 +90,9 @@ def webhooks_fan_out(*, event_ids: Sequence[int]) -> list[int]:
                         event_type=event_type,
                         defaults={
                             "message_id": f"msg_{uuid.uuid4().hex}",
-                            "payload": _payload(event, event_type),
+                            "payload": webhook_body(
+                                event=event, event_type=event_type, timestamp=now
+                            ),
                             "created_at": now,
                             "next_attempt_at": now,
                         },

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import jsonschema
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from complaints.models import (
     CaseEvent,
+    Complaint,
     Notification,
     State,
     WebhookDelivery,
@@ -25,6 +27,7 @@ from complaints.models import (
     WebhookEvent,
     webhook_types,
 )
+from complaints.services import complaint_assign
 from complaints.services.webhooks import (
     target_problem,
     webhook_deliver,
@@ -35,6 +38,7 @@ from complaints.services.webhooks import (
 from complaints.tasks import send_due_webhooks_task
 from complaints.timeline import record_event
 from tests.api.conftest import NEW_COMPLAINT
+from tests.complaints.conftest import Flow
 
 pytestmark = pytest.mark.django_db
 
@@ -293,3 +297,91 @@ def test_the_admin_refuses_a_private_target(admin_client, settings):
     assert response.status_code == 200 and list(errors) == ["url"]
     assert "127.0.0.1" in errors["url"][0]
     assert not WebhookEndpoint.objects.exists()
+
+
+def _documented_body(schema: dict, event_type: str) -> dict:
+    """The request body schema the OpenAPI description gives webhook `event_type`, with the
+    document's components so its references resolve."""
+    operation = schema["webhooks"][event_type]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    return {**body, "components": schema["components"]}
+
+
+def _properties(schema: dict, name: str) -> set[str]:
+    return set(schema["components"]["schemas"][name]["properties"])
+
+
+def test_every_delivered_body_is_the_documented_one(
+    org, api_for, client, receiver, django_capture_on_commit_callbacks
+):
+    # Given an endpoint subscribed to everything, and a case that goes through every event type
+    endpoint = WebhookEndpoint.objects.create(url=receiver.url, events=list(WebhookEvent.values))
+    flow = Flow(org)
+    with django_capture_on_commit_callbacks(execute=True):
+        # an urgent fact escalates the new case at once
+        created = {**NEW_COMPLAINT, "flags": {"personal_injury": True}}
+        reference = api_for(org.agent).post("complaints/", created).json()["reference"]
+    complaint = Complaint.objects.get(reference=reference)
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = flow.advance(complaint, State.FOLLOW_UP)  # decided (approved) and replied
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = flow.run(flow.prepare(complaint, "reopen"), "reopen")
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = complaint_assign(complaint=complaint, actor=org.head, assignee=org.head)
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in ["complete_investigation", "decide", "send_reply", "close"]:
+            complaint = flow.run(flow.prepare(complaint, name), name)
+
+    # When the OpenAPI description is read
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    # Then each body received validates against its webhook's documented body, field for field
+    bodies = receiver.bodies()
+    assert {body["type"] for body in bodies} == set(WebhookEvent.values)
+    assert set(schema["webhooks"]) == set(WebhookEvent.values)
+    for (headers, _raw), body in zip(receiver.requests, bodies, strict=True):
+        Webhook(endpoint.secret).verify(_raw, headers)
+        documented = _documented_body(schema, body["type"])
+        jsonschema.Draft202012Validator(
+            documented, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        ).validate(body)
+        name = documented["$ref"].rpartition("/")[2]
+        assert set(body) == _properties(schema, name)  # nothing sent that is not documented
+        data = schema["components"]["schemas"][name]["properties"]["data"]["allOf"][0]["$ref"]
+        assert set(body["data"]) == _properties(schema, data.rpartition("/")[2])
+    webhook = schema["webhooks"]["complaint.closed"]["post"]
+    assert [p["name"] for p in webhook["parameters"]] == [
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    ]
+
+
+def test_a_body_the_schema_refuses_is_refused(client):
+    # The check above has teeth: a body missing a field or with a wrong code fails it.
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    documented = _documented_body(schema, "complaint.escalated")
+    validator = jsonschema.Draft202012Validator(documented)
+    good = {
+        "type": "complaint.escalated",
+        "timestamp": "2026-12-05T12:00:00+08:00",
+        "data": {
+            "reference": "CP-2026-000001",
+            "state": "triage",
+            "department": None,
+            "assignee": "handler",
+            "escalation_level": 2,
+            "reopen_count": 0,
+            "timeline_entry": 7,
+            "at": "2026-12-05T12:00:00+08:00",
+            "level": 2,
+        },
+    }
+    validator.validate(good)
+    for bad in (
+        {**good, "type": "complaint.created"},
+        {**good, "data": {**good["data"], "level": 9}},
+        {**good, "data": {key: v for key, v in good["data"].items() if key != "reference"}},
+        {**good, "data": {**good["data"], "state": "lost"}},
+    ):
+        assert not validator.is_valid(bad)
