@@ -73,11 +73,21 @@ class NoteInputSerializer(serializers.Serializer):
 class ContactInputSerializer(serializers.Serializer):
     """A contact with the customer (a call, a message...) to record on the case."""
 
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    direction = serializers.ChoiceField(choices=ContactDirection.choices)
-    summary = serializers.CharField()
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, help_text=_("How the contact was made (phone, e-mail, visit...).")
+    )
+    direction = serializers.ChoiceField(
+        choices=ContactDirection.choices,
+        help_text=_("`inbound`: the customer contacted us; `outbound`: we contacted them."),
+    )
+    summary = serializers.CharField(
+        help_text=_("What was said, in a few sentences; internal, not shown to the customer.")
+    )
     purpose = serializers.ChoiceField(
-        choices=ContactPurpose.choices, required=False, default=ContactPurpose.GENERAL
+        choices=ContactPurpose.choices,
+        required=False,
+        default=ContactPurpose.GENERAL,
+        help_text=_("Why the contact was made; a general contact when not given."),
     )
     at = PlausibleDateTimeField(
         required=False, allow_null=True, default=None, help_text=_("Now when not given.")
@@ -87,49 +97,98 @@ class ContactInputSerializer(serializers.Serializer):
 class ContactSerializer(serializers.Serializer):
     """A recorded contact with the customer."""
 
-    id = serializers.IntegerField()
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    direction = serializers.ChoiceField(choices=ContactDirection.choices)
-    purpose = serializers.ChoiceField(choices=ContactPurpose.choices)
-    summary = serializers.CharField()
-    by = username_of("by", null=True)
-    at = serializers.DateTimeField()
+    id = serializers.IntegerField(help_text=_("The contact's id."))
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, help_text=_("How the contact was made.")
+    )
+    direction = serializers.ChoiceField(
+        choices=ContactDirection.choices,
+        help_text=_("`inbound`: the customer contacted us; `outbound`: we contacted them."),
+    )
+    purpose = serializers.ChoiceField(
+        choices=ContactPurpose.choices, help_text=_("Why the contact was made.")
+    )
+    summary = serializers.CharField(
+        help_text=_("What was said; internal, not shown to the customer.")
+    )
+    by = username_of(
+        "by", null=True, help_text=_("Who recorded it (username); null when the system did.")
+    )
+    at = serializers.DateTimeField(help_text=_("When the contact took place."))
 
 
 class FollowUpInputSerializer(serializers.Serializer):
     """The customer's answer when asked whether the resolution satisfied them."""
 
-    method = serializers.ChoiceField(choices=FollowUpMethod.staff_choices())
+    method = serializers.ChoiceField(
+        choices=FollowUpMethod.staff_choices(),
+        help_text=_("How the customer was asked (phone, SMS, e-mail, visit...)."),
+    )
     reached = serializers.BooleanField(
         help_text=_("False records a failed attempt (no satisfaction, no verdict).")
     )
     satisfaction = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text=_("1 (very unhappy) to 5.")
     )
-    resolved = serializers.BooleanField(required=False, allow_null=True, default=None)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    resolved = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "The customer's verdict: true resolved, false not resolved (the case may be reopened); null when not reached or not said."
+        ),
+    )
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What the customer said, in a few words."),
+    )
 
 
 class FollowUpSerializer(serializers.Serializer):
     """A recorded follow-up with the customer after the resolution."""
 
-    id = serializers.IntegerField()
-    round = serializers.IntegerField()
-    method = serializers.ChoiceField(choices=FollowUpMethod.choices)
-    reached = serializers.BooleanField()
-    satisfaction = serializers.IntegerField(allow_null=True)
-    resolved = serializers.BooleanField(allow_null=True)
-    comment = serializers.CharField()
+    id = serializers.IntegerField(help_text=_("The follow-up's id."))
+    round = serializers.IntegerField(
+        help_text=_("Handling round it belongs to: 0, then 1 after a reopen...")
+    )
+    method = serializers.ChoiceField(
+        choices=FollowUpMethod.choices,
+        help_text=_("How the customer was asked; `web` is their own answer to the online survey."),
+    )
+    reached = serializers.BooleanField(
+        help_text=_("Whether the customer was reached; false records a failed attempt.")
+    )
+    satisfaction = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("1 (very unhappy) to 5 (very happy); null when not reached or not given."),
+    )
+    resolved = serializers.BooleanField(
+        allow_null=True,
+        help_text=_(
+            "The customer's verdict: true resolved, false not resolved; null when not reached or not said."
+        ),
+    )
+    comment = serializers.CharField(help_text=_("What the customer said."))
     # Null for the customer's own answer to the online survey (method `web`).
-    by = username_of("by", null=True)
-    at = serializers.DateTimeField()
+    by = username_of(
+        "by",
+        null=True,
+        help_text=_(
+            "Who recorded it (username); null for the customer's own answer to the online survey."
+        ),
+    )
+    at = serializers.DateTimeField(help_text=_("When it was recorded."))
 
 
 class HandoffInputSerializer(serializers.Serializer):
     """Passing the case to another department or handler, with the reason."""
 
     to_department = serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all()
+        slug_field="code",
+        queryset=Department.objects.all(),
+        help_text=_("The code of the department that takes the case over (GET /departments/)."),
     )
     to_user = serializers.SlugRelatedField(
         slug_field="username",
@@ -137,28 +196,55 @@ class HandoffInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
+        help_text=_(
+            "The username of the handler who takes it over; null: left to the department to assign."
+        ),
     )
     note = serializers.CharField(help_text=_("What is handed over and why."))
-    version = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("The complaint's version this change is based on (or send If-Match)."),
+    )
 
 
 class HandoffSerializer(serializers.Serializer):
     """A recorded hand-off of the case."""
 
-    id = serializers.IntegerField()
-    from_department = code_of("from_department", null=True)
-    from_user = username_of("from_user", null=True)
-    to_department = code_of("to_department")
-    to_user = username_of("to_user", null=True)
-    note = serializers.CharField()
-    handed_off_by = username_of("handed_off_by")
-    at = serializers.DateTimeField()
+    id = serializers.IntegerField(help_text=_("The hand-off's id."))
+    from_department = code_of(
+        "from_department",
+        null=True,
+        help_text=_("The code of the department that had the case; null if none."),
+    )
+    from_user = username_of(
+        "from_user",
+        null=True,
+        help_text=_("The handler who had the case (username); null if unassigned."),
+    )
+    to_department = code_of(
+        "to_department", help_text=_("The code of the department that took the case over.")
+    )
+    to_user = username_of(
+        "to_user",
+        null=True,
+        help_text=_("The handler who took it over (username); null when left to the department."),
+    )
+    note = serializers.CharField(help_text=_("What was handed over and why."))
+    handed_off_by = username_of("handed_off_by", help_text=_("Who handed it off (username)."))
+    at = serializers.DateTimeField(help_text=_("When it was handed off."))
 
 
 class PauseInputSerializer(serializers.Serializer):
     """Pausing the case's deadlines while waiting on the customer or a third party."""
 
-    reason = serializers.ChoiceField(choices=PauseReason.choices)
+    reason = serializers.ChoiceField(
+        choices=PauseReason.choices,
+        help_text=_(
+            "Why the deadlines stop: waiting on the customer, on a third party...; `other` needs a `note`."
+        ),
+    )
     note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Required for `other`.")
     )
@@ -210,26 +296,53 @@ class TransitionInputSerializer(serializers.Serializer):
 class ChecklistStepSerializer(serializers.Serializer):
     """One step of the case's procedure checklist (issue 16 §8), in the reader's language."""
 
-    id = serializers.IntegerField()
-    checklist = serializers.CharField(source="local_template_name")
-    position = serializers.IntegerField()
-    text = serializers.CharField(source="local_text")
-    who = serializers.CharField(source="local_who")
-    evidence_required = serializers.BooleanField()
-    due_at = serializers.DateTimeField()
+    id = serializers.IntegerField(help_text=_("The step's id (for ticking it)."))
+    checklist = serializers.CharField(
+        source="local_template_name",
+        help_text=_(
+            "The name of the procedure checklist the step belongs to, in the reader's language."
+        ),
+    )
+    position = serializers.IntegerField(help_text=_("The step's place in its checklist, from 0."))
+    text = serializers.CharField(
+        source="local_text", help_text=_("What must be done, in the reader's language.")
+    )
+    who = serializers.CharField(
+        source="local_who",
+        help_text=_(
+            "Who does it (a role or a person), in the reader's language; empty when not said."
+        ),
+    )
+    evidence_required = serializers.BooleanField(
+        help_text=_("Whether ticking it `done` needs one of the case's evidence files.")
+    )
+    due_at = serializers.DateTimeField(
+        help_text=_("When the step is due, on the business calendar of the case's department.")
+    )
     outcome = serializers.CharField(
         help_text=_("`done` or `not_applicable`; empty while the step is open.")
     )
-    done_at = serializers.DateTimeField(allow_null=True)
-    done_by = username_of("done_by", null=True)
-    note = serializers.CharField()
-    evidence_id = serializers.IntegerField(allow_null=True)
+    done_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the step was ticked; null while open.")
+    )
+    done_by = username_of(
+        "done_by", null=True, help_text=_("Who ticked it (username); null while open.")
+    )
+    note = serializers.CharField(
+        help_text=_("What was noted when ticking it (required for `not_applicable`).")
+    )
+    evidence_id = serializers.IntegerField(
+        allow_null=True, help_text=_("The evidence file that shows it done; null if none.")
+    )
 
 
 class ChecklistTickInputSerializer(serializers.Serializer):
     """Ticking a step of the case's procedure checklist."""
 
-    outcome = serializers.ChoiceField(choices=CaseChecklistStep.Outcome.choices)
+    outcome = serializers.ChoiceField(
+        choices=CaseChecklistStep.Outcome.choices,
+        help_text=_("`done`, or `not_applicable` (with a `note` saying why)."),
+    )
     note = serializers.CharField(
         required=False,
         allow_blank=True,
