@@ -74,7 +74,8 @@ class ContactInputSerializer(serializers.Serializer):
     """A contact with the customer (a call, a message...) to record on the case."""
 
     channel = serializers.ChoiceField(
-        choices=Channel.choices, help_text=_("How the contact was made (phone, e-mail, visit...).")
+        choices=Channel.choices,
+        help_text=_("How the contact was made (phone, e-mail, walk-in...)."),
     )
     direction = serializers.ChoiceField(
         choices=ContactDirection.choices,
@@ -197,7 +198,7 @@ class HandoffInputSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text=_(
-            "The username of the handler who takes it over; null: left to the department to assign."
+            "The username of an active member of that department who takes it over; null: left to the department to assign."
         ),
     )
     note = serializers.CharField(help_text=_("What is handed over and why."))
