@@ -12,6 +12,7 @@ from complaints.services.customer_texts import (
     customer_text_event,
     customer_texts_send_due,
 )
+from complaints.services.mailboxes import mailboxes_poll
 from complaints.services.notifications import (
     notification_emails_resend,
     notification_emails_send,
@@ -174,3 +175,13 @@ def send_due_webhooks_task() -> int:
     for delivery_id in due:
         webhook_deliver(delivery_id=delivery_id)
     return len(due)
+
+
+@shared_task(name="complaints.tasks.poll_mailboxes_task", acks_late=True)
+def poll_mailboxes_task() -> int:
+    """Beat, every minute: read the complaints mailboxes; returns the messages read.
+
+    Not retried: the next run reads what is still unread; a run that overlaps another finds each
+    mailbox held and leaves it.
+    """
+    return sum(result.read for result in mailboxes_poll())

@@ -353,6 +353,8 @@ CELERY_TASK_ROUTES = {
     # Other systems' endpoints may be slow or down: their deliveries never hold up e-mail.
     "complaints.tasks.webhooks_fan_out_task": {"queue": "hooks"},
     "complaints.tasks.send_due_webhooks_task": {"queue": "hooks"},
+    # Mail servers may be slow or down too: polling them never holds up e-mail or deadlines.
+    "complaints.tasks.poll_mailboxes_task": {"queue": "hooks"},
     # A person's export (a zip of their data and files) is long work like the reports' exports.
     "complaints.tasks.build_rights_export_task": {"queue": "reports"},
 }
@@ -494,6 +496,18 @@ WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
 WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+# Complaints by e-mail (complaints.services.mailboxes; mailboxes are added in the admin): each
+# mailbox's password comes from the environment variable it names, else from this dict (a local
+# settings file may fill it; never the database). A poll reads at most MAILBOX_POLL_BATCH unread
+# messages and holds the mailbox MAILBOX_LEASE_SECONDS at most; a server has
+# MAILBOX_TIMEOUT_SECONDS to answer; the administrators are told after
+# MAILBOX_ALERT_AFTER_FAILURES failed polls in a row (once, and once when it works again).
+MAILBOX_PASSWORDS: dict[str, str] = {}
+MAILBOX_POLL_BATCH = env_int("MAILBOX_POLL_BATCH", 50)
+MAILBOX_LEASE_SECONDS = env_int("MAILBOX_LEASE_SECONDS", 600)
+MAILBOX_TIMEOUT_SECONDS = env_int("MAILBOX_TIMEOUT_SECONDS", 30)
+MAILBOX_ALERT_AFTER_FAILURES = env_int("MAILBOX_ALERT_AFTER_FAILURES", 3)
+MAILBOX_MAX_ATTACHMENTS = env_int("MAILBOX_MAX_ATTACHMENTS", 10)
 # A built XLSX export (customers' names and contacts in it) is deleted this many days after.
 REPORTS_EXPORT_KEEP_DAYS = env_int("REPORTS_EXPORT_KEEP_DAYS", 30)
 # django-ratelimit lists only django-redis among Redis caches; Django's own RedisCache increments

@@ -33,6 +33,7 @@ from .injury import (
     InjuryWitness,
 )
 from .investigation import EvidenceFile, Handoff
+from .mailboxes import InboundEmail, Mailbox
 from .notifications import Notification
 from .outside_bodies import (
     HOLDING_KINDS,
@@ -84,6 +85,7 @@ __all__ = [
     "FollowUpMethod",
     "Handoff",
     "IdempotencyKey",
+    "InboundEmail",
     "InjuryCompensation",
     "InjuryDocument",
     "InjuryItem",
@@ -92,6 +94,7 @@ __all__ = [
     "LegalDocument",
     "LegalDocumentFile",
     "LostProperty",
+    "Mailbox",
     "Notification",
     "OffSaleOrder",
     "Outcome",

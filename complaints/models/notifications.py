@@ -22,6 +22,7 @@ class Notification(models.Model):
         QUALITY = "quality", _("Quality referral")
         LEGAL_DOCUMENT = "legal_document", _("Legal document received")
         WEBHOOK = "webhook", _("Webhook endpoint switched off")
+        MAILBOX = "mailbox", _("Complaints mailbox not reachable")
 
     class Settled(models.TextChoices):
         """Why a notification needs no action any more (its subject was settled)."""

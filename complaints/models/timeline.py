@@ -73,6 +73,7 @@ class CaseEvent(models.Model):
         LOST_PROPERTY = "lost_property", _("Lost property recorded")
         LOST_PROPERTY_OUTCOME = "lost_property_outcome", _("Lost property outcome")
         INJURY = "injury", _("Personal-injury record")
+        MAIL_FILES_REFUSED = "mail_files_refused", _("E-mail attachments not accepted")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

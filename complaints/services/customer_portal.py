@@ -64,6 +64,7 @@ class Told:
     """What the staff notification about the customer's action says (a template code)."""
 
     MESSAGE = "message"
+    EMAILED = "emailed"
     WITHDRAWN = "withdrawn"
     DISSATISFIED = "dissatisfied"
     SATISFIED = "satisfied"
@@ -124,9 +125,14 @@ def check_customer_files(uploads: Sequence[UploadedFile]) -> list[str]:
 
 @transaction.atomic
 def customer_add_information(
-    *, complaint: Complaint, message: str, uploads: Sequence[UploadedFile] = ()
+    *,
+    complaint: Complaint,
+    message: str,
+    uploads: Sequence[UploadedFile] = (),
+    channel: str = Channel.WEB,
 ) -> Added:
-    """The customer adds a message and/or files to their open case.
+    """The customer adds a message and/or files to their open case (`channel`: on the tracking
+    page, or by e-mail, complaints.services.mailboxes).
 
     Lands on the timeline as theirs, resumes the clocks stopped while waiting on them, and tells
     whoever works the case. Nothing is stored when any part is refused.
@@ -157,7 +163,7 @@ def customer_add_information(
         contact = log_contact(
             complaint=locked,
             actor=None,
-            channel=Channel.WEB,
+            channel=channel,
             direction=ContactDirection.INBOUND,
             summary=message,
             at=now,
@@ -179,7 +185,8 @@ def customer_add_information(
     if not resumed:
         save_change(locked, fields=[])
     assert event is not None
-    _tell_staff(complaint=locked, told=Told.MESSAGE, event=event)
+    told = Told.EMAILED if channel == Channel.EMAIL else Told.MESSAGE
+    _tell_staff(complaint=locked, told=told, event=event)
     return Added(event=event, files=len(types), resumed=len(resumed))
 
 

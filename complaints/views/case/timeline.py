@@ -362,7 +362,9 @@ def _decision_refused(event: CaseEvent, who: str, data: dict) -> Entry:
 
 def _contact(event: CaseEvent, who: str, data: dict) -> Entry:
     values = {"who": who, "channel": label(Channel, data.get("channel"))}
-    if by_customer(event):
+    if by_customer(event) and data.get("channel") == Channel.EMAIL:
+        sentence = _("The customer wrote by e-mail.")
+    elif by_customer(event):
         sentence = _("The customer added information on the tracking page.")
     elif data.get("direction") == ContactDirection.INBOUND:
         sentence = _("The customer contacted us (%(channel)s); %(who)s logged it.") % values
@@ -925,6 +927,15 @@ def _injury(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, details, tone=tone)
 
 
+def _mail_files_refused(event: CaseEvent, who: str, data: dict) -> Entry:
+    files = data.get("files") or []
+    sentence = _("Attachments of the customer's e-mail were not kept as evidence: %(names)s.") % {
+        "names": pgettext("list separator", ", ").join(item.get("name", "") for item in files)
+    }
+    details = [(item.get("name", ""), " ".join(item.get("reasons") or [])) for item in files]
+    return Entry(event, sentence, details, tone="note")
+
+
 WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.CREATED: _created,
     Kind.TRANSITION: _transition,
@@ -964,4 +975,5 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.LOST_PROPERTY: _lost_property,
     Kind.LOST_PROPERTY_OUTCOME: _lost_property_outcome,
     Kind.INJURY: _injury,
+    Kind.MAIL_FILES_REFUSED: _mail_files_refused,
 }
