@@ -20,6 +20,7 @@ from complaints.services import complaint_create
 from complaints.services.intake import reference_sequences_forget
 from config.dispatch import broker_breaker_reset
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
+from tests.imap import imap, imap_server  # noqa: F401  (fixtures: a Dovecot IMAP server)
 from tests.processes import private_broker  # noqa: F401  (fixture: a Redis broker of the test's own)
 
 

@@ -216,22 +216,19 @@ def _raw(message: MailMessage) -> bytes:
 
 
 def _handle(mailbox: Mailbox, message: MailMessage, own: set[str]) -> str:
-    """Handle one message once; returns its outcome (that of the first time, if it was read
-    before)."""
+    """Handle one message once; returns its outcome ("" when it was handled before)."""
     raw = _raw(message)
     key = inbound_mail.message_key(message.obj, raw)
-    done = InboundEmail.objects.filter(mailbox=mailbox, message_key=key).first()
-    if done is not None:
-        return done.outcome
+    if InboundEmail.objects.filter(mailbox=mailbox, message_key=key).exists():
+        return ""
     try:
         with transaction.atomic():
             return _record(mailbox, message, key, raw, own)
     except IntegrityError:
-        # Recorded by another poll between our look and our insert: that poll's outcome.
-        done = InboundEmail.objects.filter(mailbox=mailbox, message_key=key).first()
-        if done is None:
+        # Recorded by another poll between our look and our insert.
+        if not InboundEmail.objects.filter(mailbox=mailbox, message_key=key).exists():
             raise
-        return done.outcome
+        return ""
     except (ComplaintError, ValueError, LookupError, UnicodeError) as error:
         # This message cannot be handled (nothing of it was kept): logged on its row, so it is
         # not read again every minute, and left for a person in the admin's log.
