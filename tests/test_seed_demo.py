@@ -30,9 +30,11 @@ from complaints.models import (
     DecisionApproval,
     FollowUp,
     Handoff,
+    Mailbox,
     Severity,
     State,
 )
+from complaints.services.mailboxes import mailboxes_poll
 from demo import data as demo_data
 from demo.seed.customers import make_customers
 from demo.seed.planning import SEED, plan_cases
@@ -125,6 +127,14 @@ def test_demo_users_have_their_role_department_and_password(
     assert user.is_staff == (role == Role.AUDITOR)
     assert not user.has_perm("accounts.view_user")
     assert user.last_name and user.first_name
+
+
+def test_the_demo_mailbox_is_switched_off_so_make_run_reads_no_mail(seeded):
+    mailbox = Mailbox.objects.get()
+    assert not mailbox.is_active and mailbox.department.code == "customer-service"
+    assert mailbox.password_name == "COMPLAINTS_MAILBOX_PASSWORD"
+    # Beat's job finds nothing to read: no connection attempted, no administrator told.
+    assert mailboxes_poll() == []
 
 
 def test_admin_is_a_superuser(seeded):

@@ -20,6 +20,7 @@ from demo.seed.clock import SimulatedClock, WorkCalendar, local
 from demo.seed.customers import CustomerProfile, make_customers
 from demo.seed.duty import ensure_duty_rota
 from demo.seed.injury import injury_record_case
+from demo.seed.mailboxes import ensure_demo_mailbox
 from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.outside_bodies import outside_body_case
 from demo.seed.planning import SEED, plan_cases
@@ -78,6 +79,7 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
         ensure_checklists()
         ensure_market_presets()
         ensure_duty_rota(org, timezone.localtime(now).date())
+        ensure_demo_mailbox(org)
         customers = make_customers(rng)
         existing = demo_complaints(customers)
         created = not existing.exists()
