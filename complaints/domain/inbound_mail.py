@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import suppress
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
@@ -41,9 +44,12 @@ def sender_address(message: Message) -> str:
 
 
 def sender_name(message: Message) -> str:
-    """The sender's display name, else the part of the address before the @."""
+    """The sender's display name (RFC 2047 encoded words decoded: "=?utf-8?b?...?="), else the
+    part of the address before the @."""
     name, address = parseaddr(str(message.get("From") or ""))
-    return (name or address.partition("@")[0]).strip()[:100]
+    with suppress(HeaderParseError, LookupError, UnicodeError):  # undecodable: kept as it came
+        name = str(make_header(decode_header(name)))
+    return " ".join((name or address.partition("@")[0]).split())[:100]
 
 
 def ignore_reason(message: Message, *, own_addresses: set[str]) -> str:

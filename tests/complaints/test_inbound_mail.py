@@ -108,3 +108,16 @@ def test_reply_text_leaves_the_quotation_out():
 def test_clip():
     assert inbound_mail.clip("  短  ", 10) == ("短", False)
     assert inbound_mail.clip("一二三四五六", 4) == ("一二三…", True)
+
+
+@pytest.mark.parametrize(
+    ("sender", "name"),
+    [
+        ("=?utf-8?b?6ZmI5YWI55Sf?= <chen@example.org>", "陈先生"),
+        ("=?gb2312?b?zfXQob3j?= <wang@example.org>", "王小姐"),
+        ('"Zhang,  Wei" <zw@example.org>', "Zhang, Wei"),
+        ("li.na@example.org", "li.na"),
+    ],
+)
+def test_sender_name_decoded(sender, name):
+    assert inbound_mail.sender_name(message(From=sender)) == name
