@@ -166,6 +166,7 @@ FREE_TEXT_KEYS: frozenset[str] = frozenset(
         "name",
         "note",
         "rationale",
+        "refused_files",  # attachments' names (complaints.services.mailboxes)
         "reason_text",
         "root_cause",
         "sha256",

@@ -122,7 +122,7 @@ class MailboxAdmin(admin.ModelAdmin):
 
 @admin.register(InboundEmail)
 class InboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "mailbox", "sender", "subject", "outcome", "reason", "complaint"]
+    list_display = ["received_at", "sender", "subject", "outcome", "reason", "complaint"]
     list_filter = ["outcome", "reason", "mailbox"]
     list_select_related = ["mailbox", "complaint"]
     search_fields = ["message_key", "sender", "subject", "complaint__reference"]

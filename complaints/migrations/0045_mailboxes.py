@@ -246,7 +246,7 @@ class Migration(migrations.Migration):
                             ("failed", "Could not be handled"),
                         ],
                         max_length=10,
-                        verbose_name="outcome",
+                        verbose_name="handled as",
                     ),
                 ),
                 (

@@ -108,7 +108,7 @@ class InboundEmail(models.Model):
     message_key = models.CharField(_("message id"), max_length=255)
     sender = models.CharField(_("from"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(_("handled as"), max_length=10, choices=Outcome.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, blank=True)
     complaint = models.ForeignKey(
         "complaints.Complaint",

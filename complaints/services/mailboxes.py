@@ -423,7 +423,7 @@ def _record_refused(complaint: Complaint, refused: list[dict]) -> None:
             kind=CaseEvent.Kind.MAIL_FILES_REFUSED,
             actor=None,
             at=timezone.now(),
-            data={"files": refused},
+            data={"refused_files": refused},
         )
 
 

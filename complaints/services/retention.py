@@ -57,6 +57,7 @@ from complaints.models import (
     EvidenceFile,
     FollowUp,
     Handoff,
+    InboundEmail,
     Notification,
     QualityAnswer,
     QualityReferral,
@@ -196,6 +197,10 @@ def complaints_anonymise(
     Decision.objects.filter(complaint_id__in=ids).update(rationale="", root_cause="")
     DecisionApproval.objects.filter(decision__complaint_id__in=ids).update(comment="")
     CustomerContact.objects.filter(complaint_id__in=ids).update(summary="")
+    # The message's id stays (it is read once, even after this); who sent it and what about go.
+    InboundEmail.objects.filter(complaint_id__in=ids).update(
+        sender="", subject="", refused_files=[]
+    )
     emails = CustomerEmail.objects.filter(contact__complaint_id__in=ids)
     # One never sent has nothing to prove and must not go out with an empty address.
     emails.filter(emailed_at__isnull=True).delete()

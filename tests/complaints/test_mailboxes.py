@@ -30,8 +30,10 @@ from complaints.services.mailboxes import (
     mailboxes_poll,
 )
 from complaints.services.notifications import case_thread_id, outbox_message_id
+from complaints.services.retention import CAUSE_ERASURE, complaints_anonymise
 from complaints.services.triage import complaint_assign
 from complaints.tasks import poll_mailboxes_task
+from complaints.timeline import record_event
 from tests.imap import PASSWORD, ImapAccount
 
 pytestmark = pytest.mark.django_db
@@ -281,10 +283,10 @@ def test_attachments_go_through_the_evidence_checks_and_refused_ones_are_listed(
     )
     assert evidence.file.read() == PNG
     refused = complaint.events.get(kind=CaseEvent.Kind.MAIL_FILES_REFUSED)
-    assert [item["name"] for item in refused.data["files"]] == ["invoice.pdf"]
-    assert "not accepted" in refused.data["files"][0]["reasons"][0]
+    assert [item["name"] for item in refused.data["refused_files"]] == ["invoice.pdf"]
+    assert "not accepted" in refused.data["refused_files"][0]["reasons"][0]
     assert not refused.customer_visible
-    assert InboundEmail.objects.get().refused_files == refused.data["files"]
+    assert InboundEmail.objects.get().refused_files == refused.data["refused_files"]
 
 
 def test_an_oversized_attachment_is_refused_and_the_complaint_kept(mailbox, imap, settings):
@@ -296,7 +298,7 @@ def test_an_oversized_attachment_is_refused_and_the_complaint_kept(mailbox, imap
 
     complaint = Complaint.objects.get()
     assert not EvidenceFile.objects.exists()
-    [refused] = complaint.events.get(kind=CaseEvent.Kind.MAIL_FILES_REFUSED).data["files"]
+    [refused] = complaint.events.get(kind=CaseEvent.Kind.MAIL_FILES_REFUSED).data["refused_files"]
     assert refused["name"] == "big.png" and "limit" in refused["reasons"][0]
 
 
@@ -474,3 +476,40 @@ def test_the_beat_job_reads_every_active_mailbox(mailbox, imap):
 
     assert poll_mailboxes_task() == 1
     assert Complaint.objects.count() == 1
+
+
+def test_anonymising_a_case_forgets_who_wrote_and_the_attachments_names(complaint_in, org):
+    closed = complaint_in("closed", customer_email="li@example.org")
+    mailbox = Mailbox.objects.create(
+        name="m", address="m@example.test", host="h", username="u", password_name="P"
+    )
+    row = InboundEmail.objects.create(
+        mailbox=mailbox,
+        message_key="<x@example.org>",
+        sender="li@example.org",
+        subject="李女士的投诉",
+        outcome=InboundEmail.Outcome.COMPLAINT,
+        complaint=closed,
+        refused_files=[{"name": "李女士身份证.exe", "reasons": ["…"]}],
+        received_at=timezone.now(),
+    )
+    record_event(
+        complaint=closed,
+        kind=CaseEvent.Kind.MAIL_FILES_REFUSED,
+        actor=None,
+        at=timezone.now(),
+        data={"refused_files": row.refused_files},
+    )
+
+    summary = complaints_anonymise(complaint_ids=[closed.pk], actor=None, cause=CAUSE_ERASURE)
+    assert summary.complaints == 1
+
+    row.refresh_from_db()
+    assert (row.sender, row.subject, row.refused_files, row.message_key) == (
+        "",
+        "",
+        [],
+        "<x@example.org>",  # still read once
+    )
+    event = closed.events.get(kind=CaseEvent.Kind.MAIL_FILES_REFUSED)
+    assert "refused_files" not in event.data

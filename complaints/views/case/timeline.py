@@ -928,7 +928,9 @@ def _injury(event: CaseEvent, who: str, data: dict) -> Entry:
 
 
 def _mail_files_refused(event: CaseEvent, who: str, data: dict) -> Entry:
-    files = data.get("files") or []
+    files = data.get("refused_files") or []
+    if not files:  # the names went when the case was anonymised
+        return Entry(event, _("Attachments of the customer's e-mail were not kept as evidence."))
     sentence = _("Attachments of the customer's e-mail were not kept as evidence: %(names)s.") % {
         "names": pgettext("list separator", ", ").join(item.get("name", "") for item in files)
     }
