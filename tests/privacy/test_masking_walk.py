@@ -211,6 +211,7 @@ TEMPLATE_VARIABLES_ALLOWED = {
     "witness_contact.phone": "an injury witness's phone: privacy.contact_details_of",
     "document.addressee": "the name legal papers are addressed to (the company's)",
     "document.addressee_matches": "whether the papers name the company exactly",
+    "mailbox.address": "the company's own complaints mailbox (administrators' notice)",
 }
 # Variables under these (the field, its value, id, label, errors) are allowed too.
 TEMPLATE_ROOTS_ALLOWED = {
