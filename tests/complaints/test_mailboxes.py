@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import socket
+import threading
 from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
+from django.db import connection
 from django.utils import timezone, translation
 
 from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
@@ -513,3 +515,28 @@ def test_anonymising_a_case_forgets_who_wrote_and_the_attachments_names(complain
     )
     event = closed.events.get(kind=CaseEvent.Kind.MAIL_FILES_REFUSED)
     assert "refused_files" not in event.data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_polls_at_once_create_each_complaint_once(mailbox, imap):
+    imap.deliver(mail())
+    imap.deliver(mail(message_id="<second@example.org>", subject="第二封"))
+    start = threading.Barrier(2)
+    results: list = []
+
+    def poll() -> None:
+        start.wait()
+        try:
+            results.append(mailbox_poll(mailbox_id=mailbox.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=poll) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(result.complaints for result in results) == [0, 2]
+    assert Complaint.objects.count() == 2 and InboundEmail.objects.count() == 2
+    assert imap.search("UNSEEN") == []
