@@ -231,6 +231,8 @@ class AuditEntry(models.Model):
         LOST_PROPERTY_RECORDED = "lost_property_recorded", _("Lost property recorded")
         LOST_PROPERTY_CHANGED = "lost_property_changed", _("Lost property entry changed")
         PAYMENT_RECORDED = "payment_recorded", _("Payment recorded against an agreement")
+        IMPROVEMENT_ACTION_RECORDED = "improvement_recorded", _("Improvement action recorded")
+        IMPROVEMENT_ACTION_CHANGED = "improvement_changed", _("Improvement action changed")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

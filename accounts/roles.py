@@ -69,6 +69,10 @@ _VIEW_ALL = [
     "sla.view_businesscalendar",
     "sla.view_calendarday",
     "sla.view_calendaryear",
+    # Improvement actions (整改措施): everyone reads those within their reach
+    # (complaints.selectors.improvement).
+    "complaints.view_improvementaction",
+    "complaints.view_improvementactioncase",
 ]
 # Everyone who works cases has an inbox (reminders, escalations, assignments, approvals).
 _INBOX = ["complaints.view_notification"]
@@ -144,6 +148,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.record_lost_property",
         "complaints.view_lost_property_statistics",
         "complaints.record_injury",
+        # Issue 18 §1: heads start improvement actions for their departments.
+        "complaints.manage_improvement_action",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],
@@ -180,6 +186,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.record_lost_property",
         "complaints.view_lost_property_statistics",
         "complaints.record_injury",
+        # Issue 18 §1: improvement actions, started for any department and verified here.
+        "complaints.manage_improvement_action",
+        "complaints.verify_improvement_action",
+        "complaints.view_all_improvement_actions",
         "reports.view_dashboard",
         "reports.export_complaints",
         "reports.view_any_export",
@@ -199,6 +209,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.view_lost_property_statistics",
         # Seed 004 §三.9: only senior management lets an advance go without the original receipts.
         "complaints.waive_injury_receipts",
+        "complaints.view_all_improvement_actions",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],
@@ -212,6 +223,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.view_legaldocumentfile",
         "complaints.view_lost_property_statistics",
         "complaints.view_all_complaints",
+        "complaints.view_all_improvement_actions",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],

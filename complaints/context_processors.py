@@ -61,6 +61,11 @@ class Workspace:
             "complaints.view_lost_property_statistics"
         )
 
+    @cached_property
+    def can_read_improvement(self) -> bool:
+        """The improvement actions' link (整改措施): every role that reads them."""
+        return self.user.has_perm("complaints.view_improvementaction")
+
     def can_read_reveals(self) -> bool:
         """The reveal report's link: auditors (complaints.views.privacy)."""
         return self.user.has_perm("complaints.view_contactreveal")

@@ -12,6 +12,7 @@ from complaints.services.customer_texts import (
     customer_text_event,
     customer_texts_send_due,
 )
+from complaints.services.improvement import improvement_actions_remind
 from complaints.services.mailboxes import mailboxes_poll
 from complaints.services.notifications import (
     notification_emails_resend,
@@ -185,3 +186,12 @@ def poll_mailboxes_task() -> int:
     mailbox held and leaves it.
     """
     return sum(result.read for result in mailboxes_poll())
+
+
+@shared_task(name="complaints.tasks.remind_improvement_actions_task", acks_late=True)
+def remind_improvement_actions_task() -> int:
+    """Beat, every minute: remind and escalate improvement actions by their due dates.
+
+    Not retried: the next run finds the same actions still due; two runs at once share them out.
+    """
+    return improvement_actions_remind()

@@ -477,6 +477,11 @@ REPORTS_RISE_MIN_CASES = int(os.environ.get("REPORTS_RISE_MIN_CASES", "5"))
 REPORTS_RISE_MIN_PERCENT = int(os.environ.get("REPORTS_RISE_MIN_PERCENT", "50"))
 REPORTS_REPEAT_MIN_COMPLAINTS = int(os.environ.get("REPORTS_REPEAT_MIN_COMPLAINTS", "2"))
 REPORTS_REPEAT_WINDOW_DAYS = int(os.environ.get("REPORTS_REPEAT_WINDOW_DAYS", "90"))
+# Improvement actions (整改措施, issue 18 §1): the due date offered for a new action, in working
+# days of the owning department's calendar; the days compared before and after an action was done
+# when its effect is checked (complaints of its category or product).
+IMPROVEMENT_DUE_WORKING_DAYS = env_int("IMPROVEMENT_DUE_WORKING_DAYS", 20)
+IMPROVEMENT_CHECK_DAYS = env_int("IMPROVEMENT_CHECK_DAYS", 30)
 # The dashboard's figures are counted at most once per this many seconds per scope and language
 # (kept in CACHES["default"]); the page says when they were counted. 0 counts on every request.
 REPORTS_DASHBOARD_CACHE_SECONDS = int(os.environ.get("REPORTS_DASHBOARD_CACHE_SECONDS", "60"))

@@ -23,6 +23,14 @@ from .contacts import CustomerContact, CustomerEmail, FollowUp
 from .customers import Customer
 from .decisions import Decision, DecisionApproval
 from .idempotency import IdempotencyKey
+from .improvement import (
+    LIVE_ACTION,
+    ActionOrigin,
+    ActionStatus,
+    ImprovementAction,
+    ImprovementActionCase,
+    RootCause,
+)
 from .injury import (
     DOCUMENT_ITEMS,
     CompensationHead,
@@ -57,9 +65,12 @@ __all__ = [
     "DOCUMENT_ITEMS",
     "FINAL_STATES",
     "HOLDING_KINDS",
+    "LIVE_ACTION",
     "OPEN_STATES",
     "RETENTION_CLOCKS",
     "WORK_KINDS",
+    "ActionOrigin",
+    "ActionStatus",
     "Agreement",
     "AgreementPayment",
     "BodyKind",
@@ -85,6 +96,8 @@ __all__ = [
     "FollowUpMethod",
     "Handoff",
     "IdempotencyKey",
+    "ImprovementAction",
+    "ImprovementActionCase",
     "InboundEmail",
     "InjuryCompensation",
     "InjuryDocument",
@@ -112,6 +125,7 @@ __all__ = [
     "RevealLogIsAppendOnly",
     "RevealReason",
     "RightsRequest",
+    "RootCause",
     "Severity",
     "SigningText",
     "State",

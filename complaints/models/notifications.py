@@ -23,6 +23,7 @@ class Notification(models.Model):
         LEGAL_DOCUMENT = "legal_document", _("Legal document received")
         WEBHOOK = "webhook", _("Webhook endpoint switched off")
         MAILBOX = "mailbox", _("Complaints mailbox not reachable")
+        IMPROVEMENT = "improvement", _("Improvement action")
 
     class Settled(models.TextChoices):
         """Why a notification needs no action any more (its subject was settled)."""
@@ -40,6 +41,7 @@ class Notification(models.Model):
         BODY_CLOSED = "body_closed", _("Outside body's matter closed")
         OFF_SALE_DONE = "off_sale_done", _("Product taken off sale")
         ANSWERED = "answered", _("Answered")
+        ACTION_DONE = "action_done", _("Improvement action done")
 
     class Held(models.TextChoices):
         """Why the e-mail of a notification waited (the inbox showed it at once)."""

@@ -74,6 +74,7 @@ class CaseEvent(models.Model):
         LOST_PROPERTY_OUTCOME = "lost_property_outcome", _("Lost property outcome")
         INJURY = "injury", _("Personal-injury record")
         MAIL_FILES_REFUSED = "mail_files_refused", _("E-mail attachments not accepted")
+        IMPROVEMENT_ACTION = "improvement_action", _("Improvement action")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",

@@ -27,6 +27,7 @@ from complaints.models import (
     Customer,
     EvidenceFile,
     FollowUp,
+    ImprovementActionCase,
     LegalDocument,
     LostProperty,
     OffSaleOrder,
@@ -77,6 +78,13 @@ def case_for_page(*, user: User, reference: str) -> Complaint:
             queryset=LegalDocument.objects.order_by("-received_at", "-id"),
         ),
         Prefetch("lost_property", queryset=LostProperty.objects.order_by("-lost_at", "-id")),
+        # Its improvement actions (issue 18 §1): one query.
+        Prefetch(
+            "improvement_links",
+            queryset=ImprovementActionCase.objects.select_related(
+                "action__owner", "action__department"
+            ).order_by("linked_at", "id"),
+        ),
     )
     return complaint
 

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from reports.domain import Periods, periods_at
+from reports.selectors.actions import ActionCounts, action_counts
 from reports.selectors.backlog import Backlog, backlog_summary, overdue_by_stage
 from reports.selectors.databases import reads_from_replica
 from reports.selectors.deadlines import (
@@ -64,6 +65,8 @@ class Dashboard:
     repeat_threshold: int
     repeat_days: int
     repeat: list[RepeatComplainant]
+    # Improvement actions of the scope's departments (issue 18 §1).
+    actions: ActionCounts
 
 
 def rise_rule() -> RiseRule:
@@ -106,6 +109,7 @@ def dashboard_figures(*, scope: ReportScope, now: datetime | None = None) -> Das
             more_than=settings.REPORTS_REPEAT_MIN_COMPLAINTS,
             days=settings.REPORTS_REPEAT_WINDOW_DAYS,
         ),
+        actions=action_counts(scope=scope, now=periods.now),
     )
 
 
@@ -123,7 +127,7 @@ def dashboard_figures_cached(*, scope: ReportScope) -> Dashboard:
     # The labels (categories, departments, codes) are in the active language; the day is in the
     # key so that "today" never outlives midnight.
     day = timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE))
-    key = f"reports:dashboard:v1:{departments}:{translation.get_language()}:{day.isoformat()}"
+    key = f"reports:dashboard:v2:{departments}:{translation.get_language()}:{day.isoformat()}"
     figures = cache.get(key)
     if isinstance(figures, Dashboard):
         return figures

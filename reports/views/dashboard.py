@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -89,6 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(figures, scope=scope, links=CaseLinks(scope))
     context["scope_label"] = _scope_label(scope)
     context["nav_active"] = "dashboard"
+    context["can_start_actions"] = user.has_perm("complaints.manage_improvement_action")
     return render(request, "reports/dashboard.html", context)
 
 
@@ -100,6 +102,13 @@ def _scope_label(scope: ReportScope) -> str:
         for department in Department.objects.filter(pk__in=scope.departments or [])
     )
     return "、".join(names) if names else _("No department")
+
+
+def _actions_link(scope: ReportScope, status: str) -> str:
+    """The improvement actions' list showing what a dashboard count counts: every department's
+    for a dashboard of everything, else the head's department tab."""
+    show = "all" if scope.everything else "department"
+    return reverse("reports:improvement_list") + "?" + urlencode({"show": show, "status": status})
 
 
 def dashboard_context(
@@ -178,6 +187,20 @@ def dashboard_context(
             "label": _("New this month"),
             "value": figures.new.month,
             "link": links.received(month_first, today),
+        },
+        # Improvement actions (整改措施) of the scope's departments: still to do, and overdue.
+        {
+            "id": "actions-open",
+            "label": _("Improvement actions to do"),
+            "value": figures.actions.open,
+            "link": _actions_link(scope, "live"),
+        },
+        {
+            "id": "actions-overdue",
+            "label": _("Improvement actions overdue"),
+            "value": figures.actions.overdue,
+            "link": _actions_link(scope, "overdue"),
+            "alert": bool(figures.actions.overdue),
         },
     ]
 
@@ -300,6 +323,12 @@ def dashboard_context(
                     "rise_previous": item.rise_on_previous,
                     "rise_year_ago": item.rise_on_year_ago,
                     "link": link,
+                    # Start an improvement action on this recurring problem (issue 18 §1).
+                    "action_link": reverse("reports:improvement_new")
+                    + "?"
+                    + urlencode({dimension: item.key, "from": "report"})
+                    if dimension in ("category", "product")
+                    else None,
                 }
             )
         rising.append({"dimension": dimension, "title": RISING_TITLES[dimension], "rows": rows})

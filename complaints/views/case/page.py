@@ -88,10 +88,12 @@ from complaints.selectors import (
     decision_eligible_approvers,
 )
 from complaints.selectors.case import signing_texts_active
+from complaints.selectors.improvement import improvement_actions_of_case
 from complaints.selectors.injury import InjuryCard, injury_card, injury_compensation_total
 from complaints.selectors.registers import VIEW_LOST, can_read_legal_register
 from complaints.services import available_transitions, can_approve
 from complaints.services.decisions import can_approve_amount
+from complaints.services.improvement import can_manage_actions
 from complaints.services.injury import may_record_injury
 from complaints.services.legal_documents import can_record_legal_documents
 from complaints.services.legal_hold import can_set_legal_hold
@@ -209,6 +211,9 @@ def register_context(user: User, complaint: Complaint) -> dict[str, Any]:
         "can_record_legal": can_record_legal_documents(user),
         "can_record_lost": can_record_lost_property(user),
         "can_open_lost": user.has_perm(VIEW_LOST),
+        # Improvement actions (issue 18 §1) following from the case.
+        "improvement_actions": improvement_actions_of_case(complaint=complaint, user=user),
+        "can_start_actions": can_manage_actions(user),
     }
 
 

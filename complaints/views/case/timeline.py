@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 from accounts.models import User, localized_name
 from accounts.people import person_label, snapshot_label
 from complaints.models import (
+    ActionStatus,
     BodyKind,
     CaseEvent,
     Channel,
@@ -822,6 +823,30 @@ def _lost_property_outcome(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, [], _("Note"), tone=tone)
 
 
+def _improvement_action(event: CaseEvent, who: str, data: dict) -> Entry:
+    """An improvement action following from the case (issue 18 §1): `what` happened to it."""
+    what = data.get("what")
+    facts = {"who": who, "number": data.get("action_id", "—"), "title": data.get("title", "")}
+    texts = {
+        "created": _("%(who)s started improvement action #%(number)s from this case: %(title)s"),
+        "linked": _("%(who)s linked this case to improvement action #%(number)s: %(title)s"),
+        "started": _("%(who)s started the work on improvement action #%(number)s."),
+        "done": _("%(who)s recorded improvement action #%(number)s done."),
+        "verified": _("%(who)s checked the effect of improvement action #%(number)s: %(status)s."),
+    }
+    facts["status"] = label(ActionStatus, data.get("status"))
+    sentence = texts.get(str(what), texts["linked"]) % facts
+    details: list[tuple[str, str]] = []
+    if what == "verified" and data.get("before") is not None:
+        details.append((_("Complaints before"), str(data["before"])))
+        details.append((_("Complaints after"), str(data.get("after"))))
+    if what == "done" and data.get("late"):
+        details.append((_("Late"), yes_no(True)))
+    labels = {"done": _("Evidence"), "verified": _("What the check found")}
+    tone = "ok" if data.get("status") == ActionStatus.EFFECTIVE else "info"
+    return Entry(event, sentence, details, labels.get(str(what), _("Note")), tone=tone)
+
+
 def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
 
@@ -978,4 +1003,5 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.LOST_PROPERTY_OUTCOME: _lost_property_outcome,
     Kind.INJURY: _injury,
     Kind.MAIL_FILES_REFUSED: _mail_files_refused,
+    Kind.IMPROVEMENT_ACTION: _improvement_action,
 }
