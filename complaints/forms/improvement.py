@@ -69,7 +69,10 @@ class ActionForm(ServiceForm):
     from_report = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("check_days", settings.IMPROVEMENT_CHECK_DAYS)
+        kwargs["initial"] = {
+            "check_days": settings.IMPROVEMENT_CHECK_DAYS,
+            **(kwargs.get("initial") or {}),
+        }
         super().__init__(*args, **kwargs)
         tree_picker(self.fields["department"], departments_for_picker())
         tree_picker(self.fields["category"], categories_for_picker())

@@ -68,7 +68,7 @@ def test_a_manager_starts_an_action_from_a_case(org, new_complaint, at_monday):
     assert [a.pk for a in linked] == [action.pk] and linked[0].readable
     event = CaseEvent.objects.get(complaint=case, kind=CaseEvent.Kind.IMPROVEMENT_ACTION)
     assert event.data["what"] == "created" and event.data["action_id"] == action.pk
-    assert "#%d" % action.pk in describe(event, reader=org.manager).sentence
+    assert f"#{action.pk}" in describe(event, reader=org.manager).sentence
     told = Notification.objects.get(kind=Notification.Kind.IMPROVEMENT)
     assert told.recipient == org.handler and told.complaint == case
     assert AuditEntry.objects.filter(
