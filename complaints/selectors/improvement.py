@@ -55,7 +55,13 @@ def improvement_action_get_for_user(*, user: User, pk: int) -> ImprovementAction
     action = (
         improvement_actions_visible_to(user=user)
         .select_related(
-            "owner", "department", "category", "created_by", "done_by", "verified_by", "calendar"
+            "owner__department",
+            "department",
+            "category__parent",
+            "created_by__department",
+            "done_by__department",
+            "verified_by__department",
+            "calendar",
         )
         .filter(pk=pk)
         .first()
@@ -96,7 +102,9 @@ def improvement_actions_list(
         actions = actions.filter(LIVE_ACTION, due_at__lt=now)
     elif status in ActionStatus.values:
         actions = actions.filter(status=status)
-    return actions.select_related("owner", "department", "category").order_by("due_at", "id")
+    return actions.select_related("owner__department", "department", "category").order_by(
+        "due_at", "id"
+    )
 
 
 def action_readable_by(action: ImprovementAction, *, user: User) -> bool:

@@ -74,13 +74,13 @@ class TestList:
         client = client_for(org.head)
         client.get(LIST)
         # Session, user, permissions (two), the department tree (tabs and the list's scope), the
-        # page count, the rows with owner, department and category; the menu's unread count, role
-        # and the user's department.
-        with django_assert_num_queries(10):
+        # page count, the rows with owner (and their department), department and category; the
+        # menu's unread count and role.
+        with django_assert_num_queries(9):
             client.get(LIST)
         for _i in range(8):
             action_of(org)
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             response = client.get(LIST)
         assert len(response.context["actions"]) == 9
 
