@@ -87,13 +87,19 @@ def _may_own_department(actor: User, department: Department) -> bool:
     return department.pk in department_scope_ids(user=actor)
 
 
-def may_move(*, user: User, action: ImprovementAction, move: str) -> bool:
-    """Whether `user` may make `move` on `action` now (its status allowing it)."""
-    if not user.is_active or action.status not in MOVES[move][0]:
+def may_make(*, user: User, action: ImprovementAction, move: str) -> bool:
+    """Whether `user` is the one who makes `move` on `action`, whatever its status: a verifier
+    verifies, the owner does the rest."""
+    if not user.is_active:
         return False
     if move == "verify":
         return can_verify_actions(user)
     return action.owner_id == user.pk
+
+
+def may_move(*, user: User, action: ImprovementAction, move: str) -> bool:
+    """Whether `user` may make `move` on `action` now (its status allowing it)."""
+    return action.status in MOVES[move][0] and may_make(user=user, action=action, move=move)
 
 
 # --- the due date ------------------------------------------------------------------------------
@@ -291,7 +297,7 @@ def _check_move(actor: User, action: ImprovementAction, move: str) -> None:
                 % {"status": ActionStatus(action.status).label}
             ]
         )
-    if not may_move(user=actor, action=action, move=move):
+    if not may_make(user=actor, action=action, move=move):
         if move == "verify":
             raise PermissionDenied(_("Your role does not verify improvement actions."))
         raise PermissionDenied(_("Only the action's owner moves it on."))

@@ -46,6 +46,7 @@ from complaints.services.improvement import (
     improvement_action_record,
     improvement_action_start,
     improvement_default_due,
+    may_make,
     may_move,
 )
 from reports.selectors.improvement import action_effect
@@ -224,6 +225,15 @@ def improvement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _move(request: HttpRequest, pk: int, name: str, form_class: Any, run: Any) -> HttpResponse:
     action = _action(request, pk)
+    # Asked before the form is read (and after the action: out of reach is missing): whoever
+    # may never make this move hears 403.
+    if name == "link":
+        if not can_manage_actions(_user(request)):
+            raise HttpForbidden(_("Your role does not start improvement actions."))
+    elif not may_make(user=_user(request), action=action, move=name):
+        raise HttpForbidden(
+            _("Only the action's owner moves it on; a complaint manager verifies it.")
+        )
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -262,6 +272,4 @@ def improvement_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def improvement_link(request: HttpRequest, pk: int) -> HttpResponse:
-    if not can_manage_actions(_user(request)):
-        raise HttpForbidden(_("Your role does not start improvement actions."))
     return _move(request, pk, "link", LinkForm, improvement_action_link)

@@ -51,6 +51,7 @@ from complaints.privacy import (
 )
 from complaints.queues import QUEUES
 from complaints.services import Flags
+from complaints.services.improvement import improvement_action_record, improvement_default_due
 from complaints.services.legal_documents import legal_document_record
 from complaints.services.lost_property import lost_property_record
 from complaints.services.rights import rights_request_record
@@ -332,6 +333,10 @@ POST_ONLY = {
     "legal_document_link",
     "lost_property_outcome",
     "lost_property_link",
+    "reports:improvement_start",
+    "reports:improvement_complete",
+    "reports:improvement_verify",
+    "reports:improvement_link",
 }
 NOT_WALKED = {
     "set_language": "changes the language, no data",
@@ -383,6 +388,17 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         for kind in ("export", "erasure")
     )
     legal, lost = _register_entries(world)
+    # An improvement action started from the case (issue 18 §1): its page lists the case.
+    action = improvement_action_record(
+        actor=org.manager,
+        title="维修完工后增加制冷测试",
+        root_cause="process",
+        department=org.service,
+        owner=org.handler,
+        due_date=improvement_default_due(department_id=org.service.pk),
+        category=complaint.category,
+        complaint=complaint.reference,
+    )
     case = {"reference": complaint.reference}
     panels = [*PANEL_TEMPLATES, "transition:complete_investigation", "transition:withdraw"]
     return {
@@ -425,6 +441,9 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         "lost_property_new": [({}, {})],
         "lost_property_detail": [({"pk": lost.pk}, {})],
         "lost_property_statistics": [({}, {})],
+        "reports:improvement_list": [({}, {}), ({}, {"show": "all", "status": ""})],
+        "reports:improvement_new": [({}, {}), ({}, {"complaint": complaint.reference})],
+        "reports:improvement_detail": [({"pk": action.pk}, {})],
     }
 
 

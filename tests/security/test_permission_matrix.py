@@ -50,6 +50,7 @@ from complaints.models import (
     Decision,
     DecisionApproval,
     EvidenceFile,
+    ImprovementAction,
     LegalDocument,
     LegalDocumentFile,
     LostProperty,
@@ -67,6 +68,7 @@ from complaints.services import (
     complaint_triage,
     evidence_add,
 )
+from complaints.services.improvement import improvement_action_record, improvement_default_due
 from complaints.services.legal_documents import legal_document_record
 from complaints.services.lost_property import lost_property_record
 from complaints.services.rights import (
@@ -151,6 +153,14 @@ LEGAL_READ = frozenset({"agent", "head", "manager", "executive", "auditor"})
 LEGAL_RECORD = frozenset({"agent", "head", "manager", "executive"})
 LOST_RECORD = frozenset({"agent", "handler", "head", "manager", "other_handler"})
 LOST_STATISTICS = frozenset({"head", "manager", "executive", "auditor"})
+# Improvement actions (issue 18 §1): the world's action is the service department's, owned by its
+# handler, started by the manager. Its readers: those who see every action and the department's
+# people; the others hear 404. Heads and managers start actions; the owner moves it; a manager
+# verifies it.
+ACTION_READ = frozenset({"handler", "head", "manager", "executive", "auditor"})
+ACTION_MANAGE = frozenset({"head", "manager"})
+ACTION_OWNER = frozenset({"handler"})
+ACTION_VERIFY = frozenset({"manager"})
 
 # --- what a route expects -------------------------------------------------------------------
 
@@ -160,7 +170,9 @@ WRITE_OK = frozenset({200, 201, 204, 302, 400, 409, 422})
 # What a route is bound to: nothing, a case (its customer, evidence, decision), or another object
 # with owners of its own.
 NONE, CASE, EXPORT_JOB, SNAPSHOT, NOTIFICATION = "none", "case", "export", "snapshot", "notice"
+ACTION = "action"
 TARGETS = {
+    ACTION: ("service",),
     NONE: ("-",),
     CASE: CASES,
     EXPORT_JOB: ("own", "others"),
@@ -218,6 +230,7 @@ class World:
     # readers who may not read that case must not be told its reference.
     legal_document: LegalDocument | None = None
     lost_property: LostProperty | None = None
+    action: ImprovementAction | None = None
 
     def person(self, name: str) -> User:
         return getattr(self.org, name)
@@ -355,7 +368,18 @@ def _build() -> World:
         description="黑色手提包",
         complaint=cases[OUT].reference,
     )
+    action = improvement_action_record(
+        actor=org.manager,
+        title="维修完工后增加制冷测试",
+        root_cause="process",
+        department=org.service,
+        owner=org.handler,
+        due_date=improvement_default_due(department_id=org.service.pk),
+        category=org.category,
+        complaint=cases[IN].reference,
+    )
     return World(
+        action=action,
         legal_document=legal_document,
         lost_property=lost_property,
         steps=steps,
@@ -522,6 +546,11 @@ def _legal_file(world: World, person: str, target: str) -> dict[str, Any]:
     assert world.legal_document is not None
     scan = LegalDocumentFile.objects.get(document=world.legal_document)
     return {"pk": world.legal_document.pk, "file_id": scan.pk}
+
+
+def _improvement(world: World, person: str, target: str) -> dict[str, Any]:
+    assert world.action is not None
+    return {"pk": world.action.pk}
 
 
 def _lost(world: World, person: str, target: str) -> dict[str, Any]:
@@ -984,6 +1013,54 @@ MATRIX: dict[str, list[Check]] = {
         )
     ],
     "lost_property_statistics": [Check(who=LOST_STATISTICS)],
+    # Improvement actions (issue 18 §1).
+    "reports:improvement_list": [Check()],
+    "reports:improvement_new": [
+        Check(who=ACTION_MANAGE),
+        Check(
+            method="post",
+            who=ACTION_MANAGE,
+            body=lambda w, c: {
+                "title": "培训",
+                "root_cause": "people",
+                "department": w.org.service.pk,
+                "owner": w.org.handler.pk,
+                "due_date": improvement_default_due(department_id=w.org.service.pk).isoformat(),
+                "check_days": 30,
+            },
+        ),
+    ],
+    "reports:improvement_detail": [Check(who=ACTION_READ, bound=ACTION, kwargs=_improvement)],
+    "reports:improvement_start": [
+        Check(method="post", who=ACTION_OWNER, bound=ACTION, kwargs=_improvement)
+    ],
+    "reports:improvement_complete": [
+        Check(
+            method="post",
+            who=ACTION_OWNER,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {"evidence": "已培训"},
+        )
+    ],
+    "reports:improvement_verify": [
+        Check(
+            method="post",
+            who=ACTION_VERIFY,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {"effective": "yes", "note": "有效"},
+        )
+    ],
+    "reports:improvement_link": [
+        Check(
+            method="post",
+            who=ACTION_MANAGE,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {"complaint": w.reference(IN)},
+        )
+    ],
     # The API.
     "api-legal-documents": [
         # Everyone lists: those without the register get the papers forwarded to them (none).
@@ -1440,6 +1517,8 @@ def expected(check: Check, person: str, target: str) -> frozenset[int]:
             return frozenset({404})
         if check.writes and target not in IN_CHARGE[person]:
             return frozenset({check.refused if check.refused == 404 else 403})
+    if check.bound == ACTION and person not in ACTION_READ:
+        return frozenset({404})
     if person not in check.who:
         return frozenset({check.refused})
     if check.bound == CASE and check.refused == 404 and target not in IN_CHARGE[person]:
