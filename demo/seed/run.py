@@ -19,6 +19,7 @@ from demo.seed.checklists import ensure_checklists
 from demo.seed.clock import SimulatedClock, WorkCalendar, local
 from demo.seed.customers import CustomerProfile, make_customers
 from demo.seed.duty import ensure_duty_rota
+from demo.seed.improvement import ensure_improvement_actions
 from demo.seed.injury import injury_record_case
 from demo.seed.mailboxes import ensure_demo_mailbox
 from demo.seed.organisation import Org, ensure_organisation
@@ -114,6 +115,8 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
             # and written a minute ago, as the history ends.
             with mock.patch.object(timezone, "now", lambda: limit):
                 ensure_registers(org, limit)
+                # Improvement actions (issue 18 §1): one verified effective, one overdue.
+                ensure_improvement_actions(org, limit)
             email_settings.send_email = sending
             email_settings.save(update_fields=["send_email"])
             # A minute ago, as the history ends: news now, sent once the transaction commits.
