@@ -56,6 +56,9 @@ def _fallen_category(org: Org, done_at: datetime) -> str:
     the verified action shows what a working change looks like."""
     best, drop = "repair-quality", None
     for code, category in org.categories.items():
+        # The service department's categories: the action is a change of its after-sales visits.
+        if category.default_department_id != org.departments["service"].pk:
+            continue
         probe = ImprovementAction(category=category, done_at=done_at, check_days=CHECK_DAYS)
         effect = action_effect(action=probe, now=done_at + timedelta(days=CHECK_DAYS + 2))
         fell = effect.before - effect.after if effect is not None else 0

@@ -44,6 +44,12 @@ class Effect:
         return effect_change_percent(before=self.before, after=self.after)
 
     @property
+    def fall_percent(self) -> float | None:
+        """How much they fell, as a positive share of the period before (None: none before)."""
+        change = self.change_percent
+        return None if change is None else -change
+
+    @property
     def fell(self) -> bool:
         return effect_fell(before=self.before, after=self.after)
 

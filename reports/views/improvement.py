@@ -129,15 +129,19 @@ def _initial(request: HttpRequest, user: User) -> dict[str, Any]:
         )
     code = request.GET.get("category", "").strip()
     if code:
-        found = Category.objects.filter(code=code).values_list("pk", flat=True).first()
+        found = (
+            Category.objects.filter(code=code).values_list("pk", "default_department_id").first()
+        )
         if found is not None:
-            initial["category"] = found
+            # The category's department owns what rises in it, unless a case said otherwise.
+            initial["category"] = found[0]
+            initial.setdefault("department", found[1])
     if request.GET.get("product"):
         initial["product"] = request.GET["product"][:200]
     if request.GET.get("from") == "report":
         initial["from_report"] = True
     department_id = initial.get("department") or user.department_id
-    initial.setdefault("department", department_id)
+    initial["department"] = department_id
     initial["owner"] = None
     initial["due_date"] = improvement_default_due(department_id=department_id)
     return initial
