@@ -445,3 +445,24 @@ def test_the_market_presets_are_loaded_and_not_in_force(seeded):
     assert {market: state.loaded for market, state in states.items()} == dict.fromkeys(PRESETS, 4)
     assert not any(state.active for state in states.values())
     assert policy_for(severity="general", category=None).code == "default-general"
+
+
+def test_the_improvement_actions_have_one_verified_effective_and_one_overdue(seeded):
+    """Issue 18 §1: the demo's actions, one verified effective with the figures it was judged on,
+    one overdue and escalated; those from a case are on its timeline."""
+    from complaints.models import ActionStatus, ImprovementAction
+
+    now = timezone.now()
+    actions = list(ImprovementAction.objects.order_by("pk"))
+    assert len(actions) == 4
+    effective = [a for a in actions if a.status == ActionStatus.EFFECTIVE]
+    assert len(effective) == 1
+    assert effective[0].effect_before > effective[0].effect_after
+    overdue = [a for a in actions if a.is_overdue(now)]
+    assert len(overdue) == 1 and overdue[0].escalated_level >= 1
+    assert {"case", "report"} <= {a.origin for a in actions}
+    for action in actions:
+        for link in action.case_links.all():
+            assert link.complaint.events.filter(
+                kind=CaseEvent.Kind.IMPROVEMENT_ACTION, data__action_id=action.pk
+            ).exists()

@@ -40,11 +40,14 @@ def _working_day(org: Org, department: str, start: datetime, days: int) -> date:
     return calendar.local_date(calendar.add_working_days(start, days))
 
 
-def _case(category: str) -> Complaint | None:
-    """The newest closed case of the category or of one just below it."""
+def _case(category: str, before: datetime) -> Complaint | None:
+    """The newest case of the category (or one just below it) closed before `before`: the
+    action follows from it, so its timeline has it first."""
     return (
         Complaint.objects.filter(
-            Q(category__code=category) | Q(category__parent__code=category), state=State.CLOSED
+            Q(category__code=category) | Q(category__parent__code=category),
+            state=State.CLOSED,
+            closed_at__lt=before,
         )
         .order_by("-received_at", "-id")
         .first()
@@ -81,7 +84,7 @@ def ensure_improvement_actions(org: Org, now: datetime) -> None:
     category = org.categories[code]
     department = category.default_department or service
     owner = department.head or manager
-    case = _case(code)
+    case = _case(code, started)
     with _at(started):
         verified = improvement_action_record(
             actor=manager,
@@ -117,7 +120,7 @@ def ensure_improvement_actions(org: Org, now: datetime) -> None:
 
     # Overdue: due four working days ago, still in progress.
     created = now - timedelta(days=30)
-    repair = _case("repair-quality")
+    repair = _case("repair-quality", created)
     with _at(created):
         overdue = improvement_action_record(
             actor=head,
@@ -142,7 +145,7 @@ def ensure_improvement_actions(org: Org, now: datetime) -> None:
 
     # In progress from a case, and open from a recurring product.
     soon = now - timedelta(days=3)
-    delivery = _case("delivery-damage") or _case("installation")
+    delivery = _case("delivery-damage", soon) or _case("installation", soon)
     with _at(soon):
         running = improvement_action_record(
             actor=manager,
