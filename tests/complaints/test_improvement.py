@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from accounts.models import AuditEntry
 from complaints.domain.improvement import effect_periods, moves_from
@@ -105,7 +106,7 @@ def test_what_is_checked(org, new_complaint, at_monday):
         "check_days",
         "complaint",
     }
-    with pytest.raises(InvalidInput) as weekend:
+    with translation.override("en"), pytest.raises(InvalidInput) as weekend:
         record(org, due_date=date(2026, 11, 21))  # a Saturday
     assert "working day" in weekend.value.fields["due_date"][0]
 
