@@ -233,6 +233,8 @@ class AuditEntry(models.Model):
         PAYMENT_RECORDED = "payment_recorded", _("Payment recorded against an agreement")
         IMPROVEMENT_ACTION_RECORDED = "improvement_recorded", _("Improvement action recorded")
         IMPROVEMENT_ACTION_CHANGED = "improvement_changed", _("Improvement action changed")
+        COMPLAINTS_LINKED = "complaints_linked", _("Complaints linked as related")
+        COMPLAINTS_MERGED = "complaints_merged", _("Complaint merged as a duplicate")
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=40, choices=Action.choices)

@@ -267,7 +267,7 @@ COMPLAINTS_SMS_TEMPLATES = {
     (kind, language): os.environ.get(
         f"COMPLAINTS_SMS_TEMPLATE_{kind.upper()}" + ("_EN" if language == "en" else ""), ""
     )
-    for kind in ("acknowledgement", "tracking_link", "reply")
+    for kind in ("acknowledgement", "tracking_link", "reply", "merged")
     for language in ("zh-hans", "en")
 }
 # Alibaba Cloud SMS (complaints.sms.aliyun.AliyunBackend): credentials under the names of the
@@ -376,6 +376,10 @@ HEALTH_DEFERRED_TASKS_MAX_AGE_SECONDS = env_int("HEALTH_DEFERRED_TASKS_MAX_AGE_S
 FINANCE_DEPARTMENT_CODE = os.environ.get("FINANCE_DEPARTMENT_CODE", "finance")
 QUALITY_DEPARTMENT_CODE = os.environ.get("QUALITY_DEPARTMENT_CODE", "quality")
 COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS = int(os.environ.get("COMPLAINTS_FOLLOW_UP_MAX_ATTEMPTS", "3"))
+# Repeat and duplicate complaints (issue 18 §4): at intake, cases of the same customer (phone,
+# e-mail) or the same order number that are open, or ended at most this many days ago, are shown
+# as possible duplicates; a duplicate can be merged into one of them within the same window.
+COMPLAINTS_DUPLICATE_WINDOW_DAYS = int(os.environ.get("COMPLAINTS_DUPLICATE_WINDOW_DAYS", "30"))
 COMPLAINTS_EVIDENCE_MAX_BYTES = int(
     os.environ.get("COMPLAINTS_EVIDENCE_MAX_BYTES", str(25 * 1024 * 1024))
 )

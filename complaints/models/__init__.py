@@ -41,6 +41,7 @@ from .injury import (
     InjuryWitness,
 )
 from .investigation import EvidenceFile, Handoff
+from .links import CaseLink
 from .mailboxes import InboundEmail, Mailbox
 from .notifications import Notification
 from .outside_bodies import (
@@ -75,6 +76,7 @@ __all__ = [
     "AgreementPayment",
     "BodyKind",
     "CaseEvent",
+    "CaseLink",
     "CaseParticipant",
     "Category",
     "Channel",

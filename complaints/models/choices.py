@@ -90,6 +90,8 @@ class ContactPurpose(models.TextChoices):
     REJECTION = "rejection", _("Notice of non-acceptance")
     # A new tracking link the customer asked for on the public pages.
     TRACKING_LINK = "tracking_link", _("Tracking link")
+    # The complaint was merged into another: the customer is told the one reference to follow.
+    MERGED = "merged", _("Notice of merged complaints")
 
 
 class FollowUpMethod(models.TextChoices):

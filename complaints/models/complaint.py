@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -325,6 +326,9 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(state__in=OPEN_STATES),
                 name="complaint_open_report_idx",
             ),
+            # Repeat and duplicate complaints (issue 18 §4): the same order or receipt number,
+            # however its letters were cased.
+            models.Index(Upper("order_ref"), name="complaint_order_ref_idx"),
             # "Handled by me": the person's participations merged with the open cases by id.
             models.Index(
                 fields=["id"],

@@ -25,6 +25,7 @@ class CustomerText(models.Model):
         ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
         TRACKING_LINK = "tracking_link", _("Tracking link")
         REPLY = "reply", _("Reply notice and survey link")
+        MERGED = "merged", _("Notice of merged complaints")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

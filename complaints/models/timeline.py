@@ -75,6 +75,8 @@ class CaseEvent(models.Model):
         INJURY = "injury", _("Personal-injury record")
         MAIL_FILES_REFUSED = "mail_files_refused", _("E-mail attachments not accepted")
         IMPROVEMENT_ACTION = "improvement_action", _("Improvement action")
+        LINKED = "linked", _("Linked to a related complaint")
+        MERGED_IN = "merged_in", _("Duplicate merged in")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",
@@ -148,6 +150,8 @@ WORK_KINDS: frozenset[str] = frozenset(
         CaseEvent.Kind.QUALITY_REFERRED,
         CaseEvent.Kind.QUALITY_ANSWERED,
         CaseEvent.Kind.INJURY,
+        CaseEvent.Kind.LINKED,
+        CaseEvent.Kind.MERGED_IN,
     }
 )
 

@@ -32,9 +32,11 @@ from complaints.models import (
     Customer,
     CustomerContact,
     CustomerEmail,
+    CustomerText,
 )
 from complaints.public_links import tracking_url
 from complaints.services.contacts import log_contact
+from complaints.services.customer_texts import customer_text_on_commit
 from complaints.services.notifications import (
     case_thread_id,
     outbox_resend_ids,
@@ -191,6 +193,32 @@ def rejection_notice(
         context={"explanation": explanation},
         at=at,
     )
+
+
+def merge_notice(*, duplicate: Complaint, survivor: Complaint, at: datetime | None = None) -> str:
+    """Tell the customer their complaint `duplicate` is handled together with `survivor`: the one
+    reference to follow, by e-mail (recorded on the duplicate) or else by text (on the survivor,
+    whose link it carries). Another customer's case is named by its reference only, never
+    linked, and never texted. Returns the Delivery code. Called in the merge's transaction."""
+    same_customer = duplicate.customer_id == survivor.customer_id
+    delivery = delivery_for(duplicate.customer)
+    if delivery == Delivery.EMAILED:
+        customer_email_send(
+            complaint=duplicate,
+            purpose=ContactPurpose.MERGED,
+            template="customer_merged",
+            context={
+                "survivor": survivor,
+                "tracking_url": tracking_url(survivor) if same_customer else "",
+            },
+            at=at,
+        )
+        return delivery
+    if same_customer and customer_text_on_commit(
+        complaint=survivor, kind=CustomerText.Kind.MERGED, key=f"merged:{duplicate.pk}"
+    ):
+        return Delivery.TEXTED
+    return delivery
 
 
 def customer_emails_send(*, email_ids: Iterable[int]) -> tuple[int, list[Exception]]:

@@ -225,7 +225,7 @@ def complaint_create(
         subject=subject.strip(),
         description=description.strip(),
         product_or_service=product_or_service,
-        order_ref=order_ref,
+        order_ref=(order_ref or "").strip(),
         expected_resolution=expected_resolution,
         remedy_sought=remedy_sought,
         amount_claimed=amount_claimed,

@@ -36,7 +36,12 @@ from complaints.models import (
 from complaints.selectors import complaint_is_workable_by
 from complaints.services.common import ensure_workable, lock_for_change, save_change
 from complaints.services.contacts import log_contact
-from complaints.services.customer_emails import Delivery, delivery_for, rejection_notice
+from complaints.services.customer_emails import (
+    Delivery,
+    delivery_for,
+    merge_notice,
+    rejection_notice,
+)
 from complaints.services.customer_texts import customer_text_on_commit
 from complaints.services.notifications import notifications_settle_case
 from complaints.services.reply import reply_email_on_commit
@@ -115,6 +120,14 @@ def _after_reply(
 def _after_reject(
     complaint: Complaint, actor: User | None, data: Input, at: datetime
 ) -> dict[str, Any]:
+    # Merged as a duplicate (complaints.services.duplicates): the survivor comes as a case, which
+    # no form or API body can send, and the customer is told the one reference to follow.
+    survivor = data.get("merged_into")
+    if isinstance(survivor, Complaint):
+        return {
+            "notice": merge_notice(duplicate=complaint, survivor=survivor, at=at),
+            "merged_into": survivor.reference,
+        }
     # The rules require the customer to be told the ground: by e-mail when we have an address.
     notice = delivery_for(complaint.customer)
     if notice == Delivery.EMAILED:
