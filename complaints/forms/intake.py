@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,17 @@ class IntakeForm(ServiceForm):
         # The browser asks for these at once; the service checks them again (and phone or e-mail).
         for name in ("customer_name", "subject", "description"):
             self.fields[name].widget.attrs["required"] = True
+        # The order number, like the phone and e-mail, looks for possible duplicates as typed.
+        self.fields["order_ref"].widget.attrs.update(
+            {
+                "hx-get": reverse("customer_lookup"),
+                "hx-trigger": "input changed delay:500ms, change",
+                "hx-target": "#customer-lookup",
+                "hx-swap": "innerHTML",
+                "hx-include": "#id_customer_phone, #id_customer_email, #id_order_ref",
+                "autocomplete": "off",
+            }
+        )
         if not can_answer_on_spot:
             del self.fields["answered_on_spot"]
             del self.fields["on_spot_answer"]

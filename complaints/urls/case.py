@@ -56,6 +56,8 @@ urlpatterns = [
     path(f"{_case}checklist/", case.case_checklist_step, name="case_checklist_step"),
     path(f"{_case}contact-details/", case.case_unmask, name="case_unmask"),
     path(f"{_case}legal-hold/", case.case_legal_hold, name="case_legal_hold"),
+    path(f"{_case}links/", case.case_link, name="case_link"),
+    path(f"{_case}merge/", case.case_merge, name="case_merge"),
     path(
         f"{_case}outside-bodies/<slug:action>/",
         case.case_outside_body,

@@ -14,6 +14,7 @@ from complaints.selectors import (
     customer_contact_history,
     customer_get_for_user,
 )
+from complaints.selectors.duplicates import customer_repeat_standing
 
 
 @login_required
@@ -34,6 +35,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_count": sum(1 for c in complaints if c.is_open),
             "average_satisfaction": sum(scores) / len(scores) if scores else None,
             "contacts": customer_contact_history(user=request.user, customer=customer),
+            "repeat": customer_repeat_standing(customer_id=customer.pk),
             "outcome_labels": dict(Outcome.choices),
             "remedy_labels": dict(Remedy.choices),
         },

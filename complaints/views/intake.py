@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import errors
 from complaints.forms.intake import IntakeForm
 from complaints.selectors import customer_history
+from complaints.selectors.duplicates import possible_duplicates
 from complaints.services.intake_desk import can_answer_on_spot, complaint_intake
 from complaints.views.case.files import refused_text
 from config.api_errors import database_unavailable_message
@@ -38,9 +39,13 @@ def _render(
     history = (
         customer_history(user=request.user, phone=phone, email=email) if phone or email else None
     )
+    order_ref = form["order_ref"].value() or ""
     context = {
         "form": form,
         "history": history,
+        "duplicates": possible_duplicates(
+            user=request.user, phone=phone, email=email, order_ref=order_ref
+        ),
         "lookup_done": bool(phone or email),
         "unavailable": unavailable,
     }
@@ -96,14 +101,19 @@ def intake(request: HttpRequest) -> HttpResponse:
 @permission_required(RECEIVE, raise_exception=True)
 @require_GET
 def customer_lookup(request: HttpRequest) -> HttpResponse:
-    """htmx partial: the known customer behind the phone or e-mail being typed, and their history."""
+    """htmx partial: the known customer behind the phone or e-mail being typed, their history,
+    and the possible duplicates by those and the order number (issue 18 §4)."""
     phone = request.GET.get("customer_phone", "").strip()
     email = request.GET.get("customer_email", "").strip()
+    order_ref = request.GET.get("order_ref", "").strip()
     history = (
         customer_history(user=request.user, phone=phone, email=email) if phone or email else None
+    )
+    duplicates = possible_duplicates(
+        user=request.user, phone=phone, email=email, order_ref=order_ref
     )
     return render(
         request,
         "staff/intake/_customer_lookup.html",
-        {"history": history, "lookup_done": bool(phone or email)},
+        {"history": history, "duplicates": duplicates, "lookup_done": bool(phone or email)},
     )

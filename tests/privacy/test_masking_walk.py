@@ -325,6 +325,8 @@ POST_ONLY = {
     "case_quality_answer",
     "case_unmask",
     "case_legal_hold",
+    "case_link",
+    "case_merge",
     "case_outside_body",
     "rights_export",
     "rights_refuse",
@@ -532,6 +534,8 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-complaint-detail": [{"reference": complaint.reference}],
         "api-transitions": [{"reference": complaint.reference}],
         "api-events": [{"reference": complaint.reference}],
+        "api-possible-duplicates": [{"reference": complaint.reference}],
+        "api-links": [{"reference": complaint.reference}],
         "api-evidence": [{"reference": complaint.reference}],
         "api-evidence-detail": [
             {"reference": complaint.reference, "evidence_id": item.pk}

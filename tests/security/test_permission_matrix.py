@@ -137,6 +137,8 @@ APPROVE = frozenset({"head", "manager", "executive"})
 PAUSE = TRIAGE | INVESTIGATE | FOLLOW_UP
 UNMASK = frozenset({"agent", "handler", "head", "executive", "other_handler"})
 LEGAL_HOLD = frozenset({"manager", "executive"})
+LINK = RECEIVE | TRIAGE | INVESTIGATE
+MERGE = frozenset({"agent", "head", "manager"})  # reject_complaint: a merge ends the duplicate
 OUTSIDE_BODY = CONTACT
 AGREEMENT = frozenset({"handler", "head", "manager", "other_handler"})
 PAYMENT = frozenset({"manager"})
@@ -877,6 +879,22 @@ MATRIX: dict[str, list[Check]] = {
     "case_legal_hold": [
         Check(method="post", bound=CASE, who=LEGAL_HOLD, body=_body(reason="诉讼中"))
     ],
+    "case_link": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=LINK,
+            body=lambda world, case: {"other": world.cases[case].reference, "comment": "同一事"},
+        )
+    ],
+    "case_merge": [
+        Check(
+            method="post",
+            bound=CASE,
+            who=MERGE,
+            body=lambda world, case: {"into": world.cases[case].reference},
+        )
+    ],
     "case_outside_body": [
         Check(
             method="post",
@@ -1161,6 +1179,26 @@ MATRIX: dict[str, list[Check]] = {
         ),
     ],
     "api-events": [Check(api=True, bound=CASE)],
+    "api-possible-duplicates": [Check(api=True, bound=CASE)],
+    "api-links": [
+        Check(api=True, bound=CASE),
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=LINK,
+            body=lambda world, case: {"other": world.cases[case].reference},
+        ),
+    ],
+    "api-merge": [
+        Check(
+            api=True,
+            method="post",
+            bound=CASE,
+            who=MERGE,
+            body=lambda world, case: {"into": world.cases[case].reference},
+        )
+    ],
     "api-notes": [
         Check(api=True, method="post", bound=CASE, who=COMMENT, body=_api_body(text="备注"))
     ],

@@ -22,6 +22,7 @@ from complaints.views.case.decisions import (
 from complaints.views.case.files import case_evidence, case_evidence_file
 from complaints.views.case.injury import case_injury
 from complaints.views.case.legal_hold import case_legal_hold
+from complaints.views.case.links import case_link, case_merge
 from complaints.views.case.outside_bodies import case_outside_body
 from complaints.views.case.page import case_detail, case_panel
 from complaints.views.case.procedures import (
@@ -49,6 +50,8 @@ __all__ = [
     "case_handoff",
     "case_injury",
     "case_legal_hold",
+    "case_link",
+    "case_merge",
     "case_note",
     "case_outside_body",
     "case_panel",

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -88,11 +89,17 @@ from complaints.selectors import (
     decision_eligible_approvers,
 )
 from complaints.selectors.case import signing_texts_active
+from complaints.selectors.duplicates import (
+    customer_repeat_standing,
+    linked_cases,
+    possible_duplicates_of,
+)
 from complaints.selectors.improvement import improvement_actions_of_case
 from complaints.selectors.injury import InjuryCard, injury_card, injury_compensation_total
 from complaints.selectors.registers import VIEW_LOST, can_read_legal_register
 from complaints.services import available_transitions, can_approve
 from complaints.services.decisions import can_approve_amount
+from complaints.services.duplicates import LINK_NEEDS, MERGE_NEEDS, MERGEABLE_STATES
 from complaints.services.improvement import can_manage_actions
 from complaints.services.injury import may_record_injury
 from complaints.services.legal_documents import can_record_legal_documents
@@ -235,6 +242,9 @@ WRITE_CONTEXT = (
     "can_resume",
     "agreement_form",
     "quality_form",
+    "can_link",
+    "can_merge",
+    "possible_duplicates",
 )
 
 
@@ -640,6 +650,7 @@ class CasePage:
             "legal_hold_form": folded("legal_hold"),
             "outside_body_form": folded("outside_body"),
             **register_context(user, complaint),
+            **links_context(user, complaint, workable=self.workable),
         }
         if not self.workable:
             # Someone who worked on the case and passed it on reads it; no form, no button.
@@ -735,6 +746,31 @@ class CasePage:
         approve = self.bound.get(f"{key}:approve") or ApproveForm(id_prefix=f"approve{decision.pk}")
         refuse = self.bound.get(f"{key}:refuse") or RefuseForm(id_prefix=f"refuse{decision.pk}")
         return approve, refuse
+
+
+def links_context(user: User, complaint: Complaint, *, workable: bool) -> dict[str, Any]:
+    """The related complaints' card and the repeat badge (issue 18 §4): the linked cases; at
+    intake and triage, the possible duplicates with what this user may do with them."""
+    can_link = workable and complaint.is_open and _can(user, *LINK_NEEDS)
+    can_merge = workable and complaint.state in MERGEABLE_STATES and _can(user, *MERGE_NEEDS)
+    duplicates = (
+        possible_duplicates_of(user=user, complaint=complaint)
+        if (can_link or can_merge) and complaint.state in MERGEABLE_STATES
+        else []
+    )
+    linked = linked_cases(user=user, complaint=complaint)
+    return {
+        "linked": linked,
+        "merged_into": next(
+            (row.complaint for row in linked if row.kind == "duplicate" and not row.merged_here),
+            None,
+        ),
+        "duplicate_window_days": settings.COMPLAINTS_DUPLICATE_WINDOW_DAYS,
+        "possible_duplicates": duplicates,
+        "repeat": customer_repeat_standing(customer_id=complaint.customer_id),
+        "can_link": can_link,
+        "can_merge": can_merge,
+    }
 
 
 def evidence_context(user: User, evidence: list[EvidenceFile]) -> dict[str, Any]:

@@ -202,6 +202,11 @@ def _transition(event: CaseEvent, who: str, data: dict) -> Entry:
     spec = TRANSITIONS.get(event.transition)
     if event.transition == "answer_on_spot":
         sentence = _("%(who)s answered the complaint on the spot (%(from)s → %(to)s).") % values
+    elif event.transition == "reject" and data.get("merged_into"):
+        sentence = _("%(who)s merged the complaint into %(survivor)s as a duplicate.") % {
+            **values,
+            "survivor": data["merged_into"],
+        }
     elif event.transition == "reject":
         sentence = _("%(who)s did not accept the complaint (不予受理).") % values
     elif event.transition == "withdraw" and by_customer(event):
@@ -847,6 +852,27 @@ def _improvement_action(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, details, labels.get(str(what), _("Note")), tone=tone)
 
 
+def _linked(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _("%(who)s linked this complaint to %(other)s as related.") % {
+        "who": who,
+        "other": data.get("other", "—"),
+    }
+    return Entry(event, sentence, [], _("Comment"))
+
+
+def _merged_in(event: CaseEvent, who: str, data: dict) -> Entry:
+    sentence = _(
+        "%(who)s merged complaint %(duplicate)s into this one as a duplicate: its evidence and the "
+        "customer's messages are copied here; its own timeline stays on it."
+    ) % {"who": who, "duplicate": data.get("duplicate", "—")}
+    details = [
+        (_("Evidence files copied"), str(len(data.get("evidence") or []))),
+        (_("Customer messages copied"), str(len(data.get("contacts") or []))),
+        (_("Entries on its timeline"), str(data.get("events", "—"))),
+    ]
+    return Entry(event, sentence, details, _("Comment"), tone="warn")
+
+
 def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
 
@@ -1004,4 +1030,6 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.INJURY: _injury,
     Kind.MAIL_FILES_REFUSED: _mail_files_refused,
     Kind.IMPROVEMENT_ACTION: _improvement_action,
+    Kind.LINKED: _linked,
+    Kind.MERGED_IN: _merged_in,
 }
