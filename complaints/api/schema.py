@@ -188,7 +188,12 @@ _ITEM_PARAMETERS = (
     "{referral_id}",
 )
 # Operations whose change is based on a version: a link from a single complaint sends its version.
-_VERSIONED = ("complaints_triage", "complaints_transitions_perform", "complaints_handoffs_create")
+_VERSIONED = (
+    "complaints_triage",
+    "complaints_transitions_perform",
+    "complaints_handoffs_create",
+    "complaints_merge",
+)
 _BODY_TARGETS = [
     "complaints_outside_bodies_documents_create",
     "complaints_outside_bodies_sign",

@@ -133,9 +133,7 @@ def render_text(text: CustomerText) -> str:
         if text.kind == CustomerText.Kind.ACKNOWLEDGEMENT:
             message = _("Complaint %(reference)s received. Track it: %(link)s")
         elif text.kind == CustomerText.Kind.MERGED:
-            message = _(
-                "Your complaints are now handled together as %(reference)s. Track it: %(link)s"
-            )
+            message = _("Complaints joined as %(reference)s. Track it: %(link)s")
         elif text.kind == CustomerText.Kind.TRACKING_LINK:
             message = _("Track complaint %(reference)s: %(link)s")
         else:

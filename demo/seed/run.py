@@ -18,6 +18,7 @@ from complaints.services import complaint_create
 from demo.seed.checklists import ensure_checklists
 from demo.seed.clock import SimulatedClock, WorkCalendar, local
 from demo.seed.customers import CustomerProfile, make_customers
+from demo.seed.duplicates import duplicate_cases
 from demo.seed.duty import ensure_duty_rota
 from demo.seed.improvement import ensure_improvement_actions
 from demo.seed.injury import injury_record_case
@@ -126,6 +127,8 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
             outside_body_case(org, now=limit)
             # The personal-injury record of the open injury case (issue 16 §1).
             injury_record_case(org, now=limit)
+            # A duplicate merged into its case and a repeat complainant (issue 18 §4).
+            duplicate_cases(org, now=limit)
         # Last month's report snapshot, as the beat job would have kept it on the 1st (not
         # e-mailed: the demo's history is not news); there already when seeded again.
         snapshot_build(period=last_full_month(timezone.localtime(now).date()), now=now)
