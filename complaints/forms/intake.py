@@ -135,7 +135,10 @@ class IntakeForm(ServiceForm):
                 "hx-trigger": "input changed delay:500ms, change",
                 "hx-target": "#customer-lookup",
                 "hx-swap": "innerHTML",
-                "hx-include": "#id_customer_phone, #id_customer_email, #id_order_ref",
+                "hx-include": ", ".join(
+                    f"#{self[name].auto_id}"
+                    for name in ("customer_phone", "customer_email", "order_ref")
+                ),
                 "autocomplete": "off",
             }
         )
