@@ -74,7 +74,12 @@ CONFIG = schemathesis.Config.from_dict(
 # (test_the_links_are_published) and their operations are called by the stateless test and
 # tests/api/test_procedures_api.py and test_injury_api.py, but with their targets behind every
 # complaint the walk's first ~150 calls (the limit above) no longer reach the lists it must reach.
-PROCEDURES = r"^complaints_(agreements|quality_referrals|injury)_"
+# The same for the related and duplicate complaints' operations (issue 18 §4; called by the
+# stateless test and tests/api/test_duplicates_api.py).
+PROCEDURES = (
+    r"^complaints_(agreements|quality_referrals|injury)_"
+    r"|^complaints_(possible_duplicates_list|links_list|links_create|merge)$"
+)
 schema = schemathesis.openapi.from_wsgi(
     "/api/schema/", get_wsgi_application(), config=CONFIG
 ).exclude(operation_id_regex=PROCEDURES)

@@ -567,6 +567,7 @@ def test_every_api_answer_for_every_role(world: World) -> None:
     writes = {
         "api-transition-run",
         "api-notes",
+        "api-merge",
         "api-contacts",
         "api-follow-ups",
         "api-handoffs",
