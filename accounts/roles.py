@@ -60,6 +60,9 @@ _VIEW_ALL = [
     "complaints.view_injurywitness",
     "complaints.view_injurydocument",
     "complaints.view_injurycompensation",
+    # The case library and the canned replies are read by every staff role (issue 18 §2-3).
+    "complaints.view_casestudy",
+    "complaints.view_cannedreply",
     "sla.view_clock",
     "sla.view_clockpause",
     "sla.view_escalation",
@@ -123,6 +126,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         # Risk control (风险防控部) records lost property and what came of it (§五.3).
         "complaints.record_lost_property",
         "complaints.record_injury",
+        # Its handler proposes a closed case as a teaching case (案例分享, issue 18 §2).
+        "complaints.propose_case_study",
     ],
     Role.DEPT_HEAD: [
         *_VIEW_ALL,
@@ -150,6 +155,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.record_injury",
         # Issue 18 §1: heads start improvement actions for their departments.
         "complaints.manage_improvement_action",
+        "complaints.propose_case_study",
         "reports.view_dashboard",
         "reports.export_complaints",
     ],
@@ -190,6 +196,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "complaints.manage_improvement_action",
         "complaints.verify_improvement_action",
         "complaints.view_all_improvement_actions",
+        # The case library's reviewers, and the keepers of the canned replies (issue 18 §2-3).
+        "complaints.propose_case_study",
+        "complaints.review_case_study",
+        "complaints.add_cannedreply",
+        "complaints.change_cannedreply",
+        "complaints.delete_cannedreply",
         "reports.view_dashboard",
         "reports.export_complaints",
         "reports.view_any_export",

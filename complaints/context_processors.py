@@ -66,6 +66,11 @@ class Workspace:
         """The improvement actions' link (整改措施): every role that reads them."""
         return self.user.has_perm("complaints.view_improvementaction")
 
+    @cached_property
+    def can_read_library(self) -> bool:
+        """The case library's link: every staff role (issue 18 §2)."""
+        return self.user.has_perm("complaints.view_casestudy")
+
     def can_read_reveals(self) -> bool:
         """The reveal report's link: auditors (complaints.views.privacy)."""
         return self.user.has_perm("complaints.view_contactreveal")

@@ -2,6 +2,7 @@
 counter intake locks to hand out reference numbers, and an edit could hand out a number twice."""
 
 from complaints.admin import (
+    canned,
     cases,
     categories,
     customers,
@@ -17,6 +18,7 @@ from complaints.admin import (
 )
 
 __all__ = [
+    "canned",
     "cases",
     "categories",
     "customers",

@@ -19,6 +19,7 @@ from complaints.forms.base import (
     datetime_local,
     yes_no,
 )
+from complaints.forms.canned import add_canned_field
 from complaints.forms.pickers import tree_picker
 from complaints.models import (
     Category,
@@ -186,6 +187,9 @@ class TransitionForm(VersionedForm):
                 del self.fields[name]
             else:
                 self.fields[name].widget.attrs["required"] = True
+        if spec.canned:
+            target = "content" if "content" in inputs else "findings"
+            add_canned_field(self, complaint=complaint, target=target)
         if spec.name == "withdraw":
             self.fields["comment"].label = _("What the customer said")
         if spec.name == "reject":
@@ -254,6 +258,13 @@ class RefuseForm(ServiceForm):
 
 
 class ContactForm(ServiceForm):
+    """Log a call or message; with the case given, its canned replies are offered."""
+
+    def __init__(self, *args: Any, complaint: Complaint | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            add_canned_field(self, complaint=complaint, target="summary")
+
     channel = forms.ChoiceField(label=_("Channel"), choices=CONTACT_CHANNELS, initial="phone")
     direction = forms.ChoiceField(
         label=_("Direction"), choices=ContactDirection.choices, initial="outbound"

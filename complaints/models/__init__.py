@@ -41,6 +41,7 @@ from .injury import (
     InjuryWitness,
 )
 from .investigation import EvidenceFile, Handoff
+from .library import CannedReply, CaseStudy
 from .links import CaseLink
 from .mailboxes import InboundEmail, Mailbox
 from .notifications import Notification
@@ -75,9 +76,11 @@ __all__ = [
     "Agreement",
     "AgreementPayment",
     "BodyKind",
+    "CannedReply",
     "CaseEvent",
     "CaseLink",
     "CaseParticipant",
+    "CaseStudy",
     "Category",
     "Channel",
     "CompensationHead",

@@ -31,6 +31,15 @@ class CustomerContact(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"))
+    # The canned reply (标准答复) the text was started from, if any (issue 18 §3).
+    canned_reply = models.ForeignKey(
+        "complaints.CannedReply",
+        verbose_name=_("canned reply used"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("customer contact")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from complaints.errors import ConditionNotMet, InvalidInput
 from complaints.models import (
+    CannedReply,
     CaseEvent,
     Channel,
     Complaint,
@@ -21,6 +22,7 @@ from complaints.models import (
     FollowUpMethod,
     State,
 )
+from complaints.services.canned import canned_reply_chosen, canned_reply_data
 from complaints.services.common import Needs, ensure_can_act, lock_for_change, save_change
 from complaints.services.notifications import notifications_settle_case
 from complaints.timeline import BY_CUSTOMER, new_event, record_event, record_events
@@ -39,6 +41,7 @@ def log_contact(
     at: datetime | None = None,
     by_customer: bool = False,
     timeline: list[CaseEvent] | None = None,
+    canned_reply: CannedReply | None = None,
 ) -> CustomerContact:
     """Write the contact row and its timeline entry; the caller holds the case lock.
 
@@ -46,6 +49,7 @@ def log_contact(
     `by_customer`: the customer wrote on the public pages (inbound, shown back to them).
     `timeline` given: the entry is added to it, for the caller to store with its own entries in
     one insert (complaints.timeline.record_events), in the same transaction.
+    `canned_reply`: the canned reply the text was started from, kept on the row and the entry.
     """
     contact = CustomerContact.objects.create(
         complaint=complaint,
@@ -55,6 +59,7 @@ def log_contact(
         summary=summary,
         by=actor,
         at=at or timezone.now(),
+        canned_reply=canned_reply,
     )
     is_staff_reply = actor is not None and direction == ContactDirection.OUTBOUND
     if is_staff_reply and complaint.first_response_at is None:
@@ -71,6 +76,7 @@ def log_contact(
             "channel": channel,
             "direction": direction,
             "purpose": purpose,
+            **(canned_reply_data(canned_reply) if canned_reply else {}),
             **(BY_CUSTOMER if by_customer else {}),
         },
     )
@@ -101,9 +107,13 @@ def contact_record(
     summary: str,
     purpose: str = ContactPurpose.GENERAL,
     at: datetime | None = None,
+    canned_reply: CannedReply | int | str | None = None,
 ) -> CustomerContact:
+    """Log a call or message with the customer; `canned_reply`: the canned reply (or its id) the
+    text was started from."""
     ensure_can_act(actor=actor, complaint=complaint, perms=Needs.CONTACT)
     validate_contact(channel=channel, summary=summary)
+    chosen = canned_reply_chosen(complaint=complaint, value=canned_reply)
     if direction not in ContactDirection.values:
         raise InvalidInput({"direction": [_("Choose a direction.")]})
     if purpose not in ContactPurpose.values:
@@ -120,6 +130,7 @@ def contact_record(
         summary=summary.strip(),
         purpose=purpose,
         at=at,
+        canned_reply=chosen,
     )
     # log_contact sets the first response once; it never clears it.
     if locked.first_response_at is not None and locked.first_response_at != first_response_before:

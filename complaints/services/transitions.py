@@ -34,6 +34,7 @@ from complaints.models import (
     RejectionReason,
 )
 from complaints.selectors import complaint_is_workable_by
+from complaints.services.canned import canned_reply_chosen, canned_reply_data
 from complaints.services.common import ensure_workable, lock_for_change, save_change
 from complaints.services.contacts import log_contact
 from complaints.services.customer_emails import (
@@ -49,6 +50,7 @@ from complaints.timeline import BY_CUSTOMER, record_event
 from sla.services.clocks import clocks_after_transition
 
 Input = Mapping[str, Any]
+CANNED = "canned_reply"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class TransitionSpec:
     after: Callable[[Complaint, User | None, Input, datetime], dict[str, Any]] | None = None
     customer_visible: bool = False
     inputs: tuple[str, ...] = field(default=())
+    # Takes `canned_reply` (optional): the canned reply the text was started from (issue 18 §3).
+    canned: bool = False
 
 
 def _text(data: Input, name: str) -> str:
@@ -103,6 +107,7 @@ def _after_reply(
         purpose=ContactPurpose.REPLY,
         summary=_text(data, "content"),
         at=at,
+        canned_reply=data.get(CANNED),
     )
     emailed = reply_email_on_commit(complaint=complaint, contact=contact)
     # No e-mail address: a text tells them the answer is there, with the survey's link.
@@ -146,6 +151,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             validate=lambda c, data: _require(data, "findings"),
             method_kwargs=lambda data: {"findings": _text(data, "findings")},
             inputs=("findings",),
+            canned=True,
         ),
         TransitionSpec(
             "reject",
@@ -171,6 +177,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
             after=_after_reply,
             customer_visible=True,
             inputs=("channel", "content"),
+            canned=True,
         ),
         TransitionSpec("close", pgettext_lazy("workflow step", "Close"), customer_visible=True),
         TransitionSpec("reopen", gettext_lazy("Reopen (second handling)"), customer_visible=True),
@@ -278,8 +285,15 @@ def complaint_transition(
             if unmet:
                 raise ConditionNotMet(unmet)
             errors = spec.validate(locked, data)
+            canned = None
+            if spec.canned:
+                try:
+                    canned = canned_reply_chosen(complaint=locked, value=data.get(CANNED))
+                except InvalidInput as error:
+                    errors = {**errors, **error.fields}
             if errors:
                 raise InvalidInput(errors)
+            data = {**data, CANNED: canned}
 
             at = timezone.now()
             from_state = locked.state
@@ -301,6 +315,7 @@ def complaint_transition(
                 customer_visible=spec.customer_visible,
                 data={
                     **{key: data.get(key) for key in spec.inputs},
+                    **(canned_reply_data(canned) if canned else {}),
                     **extra,
                     **(BY_CUSTOMER if by_customer else {}),
                 },

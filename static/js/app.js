@@ -100,7 +100,22 @@
     var amountField = document.getElementById(button.getAttribute("data-amount-from") || "");
     var amount = amountField && amountField.value.trim() !== "" ? Number(amountField.value) : NaN;
     var shown = isNaN(amount) ? "____" : amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    var text = button.getAttribute("data-insert-text").split("{amount}").join(shown);
+    insertAtCursor(box, button.getAttribute("data-insert-text").split("{amount}").join(shown));
+  });
+
+  // <select data-canned-into="id">: a canned reply (标准答复, staff/case forms) picked puts its
+  // text, already filled in for the case by the server (the option's data-text), at the cursor.
+  // The select keeps its value: the form says which canned reply the text was started from.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-canned-into]")) return;
+    var option = select.options[select.selectedIndex];
+    var box = document.getElementById(select.getAttribute("data-canned-into"));
+    if (!box || !option || !option.hasAttribute("data-text")) return;
+    insertAtCursor(box, option.getAttribute("data-text"));
+  });
+
+  function insertAtCursor(box, text) {
     var start = box.selectionStart, end = box.selectionEnd;
     if (typeof start !== "number") { start = end = box.value.length; }
     var before = box.value.slice(0, start), after = box.value.slice(end);
@@ -110,7 +125,7 @@
     box.focus();
     box.setSelectionRange(caret, caret);
     box.dispatchEvent(new Event("input", { bubbles: true }));
-  });
+  }
 
   // A note added (staff/case/_note_form.html, data-reset-after-note): the timeline came back, so
   // the form is emptied; a refused note keeps its text.

@@ -172,7 +172,12 @@ def case_contact(request: HttpRequest, reference: str) -> HttpResponse:
     return perform(
         request,
         reference,
-        Action("contact", lambda c, data, files: ContactForm(data), _contact, needs=Needs.CONTACT),
+        Action(
+            "contact",
+            lambda c, data, files: ContactForm(data, complaint=c),
+            _contact,
+            needs=Needs.CONTACT,
+        ),
     )
 
 

@@ -96,6 +96,7 @@ from complaints.selectors.duplicates import (
 )
 from complaints.selectors.improvement import improvement_actions_of_case
 from complaints.selectors.injury import InjuryCard, injury_card, injury_compensation_total
+from complaints.selectors.library import case_study_of_complaint
 from complaints.selectors.registers import VIEW_LOST, can_read_legal_register
 from complaints.services import available_transitions, can_approve
 from complaints.services.decisions import can_approve_amount
@@ -104,6 +105,7 @@ from complaints.services.improvement import can_manage_actions
 from complaints.services.injury import may_record_injury
 from complaints.services.legal_documents import can_record_legal_documents
 from complaints.services.legal_hold import can_set_legal_hold
+from complaints.services.library import may_propose
 from complaints.services.lost_property import can_record_lost_property
 from complaints.services.outside_bodies import OUTSIDE_BODY_PERMISSIONS
 from complaints.services.quality import quality_pending
@@ -320,7 +322,7 @@ class CasePage:
         if complaint.state == State.DECISION and _can(user, "propose_decision"):
             offered["decision"] = self.decision_form
         if _can(user, "contact_customer"):
-            offered["contact"] = ContactForm
+            offered["contact"] = lambda: ContactForm(complaint=complaint)
         if is_open and _can(user, *PAUSE_PERMISSIONS) and any(c.paused_at is None for c in running):
             offered["pause"] = PauseForm
         if complaint.anonymised_at is None and can_set_legal_hold(user):
@@ -651,6 +653,7 @@ class CasePage:
             "outside_body_form": folded("outside_body"),
             **register_context(user, complaint),
             **links_context(user, complaint, workable=self.workable),
+            "library": self.library_context(),
         }
         if not self.workable:
             # Someone who worked on the case and passed it on reads it; no form, no button.
@@ -660,6 +663,16 @@ class CasePage:
             for row in context["decisions"]:
                 row.approvable, row.approve_form, row.refuse_form = False, None, None
         return context
+
+    def library_context(self) -> dict[str, Any]:
+        """A closed case's place in the case library (issue 18 §2): its copy, or whether this
+        user may propose it. Nothing (no query) for a case still open."""
+        if self.complaint.state != State.CLOSED:
+            return {}
+        return {
+            "study": case_study_of_complaint(complaint_id=self.complaint.pk),
+            "can_propose": may_propose(user=self.user, complaint=self.complaint),
+        }
 
     def transition_panels(self) -> list[TransitionPanel]:
         panels: list[TransitionPanel] = []

@@ -246,6 +246,7 @@ def _transition(event: CaseEvent, who: str, data: dict) -> Entry:
     notice = _customer_told(data.get("notice"))
     if notice:
         details.append((_("Notice to the customer"), notice))
+    details += _canned(data)
     tone = "danger" if event.transition in ("reject", "withdraw") else "move"
     return Entry(event, sentence, details, comment_label=_("Comment"), tone=tone)
 
@@ -391,8 +392,16 @@ def _contact(event: CaseEvent, who: str, data: dict) -> Entry:
         sentence = _("%(who)s contacted the customer (%(channel)s).") % values
     if by_customer(event):
         return Entry(event, sentence, [], comment_label=_("Message"), tone="contact")
-    details = [(_("Purpose"), label(ContactPurpose, data.get("purpose")))]
+    details = [(_("Purpose"), label(ContactPurpose, data.get("purpose"))), *_canned(data)]
     return Entry(event, sentence, details, comment_label=_("What was said"), tone="contact")
+
+
+def _canned(data: dict) -> list[tuple[str, str]]:
+    """The canned reply (标准答复) the text was started from, by its title when used."""
+    if not data.get("canned_reply_id"):
+        return []
+    title = data.get("canned_reply_title") or f"#{data['canned_reply_id']}"
+    return [(_("Canned reply used"), str(title))]
 
 
 def _follow_up(event: CaseEvent, who: str, data: dict) -> Entry:
