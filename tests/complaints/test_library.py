@@ -23,7 +23,11 @@ from complaints.services.library import (
     may_propose,
     rounded_amount,
 )
-from complaints.services.retention import CAUSE_ERASURE, complaints_anonymise, retention_anonymise_batch
+from complaints.services.retention import (
+    CAUSE_ERASURE,
+    complaints_anonymise,
+    retention_anonymise_batch,
+)
 from tests.complaints.privacy_cases import MARK, MARK_PHONE, worked_case
 
 pytestmark = pytest.mark.django_db

@@ -42,7 +42,7 @@ from complaints.api.serializers import records as record_serializers
 from complaints.api.serializers import reference as reference_serializers
 from complaints.api.serializers import registers as register_serializers
 from complaints.api.serializers.fields import ContactDetailField
-from complaints.models import LegalDocument, LostProperty, Notification, State
+from complaints.models import CaseStudy, LegalDocument, LostProperty, Notification, State
 from complaints.privacy import (
     CONTACT_FIELDS,
     contact_in_clear,
@@ -339,6 +339,7 @@ POST_ONLY = {
     "reports:improvement_complete",
     "reports:improvement_verify",
     "reports:improvement_link",
+    "library_review",
 }
 NOT_WALKED = {
     "set_language": "changes the language, no data",
@@ -446,7 +447,24 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         "reports:improvement_list": [({}, {}), ({}, {"show": "all", "status": ""})],
         "reports:improvement_new": [({}, {}), ({}, {"complaint": complaint.reference})],
         "reports:improvement_detail": [({"pk": action.pk}, {})],
+        "library_list": [({}, {}), ({}, {"q": world.customer.name})],
+        "library_detail": [({"pk": _library_case(world).pk}, {})],
+        "case_library_propose": [(case, {})],
     }
+
+
+def _library_case(world: World) -> CaseStudy:
+    """A library case proposed from the case (issue 18 §2): a copy that names nobody."""
+    return CaseStudy.objects.create(
+        source=world.complaint,
+        title="维修后未试机",
+        story="空调维修后仍不制冷。",
+        lesson="维修后试机。",
+        channel="phone",
+        severity="general",
+        proposed_by=world.org.handler,
+        proposed_at=timezone.now(),
+    )
 
 
 def _register_entries(world: World) -> tuple[LegalDocument, LostProperty]:

@@ -45,6 +45,7 @@ from accounts.models import AuditEntry, User
 from complaints.models import (
     Agreement,
     CaseEvent,
+    CaseStudy,
     Complaint,
     ContactReveal,
     Decision,
@@ -163,6 +164,7 @@ ACTION_READ = frozenset({"handler", "head", "manager", "executive", "auditor"})
 ACTION_MANAGE = frozenset({"head", "manager"})
 ACTION_OWNER = frozenset({"handler"})
 ACTION_VERIFY = frozenset({"manager"})
+REVIEW_LIBRARY = frozenset({"manager"})
 
 # --- what a route expects -------------------------------------------------------------------
 
@@ -233,6 +235,7 @@ class World:
     legal_document: LegalDocument | None = None
     lost_property: LostProperty | None = None
     action: ImprovementAction | None = None
+    study: CaseStudy | None = None
 
     def person(self, name: str) -> User:
         return getattr(self.org, name)
@@ -380,10 +383,24 @@ def _build() -> World:
         category=org.category,
         complaint=cases[IN].reference,
     )
+    # A case of the library (issue 18 §2), published: every staff role reads it.
+    study = CaseStudy.objects.create(
+        status=CaseStudy.Status.PUBLISHED,
+        title="维修后未试机",
+        story="空调维修后仍不制冷。",
+        lesson="维修后试机。",
+        channel="phone",
+        severity="general",
+        category=org.category,
+        proposed_by=org.handler,
+        proposed_at=timezone.now(),
+        published_at=timezone.now(),
+    )
     return World(
         action=action,
         legal_document=legal_document,
         lost_property=lost_property,
+        study=study,
         steps=steps,
         bodies=bodies,
         orders=orders,
@@ -553,6 +570,15 @@ def _legal_file(world: World, person: str, target: str) -> dict[str, Any]:
 def _improvement(world: World, person: str, target: str) -> dict[str, Any]:
     assert world.action is not None
     return {"pk": world.action.pk}
+
+
+def _study(world: World, person: str, target: str) -> dict[str, Any]:
+    assert world.study is not None
+    return {"pk": world.study.pk}
+
+
+def _study_action(action: str) -> Callable[[World, str, str], dict[str, Any]]:
+    return lambda world, person, target: {**_study(world, person, target), "action": action}
 
 
 def _lost(world: World, person: str, target: str) -> dict[str, Any]:
@@ -1005,6 +1031,27 @@ MATRIX: dict[str, list[Check]] = {
     ],
     "legal_document_file": [Check(who=LEGAL_READ, kwargs=_legal_file, refused=404)],
     "lost_property_list": [Check()],
+    # The case library (issue 18 §2): every staff role reads it; complaint managers review. The
+    # world's cases are open: nobody may propose one (a closed case: tests/pages/test_library.py).
+    "library_list": [Check()],
+    "library_detail": [Check(kwargs=_study)],
+    "library_review": [
+        Check(
+            method="post",
+            who=REVIEW_LIBRARY,
+            kwargs=_study_action("unpublish"),
+            body=lambda w, c: {"reason": "已过时"},
+        )
+    ],
+    "case_library_propose": [
+        Check(who=frozenset(), bound=CASE),
+        Check(
+            method="post",
+            who=frozenset(),
+            bound=CASE,
+            body=lambda w, c: {"title": "t", "story": "s", "lesson": "l"},
+        ),
+    ],
     "lost_property_new": [
         Check(who=LOST_RECORD),
         Check(
