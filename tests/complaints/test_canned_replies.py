@@ -26,10 +26,16 @@ EN = "Dear {customer_name}, about {reference} received on {received_date}: {amou
 def replies(org) -> dict[str, CannedReply]:
     other = Category.objects.create(name="价格", code="price")
     return {
-        "zh": CannedReply.objects.create(title="赔偿答复", language="zh-hans", body=ZH, category=org.category),
+        "zh": CannedReply.objects.create(
+            title="赔偿答复", language="zh-hans", body=ZH, category=org.category
+        ),
         "en": CannedReply.objects.create(title="Compensation", language="en", body=EN),
-        "other": CannedReply.objects.create(title="价格答复", language="zh-hans", body=ZH, category=other),
-        "off": CannedReply.objects.create(title="停用", language="zh-hans", body=ZH, is_active=False),
+        "other": CannedReply.objects.create(
+            title="价格答复", language="zh-hans", body=ZH, category=other
+        ),
+        "off": CannedReply.objects.create(
+            title="停用", language="zh-hans", body=ZH, is_active=False
+        ),
     }
 
 
@@ -70,7 +76,9 @@ class TestOffered:
         assert "¥1,234.50" in offered[replies["en"].pk]
         assert BLANK not in offered[replies["en"].pk]
 
-    def test_two_queries_whatever_the_number(self, org, replies, complaint_in, django_assert_num_queries) -> None:
+    def test_two_queries_whatever_the_number(
+        self, org, replies, complaint_in, django_assert_num_queries
+    ) -> None:
         case = complaint_in("investigation")
         # As the case page loads it: with its customer and category.
         complaint = Complaint.objects.select_related("customer", "category").get(pk=case.pk)
@@ -101,7 +109,11 @@ class TestRecorded:
     def test_none_chosen_is_recorded_as_none(self, org, complaint_in) -> None:
         complaint = complaint_in("investigation")
         contact = contact_record(
-            complaint=complaint, actor=org.handler, channel="phone", direction="outbound", summary="x"
+            complaint=complaint,
+            actor=org.handler,
+            channel="phone",
+            direction="outbound",
+            summary="x",
         )
         assert contact.canned_reply is None
 
@@ -142,7 +154,9 @@ class TestRecorded:
         step = CaseEvent.objects.filter(complaint=complaint, transition="answer_on_spot").get()
         assert step.data["canned_reply_title"] == "赔偿答复"
 
-    def test_a_step_with_a_wrong_reply_changes_nothing(self, org, replies, flow, complaint_in) -> None:
+    def test_a_step_with_a_wrong_reply_changes_nothing(
+        self, org, replies, flow, complaint_in
+    ) -> None:
         complaint = complaint_in("triage")
         with pytest.raises(InvalidInput):
             flow.run(complaint, "answer_on_spot", actor=org.agent, canned_reply=replies["off"].pk)

@@ -92,7 +92,9 @@ def assert_no_personal_data(study: CaseStudy, values: list[str]) -> None:
 
 
 def propose(complaint: Complaint, org, actor=None) -> CaseStudy:
-    return case_study_propose(complaint=complaint, actor=actor or org.handler, **the_story(complaint, org))
+    return case_study_propose(
+        complaint=complaint, actor=actor or org.handler, **the_story(complaint, org)
+    )
 
 
 class TestProposing:

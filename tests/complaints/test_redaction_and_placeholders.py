@@ -50,7 +50,9 @@ class TestRedaction:
         assert redact_text(text, known=["王先生"]) == text
 
     def test_an_english_name_goes_by_its_parts_too(self) -> None:
-        result = redact_text("Mr Smith called; John Smith was upset. Smithfield stays.", known=["John Smith"])
+        result = redact_text(
+            "Mr Smith called; John Smith was upset. Smithfield stays.", known=["John Smith"]
+        )
 
         assert "Smith " not in result and "John" not in result
         assert "Smithfield" in result
@@ -75,7 +77,10 @@ class TestPlaceholders:
             },
         )
 
-        assert filled == "王伟您好：CP-2026-000001 于 2026年3月1日 收到，2026年3月5日 决定赔偿 500.00 元。"
+        assert (
+            filled
+            == "王伟您好：CP-2026-000001 于 2026年3月1日 收到，2026年3月5日 决定赔偿 500.00 元。"
+        )
         assert placeholders_in(text) == [
             "customer_name",
             "reference",
