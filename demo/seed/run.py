@@ -23,6 +23,7 @@ from demo.seed.duty import ensure_duty_rota
 from demo.seed.improvement import ensure_improvement_actions
 from demo.seed.injury import injury_record_case
 from demo.seed.mailboxes import ensure_demo_mailbox
+from demo.seed.library import ensure_canned_replies, ensure_library
 from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.outside_bodies import outside_body_case
 from demo.seed.planning import SEED, plan_cases
@@ -129,6 +130,11 @@ def seed_demo(*, now: datetime | None = None) -> SeedResult:
             injury_record_case(org, now=limit)
             # A duplicate merged into its case and a repeat complainant (issue 18 §4).
             duplicate_cases(org, now=limit)
+            # Closed cases proposed for the case library, most approved (issue 18 §2).
+            with mock.patch.object(timezone, "now", lambda: limit):
+                ensure_library(org)
+        # The canned replies complaint managers keep (issue 18 §3).
+        ensure_canned_replies()
         # Last month's report snapshot, as the beat job would have kept it on the 1st (not
         # e-mailed: the demo's history is not news); there already when seeded again.
         snapshot_build(period=last_full_month(timezone.localtime(now).date()), now=now)

@@ -93,6 +93,14 @@ class ContactInputSerializer(serializers.Serializer):
     at = PlausibleDateTimeField(
         required=False, allow_null=True, default=None, help_text=_("Now when not given.")
     )
+    canned_reply = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("The canned reply the summary was started from (its id), if any."),
+    )
 
 
 class ContactSerializer(serializers.Serializer):
@@ -285,6 +293,15 @@ class TransitionInputSerializer(serializers.Serializer):
     )
     content = serializers.CharField(
         required=False, allow_blank=True, help_text=_("`send_reply`: what the customer was told.")
+    )
+    canned_reply = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "`send_reply`, `answer_on_spot`: the canned reply the text was started from (its id)."
+        ),
     )
     version = serializers.IntegerField(
         required=False,
