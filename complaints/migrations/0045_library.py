@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                     "status",
                     models.CharField(
                         choices=[
-                            ("proposed", "Proposed"),
+                            ("proposed", "Waiting for review"),
                             ("published", "Published"),
                             ("refused", "Refused"),
                             ("unpublished", "Withdrawn from the library"),

@@ -11,13 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Channel, Outcome, Remedy, Severity
 
 
 class CaseStudy(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
+        PROPOSED = "proposed", pgettext_lazy("library case", "Waiting for review")
         PUBLISHED = "published", _("Published")
         REFUSED = "refused", _("Refused")
         UNPUBLISHED = "unpublished", _("Withdrawn from the library")
