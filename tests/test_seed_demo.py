@@ -123,8 +123,9 @@ def test_demo_users_have_their_role_department_and_password(
     assert user.approval_limit == limit
     assert user.check_password("demo1234")
     assert user.is_active and not user.is_superuser
-    # Only the auditor opens the admin site (for the audit log); people's accounts stay shut.
-    assert user.is_staff == (role == Role.AUDITOR)
+    # Only the auditor (the audit log) and the complaint manager (the canned replies) open the
+    # admin site; people's accounts stay shut.
+    assert user.is_staff == (role in (Role.AUDITOR, Role.COMPLAINT_MANAGER))
     assert not user.has_perm("accounts.view_user")
     assert user.last_name and user.first_name
 

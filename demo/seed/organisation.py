@@ -102,8 +102,9 @@ def _ensure_users(departments: dict[str, Department]) -> dict[str, User]:
 
 
 def _admin_site_door(definition: data.UserDef) -> bool:
-    """Staff status opens the admin site: the administrator's, and the auditor's audit log."""
-    return definition.superuser or definition.role == Role.AUDITOR
+    """Staff status opens the admin site: the administrator's, the auditor's audit log, and the
+    complaint manager's canned replies (issue 18 §3)."""
+    return definition.superuser or definition.role in (Role.AUDITOR, Role.COMPLAINT_MANAGER)
 
 
 def _ensure_category(

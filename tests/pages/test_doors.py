@@ -18,6 +18,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = ["agent", "handler", "head", "manager", "executive", "auditor"]
+# Complaint managers keep the canned replies in the admin (issue 18 §3): theirs is not read-only.
+READ_ONLY_ADMIN = [role for role in ROLES if role != "manager"]
 
 
 def nav_of(client) -> str:
@@ -31,13 +33,22 @@ def as_staff(user: User) -> User:
 
 
 class TestAdminLink:
-    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("role", READ_ONLY_ADMIN)
     def test_roles_whose_admin_screens_are_read_only_get_no_link(
         self, org: Org, client_for, role: str
     ) -> None:
         user = as_staff(getattr(org, role))
 
         assert 'data-testid="nav-admin"' not in nav_of(client_for(user))
+
+    def test_a_complaint_manager_gets_the_link_to_the_canned_replies(
+        self, org: Org, client_for
+    ) -> None:
+        client = client_for(as_staff(org.manager))
+
+        assert 'data-testid="nav-admin"' in nav_of(client)
+        assert client.get(reverse("admin:complaints_cannedreply_changelist")).status_code == 200
+        assert client.get(reverse("admin:complaints_cannedreply_add")).status_code == 200
 
     def test_the_administrator_gets_the_link_and_it_opens(self, org: Org, client_for) -> None:
         admin = UserFactory(username="root", is_staff=True, is_superuser=True)
