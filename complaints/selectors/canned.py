@@ -66,20 +66,23 @@ def canned_values(
 
 
 def canned_replies_for_case(*, complaint: Complaint) -> list[FilledReply]:
-    """Every canned reply that fits the case, filled; two queries (replies, last decision).
+    """Every canned reply that fits the case, filled; two queries (replies, last decision), one
+    when none fits.
 
     The customer's language first, then the others; a reply whose text no longer parses (edited
     outside the admin) is left out rather than shown broken.
     """
-    decision = (
-        complaint.decisions.filter(state=Decision.Status.APPROVED)
-        .order_by("-approved_at", "-id")
-        .first()
-    )
     preferred = complaint.customer.language or "zh-hans"
     rows = sorted(
         canned_replies_fitting(complaint=complaint),
         key=lambda reply: (reply.language != preferred, reply.sort_order, reply.title),
+    )
+    if not rows:
+        return []
+    decision = (
+        complaint.decisions.filter(state=Decision.Status.APPROVED)
+        .order_by("-approved_at", "-id")
+        .first()
     )
     values = {
         language: canned_values(complaint=complaint, decision=decision, language=language)

@@ -175,8 +175,9 @@ def case_study_propose(
     """
     if not actor.has_perm(PROPOSE) or not complaint_is_visible_to(user=actor, complaint=complaint):
         raise PermissionDenied()
+    # Only the case's row is locked (its department is an outer join PostgreSQL cannot lock).
     locked = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("customer", "department")
         .get(pk=complaint.pk)
     )
