@@ -13,7 +13,7 @@ def grant_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0044_injury_role_permissions"),
+        ("complaints", "0047_repeat_and_duplicate_complaints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -36,7 +36,7 @@ def unschedule(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0014_improvement_actions"),
-        ("complaints", "0044_injury_role_permissions"),
+        ("complaints", "0045_mailboxes"),
         ("sla", "0019_injury_checklist"),
         ("reports", "0009_snapshot_files_not_stored"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),

@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0014_repeat_and_duplicate_complaints"),
-        ("complaints", "0044_injury_role_permissions"),
+        ("accounts", "0015_repeat_and_duplicate_complaints"),
+        ("complaints", "0046_improvement_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
