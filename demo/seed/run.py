@@ -22,8 +22,8 @@ from demo.seed.duplicates import duplicate_cases
 from demo.seed.duty import ensure_duty_rota
 from demo.seed.improvement import ensure_improvement_actions
 from demo.seed.injury import injury_record_case
-from demo.seed.mailboxes import ensure_demo_mailbox
 from demo.seed.library import ensure_canned_replies, ensure_library
+from demo.seed.mailboxes import ensure_demo_mailbox
 from demo.seed.organisation import Org, ensure_organisation
 from demo.seed.outside_bodies import outside_body_case
 from demo.seed.planning import SEED, plan_cases
