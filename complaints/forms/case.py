@@ -352,3 +352,18 @@ class ChecklistStepForm(ServiceForm):
         # Files of an anonymised case keep their rows without the file: not to be chosen.
         choices = [(item.pk, item.original_name) for item in evidence if item.file]
         self.fields["evidence"].choices = [("", "—"), *choices]
+
+
+class LinkForm(ServiceForm):
+    """Link this case to another by its reference, or merge it into that one (issue 18 §4); the
+    panel's two buttons post the same fields to complaints.views.case.links."""
+
+    other = forms.CharField(
+        label=_("Reference of the other complaint"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "CP-2026-000123", "autocomplete": "off"}),
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
+    confirm_other_customer = forms.BooleanField(
+        label=_("Same matter, another customer"), required=False
+    )

@@ -202,12 +202,15 @@ class RepeatStanding:
         return self.complaints > self.threshold
 
 
-def repeat_window_start(now: datetime | None = None) -> datetime:
-    """The start of the repeat window: local midnight REPORTS_REPEAT_WINDOW_DAYS - 1 days before
-    today (today included), as the dashboard's repeat complainants count it."""
-    tz = ZoneInfo(settings.TIME_ZONE)
+def repeat_window_start(
+    now: datetime | None = None, *, days: int | None = None, tz: ZoneInfo | None = None
+) -> datetime:
+    """The start of the repeat window, the one rule for "repeat complainant" (this mark and the
+    dashboard's list): local midnight `days` - 1 days before today (today included); `days`
+    defaults to REPORTS_REPEAT_WINDOW_DAYS, the zone to TIME_ZONE."""
+    tz = tz or ZoneInfo(settings.TIME_ZONE)
     today = timezone.localtime(now or timezone.now(), tz).date()
-    first = today - timedelta(days=settings.REPORTS_REPEAT_WINDOW_DAYS - 1)
+    first = today - timedelta(days=(days or settings.REPORTS_REPEAT_WINDOW_DAYS) - 1)
     return datetime(first.year, first.month, first.day, tzinfo=tz)
 
 

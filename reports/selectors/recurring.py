@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from accounts.models import localized_name
 from complaints.models import Complaint, Customer
+from complaints.selectors.duplicates import repeat_window_start
 from reports.domain import Periods, is_rising, local_midnight, rise_percent
 from reports.selectors.scope import ReportScope
 
@@ -188,7 +189,7 @@ def repeat_complainants(
 ) -> list[RepeatComplainant]:
     """Customers with more than `more_than` complaints received in the last `days` local days
     (today included), most complaints first; at most `limit` of them."""
-    since = local_midnight(periods.today - timedelta(days=days - 1), periods.tz)
+    since = repeat_window_start(periods.now, days=days, tz=periods.tz)
     # Grouped by the customer's id alone (from complaint_received_report_idx, without a join);
     # the names of the few found are read after.
     rows = list(

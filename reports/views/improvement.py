@@ -76,7 +76,8 @@ def improvement_list(request: HttpRequest) -> HttpResponse:
     _may_read(request)
     user = _user(request)
     tabs = improvement_tabs(user=user)
-    default = "department" if "department" in tabs else tabs[-1]
+    # Complaint managers oversee every department's actions; heads their department's.
+    default = next(tab for tab in ("all", "department", "mine") if tab in tabs)
     show = request.GET.get("show", default)
     if show not in SHOW or show not in tabs:
         show = default

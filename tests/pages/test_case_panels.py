@@ -32,6 +32,7 @@ FOLDED = [
     ("transition:complete_investigation", "transition-complete_investigation", "findings"),
     ("transition:withdraw", "transition-withdraw", "comment"),
     ("outside_body", "outside-body-panel", "their_reference"),
+    ("link", "link-by-reference", "other"),
 ]
 
 
@@ -150,11 +151,14 @@ def _queries(client, url, **extra) -> int:
         # referrals the next two: their payments and answers only when there are any; the
         # registers' legal documents and lost property the last two), the unread count, the user's
         # groups, the case's department; the handler's scope check adds one, and the first
-        # decision of a round stands open with its approvers (head: scope and approvers).
-        ("manager", State.INVESTIGATION, 19),
-        ("handler", State.INVESTIGATION, 20),
-        ("head", State.DECISION, 23),
-        ("agent", State.TRIAGE, 19),
+        # decision of a round stands open with its approvers (head: scope and approvers). Then the
+        # improvement actions following from the case, its related complaints and the customer's
+        # standing as a repeat complainant (one each); at intake and triage the possible
+        # duplicates add two (the customers with the same phone or e-mail, then the cases).
+        ("manager", State.INVESTIGATION, 22),
+        ("handler", State.INVESTIGATION, 23),
+        ("head", State.DECISION, 26),
+        ("agent", State.TRIAGE, 24),
     ],
 )
 def test_the_page_query_count_is_pinned_per_role(page, org, complaint_in, who, state, expected):

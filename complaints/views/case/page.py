@@ -36,6 +36,7 @@ from complaints.forms.case import (
     EvidenceForm,
     FollowUpForm,
     HandoffForm,
+    LinkForm,
     NoteForm,
     PauseForm,
     RefuseForm,
@@ -148,6 +149,7 @@ PANEL_TEMPLATES = {
     "pause": "staff/case/panels/pause.html",
     "legal_hold": "staff/case/panels/legal_hold.html",
     "outside_body": "staff/case/panels/outside_body.html",
+    "link": "staff/case/panels/link.html",
 }
 STEP_TEMPLATE = "staff/case/panels/step.html"
 
@@ -329,6 +331,8 @@ class CasePage:
             offered["legal_hold"] = LegalHoldForm
         if is_open and _can(user, *OUTSIDE_BODY_PERMISSIONS):
             offered["outside_body"] = lambda: OutsideBodyForm(user=user)
+        if is_open and _can(user, *LINK_NEEDS):
+            offered["link"] = LinkForm
         return offered
 
     def outside_body_rows(self, evidence: list) -> list[OutsideBodyRow]:
@@ -651,6 +655,7 @@ class CasePage:
             "can_set_legal_hold": can_set_legal_hold(user),
             "legal_hold_form": folded("legal_hold"),
             "outside_body_form": folded("outside_body"),
+            "link_form": folded("link"),
             **register_context(user, complaint),
             **links_context(user, complaint, workable=self.workable),
             "library": self.library_context(),
@@ -708,6 +713,8 @@ class CasePage:
             raise Http404(key)
         if key == "decision":
             context["round_has_decision"] = any(row.current for row in self.decision_rows())
+        if key == "link":
+            context["can_merge"] = may_merge(self.user, self.complaint, workable=True)
         return PANEL_TEMPLATES[key], {**context, f"{key}_form": offered[key]()}
 
     def reply_initial(self, spec: TransitionSpec, decision: Decision | None) -> dict[str, str]:
@@ -761,11 +768,16 @@ class CasePage:
         return approve, refuse
 
 
+def may_merge(user: User, complaint: Complaint, *, workable: bool) -> bool:
+    """Whether this user may merge this case into another now (its buttons are offered)."""
+    return workable and complaint.state in MERGEABLE_STATES and _can(user, *MERGE_NEEDS)
+
+
 def links_context(user: User, complaint: Complaint, *, workable: bool) -> dict[str, Any]:
     """The related complaints' card and the repeat badge (issue 18 §4): the linked cases; at
     intake and triage, the possible duplicates with what this user may do with them."""
     can_link = workable and complaint.is_open and _can(user, *LINK_NEEDS)
-    can_merge = workable and complaint.state in MERGEABLE_STATES and _can(user, *MERGE_NEEDS)
+    can_merge = may_merge(user, complaint, workable=workable)
     duplicates = (
         possible_duplicates_of(user=user, complaint=complaint)
         if (can_link or can_merge) and complaint.state in MERGEABLE_STATES
