@@ -15,6 +15,8 @@ urlpatterns = [
     # admin's own URLs so that it answers /admin/login/ (still reversed as "admin:login").
     path("admin/login/", AdminSignInView.as_view()),
     path("admin/", admin.site.urls),
+    # Before the API's own routes, whose last one answers any other path with the JSON 404.
+    path("api/v1/", include("reports.api_urls")),
     path("api/", include("complaints.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("complaint/", include("complaints.urls.public")),

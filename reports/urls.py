@@ -28,4 +28,10 @@ urlpatterns = [
     ),
     path("improvement/<int:pk>/verify/", improvement.improvement_verify, name="improvement_verify"),
     path("improvement/<int:pk>/link/", improvement.improvement_link, name="improvement_link"),
+    path("improvement/<int:pk>/files/", improvement.improvement_files, name="improvement_files"),
+    path(
+        "improvement/<int:pk>/files/<int:file_id>/",
+        improvement.improvement_file_download,
+        name="improvement_file",
+    ),
 ]

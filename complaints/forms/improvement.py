@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from accounts.selectors import departments_for_picker
-from complaints.forms.base import ServiceForm
+from complaints.forms.base import MultipleFileField, ServiceForm
 from complaints.forms.case import PersonChoiceField, active_people
 from complaints.forms.pickers import tree_picker
 from complaints.forms.privacy import date_picker
@@ -94,6 +94,18 @@ class CompleteForm(ServiceForm):
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "required": True}),
         help_text=_("What changed, where it is written down, who was trained and when."),
+    )
+    files = MultipleFileField(
+        label=_("Files showing it"),
+        required=False,
+        help_text=_("Photos, the new rule as a PDF, a training sign-in sheet; optional."),
+    )
+
+
+class ActionFilesForm(ServiceForm):
+    files = MultipleFileField(
+        label=_("Files showing what was done"),
+        help_text=_("Photos, PDF or office documents, checked by their content."),
     )
 
 

@@ -29,6 +29,7 @@ from .improvement import (
     ActionStatus,
     ImprovementAction,
     ImprovementActionCase,
+    ImprovementActionFile,
     RootCause,
 )
 from .injury import (
@@ -103,6 +104,7 @@ __all__ = [
     "IdempotencyKey",
     "ImprovementAction",
     "ImprovementActionCase",
+    "ImprovementActionFile",
     "InboundEmail",
     "InjuryCompensation",
     "InjuryDocument",

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models.investigation import evidence_upload_to
+
 
 class RootCause(models.TextChoices):
     """Root cause categories (人、机、料、法、环 and communication): what the cause was of."""
@@ -204,3 +206,40 @@ class ImprovementActionCase(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.action_id} ↔ {self.complaint_id}"
+
+
+def action_file_upload_to(instance: ImprovementActionFile, filename: str) -> str:
+    # Named by checksum and checked content type like evidence, in their own folder.
+    return "improvement/" + evidence_upload_to(instance, filename).removeprefix("evidence/")  # type: ignore[arg-type]
+
+
+class ImprovementActionFile(models.Model):
+    """A file showing what was done (a photo of the changed shelf, the new rule as a PDF, a
+    training sign-in sheet), checked like evidence (complaints.services.evidence)."""
+
+    action = models.ForeignKey(
+        ImprovementAction,
+        verbose_name=_("improvement action"),
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
+    file = models.FileField(_("file"), upload_to=action_file_upload_to, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("improvement action file")
+        verbose_name_plural = _("improvement action files")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.action_id} {self.original_name}"

@@ -23,6 +23,8 @@ from complaints.models import (
     ActionStatus,
     Complaint,
     ImprovementAction,
+    ImprovementActionCase,
+    ImprovementActionFile,
 )
 from complaints.selectors.access import complaints_visible_to
 
@@ -87,11 +89,22 @@ def improvement_actions_list(
     show: str = "mine",
     status: str = "",
     now: datetime | None = None,
+    department_id: int | None = None,
+    owner_id: int | None = None,
+    complaint: str = "",
 ) -> QuerySet[ImprovementAction]:
     """The actions of one tab, by due time (overdue first), optionally of one status or group
-    ("live": open or in progress; "overdue": live and past their due time)."""
+    ("live": open or in progress; "overdue": live and past their due time), of one owning
+    department, one owner, or linked to one case (by reference; only a case `user` may read)."""
     now = now or timezone.now()
     actions = improvement_actions_visible_to(user=user)
+    if department_id is not None:
+        actions = actions.filter(department_id=department_id)
+    if owner_id is not None:
+        actions = actions.filter(owner_id=owner_id)
+    if complaint:
+        cases = complaints_visible_to(user=user).filter(reference=complaint).values("pk")
+        actions = actions.filter(case_links__complaint_id__in=cases)
     if show == "mine":
         actions = actions.filter(owner=user)
     elif show == "department":
@@ -141,3 +154,31 @@ def improvement_action_cases(*, action: ImprovementAction, user: User) -> list[C
         .only("pk", "reference", "subject", "state")
         .order_by("reference")
     )
+
+
+def improvement_action_file_get(
+    *, user: User, action_id: int, file_id: int
+) -> ImprovementActionFile:
+    """A file of an action `user` may read; else NotFound (a file of another action too)."""
+    improvement_action_get_for_user(user=user, pk=action_id)
+    found = ImprovementActionFile.objects.filter(action_id=action_id, pk=file_id).first()
+    if found is None:
+        raise NotFound(_("No such file."))
+    return found
+
+
+def improvement_action_case_references(
+    *, user: User, action_ids: list[int]
+) -> dict[int, list[str]]:
+    """For a page of actions, the references of their linked cases `user` may read (one query)."""
+    found: dict[int, list[str]] = {}
+    rows = (
+        ImprovementActionCase.objects.filter(
+            action_id__in=action_ids, complaint__in=complaints_visible_to(user=user)
+        )
+        .order_by("complaint__reference")
+        .values_list("action_id", "complaint__reference")
+    )
+    for action_id, reference in rows:
+        found.setdefault(action_id, []).append(reference)
+    return found

@@ -18,10 +18,13 @@ cases and in the audit log.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import cast
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +49,7 @@ from complaints.models import (
     Complaint,
     ImprovementAction,
     ImprovementActionCase,
+    ImprovementActionFile,
     Notification,
     RootCause,
 )
@@ -55,6 +59,7 @@ from complaints.selectors.improvement import (
     VERIFY_ACTIONS,
     improvement_action_get_for_user,
 )
+from complaints.services.evidence import evidence_check_upload
 from complaints.services.notifications import Message, notifications_settle, notify, notify_many
 from complaints.services.notifications import site_url as _site_url
 from complaints.timeline import new_event, record_events
@@ -67,6 +72,8 @@ from sla.services.escalation_batch import clock_advance
 
 TEXT_MAX_LENGTH = 4000
 REMIND_BATCH = 500
+# Files showing what was done, per action (photos, the new rule as a PDF, a sign-in sheet).
+MAX_FILES = 10
 
 
 # --- who may ---------------------------------------------------------------------------------
@@ -95,6 +102,18 @@ def may_make(*, user: User, action: ImprovementAction, move: str) -> bool:
     if move == "verify":
         return can_verify_actions(user)
     return action.owner_id == user.pk
+
+
+def may_add_files(*, user: User, action: ImprovementAction) -> bool:
+    """Whether `user` is one who attaches files showing what was done, whatever its status: the
+    owner, or whoever starts actions (a head, a complaint manager) and reads this one."""
+    return user.is_active and (action.owner_id == user.pk or can_manage_actions(user))
+
+
+def may_attach(*, user: User, action: ImprovementAction) -> bool:
+    """Whether `user` may attach files now: until the action's effect is verified."""
+    verified = action.status in (ActionStatus.EFFECTIVE, ActionStatus.NOT_EFFECTIVE)
+    return not verified and may_add_files(user=user, action=action)
 
 
 def may_move(*, user: User, action: ImprovementAction, move: str) -> bool:
@@ -361,10 +380,16 @@ def improvement_action_start(
 
 @transaction.atomic
 def improvement_action_complete(
-    *, actor: User, action_id: int, evidence: str, now: datetime | None = None
+    *,
+    actor: User,
+    action_id: int,
+    evidence: str,
+    files: Sequence[UploadedFile] = (),
+    now: datetime | None = None,
 ) -> ImprovementAction:
     """The owner records the action done, with the evidence of what was done (what changed,
-    where it is written down, who was trained). Its due date stops (late if past it), its
+    where it is written down, who was trained) and optionally files showing it (checked before
+    anything is written: a refused file leaves the action as it was). Its due date stops (late if past it), its
     reminders are settled, and the period after it for the effect check starts."""
     action = _locked(actor, action_id)
     _check_move(actor, action, "complete")
@@ -376,6 +401,7 @@ def improvement_action_complete(
         limit=TEXT_MAX_LENGTH,
         required=_("Describe what was done and where it can be seen."),
     )
+    checked = _checked_files(action, files, errors) if files else []
     if errors:
         raise InvalidInput(errors)
     now = now or timezone.now()
@@ -384,14 +410,103 @@ def improvement_action_complete(
     action.evidence, action.next_action_at = evidence, None
     action.save(update_fields=["status", "done_at", "done_by", "evidence", "next_action_at"])
     _settle_reminders(action, actor, now)
+    stored = [
+        _store_file(action, actor=actor, upload=u, content_type=t, at=now) for u, t in checked
+    ]
     _case_events(action, what="done", actor=actor, at=now, comment=evidence, late=late)
     audit_record(
         actor,
         AuditEntry.Action.IMPROVEMENT_ACTION_CHANGED,
         action,
-        {"change": "done", "late": late},
+        {"change": "done", "late": late, "files": [f.pk for f in stored]},
     )
     return action
+
+
+# --- files showing what was done ---------------------------------------------------------
+
+
+def _checked_files(
+    action: ImprovementAction, files: Sequence[UploadedFile], errors: dict[str, list[str]]
+) -> list[tuple[UploadedFile, str]]:
+    """Each file through the evidence checks (size, content sniffed), with its real type."""
+    if action.files.count() + len(files) > MAX_FILES:
+        errors["files"] = [_("Attach at most %(count)d files.") % {"count": MAX_FILES}]
+        return []
+    checked, refused = [], []
+    for upload in files:
+        try:
+            checked.append((upload, evidence_check_upload(upload)))
+        except InvalidInput as error:
+            refused += [f"{upload.name}: {m}" for m in error.fields.get("file", [])]
+    if refused:
+        errors["files"] = refused
+    return checked
+
+
+def _store_file(
+    action: ImprovementAction,
+    *,
+    actor: User,
+    upload: UploadedFile,
+    content_type: str,
+    at: datetime,
+) -> ImprovementActionFile:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored = ImprovementActionFile(
+        action=action,
+        original_name=(upload.name or "file")[:255],
+        content_type=content_type,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        uploaded_at=at,
+    )
+    # Named by checksum: the same file is stored once.
+    name = stored.file.field.generate_filename(stored, stored.original_name)
+    if stored.file.storage.exists(name):
+        stored.file.name = name
+    else:
+        stored.file.save(stored.original_name, upload, save=False)
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def improvement_action_add_files(
+    *,
+    actor: User,
+    action_id: int,
+    files: Sequence[UploadedFile],
+    now: datetime | None = None,
+) -> list[ImprovementActionFile]:
+    """Attach files showing what was done (before, with or after the done step), checked like
+    evidence files; all or none. In the audit log."""
+    action = _locked(actor, action_id)
+    if not may_add_files(user=actor, action=action):
+        raise PermissionDenied(_("Only the action's owner or a manager of actions adds files."))
+    if not may_attach(user=actor, action=action):
+        raise ConditionNotMet([_("The action's effect is verified; its files are final.")])
+    errors: dict[str, list[str]] = {}
+    if not files:
+        errors["files"] = [_("Choose the files to attach.")]
+    checked = _checked_files(action, files, errors) if files else []
+    if errors:
+        raise InvalidInput(errors)
+    now = now or timezone.now()
+    stored = [
+        _store_file(action, actor=actor, upload=u, content_type=t, at=now) for u, t in checked
+    ]
+    audit_record(
+        actor,
+        AuditEntry.Action.IMPROVEMENT_ACTION_CHANGED,
+        action,
+        {"change": "files", "files": [f.pk for f in stored]},
+    )
+    return stored
 
 
 @transaction.atomic

@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from complaints import errors
 from complaints.domain.improvement import moves_from
+from complaints.downloads import served_content_type, stored_file_response
 from complaints.forms.improvement import (
+    ActionFilesForm,
     ActionForm,
     CompleteForm,
     LinkForm,
@@ -35,17 +38,21 @@ from complaints.selectors.improvement import (
     SHOW,
     STATUS_FILTERS,
     improvement_action_cases,
+    improvement_action_file_get,
     improvement_action_get_for_user,
     improvement_actions_list,
     improvement_tabs,
 )
 from complaints.services.improvement import (
     can_manage_actions,
+    improvement_action_add_files,
     improvement_action_complete,
     improvement_action_link,
     improvement_action_record,
     improvement_action_start,
     improvement_default_due,
+    may_add_files,
+    may_attach,
     may_make,
     may_move,
 )
@@ -216,6 +223,10 @@ def _detail(
             else None,
             "verify_form": forms.get("verify") or VerifyForm() if moves.get("verify") else None,
             "link_form": forms.get("link") or LinkForm() if can_manage_actions(user) else None,
+            "files": list(action.files.all()),
+            "files_form": forms.get("files") or ActionFilesForm()
+            if may_attach(user=user, action=action)
+            else None,
             "nav_active": "improvement",
         },
         status=status,
@@ -239,7 +250,7 @@ def _move(request: HttpRequest, pk: int, name: str, form_class: Any, run: Any) -
         raise HttpForbidden(
             _("Only the action's owner moves it on; a complaint manager verifies it.")
         )
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
             run(actor=_user(request), action_id=pk, **form.cleaned_data)
@@ -278,3 +289,43 @@ def improvement_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def improvement_link(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, pk, "link", LinkForm, improvement_action_link)
+
+
+@login_required
+@require_POST
+def improvement_files(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action(request, pk)
+    # Asked before the form is read: whoever never adds files hears 403.
+    if not may_add_files(user=_user(request), action=action):
+        raise HttpForbidden(_("Only the action's owner or a manager of actions adds files."))
+    form = ActionFilesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            improvement_action_add_files(
+                actor=_user(request), action_id=pk, files=form.cleaned_data["files"]
+            )
+        except errors.PermissionDenied as error:
+            raise HttpForbidden(error.message) from error
+        except errors.ConditionNotMet as error:
+            messages.error(request, error.message)
+            return redirect("reports:improvement_detail", pk=pk)
+        except errors.InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The files are attached."))
+            return redirect(reverse("reports:improvement_detail", args=[pk]) + "#files")
+    return _detail(request, action, forms={"files": form}, status=422)
+
+
+@login_required
+@require_GET
+def improvement_file_download(request: HttpRequest, pk: int, file_id: int) -> HttpResponseBase:
+    try:
+        stored = improvement_action_file_get(user=_user(request), action_id=pk, file_id=file_id)
+    except errors.NotFound as error:
+        raise Http404(error.message) from error
+    return stored_file_response(
+        stored.file,
+        content_type=served_content_type(stored.content_type),
+        filename=stored.original_name,
+    )

@@ -69,7 +69,11 @@ from complaints.services import (
     complaint_triage,
     evidence_add,
 )
-from complaints.services.improvement import improvement_action_record, improvement_default_due
+from complaints.services.improvement import (
+    improvement_action_add_files,
+    improvement_action_record,
+    improvement_default_due,
+)
 from complaints.services.legal_documents import legal_document_record
 from complaints.services.lost_property import lost_property_record
 from complaints.services.rights import (
@@ -165,6 +169,7 @@ ACTION_MANAGE = frozenset({"head", "manager"})
 ACTION_OWNER = frozenset({"handler"})
 ACTION_VERIFY = frozenset({"manager"})
 REVIEW_LIBRARY = frozenset({"manager"})
+ACTION_FILES = frozenset({"handler", "head", "manager"})
 
 # --- what a route expects -------------------------------------------------------------------
 
@@ -396,6 +401,11 @@ def _build() -> World:
         proposed_at=timezone.now(),
         published_at=timezone.now(),
     )
+    improvement_action_add_files(
+        actor=org.handler,
+        action_id=action.pk,
+        files=[SimpleUploadedFile("货架.png", png_bytes(), content_type="image/png")],
+    )
     return World(
         action=action,
         legal_document=legal_document,
@@ -579,6 +589,11 @@ def _study(world: World, person: str, target: str) -> dict[str, Any]:
 
 def _study_action(action: str) -> Callable[[World, str, str], dict[str, Any]]:
     return lambda world, person, target: {**_study(world, person, target), "action": action}
+
+
+def _improvement_file(world: World, person: str, target: str) -> dict[str, Any]:
+    assert world.action is not None
+    return {"pk": world.action.pk, "file_id": world.action.files.get().pk}
 
 
 def _lost(world: World, person: str, target: str) -> dict[str, Any]:
@@ -1126,6 +1141,18 @@ MATRIX: dict[str, list[Check]] = {
             body=lambda w, c: {"complaint": w.reference(IN)},
         )
     ],
+    "reports:improvement_files": [
+        Check(
+            method="post",
+            who=ACTION_FILES,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {
+                "files": SimpleUploadedFile("p4.png", png_bytes(), content_type="image/png")
+            },
+        )
+    ],
+    "reports:improvement_file": [Check(who=ACTION_READ, bound=ACTION, kwargs=_improvement_file)],
     # The API.
     "api-legal-documents": [
         # Everyone lists: those without the register get the papers forwarded to them (none).
