@@ -42,7 +42,14 @@ from complaints.api.serializers import records as record_serializers
 from complaints.api.serializers import reference as reference_serializers
 from complaints.api.serializers import registers as register_serializers
 from complaints.api.serializers.fields import ContactDetailField
-from complaints.models import CaseStudy, LegalDocument, LostProperty, Notification, State
+from complaints.models import (
+    CaseStudy,
+    ImprovementAction,
+    LegalDocument,
+    LostProperty,
+    Notification,
+    State,
+)
 from complaints.privacy import (
     CONTACT_FIELDS,
     contact_in_clear,
@@ -51,7 +58,11 @@ from complaints.privacy import (
 )
 from complaints.queues import QUEUES
 from complaints.services import Flags
-from complaints.services.improvement import improvement_action_record, improvement_default_due
+from complaints.services.improvement import (
+    improvement_action_add_files,
+    improvement_action_record,
+    improvement_default_due,
+)
 from complaints.services.legal_documents import legal_document_record
 from complaints.services.lost_property import lost_property_record
 from complaints.services.rights import rights_request_record
@@ -340,6 +351,7 @@ POST_ONLY = {
     "reports:improvement_verify",
     "reports:improvement_link",
     "library_review",
+    "reports:improvement_files",
 }
 NOT_WALKED = {
     "set_language": "changes the language, no data",
@@ -391,17 +403,7 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         for kind in ("export", "erasure")
     )
     legal, lost = _register_entries(world)
-    # An improvement action started from the case (issue 18 §1): its page lists the case.
-    action = improvement_action_record(
-        actor=org.manager,
-        title="维修完工后增加制冷测试",
-        root_cause="process",
-        department=org.service,
-        owner=org.handler,
-        due_date=improvement_default_due(department_id=org.service.pk),
-        category=complaint.category,
-        complaint=complaint.reference,
-    )
+    action = _improvement_action(world)
     case = {"reference": complaint.reference}
     panels = [*PANEL_TEMPLATES, "transition:complete_investigation", "transition:withdraw"]
     return {
@@ -450,6 +452,7 @@ def walk_samples(world: World) -> dict[str, list[tuple[dict[str, Any], dict[str,
         "library_list": [({}, {}), ({}, {"q": world.customer.name})],
         "library_detail": [({"pk": _library_case(world).pk}, {})],
         "case_library_propose": [(case, {})],
+        "reports:improvement_file": [({"pk": action.pk, "file_id": action.files.get().pk}, {})],
     }
 
 
@@ -494,6 +497,28 @@ def _register_entries(world: World) -> tuple[LegalDocument, LostProperty]:
         complaint=complaint.reference,
     )
     return legal, lost
+
+
+def _improvement_action(world: World) -> ImprovementAction:
+    """An improvement action started from the case (issue 18 §1), with a file showing what was
+    done: its page and its API answer list the case."""
+    org = world.org
+    action = improvement_action_record(
+        actor=org.manager,
+        title="维修完工后增加制冷测试",
+        root_cause="process",
+        department=org.service,
+        owner=org.handler,
+        due_date=improvement_default_due(department_id=org.service.pk),
+        category=world.complaint.category,
+        complaint=world.complaint.reference,
+    )
+    improvement_action_add_files(
+        actor=org.handler,
+        action_id=action.pk,
+        files=[SimpleUploadedFile("货架.png", png_bytes(), content_type="image/png")],
+    )
+    return action
 
 
 _PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -547,6 +572,8 @@ def test_every_staff_page_for_every_role(world: World, walk_samples, client_for)
 def test_every_api_answer_for_every_role(world: World) -> None:
     complaint = world.complaint
     legal, lost = _register_entries(world)
+    action = _improvement_action(world)
+    action_file = {"pk": action.pk, "file_id": action.files.get().pk}
     samples: dict[str, list[dict[str, Any]]] = {
         "api-complaints": [{}],
         "api-complaint-detail": [{"reference": complaint.reference}],
@@ -580,6 +607,9 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-lost-property": [{}],
         "api-lost-property-detail": [{"pk": lost.pk}],
         "api-lost-property-statistics": [{}],
+        "api-improvement-actions": [{}],
+        "api-improvement-action-detail": [{"pk": action.pk}],
+        "api-improvement-action-file-download": [action_file],
     }
     # Changes: POST or PATCH only, answering with the record they wrote.
     writes = {
@@ -619,6 +649,11 @@ def test_every_api_answer_for_every_role(world: World) -> None:
         "api-legal-document-link",
         "api-lost-property-outcome",
         "api-lost-property-link",
+        "api-improvement-action-start",
+        "api-improvement-action-complete",
+        "api-improvement-action-verify",
+        "api-improvement-action-link",
+        "api-improvement-action-files",
     }
     names = {name for name, _route in routes() if name.startswith("api-")}
     unknown = names - set(samples) - writes - set(NOT_WALKED)

@@ -1190,6 +1190,74 @@ MATRIX: dict[str, list[Check]] = {
             body=lambda w, c: {"complaint": w.reference(OUT)},
         )
     ],
+    # Improvement actions (issue 18 §1) through the API: the pages' rules.
+    "api-improvement-actions": [
+        Check(api=True),
+        Check(
+            api=True,
+            method="post",
+            who=ACTION_MANAGE,
+            body=lambda w, c: {
+                "title": "培训",
+                "root_cause": "people",
+                "department": w.org.service.code,
+                "owner": w.org.handler.username,
+                "due_date": improvement_default_due(department_id=w.org.service.pk).isoformat(),
+            },
+        ),
+    ],
+    "api-improvement-action-detail": [
+        Check(api=True, who=ACTION_READ, bound=ACTION, kwargs=_improvement)
+    ],
+    "api-improvement-action-start": [
+        Check(api=True, method="post", who=ACTION_OWNER, bound=ACTION, kwargs=_improvement)
+    ],
+    "api-improvement-action-complete": [
+        Check(
+            api=True,
+            method="post",
+            who=ACTION_OWNER,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {"evidence": "已培训"},
+        )
+    ],
+    "api-improvement-action-verify": [
+        Check(
+            api=True,
+            method="post",
+            who=ACTION_VERIFY,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {"effective": True, "note": "有效"},
+        )
+    ],
+    "api-improvement-action-link": [
+        Check(
+            api=True,
+            method="post",
+            who=ACTION_MANAGE,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {"complaint": w.reference(IN)},
+        )
+    ],
+    "api-improvement-action-files": [
+        Check(
+            api=True,
+            method="post",
+            who=ACTION_FILES,
+            bound=ACTION,
+            kwargs=_improvement,
+            body=lambda w, c: {
+                "files": SimpleUploadedFile("p5.png", png_bytes(), content_type="image/png")
+            },
+            multipart=True,
+        )
+    ],
+    "api-improvement-action-file-download": [
+        Check(api=True, who=ACTION_READ, bound=ACTION, kwargs=_improvement_file)
+    ],
     "api-lost-property-link": [
         Check(
             api=True,
