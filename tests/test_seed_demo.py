@@ -459,6 +459,8 @@ def test_the_improvement_actions_have_one_verified_effective_and_one_overdue(see
     effective = [a for a in actions if a.status == ActionStatus.EFFECTIVE]
     assert len(effective) == 1
     assert effective[0].effect_before > effective[0].effect_after
+    # What was done is shown by files, checked like evidence.
+    assert [f.content_type for f in effective[0].files.all()] == ["image/png", "image/png"]
     overdue = [a for a in actions if a.is_overdue(now)]
     assert len(overdue) == 1 and overdue[0].escalated_level >= 1
     assert {"case", "report"} <= {a.origin for a in actions}

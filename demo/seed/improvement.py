@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from complaints.services.improvement import (
     improvement_calendar,
 )
 from demo.seed.organisation import Org
+from demo.seed.outside_bodies import scan
 from reports.selectors.improvement import action_effect
 from reports.services.improvement import improvement_action_check
 
@@ -107,6 +109,10 @@ def ensure_improvement_actions(org: Org, now: datetime) -> None:
             action_id=verified.pk,
             evidence="《上门服务预约确认规范》第2版已发布（服务规范 SOP-07）；18 名服务人员完成培训并签到；"
             "派单系统增加“已确认”必填项。",
+            files=[
+                SimpleUploadedFile("培训签到表.png", scan(9, 6), "image/png"),
+                SimpleUploadedFile("派单系统截图.png", scan(12, 8), "image/png"),
+            ],
             now=done_at,
         )
     with _at(now):

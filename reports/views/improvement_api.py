@@ -174,7 +174,7 @@ class ImprovementActionListView(GenericAPIView):
         "below), those they own and those they started. `complaints` lists the linked cases you "
         "may read.",
         parameters=[STATUS, DEPARTMENT, OWNER, OVERDUE, COMPLAINT],
-        responses={200: ImprovementActionSerializer(many=True), **errors(403)},
+        responses={200: ImprovementActionSerializer(many=True), **errors(403, 404)},
     )
     def get(self, request: Request) -> Response:
         user = signed_in_user(request)
