@@ -9,13 +9,28 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from complaints.admin.registers import RegisterAdmin
-from complaints.models import ImprovementAction, ImprovementActionCase
+from complaints.models import ImprovementAction, ImprovementActionCase, ImprovementActionFile
 from complaints.selectors.improvement import improvement_actions_visible_to
 
 
 class ActionCaseInline(admin.TabularInline):
     model = ImprovementActionCase
     fields = ("complaint", "linked_by", "linked_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ActionFileInline(admin.TabularInline):
+    model = ImprovementActionFile
+    fields = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -46,7 +61,7 @@ class ImprovementActionAdmin(RegisterAdmin):
     search_fields = ("title", "description", "product", "evidence")
     date_hierarchy = "due_at"
     list_select_related = ("department", "owner")
-    inlines = [ActionCaseInline]
+    inlines = [ActionCaseInline, ActionFileInline]
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None):
         return self.get_readonly_fields(request, obj)

@@ -143,8 +143,16 @@ class ImprovementActionListView(GenericAPIView):
         status = params.get("status", "")
         if params.get("overdue") in ("1", "true"):
             status = "overdue"
-        department = Department.objects.filter(code=params.get("department", "")[:40]).first()
-        owner = User.objects.filter(username=params.get("owner", "")[:150]).first()
+        # A NUL byte never reaches PostgreSQL: such a value names nothing.
+        code, username = params.get("department", "")[:40], params.get("owner", "")[:150]
+        department = (
+            Department.objects.filter(code=code).first() if code and "\x00" not in code else None
+        )
+        owner = (
+            User.objects.filter(username=username).first()
+            if username and "\x00" not in username
+            else None
+        )
         reference = params.get("complaint", "")
         actions = improvement_actions_list(
             user=user,
@@ -156,8 +164,8 @@ class ImprovementActionListView(GenericAPIView):
         )
         # An unknown department, owner or case filters to nothing, not to everything.
         unknown = (
-            (params.get("department") and department is None)
-            or (params.get("owner") and owner is None)
+            (code and department is None)
+            or (username and owner is None)
             or (reference and not REFERENCE_SHAPE.match(reference))
         )
         if unknown:

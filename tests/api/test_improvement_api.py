@@ -199,3 +199,11 @@ def test_no_files_after_verification(org, api_for, at_monday, time_machine):
         f"improvement-actions/{action.pk}/files/", {"files": [photo]}
     )
     assert late.status_code == 409 and not action.files.exists()
+
+
+def test_hostile_filters_name_nothing(org, api_for, at_monday):
+    record(org)
+    api = api_for(org.manager)
+    for params in ({"department": "a\x00b"}, {"owner": "\x00"}, {"complaint": "CP\x00"}):
+        answer = api.get("improvement-actions/", **params)
+        assert answer.status_code == 200 and answer.json()["results"] == [], params
