@@ -9,7 +9,7 @@ import complaints.models.improvement
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0045_improvement_actions"),
+        ("complaints", "0049_timeline_and_notification_kinds_of_the_merged_features"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
