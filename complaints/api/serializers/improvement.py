@@ -99,7 +99,11 @@ class ImprovementActionInputSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200, help_text=_("What is to change."))
     description = serializers.CharField(
-        max_length=4000, required=False, allow_blank=True, default="", help_text=_("Details.")
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("What is to be done in detail: the steps, where and by whom (plain text)."),
     )
     root_cause = serializers.ChoiceField(
         choices=RootCause.choices, help_text=_("The root cause category.")
