@@ -13,6 +13,8 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
+from complaints.domain.references import find_reference
+
 # Why a message is not turned into a complaint (codes, stored on the mail's row).
 AUTO_SUBMITTED = "auto_submitted"  # RFC 3834 Auto-Submitted other than "no"
 BULK = "precedence"  # Precedence: bulk / junk / list / auto_reply
@@ -24,7 +26,6 @@ NO_SENDER = "no_sender"  # no usable From address
 IGNORED_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 DAEMON_SENDERS = {"mailer-daemon", "postmaster"}
 
-REFERENCE_RE = re.compile(r"\bCP-\d{4}-\d{6}\b")
 MESSAGE_ID_RE = re.compile(r"<[^<>\s]+>")
 
 
@@ -89,8 +90,7 @@ def referenced_ids(message: Message) -> list[str]:
 
 def subject_reference(subject: str) -> str:
     """The case reference a subject names (CP-2026-000123), or ""."""
-    found = REFERENCE_RE.search(subject or "")
-    return found.group(0) if found else ""
+    return find_reference(subject)
 
 
 def recipients(message: Message) -> set[str]:

@@ -7,10 +7,9 @@ import re
 from django.db.models import Q, QuerySet
 
 from complaints.domain.contact_details import normalize_email, normalize_phone
+from complaints.domain.references import parse_reference
 from complaints.errors import InvalidInput
 from complaints.models import Complaint, Customer
-
-REFERENCE_PATTERN = re.compile(r"^CP-\d{4}-\d{1,6}$", re.IGNORECASE)
 
 
 def complaint_search(complaints: QuerySet[Complaint], *, text: str) -> QuerySet[Complaint]:
@@ -22,8 +21,9 @@ def complaint_search(complaints: QuerySet[Complaint], *, text: str) -> QuerySet[
     text = (text or "").strip()
     if not text:
         return complaints
-    if REFERENCE_PATTERN.match(text):
-        return complaints.filter(reference=text.upper())
+    reference = parse_reference(text)
+    if reference:
+        return complaints.filter(reference=reference)
     contact = customer_contact_lookup(text)
     if contact is not None:
         return complaints.filter(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Department, User
 from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
+from complaints.domain.references import format_reference
 from complaints.errors import InvalidInput
 from complaints.models import (
     CaseEvent,
@@ -97,7 +98,7 @@ def minimum_severity(*, flags: Flags, amount: Decimal | None) -> str:
 
 
 def next_reference(*, received_at: datetime) -> str:
-    """CP-<year>-<6 digits>, numbered per local year of receipt, never the same number twice.
+    """CP-<year>-<6 or more digits>, numbered per local year of receipt, never the same number twice.
 
     On PostgreSQL each year has a sequence: nextval() holds no lock until the intake commits, so
     intakes never queue behind one another (a row lock held to the commit allowed one intake at a
@@ -107,7 +108,7 @@ def next_reference(*, received_at: datetime) -> str:
     """
     year = timezone.localtime(received_at).year
     number = _sequence_next(year) if connection.vendor == "postgresql" else _row_next(year)
-    return f"CP-{year}-{number:06d}"
+    return format_reference(year, number)
 
 
 def _row_next(year: int) -> int:

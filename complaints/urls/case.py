@@ -2,6 +2,7 @@
 
 from django.urls import path, register_converter
 
+from complaints.domain.references import URL_REGEX
 from complaints.views import case
 from complaints.views.intake import customer_lookup, intake
 
@@ -9,7 +10,7 @@ from complaints.views.intake import customer_lookup, intake
 class ReferenceConverter:
     """CP-2026-000123; anything else under /complaints/ is not a case."""
 
-    regex = r"[A-Za-z]{2}-\d{4}-\d{1,6}"
+    regex = URL_REGEX
 
     def to_python(self, value: str) -> str:
         return value.upper()

@@ -33,7 +33,7 @@ from complaints.templatetags.workspace import (
 )
 
 # Placeholders reversed once per page; a row's address puts its own key in their place.
-_REFERENCE_KEY = "XX-0000-0"
+_REFERENCE_KEY = "CP-0000-000000"
 _CUSTOMER_KEY = 0
 
 

@@ -75,6 +75,7 @@ def test_referenced_ids_in_reply_to_first_then_references_newest_first():
         ("Re: [CP-2026-000123] 进展", "CP-2026-000123"),
         ("回复：您的投诉 CP-2026-000007 的处理结果", "CP-2026-000007"),
         ("CP-2026-0001234", ""),
+        ("Re: 投诉CP-2026-1000000已受理", "CP-2026-1000000"),
         ("no reference", ""),
     ],
 )

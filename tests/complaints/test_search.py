@@ -89,3 +89,10 @@ def test_free_text_search_can_use_the_trigram_indexes(cases):
         "complaint_description_trgm_idx",
     ):
         assert index in plan, plan
+
+
+def test_the_millionth_reference_of_a_year_is_matched_exactly(cases):
+    Complaint.objects.filter(pk=cases["parcel"].pk).update(reference="CP-2026-1000000")
+    Complaint.objects.filter(pk=cases["aircon"].pk).update(reference="CP-2026-1000001")
+
+    assert found("cp-2026-1000000") == {"快递延误且包装破损"}
