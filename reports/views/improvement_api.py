@@ -34,9 +34,10 @@ from complaints.api.serializers.improvement import (
     ImprovementStartInputSerializer,
     ImprovementVerifyInputSerializer,
 )
-from complaints.api.views.common import REFERENCE_SHAPE, ApiView, signed_in_user
+from complaints.api.views.common import ApiView, signed_in_user, validated
 from complaints.api.views.evidence import JsonErrorsAnyAccept
 from complaints.domain.improvement import moves_from
+from complaints.domain.references import parse_reference
 from complaints.downloads import SERVED_CONTENT_TYPES, served_content_type, stored_file_response
 from complaints.errors import InvalidInput
 from complaints.models import ActionStatus, Category, ImprovementAction
@@ -83,12 +84,6 @@ COMPLAINT = OpenApiParameter(
     description="Only actions linked to this case (a reference of a case you may read).",
 )
 READ = "complaints.view_improvementaction"
-
-
-def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _may_read(user: User) -> None:
@@ -153,20 +148,21 @@ class ImprovementActionListView(GenericAPIView):
             if username and "\x00" not in username
             else None
         )
-        reference = params.get("complaint", "")
+        written = params.get("complaint", "")
+        reference = parse_reference(written)
         actions = improvement_actions_list(
             user=user,
             show="all",
             status=status if status in ("live", "overdue", *ActionStatus.values) else "",
             department_id=department.pk if department else None,
             owner_id=owner.pk if owner else None,
-            complaint=reference if REFERENCE_SHAPE.match(reference) else "",
+            complaint=reference,
         )
         # An unknown department, owner or case filters to nothing, not to everything.
         unknown = (
             (code and department is None)
             or (username and owner is None)
-            or (reference and not REFERENCE_SHAPE.match(reference))
+            or (written and not reference)
         )
         if unknown:
             actions = actions.none()
@@ -211,7 +207,7 @@ class ImprovementActionListView(GenericAPIView):
         user = signed_in_user(request)
         if not can_manage_actions(user):
             raise ApiForbidden(_("Your role does not start improvement actions."))
-        data = _valid(ImprovementActionInputSerializer, request)
+        data = validated(ImprovementActionInputSerializer, request)
         unknown: dict[str, list[str]] = {}
         no_user = _("No active user has this username.")
         data["department"] = _named(
@@ -268,7 +264,7 @@ class ImprovementStartView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _move(request, pk, "start")
-        data = _valid(ImprovementStartInputSerializer, request)
+        data = validated(ImprovementStartInputSerializer, request)
         improvement_action_start(actor=user, action_id=pk, **data)
         return _action_response(request, pk)
 
@@ -285,7 +281,7 @@ class ImprovementCompleteView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _move(request, pk, "complete")
-        data = _valid(ImprovementCompleteInputSerializer, request)
+        data = validated(ImprovementCompleteInputSerializer, request)
         improvement_action_complete(actor=user, action_id=pk, **data)
         return _action_response(request, pk)
 
@@ -302,7 +298,7 @@ class ImprovementVerifyView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _move(request, pk, "verify")
-        data = _valid(ImprovementVerifyInputSerializer, request)
+        data = validated(ImprovementVerifyInputSerializer, request)
         improvement_action_check(actor=user, action_id=pk, **data)
         return _action_response(request, pk)
 
@@ -317,7 +313,7 @@ class ImprovementLinkView(ApiView):
     )
     def post(self, request: Request, pk: int) -> Response:
         user = _move(request, pk, "link")
-        data = _valid(ImprovementLinkInputSerializer, request)
+        data = validated(ImprovementLinkInputSerializer, request)
         improvement_action_link(actor=user, action_id=pk, **data)
         return _action_response(request, pk)
 
@@ -346,7 +342,7 @@ class ImprovementFilesView(ApiView):
                 code="too_large",
                 message=_("The request is over %(limit)s.") % {"limit": filesizeformat(limit)},
             )
-        data = _valid(ImprovementFilesInputSerializer, request)
+        data = validated(ImprovementFilesInputSerializer, request)
         improvement_action_add_files(actor=user, action_id=pk, files=data["files"])
         return _action_response(request, pk)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -10,20 +9,18 @@ from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from accounts.models import User
 from complaints.api.parsers import JSONParser
 from complaints.api.selectors import complaint_for_response
 from complaints.api.serializers.complaints import ComplaintSerializer
+from complaints.domain.references import parse_reference
 from complaints.errors import NotFound
 from complaints.models import Complaint
 from complaints.selectors import complaint_get_for_user
 from complaints.services import ensure_role_may, ensure_workable
-
-# References are short and plain (CP-2026-000123); anything else cannot exist, so it is a 404
-# without a query (and a NUL byte never reaches PostgreSQL).
-REFERENCE_SHAPE = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 
 
 class ApiView(APIView):
@@ -38,14 +35,28 @@ def signed_in_user(request: Request) -> User:
     return user
 
 
+def case_reference(text: str) -> str:
+    """The reference an address names, in any letter case. What intake never writes cannot exist:
+    a 404 without a query (and a NUL byte never reaches PostgreSQL)."""
+    reference = parse_reference(text)
+    if not reference:
+        raise NotFound()
+    return reference
+
+
+def validated(serializer_class: type[Serializer], request: Request) -> dict[str, Any]:
+    """The request body checked by `serializer_class`; a 400 listing every problem otherwise."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def load_complaint(request: Request, reference: str, *, needs: tuple[str, ...] = ()) -> Complaint:
     """The case if the user may see it; out of scope and missing are the same 404. A change asked
     by someone who only reads the case (they passed it on), or whose role lacks all of `needs`
     (complaints.services.Needs), is a 403 before its body is read."""
-    if not REFERENCE_SHAPE.match(reference):
-        raise NotFound()
     user = signed_in_user(request)
-    complaint = complaint_get_for_user(user=user, reference=reference)
+    complaint = complaint_get_for_user(user=user, reference=case_reference(reference))
     if request.method not in SAFE_METHODS:
         ensure_workable(actor=user, complaint=complaint)
         if needs:

@@ -27,14 +27,14 @@ from complaints.api.serializers.complaints import (
     ComplaintTriageSerializer,
 )
 from complaints.api.views.common import (
-    REFERENCE_SHAPE,
     ApiView,
+    case_reference,
     complaint_response,
     expected_version,
     load_complaint,
     signed_in_user,
 )
-from complaints.errors import InvalidInput, NotFound
+from complaints.errors import InvalidInput
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
 from complaints.services import (
@@ -160,9 +160,9 @@ class ComplaintDetailView(ApiView):
         responses={200: ComplaintSerializer, **errors(404)},
     )
     def get(self, request: Request, reference: str) -> Response:
-        if not REFERENCE_SHAPE.match(reference):
-            raise NotFound()
-        complaint = complaint_detail_for_user(user=signed_in_user(request), reference=reference)
+        complaint = complaint_detail_for_user(
+            user=signed_in_user(request), reference=case_reference(reference)
+        )
         return Response(
             ComplaintSerializer(complaint, context={"request": request}).data,
             headers={"ETag": f'"{complaint.version}"'},

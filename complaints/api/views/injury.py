@@ -32,10 +32,11 @@ from complaints.api.serializers.injury import (
     WitnessInputSerializer,
 )
 from complaints.api.views.common import (
-    REFERENCE_SHAPE,
     ApiView,
+    case_reference,
     load_complaint,
     signed_in_user,
+    validated,
 )
 from complaints.errors import NotFound
 from complaints.models import Complaint
@@ -63,18 +64,10 @@ def _record_response(request: Request, complaint: Complaint, code: int = 200) ->
 def _load_for_writing(request: Request, reference: str) -> Complaint:
     """The case for a write of the record: the duty manager of the day may write a case they only
     read, so the generic "in charge of it" door does not apply (the service's rule does)."""
-    if not REFERENCE_SHAPE.match(reference):
-        raise NotFound()
     user = signed_in_user(request)
-    complaint = complaint_get_for_user(user=user, reference=reference)
+    complaint = complaint_get_for_user(user=user, reference=case_reference(reference))
     services.ensure_may_record_injury(actor=user, complaint=complaint)
     return complaint
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class InjuryRecordView(ApiView):
@@ -107,7 +100,7 @@ def _write_view(
 
     def handler(self: ApiView, request: Request, reference: str) -> Response:
         complaint = load(request, reference)
-        data = _valid(serializer, request) if serializer is not None else {}
+        data = validated(serializer, request) if serializer is not None else {}
         write(complaint, signed_in_user(request), data)
         return _record_response(request, complaint, code)
 

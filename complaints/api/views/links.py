@@ -17,14 +17,13 @@ from complaints.api.serializers.links import (
     PossibleDuplicateSerializer,
 )
 from complaints.api.views.common import (
-    REFERENCE_SHAPE,
     ApiView,
+    case_reference,
     complaint_response,
     expected_version,
     load_complaint,
     signed_in_user,
 )
-from complaints.errors import NotFound
 from complaints.models import Complaint
 from complaints.selectors import complaint_get_for_user
 from complaints.selectors.duplicates import linked_cases, possible_duplicates_of
@@ -37,10 +36,7 @@ from complaints.services.duplicates import (
 
 
 def _other(request: Request, reference: str) -> Complaint:
-    reference = reference.strip().upper()
-    if not REFERENCE_SHAPE.match(reference):
-        raise NotFound()
-    return complaint_get_for_user(user=signed_in_user(request), reference=reference)
+    return complaint_get_for_user(user=signed_in_user(request), reference=case_reference(reference))
 
 
 class PossibleDuplicatesView(ApiView):

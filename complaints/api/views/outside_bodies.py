@@ -21,8 +21,7 @@ from complaints.api.serializers.outside_bodies import (
     OutsideBodySignInputSerializer,
     SigningTextSerializer,
 )
-from complaints.api.views.common import ApiView, load_complaint, signed_in_user
-from complaints.api.views.records import _valid
+from complaints.api.views.common import ApiView, load_complaint, signed_in_user, validated
 from complaints.models import Complaint
 from complaints.selectors.case import outside_bodies_with_records, signing_texts_active
 from complaints.services.outside_bodies import (
@@ -70,7 +69,7 @@ class OutsideBodyListView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=OUTSIDE_BODY_PERMISSIONS)
-        data = _valid(OutsideBodyInputSerializer, request)
+        data = validated(OutsideBodyInputSerializer, request)
         body = outside_body_record(
             complaint=complaint,
             actor=signed_in_user(request),
@@ -96,7 +95,7 @@ class OutsideBodyDocumentView(ApiView):
     )
     def post(self, request: Request, reference: str, body_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=OUTSIDE_BODY_PERMISSIONS)
-        data = _valid(OutsideBodyDocumentInputSerializer, request)
+        data = validated(OutsideBodyDocumentInputSerializer, request)
         document = outside_body_document_add(
             complaint=complaint,
             body_id=body_id,
@@ -118,7 +117,7 @@ class OutsideBodySignView(ApiView):
     )
     def post(self, request: Request, reference: str, body_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=OUTSIDE_BODY_PERMISSIONS)
-        data = _valid(OutsideBodySignInputSerializer, request)
+        data = validated(OutsideBodySignInputSerializer, request)
         outside_body_sign(
             complaint=complaint,
             body_id=body_id,
@@ -141,7 +140,7 @@ class OutsideBodyCloseView(ApiView):
     )
     def post(self, request: Request, reference: str, body_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=OUTSIDE_BODY_PERMISSIONS)
-        data = _valid(OutsideBodyCloseInputSerializer, request)
+        data = validated(OutsideBodyCloseInputSerializer, request)
         outside_body_close(
             complaint=complaint, body_id=body_id, actor=signed_in_user(request), **data
         )
@@ -159,7 +158,7 @@ class OffSaleOrderCreateView(ApiView):
     )
     def post(self, request: Request, reference: str, body_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=OUTSIDE_BODY_PERMISSIONS)
-        data = _valid(OffSaleOrderInputSerializer, request)
+        data = validated(OffSaleOrderInputSerializer, request)
         order = off_sale_order_record(
             complaint=complaint, body_id=body_id, actor=signed_in_user(request), **data
         )
@@ -176,7 +175,7 @@ class OffSaleOrderDoneView(ApiView):
     )
     def post(self, request: Request, reference: str, order_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=OUTSIDE_BODY_PERMISSIONS)
-        data = _valid(OffSaleDoneInputSerializer, request)
+        data = validated(OffSaleDoneInputSerializer, request)
         done_by = data["done_by"]
         order = off_sale_order_done(
             complaint=complaint,

@@ -4,10 +4,8 @@ service; the answers are read back through the selectors the case page uses."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,7 +19,7 @@ from complaints.api.serializers.procedures import (
     QualityReferralInputSerializer,
     QualityReferralSerializer,
 )
-from complaints.api.views.common import ApiView, load_complaint, signed_in_user
+from complaints.api.views.common import ApiView, load_complaint, signed_in_user, validated
 from complaints.models import Complaint
 from complaints.selectors.procedures import agreements_with_payments, quality_referrals_with_answers
 from complaints.services.agreements import (
@@ -33,12 +31,6 @@ from complaints.services.common import Needs
 from complaints.services.quality import quality_answer_record, quality_refer
 
 _WRITE_ERRORS = errors(400, 403, 404, 409, 415)
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _agreement(complaint: Complaint, agreement_id: int, code: int = 200) -> Response:
@@ -74,7 +66,7 @@ class AgreementListView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.AGREEMENT)
-        data = _valid(AgreementInputSerializer, request)
+        data = validated(AgreementInputSerializer, request)
         agreement = agreement_record(complaint=complaint, actor=signed_in_user(request), **data)
         return _agreement(complaint, agreement.pk, status.HTTP_201_CREATED)
 
@@ -90,7 +82,7 @@ class AgreementHandOverView(ApiView):
     )
     def post(self, request: Request, reference: str, agreement_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.AGREEMENT)
-        data = _valid(HandOverInputSerializer, request)
+        data = validated(HandOverInputSerializer, request)
         agreement_hand_over(
             complaint=complaint, agreement_id=agreement_id, actor=signed_in_user(request), **data
         )
@@ -110,7 +102,7 @@ class AgreementPaymentView(ApiView):
     )
     def post(self, request: Request, reference: str, agreement_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.PAYMENT)
-        data = _valid(PaymentInputSerializer, request)
+        data = validated(PaymentInputSerializer, request)
         agreement_payment_record(
             complaint=complaint, agreement_id=agreement_id, actor=signed_in_user(request), **data
         )
@@ -139,7 +131,7 @@ class QualityReferralListView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.QUALITY)
-        data = _valid(QualityReferralInputSerializer, request)
+        data = validated(QualityReferralInputSerializer, request)
         referral = quality_refer(complaint=complaint, actor=signed_in_user(request), **data)
         return _referral(complaint, referral.pk, status.HTTP_201_CREATED)
 
@@ -157,7 +149,7 @@ class QualityAnswerView(ApiView):
     )
     def post(self, request: Request, reference: str, referral_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.QUALITY)
-        data = _valid(QualityAnswerInputSerializer, request)
+        data = validated(QualityAnswerInputSerializer, request)
         quality_answer_record(
             complaint=complaint, referral_id=referral_id, actor=signed_in_user(request), **data
         )

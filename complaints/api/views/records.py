@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,6 +29,7 @@ from complaints.api.views.common import (
     expected_version,
     load_complaint,
     signed_in_user,
+    validated,
 )
 from complaints.services import (
     Needs,
@@ -43,12 +42,6 @@ from sla.models import CaseChecklistStep
 from sla.services import checklist_step_tick, clocks_pause, clocks_resume
 from sla.services.checklists import CHECKLIST_PERMISSIONS
 from sla.services.pauses import PAUSE_PERMISSIONS
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class EventListView(ApiView):
@@ -74,7 +67,7 @@ class NoteCreateView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.COMMENT)
-        data = _valid(NoteInputSerializer, request)
+        data = validated(NoteInputSerializer, request)
         event = complaint_add_note(
             complaint=complaint, actor=signed_in_user(request), text=data["text"]
         )
@@ -95,7 +88,7 @@ class ContactCreateView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.CONTACT)
-        data = _valid(ContactInputSerializer, request)
+        data = validated(ContactInputSerializer, request)
         contact = contact_record(complaint=complaint, actor=signed_in_user(request), **data)
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
@@ -110,7 +103,7 @@ class FollowUpCreateView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.FOLLOW_UP)
-        data = _valid(FollowUpInputSerializer, request)
+        data = validated(FollowUpInputSerializer, request)
         follow_up = follow_up_record(complaint=complaint, actor=signed_in_user(request), **data)
         return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
 
@@ -125,7 +118,7 @@ class HandoffCreateView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=Needs.INVESTIGATE)
-        data = _valid(HandoffInputSerializer, request)
+        data = validated(HandoffInputSerializer, request)
         handoff = complaint_hand_off(
             complaint=complaint,
             actor=signed_in_user(request),
@@ -149,7 +142,7 @@ class PauseView(ApiView):
     )
     def post(self, request: Request, reference: str) -> Response:
         complaint = load_complaint(request, reference, needs=PAUSE_PERMISSIONS)
-        data = _valid(PauseInputSerializer, request)
+        data = validated(PauseInputSerializer, request)
         clocks_pause(complaint=complaint, actor=signed_in_user(request), **data)
         return complaint_response(request, complaint)
 
@@ -195,7 +188,7 @@ class ChecklistTickView(ApiView):
     )
     def post(self, request: Request, reference: str, step_id: int) -> Response:
         complaint = load_complaint(request, reference, needs=CHECKLIST_PERMISSIONS)
-        data = _valid(ChecklistTickInputSerializer, request)
+        data = validated(ChecklistTickInputSerializer, request)
         step = checklist_step_tick(
             complaint=complaint, step_id=step_id, actor=signed_in_user(request), **data
         )

@@ -4,8 +4,6 @@ who may do what; a missing entry and one out of reach are the same 404."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
@@ -34,7 +32,7 @@ from complaints.api.serializers.registers import (
     LostPropertySerializer,
     RegisterLinkInputSerializer,
 )
-from complaints.api.views.common import ApiView, signed_in_user
+from complaints.api.views.common import ApiView, signed_in_user, validated
 from complaints.errors import InvalidInput
 from complaints.models import LegalDocument, LostProperty
 from complaints.request_limits import FORM_OVERHEAD_BYTES, body_too_large
@@ -71,12 +69,6 @@ UNFORWARDED = OpenApiParameter(
 SEARCH = OpenApiParameter("q", OpenApiTypes.STR, description="Words to look for.")
 OPEN = OpenApiParameter("open", OpenApiTypes.BOOL, description="Only items still looked for.")
 MONTH = OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM; this month if absent.")
-
-
-def _valid(serializer_class: type, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _user_named(username: str, field: str) -> User | None:
@@ -147,7 +139,7 @@ class LegalDocumentListView(GenericAPIView):
     def post(self, request: Request) -> Response:
         if not can_record_legal_documents(signed_in_user(request)):
             raise ApiForbidden(_("Your role does not record legal documents."))
-        data = _valid(LegalDocumentInputSerializer, request)
+        data = validated(LegalDocumentInputSerializer, request)
         data["received_by"] = _user_named(data["received_by"], "received_by")
         data["signed_by"] = _user_named(data["signed_by"], "signed_by")
         document = legal_document_record(actor=signed_in_user(request), **data)
@@ -178,7 +170,7 @@ class LegalDocumentForwardView(ApiView):
         if not can_record_legal_documents(user):
             raise ApiForbidden(_("Your role does not record legal documents."))
         legal_document_get_for_user(user=user, pk=pk)
-        data = _valid(LegalForwardInputSerializer, request)
+        data = validated(LegalForwardInputSerializer, request)
         department = _department_coded(data["department"], "department")
         assert department is not None  # the serializer requires it
         legal_document_forward(
@@ -215,7 +207,7 @@ class LegalDocumentFilesView(ApiView):
                 code="too_large",
                 message=_("The request is over %(limit)s.") % {"limit": filesizeformat(limit)},
             )
-        data = _valid(LegalFilesInputSerializer, request)
+        data = validated(LegalFilesInputSerializer, request)
         legal_document_add_files(actor=user, document_id=pk, files=data["files"])
         return _legal_response(request, pk)
 
@@ -233,7 +225,7 @@ class LegalDocumentLinkView(ApiView):
         if not can_record_legal_documents(user):
             raise ApiForbidden(_("Your role does not record legal documents."))
         legal_document_get_for_user(user=user, pk=pk)
-        data = _valid(RegisterLinkInputSerializer, request)
+        data = validated(RegisterLinkInputSerializer, request)
         legal_document_link(actor=user, document_id=pk, complaint=data["complaint"])
         return _legal_response(request, pk)
 
@@ -284,7 +276,7 @@ class LostPropertyListView(GenericAPIView):
     def post(self, request: Request) -> Response:
         if not can_record_lost_property(signed_in_user(request)):
             raise ApiForbidden(_("Your role does not record lost property."))
-        data = _valid(LostPropertyInputSerializer, request)
+        data = validated(LostPropertyInputSerializer, request)
         data["department"] = _department_coded(data["department"], "department")
         entry = lost_property_record(actor=signed_in_user(request), **data)
         return _lost_response(request, entry.pk, status=201)
@@ -313,7 +305,7 @@ class LostPropertyOutcomeView(ApiView):
         if not can_record_lost_property(user):
             raise ApiForbidden(_("Your role does not record lost property."))
         lost_property_get_for_user(user=user, pk=pk)
-        data = _valid(LostOutcomeInputSerializer, request)
+        data = validated(LostOutcomeInputSerializer, request)
         lost_property_set_outcome(actor=user, entry_id=pk, **data)
         return _lost_response(request, pk)
 
@@ -363,6 +355,6 @@ class LostPropertyLinkView(ApiView):
         if not can_record_lost_property(user):
             raise ApiForbidden(_("Your role does not record lost property."))
         lost_property_get_for_user(user=user, pk=pk)
-        data = _valid(RegisterLinkInputSerializer, request)
+        data = validated(RegisterLinkInputSerializer, request)
         lost_property_link(actor=user, entry_id=pk, complaint=data["complaint"])
         return _lost_response(request, pk)
