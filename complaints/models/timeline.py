@@ -77,6 +77,8 @@ class CaseEvent(models.Model):
         IMPROVEMENT_ACTION = "improvement_action", _("Improvement action")
         LINKED = "linked", _("Linked to a related complaint")
         MERGED_IN = "merged_in", _("Duplicate merged in")
+        # The case drawn into the case library; data["what"] says which step (library.py).
+        CASE_STUDY = "case_study", _("Case library")
 
     complaint = models.ForeignKey(
         "complaints.Complaint",
@@ -126,8 +128,9 @@ class CaseEvent(models.Model):
 
 # The timeline entries that are someone working on the case (their actor becomes a participant).
 # Left out: reminders and escalations (the system acts; recipients are told, they did nothing yet),
-# unmasking contact details (a read, audited) and re-planning after a calendar change (the
-# administrator edited a calendar, not this case).
+# unmasking contact details (a read, audited), re-planning after a calendar change (the
+# administrator edited a calendar, not this case) and the case library's steps (a copy of a closed
+# case is proposed or reviewed: reading the library gives no claim on the case).
 WORK_KINDS: frozenset[str] = frozenset(
     {
         CaseEvent.Kind.CREATED,

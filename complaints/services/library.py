@@ -14,6 +14,9 @@ into the library, refuses it with a reason, or later withdraws it. The copy is b
 - staff names only when the approver chooses to show them (then the handler's and department
   head's names, nothing of the customer).
 The copy refers to no customer: the retention job and erasure requests leave it as it is.
+Each step writes an internal entry on the source case's timeline (who, when, the copy's id and
+status, a reviewer's reason as the comment), so the case shows its way into the library; nothing
+goes the other way.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from accounts.people import person_name
 from complaints.domain.redaction import redact_text
 from complaints.errors import ConditionNotMet, InvalidInput, NotFound, PermissionDenied
 from complaints.models import (
+    CaseEvent,
     CaseParticipant,
     CaseStudy,
     Complaint,
@@ -38,6 +42,7 @@ from complaints.models import (
     State,
 )
 from complaints.selectors.access import complaint_is_visible_to
+from complaints.timeline import record_event
 from sla.selectors import calendar_for_department
 
 PROPOSE = "complaints.propose_case_study"
@@ -198,7 +203,7 @@ def case_study_propose(
     )
     try:
         with transaction.atomic():
-            return CaseStudy.objects.create(
+            study = CaseStudy.objects.create(
                 source=locked,
                 status=CaseStudy.Status.PROPOSED,
                 proposed_by=actor,
@@ -208,6 +213,8 @@ def case_study_propose(
             )
     except IntegrityError as error:  # a second proposal committed first
         raise ConditionNotMet([_("This case is already proposed or in the library.")]) from error
+    _record_on_case(study, actor=actor)
+    return study
 
 
 LIVE = (CaseStudy.Status.PROPOSED, CaseStudy.Status.PUBLISHED)
@@ -251,6 +258,7 @@ def case_study_approve(*, study: CaseStudy, actor: User, show_staff: bool = Fals
     locked.show_staff = show_staff
     locked.staff_names = _staff_names(locked)[:300] if show_staff else ""
     locked.save()
+    _record_on_case(locked, actor=actor, show_staff=show_staff)
     return locked
 
 
@@ -285,13 +293,31 @@ def _close(*, study: CaseStudy, actor: User, reason: str, status: str, to: str) 
     if not reason:
         raise InvalidInput({"reason": [_("Say why.")]})
     locked = _lock_study(study, status=status)
+    kept = reason
     if locked.source is not None:
         # The reason is kept with the copy: scrubbed like the story.
-        reason = redact_text(
-            reason, known=personal_values(locked.source, case_people(locked.source))
-        )
+        kept = redact_text(reason, known=personal_values(locked.source, case_people(locked.source)))
     locked.status = to
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
-    locked.review_reason = reason
+    locked.review_reason = kept
     locked.save()
+    # The case's own timeline keeps the words as written: it may name the people of the case, and
+    # its comments go when the case is anonymised.
+    _record_on_case(locked, actor=actor, reason=reason)
     return locked
+
+
+def _record_on_case(study: CaseStudy, *, actor: User, reason: str = "", **codes: object) -> None:
+    """The step on the source case's timeline, internal: the study's id and new status (codes),
+    the reviewer's reason as the comment. Only this way round: the copy names no case."""
+    source = study.source
+    if source is None:
+        return  # the case is gone; the copy stays
+    record_event(
+        complaint=source,
+        kind=CaseEvent.Kind.CASE_STUDY,
+        actor=actor,
+        comment=reason,
+        data={"status": study.status, "study": study.pk, **codes},
+        customer_visible=False,
+    )

@@ -9,7 +9,7 @@ import pytest
 from django.db import models
 
 from complaints.errors import ConditionNotMet, InvalidInput, PermissionDenied
-from complaints.models import CaseStudy, Complaint, Customer
+from complaints.models import CaseEvent, CaseStudy, Complaint, Customer
 from complaints.selectors.library import (
     case_studies_published,
     case_studies_waiting,
@@ -264,3 +264,125 @@ class TestSurvivesAnonymisation:
         case_study_approve(study=study, actor=org.manager, show_staff=True)
         study.refresh_from_db()
         assert study.status == CaseStudy.Status.PUBLISHED
+
+
+class TestOnTheCaseTimeline:
+    """Each step writes one internal entry on the case it was drawn from: codes and the copy's id,
+    a reviewer's reason as the comment. The copy itself keeps no way back to the case."""
+
+    def entries(self, complaint: Complaint) -> list[CaseEvent]:
+        return list(complaint.events.filter(kind=CaseEvent.Kind.CASE_STUDY).order_by("id"))
+
+    def test_proposing_writes_one_entry_by_the_proposer(self, org, closed_case) -> None:
+        study = propose(closed_case, org)
+
+        [entry] = self.entries(closed_case)
+        assert (entry.actor, entry.customer_visible, entry.comment) == (org.handler, False, "")
+        assert entry.data == {"status": "proposed", "study": study.pk}
+
+    def test_approving_writes_one_entry_by_the_approver(self, org, closed_case) -> None:
+        study = propose(closed_case, org)
+
+        case_study_approve(study=study, actor=org.manager, show_staff=True)
+
+        entry = self.entries(closed_case)[-1]
+        assert len(self.entries(closed_case)) == 2
+        assert (entry.actor, entry.customer_visible) == (org.manager, False)
+        assert entry.data == {"status": "published", "study": study.pk, "show_staff": True}
+
+    @pytest.mark.parametrize("step", ["refuse", "unpublish"])
+    def test_refusing_or_withdrawing_writes_one_entry_with_the_reason(
+        self, org, closed_case, step
+    ) -> None:
+        study = propose(closed_case, org)
+        if step == "unpublish":
+            study = case_study_approve(study=study, actor=org.manager)
+        before = len(self.entries(closed_case))
+        act = case_study_refuse if step == "refuse" else case_study_unpublish
+
+        act(study=study, actor=org.manager, reason=" 结论不够典型 ")
+
+        entries = self.entries(closed_case)
+        assert len(entries) == before + 1
+        entry = entries[-1]
+        assert (entry.actor, entry.customer_visible) == (org.manager, False)
+        assert entry.comment == "结论不够典型"
+        status = "refused" if step == "refuse" else "unpublished"
+        assert entry.data == {"status": status, "study": study.pk}
+
+    @pytest.mark.parametrize(
+        "attempt",
+        [
+            "propose_by_a_reader",
+            "propose_twice",
+            "propose_without_a_story",
+            "approve_by_a_handler",
+            "approve_twice",
+            "refuse_without_a_reason",
+            "refuse_by_a_head",
+            "unpublish_a_proposal",
+        ],
+    )
+    def test_a_failed_step_writes_nothing(self, org, closed_case, attempt) -> None:
+        study = propose(closed_case, org)
+        if attempt == "approve_twice":
+            case_study_approve(study=study, actor=org.manager)
+        before = len(self.entries(closed_case))
+        steps = {
+            "propose_by_a_reader": lambda: propose(closed_case, org, actor=org.auditor),
+            "propose_twice": lambda: propose(closed_case, org, actor=org.manager),
+            "propose_without_a_story": lambda: case_study_propose(
+                complaint=closed_case, actor=org.manager, title="t", story=" ", lesson="l"
+            ),
+            "approve_by_a_handler": lambda: case_study_approve(study=study, actor=org.handler),
+            "approve_twice": lambda: case_study_approve(study=study, actor=org.manager),
+            "refuse_without_a_reason": lambda: case_study_refuse(
+                study=study, actor=org.manager, reason=" "
+            ),
+            "refuse_by_a_head": lambda: case_study_refuse(study=study, actor=org.head, reason="x"),
+            "unpublish_a_proposal": lambda: case_study_unpublish(
+                study=study, actor=org.manager, reason="x"
+            ),
+        }
+
+        with pytest.raises((PermissionDenied, ConditionNotMet, InvalidInput)):
+            steps[attempt]()
+
+        assert len(self.entries(closed_case)) == before
+
+    def test_the_copy_names_no_case(self, org, closed_case) -> None:
+        study = case_study_approve(study=propose(closed_case, org), actor=org.manager)
+
+        # Its texts hold no reference (above); the only link is the reviewers' `source` id.
+        assert [
+            field.name
+            for field in CaseStudy._meta.concrete_fields
+            if field.is_relation and field.related_model is Complaint
+        ] == ["source"]
+        assert closed_case.reference not in str(self_fields(study))
+
+    def test_anonymising_the_case_keeps_the_entries_and_drops_the_reasons(
+        self, org, closed_case
+    ) -> None:
+        study = propose(closed_case, org)
+        case_study_refuse(study=study, actor=org.manager, reason=f"请去掉 {MARK_PHONE}")
+        again = case_study_approve(study=propose(closed_case, org), actor=org.manager)
+        case_study_unpublish(study=again, actor=org.manager, reason=f"{MARK} 不同意公开")
+
+        complaints_anonymise(complaint_ids=[closed_case.pk], actor=org.manager, cause=CAUSE_ERASURE)
+
+        entries = self.entries(closed_case)
+        assert [entry.data["status"] for entry in entries] == [
+            "proposed",
+            "refused",
+            "proposed",
+            "published",
+            "unpublished",
+        ]
+        assert all(entry.comment == "" for entry in entries)
+        assert [entry.data["study"] for entry in entries] == [study.pk] * 2 + [again.pk] * 3
+
+
+def self_fields(study: CaseStudy) -> dict[str, object]:
+    study.refresh_from_db()
+    return {f.attname: getattr(study, f.attname) for f in CaseStudy._meta.concrete_fields}
