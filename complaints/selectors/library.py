@@ -62,13 +62,23 @@ def case_study_for_user(*, user: User, pk: int) -> CaseStudy | None:
     """One library case as `user` may read it: published ones for every staff role; proposals and
     withdrawn ones only for reviewers and their proposer. None: missing or not theirs."""
     study = _with_facts(CaseStudy.objects.filter(pk=pk)).select_related("proposed_by").first()
-    if study is None or not may_read_library(user):
+    if study is None:
         return None
-    if study.status == CaseStudy.Status.PUBLISHED:
-        return study
-    if user.has_perm(REVIEW) or study.proposed_by_id == user.pk:
-        return study
-    return None
+    readable = case_study_is_readable(
+        user=user, status=study.status, proposed_by_id=study.proposed_by_id
+    )
+    return study if readable else None
+
+
+def case_study_is_readable(*, user: User, status: str, proposed_by_id: int | None) -> bool:
+    """The rule of case_study_for_user on what is known of a copy (the case's timeline knows its
+    status and proposer without loading it): published for every reader of the library, the
+    rest for reviewers and the proposer."""
+    if not may_read_library(user):
+        return False
+    return (
+        status == CaseStudy.Status.PUBLISHED or user.has_perm(REVIEW) or proposed_by_id == user.pk
+    )
 
 
 def case_study_of_complaint(*, complaint_id: int) -> CaseStudy | None:

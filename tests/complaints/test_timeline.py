@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 
 from complaints.models import CaseEvent, Complaint, State, TimelineIsAppendOnly
 from complaints.timeline import record_event
+from complaints.views.case.timeline import WRITERS
 
 
 @pytest.fixture
@@ -126,3 +127,8 @@ def test_the_database_still_accepts_new_events_on_postgresql(org, case):
     record_event(complaint=case, kind=CaseEvent.Kind.NOTE, actor=org.handler, comment="新记录")
 
     assert case.events.count() == count + 1
+
+
+def test_every_kind_has_its_own_sentence_on_the_case_page() -> None:
+    # A kind added without a writer would read "<who>: <kind>" (the generic fallback).
+    assert set(CaseEvent.Kind.values) <= set(WRITERS)

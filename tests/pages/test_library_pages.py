@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints.models import CannedReply, CaseEvent, CaseStudy, CustomerContact
-from complaints.services.library import case_study_approve, case_study_propose
+from complaints.services.library import (
+    case_study_approve,
+    case_study_propose,
+    case_study_refuse,
+    case_study_unpublish,
+)
 from tests.complaints.privacy_cases import MARK, MARK_PHONE, worked_case
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +289,68 @@ class TestCannedPicker:
             .content.decode()
         )
         assert "data-canned-into" not in panel
+
+
+class TestOnTheCasePage:
+    """The case page's timeline tells the case's way into the library; the copy tells nothing back."""
+
+    def entries(self, client, complaint) -> list[str]:
+        html = client.get(reverse("case_detail", args=[complaint.reference])).content.decode()
+        return [part.split("</li>")[0] for part in html.split('data-kind="case_study"')[1:]]
+
+    def test_each_step_is_an_internal_entry_linked_for_who_may_open_the_copy(
+        self, org, client_for, closed_case
+    ) -> None:
+        study = case_study_propose(complaint=closed_case, actor=org.handler, **STORY)
+        copy_url = reverse("library_detail", args=[study.pk])
+
+        [proposed] = self.entries(client_for(org.handler, language="zh-hans"), closed_case)
+        assert f"将本案推荐进案例库（案例 #{study.pk}）" in proposed
+        assert "在案例库中查看" in proposed and "vis-internal" in proposed
+        assert f'href="{copy_url}"' in proposed  # the proposer reads their proposal
+        # The head reads the case, not someone else's proposal: named, not linked.
+        [named] = self.entries(client_for(org.head), closed_case)
+        assert f"#{study.pk}" in named and copy_url not in named
+
+        case_study_approve(study=study, actor=org.manager)
+
+        for reader in (org.head, org.handler, org.manager):
+            entries = self.entries(client_for(reader), closed_case)
+            assert len(entries) == 2 and all(f'href="{copy_url}"' in e for e in entries)
+        copy_page = client_for(org.manager).get(copy_url).content.decode()
+        assert closed_case.reference not in copy_page
+
+    def test_a_refusal_in_english_with_its_reason(self, org, client_for, closed_case) -> None:
+        study = case_study_propose(complaint=closed_case, actor=org.handler, **STORY)
+        case_study_refuse(study=study, actor=org.manager, reason="请补充教训")
+
+        refused, _proposed = self.entries(client_for(org.head), closed_case)  # newest first
+
+        assert f"refused to put this case in the case library (library case #{study.pk})" in refused
+        assert "请补充教训" in refused and "Open in the case library" not in refused
+
+    def test_the_entries_cost_the_case_page_no_query(
+        self, org, client_for, closed_case, django_assert_num_queries
+    ) -> None:
+        url = reverse("case_detail", args=[closed_case.reference])
+        clients = {who: client_for(getattr(org, who)) for who in ("manager", "head")}
+        before = {}
+        for who, client in clients.items():
+            client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            before[who] = len(captured)
+        study = case_study_propose(complaint=closed_case, actor=org.handler, **STORY)
+        case_study_unpublish(
+            study=case_study_approve(study=study, actor=org.manager),
+            actor=org.manager,
+            reason="过时",
+        )
+        case_study_approve(
+            study=case_study_propose(complaint=closed_case, actor=org.manager, **STORY),
+            actor=org.manager,
+        )
+
+        for who, client in clients.items():
+            with django_assert_num_queries(before[who]):
+                assert len(self.entries(client, closed_case)) == 5

@@ -7,12 +7,13 @@ place that reads them back for people, in the reader's language and time zone.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -25,6 +26,7 @@ from complaints.models import (
     ActionStatus,
     BodyKind,
     CaseEvent,
+    CaseStudy,
     Channel,
     CompensationHead,
     ContactDirection,
@@ -50,6 +52,7 @@ from complaints.models import (
 )
 from complaints.models.decisions import WITHIN_OWN_LIMIT_TEXT
 from complaints.privacy import evidence_event_for
+from complaints.selectors.library import case_study_is_readable
 from complaints.services.transitions import TRANSITIONS
 from complaints.templatetags.workspace import money
 from complaints.timeline import by_customer
@@ -68,6 +71,9 @@ class Entry:
     tone: str = "info"
     # Text the product itself gave the event, in the reader's words; None: the event's comment.
     system_comment: str | None = None
+    # A page the entry is about, printed after the sentence, for a reader allowed to open it.
+    link_url: str = ""
+    link_text: str = ""
 
     @property
     def internal(self) -> bool:
@@ -136,8 +142,45 @@ def yes_no(value: Any) -> str:
 
 def timeline_entries(events: Iterable[CaseEvent], *, reader: User) -> list[Entry]:
     """The entries as `reader` may read them: evidence of a kind restricted to other roles is
-    named by its kind only (complaints.privacy)."""
-    return [describe(event, reader=reader) for event in events]
+    named by its kind only (complaints.privacy); a library copy is linked for readers who may
+    open it."""
+    events = list(events)
+    entries = [describe(event, reader=reader) for event in events]
+    studies = _library_copies_readable(events, reader=reader)
+    if not studies:
+        return entries
+    return [
+        replace(
+            entry,
+            link_url=reverse("library_detail", args=[entry.event.data["study"]]),
+            link_text=_("Open in the case library"),
+        )
+        if entry.event.kind == Kind.CASE_STUDY and (entry.event.data or {}).get("study") in studies
+        else entry
+        for entry in entries
+    ]
+
+
+def _library_copies_readable(events: list[CaseEvent], *, reader: User) -> set[int]:
+    """The case's library copies `reader` may open, read from the timeline and not the copies:
+    every change of a copy writes an entry here, so the last one holds its status now, and the
+    proposal its proposer (no query for the page)."""
+    status: dict[int, str] = {}
+    proposer: dict[int, int | None] = {}
+    steps = [event for event in events if event.kind == Kind.CASE_STUDY]
+    for event in sorted(steps, key=lambda event: (event.at, event.pk)):  # the page: newest first
+        data = event.data or {}
+        if not isinstance(data.get("study"), int):
+            continue
+        study = data["study"]
+        status[study] = str(data.get("status"))
+        if status[study] == CaseStudy.Status.PROPOSED:
+            proposer[study] = event.actor_id
+    return {
+        study
+        for study, now in status.items()
+        if case_study_is_readable(user=reader, status=now, proposed_by_id=proposer.get(study))
+    }
 
 
 def describe(event: CaseEvent, *, reader: User) -> Entry:
@@ -882,6 +925,27 @@ def _merged_in(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, sentence, details, _("Comment"), tone="warn")
 
 
+def _case_study(event: CaseEvent, who: str, data: dict) -> Entry:
+    """A step of the case's copy in the case library (issue 18 §2), named by its number: the
+    copy's title is the copy's own text, not kept on the case."""
+    facts = {"who": who, "number": data.get("study", "—")}
+    status = data.get("status")
+    if status == CaseStudy.Status.PUBLISHED:
+        sentence = _("%(who)s published this case in the case library (library case #%(number)s).")
+        shown = yes_no(bool(data.get("show_staff")))
+        return Entry(event, sentence % facts, [(_("Staff names shown"), shown)], tone="ok")
+    if status == CaseStudy.Status.REFUSED:
+        sentence = _(
+            "%(who)s refused to put this case in the case library (library case #%(number)s)."
+        )
+        return Entry(event, sentence % facts, [], _("Reason"), tone="warn")
+    if status == CaseStudy.Status.UNPUBLISHED:
+        sentence = _("%(who)s withdrew this case from the case library (library case #%(number)s).")
+        return Entry(event, sentence % facts, [], _("Reason"), tone="warn")
+    sentence = _("%(who)s proposed this case for the case library (library case #%(number)s).")
+    return Entry(event, sentence % facts, [], _("Comment"))
+
+
 def _generic(event: CaseEvent, who: str, data: dict) -> Entry:
     return Entry(event, f"{who}: {event.get_kind_display()}", [], _("Comment"))
 
@@ -1041,4 +1105,5 @@ WRITERS: dict[str, Callable[[CaseEvent, str, dict], Entry]] = {
     Kind.IMPROVEMENT_ACTION: _improvement_action,
     Kind.LINKED: _linked,
     Kind.MERGED_IN: _merged_in,
+    Kind.CASE_STUDY: _case_study,
 }
