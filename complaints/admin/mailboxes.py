@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import InboundEmail, Mailbox
 from complaints.services.mailboxes import (
     MailboxProblem,
+    inbound_email_read_again,
     mailbox_password,
     mailbox_poll,
     mailbox_test_connection,
@@ -122,11 +123,20 @@ class MailboxAdmin(admin.ModelAdmin):
 
 @admin.register(InboundEmail)
 class InboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "sender", "subject", "outcome", "reason", "complaint"]
-    list_filter = ["outcome", "reason", "mailbox"]
+    list_display = [
+        "received_at",
+        "sender",
+        "subject",
+        "outcome",
+        "reason",
+        "error_code",
+        "complaint",
+    ]
+    list_filter = ["outcome", "reason", "error_code", "mailbox"]
     list_select_related = ["mailbox", "complaint"]
     search_fields = ["message_key", "sender", "subject", "complaint__reference"]
     date_hierarchy = "received_at"
+    actions = ["read_again"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None):
         return [field.name for field in self.model._meta.fields if not field.primary_key]
@@ -136,3 +146,22 @@ class InboundEmailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+    # It deletes the row: only for those who may delete rows here.
+    @admin.action(description=_("Read again on the next poll"), permissions=["delete"])
+    def read_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for row in queryset.order_by("pk"):
+            problem = inbound_email_read_again(row_id=row.pk)
+            if problem:
+                self.message_user(
+                    request,
+                    _("%(message)s: %(problem)s") % {"message": row, "problem": problem},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(message)s: marked unread on the server; the next poll reads it again.")
+                    % {"message": row},
+                    messages.SUCCESS,
+                )

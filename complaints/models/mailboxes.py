@@ -101,6 +101,14 @@ class InboundEmail(models.Model):
         OWN_ADDRESS = "own_address", _("Sent by this system (a loop)")
         NO_SENDER = "no_sender", _("No sender address")
 
+    class Failure(models.TextChoices):
+        """Why a message could not be handled (the error's text is kept beside the code)."""
+
+        INVALID = "invalid", _("The intake refused its details")
+        REFUSED = "refused", _("The intake refused it")
+        ENCODING = "encoding", _("Unknown character set or broken text")
+        UNUSABLE = "unusable", _("A value in it, or a setting it needs, cannot be used")
+
     mailbox = models.ForeignKey(
         Mailbox, verbose_name=_("mailbox"), on_delete=models.CASCADE, related_name="messages"
     )
@@ -120,6 +128,9 @@ class InboundEmail(models.Model):
     )
     # Attachments not accepted as evidence: [{"name": ..., "reasons": [...]}].
     refused_files = models.JSONField(_("attachments refused"), default=list, blank=True)
+    error_code = models.CharField(
+        _("error code"), max_length=20, choices=Failure.choices, blank=True
+    )
     error = models.CharField(_("error"), max_length=300, blank=True)
     received_at = models.DateTimeField(_("read at"))
 

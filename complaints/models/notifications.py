@@ -23,6 +23,7 @@ class Notification(models.Model):
         LEGAL_DOCUMENT = "legal_document", _("Legal document received")
         WEBHOOK = "webhook", _("Webhook endpoint switched off")
         MAILBOX = "mailbox", _("Complaints mailbox not reachable")
+        MAIL_FAILED = "mail_failed", _("E-mail not handled")
         IMPROVEMENT = "improvement", _("Improvement action")
 
     class Settled(models.TextChoices):

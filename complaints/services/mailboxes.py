@@ -17,7 +17,9 @@ message again next time, finds its row and only marks it. What a message becomes
 
 Attachments go through the evidence service's checks; refused ones are listed on the timeline.
 A text longer than intake takes is cut, and the whole message kept as an evidence file.
-A mailbox that cannot be reached is recorded on its row; the administrators are told once
+A message that cannot be handled is recorded as such, and the people who look after intake are
+told once (complaints.services.mailbox_failures); inbound_email_read_again has it read again once
+its cause is fixed. A mailbox that cannot be reached is recorded on its row; the administrators are told once
 after MAILBOX_ALERT_AFTER_FAILURES failed polls in a row, and once when it works again.
 """
 
@@ -40,7 +42,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessage
+from imap_tools import (
+    AND,
+    BaseMailBox,
+    H,
+    MailBox,
+    MailBoxStartTls,
+    MailBoxUnencrypted,
+    MailMessage,
+)
 from imap_tools.errors import ImapToolsError
 
 from complaints.domain import inbound_mail
@@ -64,6 +74,7 @@ from complaints.services.customer_portal import (
 from complaints.services.evidence import evidence_check_upload, kind_for_content_type
 from complaints.services.intake import complaint_create
 from complaints.services.intake_desk import EvidenceUpload, evidence_add_each
+from complaints.services.mailbox_failures import inbound_failure_record
 from complaints.services.notifications import notify, read_message_id
 from complaints.services.public_intake import subject_from
 from complaints.timeline import record_event
@@ -151,12 +162,14 @@ def mailboxes_poll(*, now: datetime | None = None) -> list[PollResult]:
     return [mailbox_poll(mailbox_id=pk, now=now) for pk in ids]
 
 
-def _take(mailbox_id: int, now: datetime) -> Mailbox | None:
+def _take(mailbox_id: int, now: datetime, *, active_only: bool = True) -> Mailbox | None:
     """Hold the mailbox for this poll (compare-and-set on `polling_until`): a second poll at the
     same moment, in this or another process, finds it held and does nothing."""
-    held = Mailbox.objects.filter(pk=mailbox_id, is_active=True).filter(
+    held = Mailbox.objects.filter(pk=mailbox_id).filter(
         Q(polling_until__isnull=True) | Q(polling_until__lt=now)
     )
+    if active_only:
+        held = held.filter(is_active=True)
     until = now + timedelta(seconds=settings.MAILBOX_LEASE_SECONDS)
     if not held.update(polling_until=until):
         return None
@@ -208,6 +221,56 @@ def _done_on_server(client: BaseMailBox, mailbox: Mailbox, message: MailMessage)
         client.move(message.uid, mailbox.processed_folder)
 
 
+def inbound_email_read_again(*, row_id: int, now: datetime | None = None) -> str:
+    """Have a message that could not be handled read again at the next poll (its cause fixed):
+    marked unread on the server, found by its Message-ID in the processed folder (then moved back)
+    or the mailbox's folder, and only then its FAILED row deleted. "" when done, else why not
+    (the row is kept). The mailbox is held meanwhile, so a poll cannot see the message unread
+    while its row still exists (it would only mark it read again)."""
+    row = InboundEmail.objects.select_related("mailbox").filter(pk=row_id).first()
+    if row is None or row.outcome != InboundEmail.Outcome.FAILED:
+        return _("Only a message that could not be handled can be read again.")
+    if row.message_key.startswith("sha256:"):
+        return _(
+            "The message has no Message-ID, so it cannot be found on the server: mark it unread "
+            "there in a mail client, then delete this row."
+        )
+    mailbox = _take(row.mailbox_id, now or timezone.now(), active_only=False)
+    if mailbox is None:
+        return _("The mailbox is being read right now; try again in a minute.")
+    try:
+        with _connected(mailbox) as client:
+            found = _mark_unread(client, mailbox, row.message_key)
+    except (MailboxProblem, *CONNECTION_ERRORS) as error:
+        return _error_text(error)
+    finally:
+        Mailbox.objects.filter(pk=mailbox.pk).update(polling_until=None)
+    if not found:
+        folders = [mailbox.processed_folder, mailbox.folder or "INBOX"]
+        return _(
+            "Not found on the server: no message with the Message-ID %(message_id)s in %(folders)s. "
+            "It was deleted or moved there; the row is kept."
+        ) % {"message_id": row.message_key, "folders": ", ".join(f for f in folders if f)}
+    row.delete()
+    return ""
+
+
+def _mark_unread(client: BaseMailBox, mailbox: Mailbox, message_key: str) -> bool:
+    """Mark the message (every copy with this Message-ID) unread in the folder the poll reads."""
+    folder = mailbox.folder or "INBOX"
+    for searched in [mailbox.processed_folder, folder]:
+        if not searched:
+            continue
+        client.folder.set(searched)
+        uids = client.uids(AND(header=H("Message-ID", message_key)))
+        if uids:
+            client.flag(uids, "\\Seen", False)
+            if searched != folder:
+                client.move(uids, folder)
+            return True
+    return False
+
+
 def _raw(message: MailMessage) -> bytes:
     try:
         return message.obj.as_bytes()
@@ -230,19 +293,15 @@ def _handle(mailbox: Mailbox, message: MailMessage, own: set[str]) -> str:
             raise
         return ""
     except (ComplaintError, ValueError, LookupError, UnicodeError) as error:
-        # This message cannot be handled (nothing of it was kept): logged on its row, so it is
-        # not read again every minute, and left for a person in the admin's log.
+        # This message cannot be handled (nothing of it was kept): recorded on its row, so it is
+        # not read again every minute, and the people who look after intake told once.
         logger.warning("mailbox %s: message %s not handled: %s", mailbox.address, key, error)
-        InboundEmail.objects.get_or_create(
+        inbound_failure_record(
             mailbox=mailbox,
             message_key=key,
-            defaults={
-                "sender": inbound_mail.sender_address(message.obj)[:254],
-                "subject": (message.subject or "")[:255],
-                "outcome": InboundEmail.Outcome.FAILED,
-                "error": _error_text(error),
-                "received_at": timezone.now(),
-            },
+            sender=inbound_mail.sender_address(message.obj),
+            subject=message.subject or "",
+            error=error,
         )
         return InboundEmail.Outcome.FAILED
 
