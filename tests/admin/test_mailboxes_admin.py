@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import User
 from complaints.models import Complaint, InboundEmail, Mailbox
+from complaints.services.mailboxes import mailbox_poll
 from tests.complaints.test_mailboxes import mail
 from tests.imap import PASSWORD
 
@@ -134,3 +136,40 @@ def test_staff_roles_do_not_see_the_mailboxes(client, org):
 
     assert client.get(LIST).status_code == 403
     assert client.get(reverse("admin:complaints_inboundemail_changelist")).status_code == 403
+
+
+def _failed(mailbox: Mailbox, message_key: str) -> InboundEmail:
+    return InboundEmail.objects.create(
+        mailbox=mailbox,
+        message_key=message_key,
+        sender="li@example.org",
+        subject="洗衣机漏水",
+        outcome=InboundEmail.Outcome.FAILED,
+        error_code=InboundEmail.Failure.UNUSABLE,
+        error="No working day within 366 days",
+        received_at=timezone.now(),
+    )
+
+
+def test_read_again_hands_a_failed_message_to_the_next_poll_or_says_it_is_gone(
+    admin_client, mailbox, imap
+):
+    imap.deliver(mail())
+    waiting = _failed(mailbox, "<first@example.org>")
+    gone = _failed(mailbox, "<gone@example.org>")
+    changelist = reverse("admin:complaints_inboundemail_changelist")
+
+    with translation.override("en"):
+        response = admin_client.post(
+            changelist,
+            {"action": "read_again", "_selected_action": [waiting.pk, gone.pk]},
+            follow=True,
+        )
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+
+    assert "marked unread on the server; the next poll reads it again" in said[0]
+    assert "Not found on the server" in said[1] and "<gone@example.org>" in said[1]
+    assert list(InboundEmail.objects.values_list("pk", flat=True)) == [gone.pk]
+    assert mailbox_poll(mailbox_id=mailbox.pk).complaints == 1
+    page = admin_client.get(reverse("admin:complaints_inboundemail_change", args=[gone.pk]))
+    assert "No working day within 366 days" in page.content.decode()
