@@ -10,13 +10,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import InboundEmail, Mailbox
-from complaints.services.mailboxes import (
+from complaints.services.mailbox_connection import (
     MailboxProblem,
-    inbound_email_read_again,
     mailbox_password,
-    mailbox_poll,
     mailbox_test_connection,
 )
+from complaints.services.mailbox_failures import inbound_email_read_again
+from complaints.services.mailboxes import mailbox_poll
 
 
 class MailboxForm(forms.ModelForm):

@@ -17,41 +17,27 @@ message again next time, finds its row and only marks it. What a message becomes
 
 Attachments go through the evidence service's checks; refused ones are listed on the timeline.
 A text longer than intake takes is cut, and the whole message kept as an evidence file.
-A message that cannot be handled is recorded as such, and the people who look after intake are
-told once (complaints.services.mailbox_failures); inbound_email_read_again has it read again once
-its cause is fixed. A mailbox that cannot be reached is recorded on its row; the administrators are told once
-after MAILBOX_ALERT_AFTER_FAILURES failed polls in a row, and once when it works again.
+A message that cannot be handled is recorded as such and the people who look after intake are
+told once; it can be read again once its cause is fixed (complaints.services.mailbox_failures).
+A mailbox that cannot be reached is recorded on its row; the administrators are told once after
+MAILBOX_ALERT_AFTER_FAILURES failed polls in a row, and once when it works again. Connecting and
+holding a mailbox: complaints.services.mailbox_connection.
 """
 
 from __future__ import annotations
 
-import imaplib
 import logging
-import os
-import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import Message
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from imap_tools import (
-    AND,
-    BaseMailBox,
-    H,
-    MailBox,
-    MailBoxStartTls,
-    MailBoxUnencrypted,
-    MailMessage,
-)
-from imap_tools.errors import ImapToolsError
+from imap_tools import BaseMailBox, MailMessage
 
 from complaints.domain import inbound_mail
 from complaints.domain.limits import DESCRIPTION_MAX_LENGTH
@@ -74,6 +60,14 @@ from complaints.services.customer_portal import (
 from complaints.services.evidence import evidence_check_upload, kind_for_content_type
 from complaints.services.intake import complaint_create
 from complaints.services.intake_desk import EvidenceUpload, evidence_add_each
+from complaints.services.mailbox_connection import (
+    CONNECTION_ERRORS,
+    MailboxProblem,
+    error_text,
+    mailbox_connected,
+    mailbox_hold,
+    mailbox_let_go,
+)
 from complaints.services.mailbox_failures import inbound_failure_record
 from complaints.services.notifications import notify, read_message_id
 from complaints.services.public_intake import subject_from
@@ -83,66 +77,6 @@ from sla.services.alerts import calendar_alert_recipients
 logger = logging.getLogger(__name__)
 
 SUBJECT_LENGTH = 200
-# Errors that mean "the mailbox could not be read", not "this message is bad".
-CONNECTION_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError)
-
-
-class MailboxProblem(Exception):
-    """The mailbox cannot be used as configured (its password variable is not set)."""
-
-
-def mailbox_password(mailbox: Mailbox) -> str:
-    """The password: the environment variable the mailbox names, else MAILBOX_PASSWORDS' entry."""
-    name = mailbox.password_name.strip()
-    value = os.environ.get(name) if name else None
-    if value is None:
-        value = settings.MAILBOX_PASSWORDS.get(name)
-    if not value:
-        raise MailboxProblem(
-            _("No environment variable or MAILBOX_PASSWORDS entry named %(name)s is set.")
-            % {"name": name or "—"}
-        )
-    return value
-
-
-@contextmanager
-def _connected(mailbox: Mailbox) -> Iterator[BaseMailBox]:
-    password = mailbox_password(mailbox)
-    timeout = settings.MAILBOX_TIMEOUT_SECONDS
-    client: BaseMailBox
-    if mailbox.security == Mailbox.Security.SSL:
-        client = MailBox(
-            mailbox.host, mailbox.port, timeout=timeout, ssl_context=ssl.create_default_context()
-        )
-    elif mailbox.security == Mailbox.Security.STARTTLS:
-        client = MailBoxStartTls(
-            mailbox.host, mailbox.port, timeout=timeout, ssl_context=ssl.create_default_context()
-        )
-    else:
-        client = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=timeout)
-    client.login(mailbox.username, password, initial_folder=mailbox.folder or "INBOX")
-    try:
-        yield client
-    finally:
-        with suppress(*CONNECTION_ERRORS):
-            client.logout()
-
-
-def mailbox_test_connection(*, mailbox: Mailbox) -> str:
-    """Log in and open the folder (and the processed folder); "" if it works, else the error."""
-    try:
-        with _connected(mailbox) as client:
-            if mailbox.processed_folder and not client.folder.exists(mailbox.processed_folder):
-                return _("The folder %(folder)s does not exist.") % {
-                    "folder": mailbox.processed_folder
-                }
-    except (MailboxProblem, *CONNECTION_ERRORS) as error:
-        return _error_text(error)
-    return ""
-
-
-def _error_text(error: BaseException) -> str:
-    return (str(error) or error.__class__.__name__)[:300]
 
 
 @dataclass
@@ -162,30 +96,16 @@ def mailboxes_poll(*, now: datetime | None = None) -> list[PollResult]:
     return [mailbox_poll(mailbox_id=pk, now=now) for pk in ids]
 
 
-def _take(mailbox_id: int, now: datetime, *, active_only: bool = True) -> Mailbox | None:
-    """Hold the mailbox for this poll (compare-and-set on `polling_until`): a second poll at the
-    same moment, in this or another process, finds it held and does nothing."""
-    held = Mailbox.objects.filter(pk=mailbox_id).filter(
-        Q(polling_until__isnull=True) | Q(polling_until__lt=now)
-    )
-    if active_only:
-        held = held.filter(is_active=True)
-    until = now + timedelta(seconds=settings.MAILBOX_LEASE_SECONDS)
-    if not held.update(polling_until=until):
-        return None
-    return Mailbox.objects.select_related("department", "category").get(pk=mailbox_id)
-
-
 def mailbox_poll(*, mailbox_id: int, now: datetime | None = None) -> PollResult:
     """Read the mailbox's unread messages (at most MAILBOX_POLL_BATCH) and handle each once."""
     now = now or timezone.now()
     result = PollResult()
-    mailbox = _take(mailbox_id, now)
+    mailbox = mailbox_hold(mailbox_id=mailbox_id, now=now)
     if mailbox is None:
         return result
     try:
         own = own_addresses()
-        with _connected(mailbox) as client:
+        with mailbox_connected(mailbox) as client:
             for message in client.fetch(
                 "UNSEEN", mark_seen=False, limit=settings.MAILBOX_POLL_BATCH, bulk=False
             ):
@@ -194,11 +114,11 @@ def mailbox_poll(*, mailbox_id: int, now: datetime | None = None) -> PollResult:
                 result.outcomes.append(outcome)
                 _done_on_server(client, mailbox, message)
     except (MailboxProblem, *CONNECTION_ERRORS) as error:
-        result.error = _error_text(error)
+        result.error = error_text(error)
         logger.warning("mailbox %s: %s", mailbox.address, result.error)
     except BaseException:
         # Not the mailbox's fault (a bug, the database gone): no health recorded, the hold let go.
-        Mailbox.objects.filter(pk=mailbox.pk).update(polling_until=None)
+        mailbox_let_go(mailbox_id=mailbox.pk)
         raise
     for outcome in result.outcomes:
         if outcome == InboundEmail.Outcome.COMPLAINT:
@@ -219,56 +139,6 @@ def _done_on_server(client: BaseMailBox, mailbox: Mailbox, message: MailMessage)
     client.flag(message.uid, "\\Seen", True)
     if mailbox.processed_folder:
         client.move(message.uid, mailbox.processed_folder)
-
-
-def inbound_email_read_again(*, row_id: int, now: datetime | None = None) -> str:
-    """Have a message that could not be handled read again at the next poll (its cause fixed):
-    marked unread on the server, found by its Message-ID in the processed folder (then moved back)
-    or the mailbox's folder, and only then its FAILED row deleted. "" when done, else why not
-    (the row is kept). The mailbox is held meanwhile, so a poll cannot see the message unread
-    while its row still exists (it would only mark it read again)."""
-    row = InboundEmail.objects.select_related("mailbox").filter(pk=row_id).first()
-    if row is None or row.outcome != InboundEmail.Outcome.FAILED:
-        return _("Only a message that could not be handled can be read again.")
-    if row.message_key.startswith("sha256:"):
-        return _(
-            "The message has no Message-ID, so it cannot be found on the server: mark it unread "
-            "there in a mail client, then delete this row."
-        )
-    mailbox = _take(row.mailbox_id, now or timezone.now(), active_only=False)
-    if mailbox is None:
-        return _("The mailbox is being read right now; try again in a minute.")
-    try:
-        with _connected(mailbox) as client:
-            found = _mark_unread(client, mailbox, row.message_key)
-    except (MailboxProblem, *CONNECTION_ERRORS) as error:
-        return _error_text(error)
-    finally:
-        Mailbox.objects.filter(pk=mailbox.pk).update(polling_until=None)
-    if not found:
-        folders = [mailbox.processed_folder, mailbox.folder or "INBOX"]
-        return _(
-            "Not found on the server: no message with the Message-ID %(message_id)s in %(folders)s. "
-            "It was deleted or moved there; the row is kept."
-        ) % {"message_id": row.message_key, "folders": ", ".join(f for f in folders if f)}
-    row.delete()
-    return ""
-
-
-def _mark_unread(client: BaseMailBox, mailbox: Mailbox, message_key: str) -> bool:
-    """Mark the message (every copy with this Message-ID) unread in the folder the poll reads."""
-    folder = mailbox.folder or "INBOX"
-    for searched in [mailbox.processed_folder, folder]:
-        if not searched:
-            continue
-        client.folder.set(searched)
-        uids = client.uids(AND(header=H("Message-ID", message_key)))
-        if uids:
-            client.flag(uids, "\\Seen", False)
-            if searched != folder:
-                client.move(uids, folder)
-            return True
-    return False
 
 
 def _raw(message: MailMessage) -> bytes:

@@ -14,8 +14,8 @@ from django.utils.html import escape
 
 from accounts.models import User
 from complaints.models import Complaint, InboundEmail, Mailbox, Notification
-from complaints.services.mailbox_failures import inbound_failure_key
-from complaints.services.mailboxes import inbound_email_read_again, mailbox_poll
+from complaints.services.mailbox_failures import inbound_email_read_again, inbound_failure_key
+from complaints.services.mailboxes import mailbox_poll
 from sla.models import BusinessCalendar
 from tests.complaints.test_mailboxes import mail
 from tests.imap import PASSWORD, ImapAccount

@@ -26,11 +26,8 @@ from complaints.models import (
     Mailbox,
     Notification,
 )
-from complaints.services.mailboxes import (
-    mailbox_poll,
-    mailbox_test_connection,
-    mailboxes_poll,
-)
+from complaints.services.mailbox_connection import mailbox_test_connection
+from complaints.services.mailboxes import mailbox_poll, mailboxes_poll
 from complaints.services.notifications import case_thread_id, outbox_message_id
 from complaints.services.retention import CAUSE_ERASURE, complaints_anonymise
 from complaints.services.triage import complaint_assign
