@@ -4,17 +4,23 @@ the next poll" hands the message to the next poll once its cause is fixed."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.models import User
 from complaints.models import Complaint, InboundEmail, Mailbox, Notification
-from complaints.services.mailbox_failures import inbound_email_read_again, inbound_failure_key
+from complaints.services.mailbox_failures import (
+    inbound_email_read_again,
+    inbound_failure_key,
+    inbound_failure_record,
+)
 from complaints.services.mailboxes import mailbox_poll
 from sla.models import BusinessCalendar
 from tests.complaints.test_mailboxes import mail
@@ -233,3 +239,39 @@ def test_read_again_refuses_rows_it_cannot_help(mailbox, imap):
         assert "no Message-ID" in inbound_email_read_again(row_id=hashed.pk)
         assert "being read right now" in inbound_email_read_again(row_id=failed.pk)
     assert InboundEmail.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_recording_the_same_failure_at_once_tell_once(org):
+    # Past the mailbox's hold (a poll that outlived it): both reach the insert; the unique row
+    # lets one through, and only that one tells.
+    mailbox = Mailbox.objects.create(
+        name="m", address="m@example.test", host="h", username="u", password_name="P"
+    )
+    start = threading.Barrier(2)
+    rows: list = []
+
+    def record() -> None:
+        start.wait()
+        try:
+            rows.append(
+                inbound_failure_record(
+                    mailbox=mailbox,
+                    message_key="<same@example.org>",
+                    sender="li@example.org",
+                    subject="洗衣机漏水",
+                    error=ValueError("no working day"),
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(row is None for row in rows) == [False, True]
+    assert InboundEmail.objects.count() == 1
+    assert [n.recipient for n in _told()] == [org.manager]
