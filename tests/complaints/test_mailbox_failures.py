@@ -115,7 +115,9 @@ def test_a_chinese_reader_gets_it_in_chinese(mailbox, imap, org, calendar_withou
 
     [told] = _told()
     assert "无法处理" in told.subject and mailbox.address in told.subject
-    assert "原因" in told.body and "下次读取时重读" in told.body
+    assert "发件人: li@example.org" in told.body and "主题: 洗衣机漏水" in told.body
+    assert "原因: 邮件中的某个值或处理所需的某项设置无法使用 (unusable)" in told.body
+    assert "下次读取时重读" in told.body
 
 
 def test_each_failed_message_is_told_once_however_often_it_is_seen(
