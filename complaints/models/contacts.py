@@ -94,6 +94,8 @@ class FollowUp(models.Model):
         verbose_name=_("complaint"),
         on_delete=models.PROTECT,
         related_name="follow_ups",
+        # followup_complaint_idx (below) leads with the complaint and serves its look-ups.
+        db_index=False,
     )
     round = models.PositiveIntegerField(_("handling round"), default=0)
     method = models.CharField(_("method"), max_length=20, choices=FollowUpMethod.choices)
@@ -156,7 +158,14 @@ class FollowUp(models.Model):
                 fields=["at"],
                 include=["reached", "satisfaction", "resolved", "case_department", "case_assignee"],
                 name="followup_at_report_idx",
-            )
+            ),
+            # A case's visits, latest first, with what a customer's history and repeat mark read
+            # of them: index-only, one probe per case (thousands for a switchboard's number).
+            models.Index(
+                fields=["complaint", "at", "id"],
+                include=["reached", "satisfaction"],
+                name="followup_complaint_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     prefetch_related_objects,
@@ -161,13 +162,18 @@ def customer_history(
         .select_related("category__parent")
         .order_by("-received_at")[:limit]
     )
-    summary = FollowUp.objects.filter(
-        complaint__in=visible, reached=True, satisfaction__isnull=False
-    ).aggregate(average=Avg("satisfaction"))
-    total = visible.aggregate(total=Count("pk"))["total"]
+    # One pass over the customer's cases, each joined to its visits on followup_complaint_idx
+    # (as IN (cases) the planner hashed every follow-up of every customer).
+    summary = visible.aggregate(
+        total=Count("pk", distinct=True),
+        average=Avg(
+            "follow_ups__satisfaction",
+            filter=Q(follow_ups__reached=True, follow_ups__satisfaction__isnull=False),
+        ),
+    )
     return CustomerHistory(
         customer=customer,
         complaints=[PastComplaint(row, row.satisfaction) for row in rows],
-        total=total,
+        total=summary["total"],
         average_satisfaction=summary["average"],
     )

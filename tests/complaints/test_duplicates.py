@@ -26,6 +26,7 @@ from complaints.models import (
     RejectionReason,
     State,
 )
+from complaints.selectors.case import customer_history
 from complaints.selectors.duplicates import (
     customer_repeat_standing,
     linked_cases,
@@ -124,6 +125,28 @@ def test_the_duplicate_search_is_two_queries(org, new_complaint, django_assert_n
         assert [case.customer.name for case in found] == ["王先生"] * 3
 
 
+def test_cases_found_by_the_customer_and_the_order_number_come_once_newest_first(
+    org, new_complaint
+):
+    now = timezone.now()
+    mine = [new_complaint(order_ref="JD-7" if n == 1 else "") for n in range(4)]
+    theirs = new_complaint(customer_phone="13900001111", order_ref="jd-7")
+    # received one hour apart, newest last: mine[0] .. mine[3], then theirs
+    for hours, case in enumerate([*mine, theirs]):
+        Complaint.objects.filter(pk=case.pk).update(received_at=now - timedelta(hours=10 - hours))
+
+    found = possible_duplicates(user=org.agent, phone="13812345678", order_ref="JD-7", limit=4)
+
+    # mine[1] matched both ways and comes once; the limit holds over both branches
+    assert [case.reference for case in found] == [
+        theirs.reference,
+        mine[3].reference,
+        mine[2].reference,
+        mine[1].reference,
+    ]
+    assert [case.same_order for case in found] == [True, False, False, True]
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of a PostgreSQL plan")
 def test_the_duplicate_search_reads_its_indexes_not_the_whole_tables(org, new_complaint):
@@ -144,8 +167,41 @@ def test_the_duplicate_search_reads_its_indexes_not_the_whole_tables(org, new_co
     assert "customer_unique_phone" in customers and "customer_email_idx" in customers, customers
     # the cases by their customer and by the order number, each on its index
     assert "complaint_order_ref_idx" in cases, cases
-    assert "Index Cond: (customer_id = ANY" in cases or "Index Cond: (customer_id =" in cases, cases
+    assert "Index Cond: (customer_id =" in cases, cases
+    # each customer's cases newest first on their index, the branch stopping after its page
+    assert "Index Scan Backward using complaint_customer_recv_idx" in cases, cases
     assert "Seq Scan" not in "".join(plans), plans
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of a PostgreSQL plan")
+def test_a_customers_history_and_repeat_mark_read_their_cases_and_visits_on_indexes(
+    org, new_complaint, flow
+):
+    case = new_complaint()
+    FollowUp.objects.create(
+        complaint=case, by=org.agent, at=timezone.now(), method="phone", satisfaction=4
+    )
+    with CaptureQueriesContext(connection) as captured:
+        history = customer_history(user=org.agent, phone="13812345678")
+        customer_repeat_standing(customer_id=case.customer_id)
+    assert history is not None and history.total == 1 and history.average_satisfaction == 4
+    plans = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: see above
+        for query in captured.captured_queries:
+            if 'FROM "complaints_complaint"' in query["sql"]:
+                cursor.execute(f"EXPLAIN {query['sql']}")
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    # the page of cases, the history's figures, the repeat mark
+    assert len(plans) == 3, plans
+    for plan in plans:
+        assert "using complaint_customer_recv_idx" in plan, plan
+        assert "Seq Scan" not in plan, plan
+    for figures in plans[1:]:
+        # the visits: one probe per case (index-only once the table is vacuumed, as at volume:
+        # bench/duplicates.py)
+        assert "followup_complaint_idx" in figures, figures
 
 
 # --- linking as related ------------------------------------------------------------------------
