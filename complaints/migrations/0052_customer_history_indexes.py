@@ -16,7 +16,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0050_improvement_action_files"),
+        ("complaints", "0051_timeline_kind_case_library"),
     ]
 
     operations = [
