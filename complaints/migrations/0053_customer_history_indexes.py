@@ -16,7 +16,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0051_timeline_kind_case_library"),
+        ("complaints", "0052_inbound_email_error_code_and_mail_failed_notifications"),
     ]
 
     operations = [
