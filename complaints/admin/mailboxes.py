@@ -71,6 +71,8 @@ class MailboxAdmin(admin.ModelAdmin):
         "failing_since",
         "consecutive_failures",
         "failure_told_at",
+        "uid_validity",
+        "last_uid",
         "created_at",
     ]
     actions = ["test_connection", "poll_now"]

@@ -1,5 +1,5 @@
 """Complaints by e-mail (投诉邮箱, issue 17 §1): the mailboxes polled, and every message read from
-them. Written by complaints.services.mailboxes only."""
+them. Written by the complaints.services.mailbox* services only."""
 
 from __future__ import annotations
 
@@ -70,6 +70,11 @@ class Mailbox(models.Model):
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     failure_told_at = models.DateTimeField(_("administrators told at"), null=True, blank=True)
+    # The UID watermark: every message of the folder with a higher UID is read, even one a person
+    # marked read. Only valid while the folder's UIDVALIDITY is the one stored (a recreated folder
+    # numbers its messages anew: the watermark is set again, without reading its history).
+    uid_validity = models.BigIntegerField(_("folder's UIDVALIDITY"), null=True, blank=True)
+    last_uid = models.BigIntegerField(_("highest UID read"), default=0)
     # A poll holds the mailbox until then (compare-and-set): two polls never read it at once.
     polling_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
