@@ -134,6 +134,24 @@ class ImapAccount:
         finally:
             client.logout()
 
+    def mark_read(self, folder: str = "INBOX") -> None:
+        """As if a person had opened every message in a mail client."""
+        client = self.server.client(self.user)
+        try:
+            client.select(folder)
+            client.store("1:*", "+FLAGS", "\\Seen")
+        finally:
+            client.logout()
+
+    def uid_validity(self, folder: str = "INBOX") -> int:
+        client = self.server.client(self.user)
+        try:
+            status, data = client.status(folder, "(UIDVALIDITY)")
+            assert status == "OK"
+            return int(data[0].split(b"UIDVALIDITY ")[1].rstrip(b")"))
+        finally:
+            client.logout()
+
     def mark_unread(self, folder: str = "INBOX") -> None:
         """As if the product had died after recording a message and before marking it read."""
         client = self.server.client(self.user)

@@ -1,6 +1,9 @@
 """Complaints by e-mail (投诉邮箱, issue 17 §1): beat polls each active mailbox over IMAP.
 
-Each unread message is handled once, in one transaction with its `InboundEmail` row (unique per
+Which messages are read: the unread ones, and every one that arrived after the product started
+reading the folder, read by a person or not (complaints.services.mailbox_watermark).
+
+Each message is handled once, in one transaction with its `InboundEmail` row (unique per
 mailbox and Message-ID, or the message's hash when it has none), and only then marked read (and
 moved to the processed folder, if the mailbox has one): a poll that dies in between reads the
 message again next time, finds its row and only marks it. What a message becomes:
@@ -69,6 +72,7 @@ from complaints.services.mailbox_connection import (
     mailbox_let_go,
 )
 from complaints.services.mailbox_failures import inbound_failure_record
+from complaints.services.mailbox_watermark import unread_and_new, watermark_advance
 from complaints.services.notifications import notify, read_message_id
 from complaints.services.public_intake import subject_from
 from complaints.timeline import record_event
@@ -97,7 +101,8 @@ def mailboxes_poll(*, now: datetime | None = None) -> list[PollResult]:
 
 
 def mailbox_poll(*, mailbox_id: int, now: datetime | None = None) -> PollResult:
-    """Read the mailbox's unread messages (at most MAILBOX_POLL_BATCH) and handle each once."""
+    """Read the mailbox's unread and new messages (at most MAILBOX_POLL_BATCH, oldest first) and
+    handle each once."""
     now = now or timezone.now()
     result = PollResult()
     mailbox = mailbox_hold(mailbox_id=mailbox_id, now=now)
@@ -106,10 +111,9 @@ def mailbox_poll(*, mailbox_id: int, now: datetime | None = None) -> PollResult:
     try:
         own = own_addresses()
         with mailbox_connected(mailbox) as client:
-            for message in client.fetch(
-                "UNSEEN", mark_seen=False, limit=settings.MAILBOX_POLL_BATCH, bulk=False
-            ):
+            for message in unread_and_new(client, mailbox):
                 outcome = _handle(mailbox, message, own)
+                watermark_advance(mailbox, message)
                 result.read += 1
                 result.outcomes.append(outcome)
                 _done_on_server(client, mailbox, message)

@@ -165,6 +165,25 @@ def test_read_again_lets_the_next_poll_create_the_complaint_once_the_cause_is_fi
     assert len(_told()) == 1  # told once, for the failure only
 
 
+def test_read_again_reads_a_message_below_the_uid_watermark(
+    mailbox, imap, org, calendar_without_working_days
+):
+    assert mailbox_poll(mailbox_id=mailbox.pk).read == 0  # the watermark set on an empty folder
+    imap.deliver(mail())
+    assert mailbox_poll(mailbox_id=mailbox.pk).failed == 1
+    mailbox.refresh_from_db()
+    [uid] = imap.search("ALL")
+    assert mailbox.last_uid == int(uid)  # the failed message is behind it
+    _set_rest_days(calendar_without_working_days, [6, 7])
+
+    assert inbound_email_read_again(row_id=InboundEmail.objects.get().pk) == ""
+    result = mailbox_poll(mailbox_id=mailbox.pk)
+
+    assert (result.read, result.complaints) == (1, 1)
+    assert InboundEmail.objects.get().outcome == InboundEmail.Outcome.COMPLAINT
+    assert mailbox_poll(mailbox_id=mailbox.pk).read == 0
+
+
 def test_a_message_failing_again_after_read_again_is_told_again(
     mailbox, imap, org, calendar_without_working_days
 ):
