@@ -16,6 +16,7 @@ from complaints.services.mailbox_connection import (
     mailbox_test_connection,
 )
 from complaints.services.mailbox_failures import inbound_email_read_again
+from complaints.services.mailbox_watermark import WATERMARK_SOURCE, mailbox_watermark_forget
 from complaints.services.mailboxes import mailbox_poll
 
 
@@ -76,6 +77,15 @@ class MailboxAdmin(admin.ModelAdmin):
         "created_at",
     ]
     actions = ["test_connection", "poll_now"]
+
+    def save_model(self, request: HttpRequest, obj: Mailbox, form: forms.ModelForm, change: bool):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what was edited: a poll may have moved the watermark and the health meanwhile.
+        obj.save(update_fields=form.changed_data)
+        if WATERMARK_SOURCE & set(form.changed_data):
+            mailbox_watermark_forget(mailbox_id=obj.pk)
 
     @admin.action(description=_("Test the connection"))
     def test_connection(self, request: HttpRequest, queryset: QuerySet) -> None:

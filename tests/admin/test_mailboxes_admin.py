@@ -173,3 +173,27 @@ def test_read_again_hands_a_failed_message_to_the_next_poll_or_says_it_is_gone(
     assert mailbox_poll(mailbox_id=mailbox.pk).complaints == 1
     page = admin_client.get(reverse("admin:complaints_inboundemail_change", args=[gone.pk]))
     assert "No working day within 366 days" in page.content.decode()
+
+
+def test_changing_the_folder_or_server_sets_the_uid_watermark_again(admin_client, mailbox):
+    Mailbox.objects.filter(pk=mailbox.pk).update(uid_validity=1700000000, last_uid=7)
+    url = reverse("admin:complaints_mailbox_change", args=[mailbox.pk])
+    same = {
+        "address": mailbox.address,
+        "host": mailbox.host,
+        "port": str(mailbox.port),
+        "security": mailbox.security,
+        "username": mailbox.username,
+        "password_name": mailbox.password_name,
+    }
+    page = admin_client.get(url).content.decode()
+    assert "1700000000" in page  # shown, not editable
+    assert 'name="last_uid"' not in page and 'name="uid_validity"' not in page
+
+    assert admin_client.post(url, form(**same, name="改名")).status_code == 302
+    mailbox.refresh_from_db()
+    assert (mailbox.name, mailbox.uid_validity, mailbox.last_uid) == ("改名", 1700000000, 7)
+
+    assert admin_client.post(url, form(**same, folder="Complaints")).status_code == 302
+    mailbox.refresh_from_db()
+    assert (mailbox.folder, mailbox.uid_validity, mailbox.last_uid) == ("Complaints", None, 0)
