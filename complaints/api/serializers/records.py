@@ -294,6 +294,16 @@ class TransitionInputSerializer(serializers.Serializer):
     content = serializers.CharField(
         required=False, allow_blank=True, help_text=_("`send_reply`: what the customer was told.")
     )
+    canned_reply = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "`send_reply`, `answer_on_spot`: the canned reply the text was started from (its id), "
+            "if any; it must fit the case's category."
+        ),
+    )
 
     version = serializers.IntegerField(
         required=False,
