@@ -83,6 +83,12 @@ PROCEDURES = (
 schema = schemathesis.openapi.from_wsgi(
     "/api/schema/", get_wsgi_application(), config=CONFIG
 ).exclude(operation_id_regex=PROCEDURES)
+# A step's canned reply must fit the case's category, which the schema cannot say: drawn at random
+# it is a 400 that ends the chain, and drawing it at all changes every scenario after it. Left out
+# of the walk's bodies (tests/api/test_canned_replies_api.py calls the steps with one).
+schema.raw_schema["components"]["schemas"]["TransitionInputRequest"]["properties"].pop(
+    "canned_reply"
+)
 
 
 @schema.hook("map_path_parameters")
