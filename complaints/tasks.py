@@ -19,7 +19,11 @@ from complaints.services.notifications import (
     notification_emails_send,
 )
 from complaints.services.outside_bodies import outside_bodies_remind
-from complaints.services.retention import retention_anonymise_batch, retention_sweep
+from complaints.services.retention import (
+    inbound_mail_log_forget,
+    retention_anonymise_batch,
+    retention_sweep,
+)
 from complaints.services.rights import rights_export_build, rights_exports_purge
 from complaints.services.webhooks import (
     webhook_deliver,
@@ -109,10 +113,12 @@ def send_due_customer_texts_task() -> int:
 
 @shared_task(name="complaints.tasks.anonymise_expired_cases_task", acks_late=True)
 def anonymise_expired_cases_task() -> int:
-    """Nightly, by beat: queue the cases past their retention period in batches, and delete the
-    personal-data exports kept long enough. Returns how many cases were queued."""
+    """Nightly, by beat: queue the cases past their retention period in batches, delete the
+    personal-data exports kept long enough and clear the received e-mails without a case past
+    theirs. Returns how many cases were queued."""
     queued = retention_sweep(enqueue=_queue_retention_batch)
     rights_exports_purge()
+    inbound_mail_log_forget()
     return queued
 
 

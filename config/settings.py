@@ -458,6 +458,12 @@ for _outcome, _period in COMPLAINTS_RETENTION.items():
 # the rest waits for the next night.
 COMPLAINTS_RETENTION_BATCH_SIZE = env_int("COMPLAINTS_RETENTION_BATCH_SIZE", 200)
 COMPLAINTS_RETENTION_MAX_BATCHES = env_int("COMPLAINTS_RETENTION_MAX_BATCHES", 50)
+# Received e-mails that became no complaint and no reply (ignored, could not be handled): their
+# sender, subject and error text are cleared this many days after they were read, by the same
+# nightly job, with the staff notifications about them; the message's id and the codes stay.
+COMPLAINTS_INBOUND_MAIL_LOG_DAYS = env_int("COMPLAINTS_INBOUND_MAIL_LOG_DAYS", 90)
+if COMPLAINTS_INBOUND_MAIL_LOG_DAYS < 1:
+    raise ImproperlyConfigured("COMPLAINTS_INBOUND_MAIL_LOG_DAYS must be at least 1.")
 # Customers' requests about their data (export, erasure): answered within this many working days
 # of the default business calendar; a prepared export is deleted this many days after it was built.
 COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS = env_int("COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS", 15)

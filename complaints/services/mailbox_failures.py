@@ -134,7 +134,12 @@ def _mark_unread(client: BaseMailBox, mailbox: Mailbox, message_key: str) -> boo
 
 
 def inbound_failure_key(row: InboundEmail) -> str:
-    return f"mail-failed:{row.pk}"
+    return inbound_failure_key_of(row.pk)
+
+
+def inbound_failure_key_of(row_id: int) -> str:
+    """The key of the notifications about a message that could not be handled."""
+    return f"mail-failed:{row_id}"
 
 
 def inbound_email_admin_url(row: InboundEmail) -> str:

@@ -22,6 +22,13 @@ Safe to run twice or concurrently: each batch locks its cases and re-checks them
 period, not on legal hold, not yet anonymised) under the lock, so a second run finds nothing.
 Files are deleted inside the transaction, after the rows are written: a failed commit leaves a
 case with data and without some files, which the next run finishes, never a file nobody refers to.
+
+Received e-mails that became no case (ignored: automatic replies, bounces, list mail, loops; or
+could not be handled) follow their own period, COMPLAINTS_INBOUND_MAIL_LOG_DAYS from when they were
+read (`inbound_mail_log_forget`, the same nightly job): sender, subject, error text and refused
+attachments go, with the "e-mail not handled" notifications about them; the message's id (read
+once, ever), the outcome, reason, error code and times stay. A message linked to a case follows the
+case. A person's erasure clears every message from their addresses (`inbound_mail_forget_senders`).
 """
 
 from __future__ import annotations
@@ -29,12 +36,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -63,6 +70,7 @@ from complaints.models import (
     QualityReferral,
 )
 from complaints.selectors.retention import retention_due_ids
+from complaints.services.mailbox_failures import inbound_failure_key_of
 from complaints.timeline import events_redact, new_event, record_events
 from sla.models import ClockPause
 
@@ -146,6 +154,57 @@ def retention_anonymise_batch(
         only=_due(retention_cutoffs(now=now)),
         now=now,
     )
+
+
+# A received e-mail still holding something personal (refused attachments only come with a
+# sender: they are cleared along).
+_MAIL_HOLDS_DATA = ~Q(sender="", subject="", error="")
+
+
+def inbound_mail_log_forget(*, now: datetime | None = None, batch_size: int | None = None) -> int:
+    """Clear the received e-mails without a case read more than COMPLAINTS_INBOUND_MAIL_LOG_DAYS
+    ago, one transaction per batch of COMPLAINTS_RETENTION_BATCH_SIZE (nightly, with the retention
+    job); returns how many. A second run finds nothing: cleared rows hold nothing to clear."""
+    now = now or timezone.now()
+    batch_size = batch_size or settings.COMPLAINTS_RETENTION_BATCH_SIZE
+    cutoff = now - timedelta(days=settings.COMPLAINTS_INBOUND_MAIL_LOG_DAYS)
+    due = InboundEmail.objects.filter(
+        _MAIL_HOLDS_DATA, complaint__isnull=True, received_at__lt=cutoff
+    )
+    cleared = 0
+    while True:
+        with transaction.atomic():
+            # Rows another run holds are left to it: two runs at once clear each row once.
+            ids = list(
+                due.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            cleared += _inbound_mail_clear(InboundEmail.objects.filter(pk__in=ids))
+    if cleared:
+        logger.info("Cleared %d received e-mails without a case past their period", cleared)
+    return cleared
+
+
+def inbound_mail_forget_senders(addresses: set[str]) -> int:
+    """Clear every received e-mail from these addresses, with or without a case (a person's
+    erasure, inside its transaction); returns how many."""
+    match = Q(pk__in=[])
+    for address in {a.strip() for a in addresses if a and a.strip()}:
+        match |= Q(sender__iexact=address)
+    rows = InboundEmail.objects.filter(match).filter(_MAIL_HOLDS_DATA | ~Q(refused_files=[]))
+    ids = list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return _inbound_mail_clear(InboundEmail.objects.filter(pk__in=ids)) if ids else 0
+
+
+def _inbound_mail_clear(rows: QuerySet[InboundEmail]) -> int:
+    """Blank these rows' personal parts and delete the notifications that repeat them (as for a
+    case's notifications); the message id stays, so a message delivered again is still not read."""
+    keys = [inbound_failure_key_of(pk) for pk in rows.values_list("pk", flat=True)]
+    Notification.objects.filter(kind=Notification.Kind.MAIL_FAILED, key__in=keys).delete()
+    return rows.update(sender="", subject="", error="", refused_files=[])
 
 
 @transaction.atomic

@@ -86,6 +86,30 @@ def test_a_bad_period_in_the_environment_stops_the_start() -> None:
     assert "ImproperlyConfigured: COMPLAINTS_RETENTION_REJECTED" in result.stderr
 
 
+@pytest.mark.parametrize("days", ["0", "-5", "ninety"])
+def test_a_bad_inbound_mail_log_period_stops_the_start(days) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "COMPLAINTS_INBOUND_MAIL_LOG_DAYS": days,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: COMPLAINTS_INBOUND_MAIL_LOG_DAYS" in result.stderr
+
+
 @pytest.mark.django_db
 def test_the_job_is_scheduled_every_night() -> None:
     from django_celery_beat.models import PeriodicTask
