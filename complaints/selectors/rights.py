@@ -22,6 +22,7 @@ from complaints.models import (
     Decision,
     EvidenceFile,
     FollowUp,
+    InboundEmail,
     RightsRequest,
 )
 
@@ -135,4 +136,17 @@ def rights_export_files(*, customer_ids: list[int]) -> Iterator[tuple[int, str, 
         .order_by("complaint__received_at", "uploaded_at", "pk")
         .values_list("pk", "complaint__reference", "original_name", "file")
         .iterator(chunk_size=500)
+    )
+
+
+def rights_export_received_emails(*, addresses: set[str]) -> QuerySet[InboundEmail]:
+    """The e-mails received from these addresses that became no case (ignored, or could not be
+    handled), oldest first; those that became a case are in its data already."""
+    match = Q(pk__in=[])
+    for address in {a.strip() for a in addresses if a and a.strip()}:
+        match |= Q(sender__iexact=address)
+    return (
+        InboundEmail.objects.filter(match, complaint__isnull=True)
+        .select_related("mailbox")
+        .order_by("received_at", "pk")
     )

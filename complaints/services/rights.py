@@ -6,7 +6,8 @@ phone or e-mail they gave; due a set number of working days later on the default
 (COMPLAINTS_RIGHTS_REQUEST_WORKING_DAYS). An export is built as a zip on the `reports` queue and
 downloaded through a checked view; an erasure anonymises every complaint of the person through the
 one anonymisation service, all or nothing: a case still open or on legal hold refuses it, saying
-which. Prepared exports are deleted after COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS (and at an erasure).
+which; the e-mails received from the person's addresses are cleared too, with or without a case.
+Prepared exports are deleted after COMPLAINTS_RIGHTS_EXPORT_KEEP_DAYS (and at an erasure).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from complaints.services.retention import (
     CAUSE_ERASURE,
     complaints_anonymise,
     customers_anonymise,
+    inbound_mail_forget_senders,
 )
 from complaints.services.rights_export import rights_export_save
 from config.dispatch import dispatch_after_commit
@@ -292,7 +294,10 @@ def rights_erase(*, actor: User, request_id: int, confirmed: bool) -> RightsRequ
     reasons = check.reasons()
     if reasons:
         raise ConditionNotMet(reasons)
-    customer_ids = [customer.pk for customer in request.customers.all()]
+    customers = list(request.customers.all())
+    customer_ids = [customer.pk for customer in customers]
+    # Read before the records are blanked: the e-mails received from these addresses go too.
+    addresses = {customer.email for customer in customers} | {request.requester_email}
     now = timezone.now()
     summary = complaints_anonymise(
         complaint_ids=[case.pk for case in check.to_anonymise],
@@ -316,7 +321,12 @@ def rights_erase(*, actor: User, request_id: int, confirmed: bool) -> RightsRequ
     RightsRequest.objects.filter(customers__in=customer_ids).exclude(status=Status.OPEN).update(
         requester_phone="", requester_email=""
     )
-    request.result = {**summary.as_details(), "exports_deleted": exports}
+    emails = inbound_mail_forget_senders(addresses)
+    request.result = {
+        **summary.as_details(),
+        "exports_deleted": exports,
+        "received_emails_cleared": emails,
+    }
     request.save(
         update_fields=[
             "status",

@@ -3,9 +3,12 @@ and their evidence files under `evidence/<reference>/`.
 
 What the person gets is what we hold about them and what they told us or were told: their customer
 records; per complaint its facts, what they wrote, the approved outcome and its reasons, the
-agreements they signed and the payments made to them, the logged contacts with them and the e-mails sent to them, the follow-up visits, their consent on the
-customers' page and the evidence files. Not included: internal notes, handoffs and the names of
-staff (other people's data and the company's internal deliberation).
+agreements they signed and the payments made to them, the logged contacts with them and the
+e-mails sent to them, the follow-up visits, their consent on the customers' page and the evidence
+files; and the e-mails received from their addresses that became no case (ignored or not handled:
+when, to and from which address, the subject, what became of it and why). Not included: internal
+notes, handoffs and the names of staff (other people's data and the company's internal
+deliberation).
 
 Written as it is read (complaints in chunks, files copied a megabyte at a time) into a temporary
 file, then saved to the default storage: memory stays flat whatever the person's history holds.
@@ -37,6 +40,7 @@ from complaints.models import (
     Customer,
     EvidenceFile,
     FollowUpMethod,
+    InboundEmail,
     Outcome,
     PaymentMethod,
     RejectionReason,
@@ -44,7 +48,11 @@ from complaints.models import (
     RightsRequest,
     State,
 )
-from complaints.selectors.rights import rights_export_complaints, rights_export_files
+from complaints.selectors.rights import (
+    rights_export_complaints,
+    rights_export_files,
+    rights_export_received_emails,
+)
 
 FORMAT_VERSION = 1
 COPY_CHUNK = 1024 * 1024
@@ -176,6 +184,19 @@ def _complaint(complaint: Complaint, *, files: dict[int, str]) -> dict[str, Any]
     }
 
 
+def _received_email(row: InboundEmail) -> dict[str, Any]:
+    # The error's text is left out: the system's own words, already given by its code.
+    return {
+        "received_at": _when(row.received_at),
+        "to": row.mailbox.address,
+        "from": row.sender,
+        "subject": row.subject,
+        "handled_as": _coded(InboundEmail.Outcome, row.outcome),
+        "reason": _coded(InboundEmail.Reason, row.reason),
+        "error": _coded(InboundEmail.Failure, row.error_code),
+    }
+
+
 def _email(email: Any) -> dict[str, Any]:
     return {
         "email": {
@@ -255,8 +276,14 @@ def rights_export_write(request: RightsRequest, folder: Path) -> tuple[Path, dic
                 rights_export_complaints(customer_ids=customer_ids),
                 lambda complaint: _complaint(complaint, files=files),
             )
+            stream.raw(',\n"received_emails_without_case": ')
+            addresses = {customer.email for customer in customers} | {request.requester_email}
+            received = stream.items(
+                rights_export_received_emails(addresses=addresses), _received_email
+            )
             stream.raw("\n}\n")
-    return path, {"customers": len(customers), "complaints": complaints, "files": len(files)}
+    counts = {"customers": len(customers), "complaints": complaints, "files": len(files)}
+    return path, {**counts, "received_emails": received}
 
 
 def rights_export_save(request: RightsRequest) -> dict[str, int]:

@@ -198,7 +198,12 @@ class TestExport:
         assert len(files) == 3
         assert {e["file"] for c in data["complaints"] for e in c["evidence"]} == set(files)
         assert all(archive.read(name).startswith(b"\x89PNG") for name in files)
-        assert request.result == {"customers": 1, "complaints": 2, "files": 3}
+        assert request.result == {
+            "customers": 1,
+            "complaints": 2,
+            "files": 3,
+            "received_emails": 0,
+        }
 
     def test_every_step_is_audited_and_each_download_too(
         self, org, flow, new_complaint, prepare
