@@ -10,6 +10,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -171,12 +172,25 @@ def sniff_content_type(head: bytes) -> str | None:
     return TEXT_CONTENT_TYPE if b"\x00" not in head else None
 
 
-def _checksum(upload: UploadedFile) -> str:
+def file_checksum(upload: UploadedFile) -> str:
+    """The upload's SHA-256 (hex), read in chunks; the upload is rewound for storing."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+def file_store_once(
+    file: FieldFile, *, stored_name: str, original_name: str, upload: UploadedFile
+) -> None:
+    """Point `file` at `stored_name` (named by checksum) if that content is stored already, else
+    store the upload there. The same content is stored once, and an upload whose transaction rolls
+    back leaves at most one unreferenced copy, never a stream of them."""
+    if file.storage.exists(stored_name):
+        file.name = stored_name
+    else:
+        file.save(original_name, upload, save=False)
 
 
 @transaction.atomic
@@ -288,18 +302,17 @@ def evidence_store(
         original_name=(upload.name or "upload")[:255],
         content_type=content_type,
         size=upload.size or 0,
-        sha256=_checksum(upload),
+        sha256=file_checksum(upload),
         description=description,
         uploaded_by=actor,
         uploaded_at=timezone.now(),
     )
-    # Files are named by checksum, so the same content is stored once and an upload whose
-    # transaction rolls back leaves at most one unreferenced copy, never a stream of them.
-    stored_name = evidence_upload_to(evidence, evidence.original_name)
-    if evidence.file.storage.exists(stored_name):
-        evidence.file.name = stored_name
-    else:
-        evidence.file.save(evidence.original_name, upload, save=False)
+    file_store_once(
+        evidence.file,
+        stored_name=evidence_upload_to(evidence, evidence.original_name),
+        original_name=evidence.original_name,
+        upload=upload,
+    )
     evidence.save()
     record_event(
         complaint=complaint,

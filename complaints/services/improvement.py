@@ -18,7 +18,6 @@ cases and in the audit log.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import cast
@@ -59,7 +58,7 @@ from complaints.selectors.improvement import (
     VERIFY_ACTIONS,
     improvement_action_get_for_user,
 )
-from complaints.services.evidence import evidence_check_upload
+from complaints.services.evidence import evidence_check_upload, file_checksum, file_store_once
 from complaints.services.notifications import Message, notifications_settle, notify, notify_many
 from complaints.services.notifications import site_url as _site_url
 from complaints.timeline import new_event, record_events
@@ -452,25 +451,21 @@ def _store_file(
     content_type: str,
     at: datetime,
 ) -> ImprovementActionFile:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     stored = ImprovementActionFile(
         action=action,
         original_name=(upload.name or "file")[:255],
         content_type=content_type,
         size=upload.size or 0,
-        sha256=digest.hexdigest(),
+        sha256=file_checksum(upload),
         uploaded_by=actor,
         uploaded_at=at,
     )
-    # Named by checksum: the same file is stored once.
-    name = stored.file.field.generate_filename(stored, stored.original_name)
-    if stored.file.storage.exists(name):
-        stored.file.name = name
-    else:
-        stored.file.save(stored.original_name, upload, save=False)
+    file_store_once(
+        stored.file,
+        stored_name=stored.file.field.generate_filename(stored, stored.original_name),
+        original_name=stored.original_name,
+        upload=upload,
+    )
     stored.save()
     return stored
 

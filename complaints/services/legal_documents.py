@@ -18,7 +18,6 @@ audit log. Scans are checked like evidence files.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -37,7 +36,7 @@ from complaints.models import CaseEvent, Complaint, LegalDocument, LegalDocument
 from complaints.models.registers import legal_scan_upload_to
 from complaints.selectors import complaint_get_for_user, complaints_visible_to
 from complaints.selectors.registers import legal_document_get_for_user
-from complaints.services.evidence import evidence_check_upload
+from complaints.services.evidence import evidence_check_upload, file_checksum, file_store_once
 from complaints.services.notifications import notify, site_url
 from complaints.timeline import record_event
 
@@ -283,25 +282,21 @@ def _store_scan(
     content_type: str,
     at: datetime,
 ) -> LegalDocumentFile:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     scan = LegalDocumentFile(
         document=document,
         original_name=(upload.name or "scan")[:255],
         content_type=content_type,
         size=upload.size or 0,
-        sha256=digest.hexdigest(),
+        sha256=file_checksum(upload),
         uploaded_by=actor,
         uploaded_at=at,
     )
-    # Named by checksum: the same scan is stored once.
-    stored_name = legal_scan_upload_to(scan, scan.original_name)
-    if scan.file.storage.exists(stored_name):
-        scan.file.name = stored_name
-    else:
-        scan.file.save(scan.original_name, upload, save=False)
+    file_store_once(
+        scan.file,
+        stored_name=legal_scan_upload_to(scan, scan.original_name),
+        original_name=scan.original_name,
+        upload=upload,
+    )
     scan.save()
     return scan
 
